@@ -1,0 +1,154 @@
+//! A user as every part of coglink sees it, whatever produced it (SDK, local endpoint, file).
+
+use super::filter::SearchAttribute;
+use super::identities::{
+    IDENTITIES_ATTRIBUTE, IdentitiesError, LinkedIdentity, link_count, parse_identities,
+};
+
+/// `UserStatus` of users created by a federated sign-in.
+pub const EXTERNAL_PROVIDER: &str = "EXTERNAL_PROVIDER";
+
+/// A user of a pool with its attributes; `identities` is parsed once, on construction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserRecord {
+    pub username: String,
+    pub status: String,
+    pub enabled: bool,
+    /// Name/value pairs in the order the service sent them.
+    pub attributes: Vec<(String, String)>,
+    /// Epoch seconds.
+    pub created: Option<f64>,
+    pub modified: Option<f64>,
+    identities: Result<Vec<LinkedIdentity>, IdentitiesError>,
+}
+
+impl UserRecord {
+    pub fn new(
+        username: String,
+        status: String,
+        enabled: bool,
+        attributes: Vec<(String, String)>,
+        created: Option<f64>,
+        modified: Option<f64>,
+    ) -> Self {
+        let identities = attributes
+            .iter()
+            .find(|(n, _)| n == IDENTITIES_ATTRIBUTE)
+            .map(|(_, v)| parse_identities(v))
+            .unwrap_or(Ok(Vec::new()));
+        UserRecord {
+            username,
+            status,
+            enabled,
+            attributes,
+            created,
+            modified,
+            identities,
+        }
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn email(&self) -> Option<&str> {
+        self.attribute("email")
+    }
+
+    pub fn sub(&self) -> Option<&str> {
+        self.attribute("sub")
+    }
+
+    /// Parsed identities; an invalid `identities` value is an error to show, not to hide.
+    pub fn identities(&self) -> Result<&[LinkedIdentity], &IdentitiesError> {
+        self.identities.as_deref()
+    }
+
+    /// Identities, or none when the attribute could not be parsed.
+    pub fn identities_or_empty(&self) -> &[LinkedIdentity] {
+        self.identities.as_deref().unwrap_or(&[])
+    }
+
+    /// Linked identities counted toward the limit of 5.
+    pub fn link_count(&self) -> usize {
+        link_count(self.identities_or_empty())
+    }
+
+    /// A user created by a federated sign-in (`Google_...`), as opposed to a native user.
+    pub fn is_federated(&self) -> bool {
+        self.status == EXTERNAL_PROVIDER || self.identities_or_empty().iter().any(|i| i.primary)
+    }
+
+    /// The user's own federated identity, for federated users.
+    pub fn primary_identity(&self) -> Option<&LinkedIdentity> {
+        self.identities_or_empty().iter().find(|i| i.primary)
+    }
+
+    /// The value ListUsers filters compare for this attribute.
+    pub fn search_value(&self, attribute: SearchAttribute) -> Option<&str> {
+        match attribute {
+            SearchAttribute::Username => Some(&self.username),
+            SearchAttribute::UserStatus => Some(&self.status),
+            SearchAttribute::Status => Some(if self.enabled { "Enabled" } else { "Disabled" }),
+            other => self.attribute(other.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::filter::parse_filter;
+
+    fn user(attrs: &[(&str, &str)], status: &str) -> UserRecord {
+        UserRecord::new(
+            "Google_1".into(),
+            status.into(),
+            true,
+            attrs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            None,
+            None,
+        )
+    }
+
+    #[test]
+    fn parses_identities_once_and_counts_links() {
+        let ids = r#"[{"userId":"1","providerName":"Google","providerType":"Google","issuer":null,"primary":true,"dateCreated":1},{"userId":"2","providerName":"Facebook","providerType":"Facebook","issuer":null,"primary":false,"dateCreated":2}]"#;
+        let u = user(
+            &[("identities", ids), ("email", "a@b.c")],
+            EXTERNAL_PROVIDER,
+        );
+        assert_eq!(u.identities().unwrap().len(), 2);
+        assert_eq!(u.link_count(), 1);
+        assert!(u.is_federated());
+        assert_eq!(u.primary_identity().unwrap().user_id, "1");
+        assert_eq!(u.email(), Some("a@b.c"));
+    }
+
+    #[test]
+    fn broken_identities_are_kept_as_an_error() {
+        let u = user(&[("identities", "[oops")], "CONFIRMED");
+        assert!(u.identities().is_err());
+        assert_eq!(u.link_count(), 0);
+        assert!(!u.is_federated());
+    }
+
+    #[test]
+    fn search_values_follow_the_filter_attributes() {
+        let u = user(&[("sub", "0abc")], "CONFIRMED");
+        let f = parse_filter(r#"sub ^= "0""#).unwrap().unwrap();
+        assert!(f.matches(u.search_value(f.attribute)));
+        let f = parse_filter(r#"status = "Enabled""#).unwrap().unwrap();
+        assert!(f.matches(u.search_value(f.attribute)));
+        let f = parse_filter(r#"username = "Google_1""#).unwrap().unwrap();
+        assert!(f.matches(u.search_value(f.attribute)));
+        let f = parse_filter(r#"email = "x""#).unwrap().unwrap();
+        assert!(!f.matches(u.search_value(f.attribute)));
+    }
+}
