@@ -1,3 +1,10 @@
 //! coglink: a terminal console for Amazon Cognito user pools that makes account linking safe.
 
+pub mod aws;
+pub mod cli;
+pub mod commands;
 pub mod domain;
+pub mod local;
+pub mod logging;
+pub mod paths;
+pub mod tui;

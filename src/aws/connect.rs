@@ -1,0 +1,137 @@
+//! Building the SDK client from `--profile`, `--region`, `--endpoint-url` and the default chain.
+
+use aws_config::BehaviorVersion;
+use aws_sdk_cognitoidentityprovider::config::{Credentials, Region};
+use aws_sdk_cognitoidentityprovider::{Client, Config};
+
+/// How to reach Cognito. Everything left `None` comes from aws-config's default chain
+/// (environment, shared config/credentials files, SSO, credential_process, IMDS).
+#[derive(Clone, Debug, Default)]
+pub struct ConnectOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Static credentials instead of the chain (the embedded local endpoint).
+    pub static_credentials: Option<(String, String)>,
+    /// Shown instead of the endpoint URL in headers, e.g. "local".
+    pub label: Option<String>,
+}
+
+/// What a connection points at, for headers, the journal and error hints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub label: Option<String>,
+}
+
+impl Target {
+    /// One line for a header: `profile prod · eu-west-1` or `local http://127.0.0.1:4566 · us-east-1`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match (&self.label, &self.profile) {
+            (Some(label), _) => parts.push(label.clone()),
+            (None, Some(p)) => parts.push(format!("profile {p}")),
+            (None, None) => parts.push("default credentials".into()),
+        }
+        if let Some(url) = &self.endpoint_url {
+            parts.push(url.clone());
+        }
+        parts.push(self.region.clone().unwrap_or_else(|| "no region".into()));
+        parts.join(" · ")
+    }
+}
+
+/// A ready client and what it points at.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    pub client: Client,
+    pub target: Target,
+}
+
+impl Connection {
+    /// Loads configuration. Credentials resolve lazily: an expired SSO session or missing
+    /// credentials surface on the first call, classified by [`crate::aws::Failure`].
+    pub async fn open(opts: &ConnectOptions) -> Connection {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(profile) = &opts.profile {
+            loader = loader.profile_name(profile);
+        }
+        // Without --region the loader's own chain applies: AWS_REGION, then the selected
+        // profile's region, then IMDS.
+        if let Some(region) = &opts.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(url) = &opts.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some((key, secret)) = &opts.static_credentials {
+            loader = loader.credentials_provider(Credentials::new(
+                key,
+                secret,
+                None,
+                None,
+                "coglink-local",
+            ));
+        }
+        let shared = loader.load().await;
+        let region = shared.region().map(|r| r.to_string());
+        let config = Config::from(&shared);
+        Connection {
+            client: Client::from_conf(config),
+            target: Target {
+                profile: opts.profile.clone(),
+                region,
+                endpoint_url: opts.endpoint_url.clone(),
+                label: opts.label.clone(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_descriptions() {
+        let t = Target {
+            profile: Some("prod".into()),
+            region: Some("eu-west-1".into()),
+            endpoint_url: None,
+            label: None,
+        };
+        assert_eq!(t.describe(), "profile prod · eu-west-1");
+        let t = Target {
+            profile: None,
+            region: Some("us-east-1".into()),
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            label: Some("local".into()),
+        };
+        assert_eq!(t.describe(), "local · http://127.0.0.1:9 · us-east-1");
+        let t = Target {
+            profile: None,
+            region: None,
+            endpoint_url: None,
+            label: None,
+        };
+        assert_eq!(t.describe(), "default credentials · no region");
+    }
+
+    #[tokio::test]
+    async fn explicit_options_win() {
+        let conn = Connection::open(&ConnectOptions {
+            region: Some("ap-south-1".into()),
+            endpoint_url: Some("http://127.0.0.1:1".into()),
+            static_credentials: Some(("AKID".into(), "SECRET".into())),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(conn.target.region.as_deref(), Some("ap-south-1"));
+        assert_eq!(
+            conn.client.config().region().map(|r| r.as_ref()),
+            Some("ap-south-1")
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! SDK errors classified into what a person can act on.
+
+use std::fmt;
+
+use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use super::connect::Target;
+use crate::domain::ErrorKind;
+
+/// What went wrong, in the terms the UI and the CLI act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Cognito answered with an error it models (the request reached it and was refused).
+    Service(ErrorKind),
+    /// Cognito or the AWS front door answered with an error code coglink does not model.
+    OtherService,
+    /// No usable credentials, or they expired or were rejected.
+    Credentials,
+    /// No region configured.
+    Region,
+    /// The request may not have reached the service (connect/DNS/TLS failure).
+    Network,
+    /// No answer in time: the request may or may not have been applied.
+    Timeout,
+    /// The answer was cut off or unreadable: the request may or may not have been applied.
+    Unreadable,
+}
+
+/// A classified failure with the service's own message and what to do next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    /// The service's error code (`__type`), when it answered.
+    pub code: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    /// Whether a change that failed like this may have been applied anyway, so that its
+    /// outcome must be read back before anything else is done. A refused connection never
+    /// carried the request; any other network failure may have happened after it was sent.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self.kind,
+            FailureKind::Timeout
+                | FailureKind::Unreadable
+                | FailureKind::Service(ErrorKind::InternalError)
+        ) || (self.kind == FailureKind::Network && !self.message.to_lowercase().contains("refused"))
+    }
+
+    pub fn is_throttling(&self) -> bool {
+        self.kind == FailureKind::Service(ErrorKind::TooManyRequests)
+            || self.code.as_deref() == Some("ThrottlingException")
+    }
+
+    pub fn service_kind(&self) -> Option<ErrorKind> {
+        match self.kind {
+            FailureKind::Service(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Classifies an SDK error. `target` shapes the hints (profile names, endpoints).
+    pub fn from_sdk<E, R>(err: &SdkError<E, R>, target: &Target) -> Failure
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: fmt::Debug,
+    {
+        let chain = DisplayErrorContext(err).to_string();
+        let (kind, code, message) = match err {
+            SdkError::ServiceError(se) => {
+                let code = se.err().code().map(str::to_owned);
+                let message = se.err().message().unwrap_or("").to_owned();
+                let kind = match code.as_deref().and_then(ErrorKind::from_type_name) {
+                    Some(k) => FailureKind::Service(k),
+                    None if code.as_deref().is_some_and(is_credentials_code) => {
+                        FailureKind::Credentials
+                    }
+                    None => FailureKind::OtherService,
+                };
+                (kind, code, message)
+            }
+            SdkError::TimeoutError(_) => {
+                (FailureKind::Timeout, None, "no answer in time".to_owned())
+            }
+            SdkError::ResponseError(_) => (FailureKind::Unreadable, None, chain.clone()),
+            SdkError::DispatchFailure(df) if df.is_timeout() => {
+                (FailureKind::Timeout, None, chain.clone())
+            }
+            SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => {
+                (classify_text(&chain), None, chain.clone())
+            }
+            _ => (classify_text(&chain), None, chain.clone()),
+        };
+        let hint = hint_for(kind, code.as_deref(), target);
+        Failure {
+            kind,
+            code,
+            message,
+            hint,
+        }
+    }
+
+    /// A one-line summary: `LimitExceededException: ... — hint`.
+    pub fn summary(&self) -> String {
+        let mut s = match &self.code {
+            Some(code) => format!("{code}: {}", self.message),
+            None => self.message.clone(),
+        };
+        if let Some(h) = &self.hint {
+            s.push_str(" — ");
+            s.push_str(h);
+        }
+        s
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary())
+    }
+}
+
+fn is_credentials_code(code: &str) -> bool {
+    matches!(
+        code,
+        "ExpiredTokenException"
+            | "UnrecognizedClientException"
+            | "InvalidSignatureException"
+            | "AccessDeniedException"
+            | "IncompleteSignature"
+            | "MissingAuthenticationTokenException"
+            | "InvalidClientTokenId"
+            | "SignatureDoesNotMatch"
+    )
+}
+
+fn classify_text(chain: &str) -> FailureKind {
+    let lower = chain.to_lowercase();
+    if lower.contains("credential")
+        || lower.contains("sso")
+        || lower.contains("token") && lower.contains("expired")
+    {
+        FailureKind::Credentials
+    } else if lower.contains("region") {
+        FailureKind::Region
+    } else if lower.contains("timeout") || lower.contains("timed out") {
+        FailureKind::Timeout
+    } else {
+        FailureKind::Network
+    }
+}
+
+fn hint_for(kind: FailureKind, code: Option<&str>, target: &Target) -> Option<String> {
+    let profile_flag = target
+        .profile
+        .as_deref()
+        .map(|p| format!(" --profile {p}"))
+        .unwrap_or_default();
+    Some(match kind {
+        FailureKind::Credentials if code == Some("ExpiredTokenException") => {
+            format!(
+                "credentials expired: run `aws sso login{profile_flag}` (or refresh them) and retry"
+            )
+        }
+        FailureKind::Credentials => format!(
+            "no valid credentials: run `aws sso login{profile_flag}`, set AWS_PROFILE or pass --profile; or try --local"
+        ),
+        FailureKind::Region => "no region: pass --region or set AWS_REGION".to_owned(),
+        FailureKind::Network => match &target.endpoint_url {
+            Some(url) => format!("could not reach {url}: is it running?"),
+            None => "could not reach Cognito: check the network, proxy and region".to_owned(),
+        },
+        FailureKind::Timeout | FailureKind::Unreadable => {
+            "the outcome is unknown: reading the current state before doing anything else"
+                .to_owned()
+        }
+        FailureKind::Service(ErrorKind::TooManyRequests) => {
+            "throttled by Cognito's request quota: wait a moment and retry".to_owned()
+        }
+        FailureKind::Service(ErrorKind::ResourceNotFound) => {
+            "check the pool id and that --region matches the pool's region".to_owned()
+        }
+        FailureKind::Service(ErrorKind::NotAuthorized) => {
+            "the credentials lack permission for this call (IAM cognito-idp:*)".to_owned()
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(profile: Option<&str>, endpoint: Option<&str>) -> Target {
+        Target {
+            profile: profile.map(Into::into),
+            region: Some("us-east-1".into()),
+            endpoint_url: endpoint.map(Into::into),
+            label: None,
+        }
+    }
+
+    #[test]
+    fn text_classification() {
+        assert_eq!(
+            classify_text("failed to load credentials: the SSO session has expired"),
+            FailureKind::Credentials
+        );
+        assert_eq!(
+            classify_text("A region must be set when sending requests"),
+            FailureKind::Region
+        );
+        assert_eq!(
+            classify_text("io error: Connection refused (os error 111)"),
+            FailureKind::Network
+        );
+    }
+
+    #[test]
+    fn hints_name_the_profile_and_endpoint() {
+        let h = hint_for(
+            FailureKind::Credentials,
+            Some("ExpiredTokenException"),
+            &target(Some("prod"), None),
+        );
+        assert_eq!(
+            h.unwrap(),
+            "credentials expired: run `aws sso login --profile prod` (or refresh them) and retry"
+        );
+        let h = hint_for(
+            FailureKind::Network,
+            None,
+            &target(None, Some("http://127.0.0.1:9")),
+        );
+        assert_eq!(
+            h.unwrap(),
+            "could not reach http://127.0.0.1:9: is it running?"
+        );
+        assert_eq!(
+            hint_for(
+                FailureKind::Service(ErrorKind::UserNotFound),
+                None,
+                &target(None, None)
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn unknown_outcomes() {
+        let f = |kind| Failure {
+            kind,
+            code: None,
+            message: String::new(),
+            hint: None,
+        };
+        assert!(f(FailureKind::Timeout).outcome_unknown());
+        assert!(f(FailureKind::Service(ErrorKind::InternalError)).outcome_unknown());
+        assert!(!f(FailureKind::Service(ErrorKind::LimitExceeded)).outcome_unknown());
+        assert!(!f(FailureKind::Credentials).outcome_unknown());
+        let refused = Failure {
+            message: "Connection refused (os error 111)".into(),
+            ..f(FailureKind::Network)
+        };
+        assert!(!refused.outcome_unknown());
+        let dropped = Failure {
+            message: "connection closed before message completed".into(),
+            ..f(FailureKind::Network)
+        };
+        assert!(dropped.outcome_unknown());
+    }
+}

@@ -1,0 +1,11 @@
+//! Everything that talks to Cognito through the AWS SDK: connection set-up, conversions
+//! between SDK shapes and domain types, retry policy and error classification.
+
+pub mod connect;
+pub mod convert;
+pub mod failure;
+pub mod retry;
+
+pub use aws_sdk_cognitoidentityprovider::Client;
+pub use connect::{ConnectOptions, Connection, Target};
+pub use failure::{Failure, FailureKind};

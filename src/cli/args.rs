@@ -1,0 +1,170 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A terminal console for Amazon Cognito user pools: browse users and their linked
+/// identities, link and unlink federated identities safely.
+///
+/// Without a command, opens the terminal UI.
+#[derive(Debug, Parser)]
+#[command(name = "coglink", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// Open the UI on this pool, skipping the pool picker.
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// AWS profile (default: AWS_PROFILE, then `default`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (default: AWS_REGION, then the profile's region).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send requests to this endpoint instead of Cognito's.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Use the embedded local Cognito endpoint with a demo pool (no AWS account needed).
+    #[arg(long, global = true, conflicts_with_all = ["profile", "endpoint_url"])]
+    pub local: bool,
+    /// State file of the embedded local endpoint (default: see Files below).
+    #[arg(long, global = true, value_name = "FILE", requires = "local")]
+    pub local_state: Option<PathBuf>,
+    /// Refuse every change: browse and review only.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Link an external identity to an existing user (AdminLinkProviderForUser).
+    Link(LinkArgs),
+    /// Unlink an external identity from the user it is linked to (AdminDisableProviderForUser).
+    Unlink(UnlinkArgs),
+    /// List every user of a pool with its linked identities.
+    Users(UsersArgs),
+    /// List user pools with estimated user counts.
+    Pools(PoolsArgs),
+    /// The embedded Cognito-compatible endpoint.
+    #[command(subcommand)]
+    Local(LocalCommand),
+}
+
+/// `--generate-cli-skeleton` values, as the AWS CLI v1 accepts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SkeletonKind {
+    Input,
+    Output,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LinkArgs {
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: Option<String>,
+    /// The existing user: shorthand `ProviderName=Cognito,ProviderAttributeValue=diego` or JSON.
+    #[arg(long, value_name = "ID")]
+    pub destination_user: Option<String>,
+    /// The identity to link: shorthand `ProviderName=Google,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=123` or JSON.
+    #[arg(long, value_name = "ID")]
+    pub source_user: Option<String>,
+    /// The request as JSON, or `file://path`; explicit flags override its members.
+    #[arg(long, value_name = "JSON")]
+    pub cli_input_json: Option<String>,
+    /// Print a request skeleton (input) or the empty output shape (output) and exit.
+    #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "input")]
+    pub generate_cli_skeleton: Option<SkeletonKind>,
+    /// Validate and show the change without making it.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UnlinkArgs {
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: Option<String>,
+    /// The linked identity: shorthand `ProviderName=Google,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=123` or JSON.
+    #[arg(long, value_name = "ID")]
+    pub user: Option<String>,
+    #[arg(long, value_name = "JSON")]
+    pub cli_input_json: Option<String>,
+    #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "input")]
+    pub generate_cli_skeleton: Option<SkeletonKind>,
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UsersArgs {
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: String,
+    /// Cognito filter expression, e.g. `email ^= "ann"`.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PoolsArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocalCommand {
+    /// Serve the local endpoint until Ctrl-C (for `aws --endpoint-url` and other tools).
+    Serve {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 4599)]
+        port: u16,
+        /// State file (default: see Files below).
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn arguments_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn local_conflicts_with_profile() {
+        assert!(Cli::try_parse_from(["coglink", "--local", "--profile", "p"]).is_err());
+        let cli =
+            Cli::try_parse_from(["coglink", "users", "--user-pool-id", "p_1", "--local"]).unwrap();
+        assert!(cli.global.local);
+    }
+
+    #[test]
+    fn skeleton_defaults_to_input() {
+        let cli = Cli::try_parse_from(["coglink", "link", "--generate-cli-skeleton"]).unwrap();
+        match cli.command {
+            Some(Command::Link(a)) => {
+                assert_eq!(a.generate_cli_skeleton, Some(SkeletonKind::Input))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Entry point: argument parsing, logging, and dispatch to the UI or a headless command.
+
+pub mod args;
+pub mod session;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use args::{Cli, Command, LocalCommand};
+
+/// Exit code of a change or read refused by the service.
+pub const EXIT_REJECTED: u8 = 1;
+/// Exit code of bad input (named field and rule on stderr).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// Parses arguments (with the file locations in `--help`) and runs.
+pub fn main() -> ExitCode {
+    let matches = Cli::command()
+        .after_help(crate::paths::help_text())
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let _log_guard = crate::logging::init(&crate::paths::log_file());
+    match cli.command {
+        None => crate::tui::run(cli.global, cli.user_pool_id),
+        Some(Command::Local(LocalCommand::Serve { port, state })) => serve_local(port, state),
+        Some(command) => crate::commands::run(cli.global, command),
+    }
+}
+
+fn serve_local(port: u16, state: Option<std::path::PathBuf>) -> ExitCode {
+    let opts = crate::local::LocalOptions {
+        port,
+        state_file: Some(state.unwrap_or_else(crate::paths::local_state_file)),
+        seed: crate::local::Seed::Demo,
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("coglink: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(crate::local::serve_forever(opts)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("coglink local serve: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

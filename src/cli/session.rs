@@ -1,0 +1,73 @@
+//! Opening a connection from the global options, starting the embedded endpoint for `--local`.
+
+use crate::aws::{ConnectOptions, Connection};
+use crate::cli::args::GlobalArgs;
+use crate::local::{self, LocalError, LocalOptions, LocalServer, Seed};
+use crate::paths;
+
+/// A connection, and the embedded endpoint behind it when `--local` was given.
+pub struct Session {
+    pub connection: Connection,
+    /// Kept alive for the session; dropped (and shut down) at exit.
+    pub local: Option<LocalServer>,
+    pub read_only: bool,
+    /// The profile named by `--profile` or AWS_PROFILE, for the journal.
+    pub profile: Option<String>,
+}
+
+impl Session {
+    pub async fn open(global: &GlobalArgs) -> Result<Session, LocalError> {
+        let mut opts = ConnectOptions {
+            profile: global.profile.clone(),
+            region: global.region.clone(),
+            endpoint_url: global.endpoint_url.clone(),
+            ..Default::default()
+        };
+        let local = if global.local {
+            let state_file = global
+                .local_state
+                .clone()
+                .unwrap_or_else(paths::local_state_file);
+            let server = LocalServer::start(LocalOptions {
+                port: 0,
+                state_file: Some(state_file),
+                seed: Seed::Demo,
+            })
+            .await?;
+            opts.endpoint_url = Some(server.endpoint_url());
+            opts.region = Some(
+                global
+                    .region
+                    .clone()
+                    .unwrap_or_else(|| local::LOCAL_REGION.to_owned()),
+            );
+            opts.static_credentials = Some((
+                local::LOCAL_ACCESS_KEY_ID.to_owned(),
+                local::LOCAL_SECRET_ACCESS_KEY.to_owned(),
+            ));
+            opts.label = Some("local".into());
+            Some(server)
+        } else {
+            None
+        };
+        let connection = Connection::open(&opts).await;
+        let profile = global
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok())
+            .filter(|_| !global.local);
+        Ok(Session {
+            connection,
+            local,
+            read_only: global.read_only,
+            profile,
+        })
+    }
+
+    /// Shuts the embedded endpoint down cleanly (its state is already durable).
+    pub async fn close(self) {
+        if let Some(server) = self.local {
+            server.shutdown().await;
+        }
+    }
+}
