@@ -4,6 +4,7 @@
 pub mod connect;
 pub mod convert;
 pub mod failure;
+pub mod ops;
 pub mod retry;
 
 pub use aws_sdk_cognitoidentityprovider::Client;
