@@ -4,6 +4,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod domain;
+pub mod journal;
 pub mod local;
 pub mod logging;
 pub mod paths;
