@@ -226,7 +226,7 @@ impl Parser<'_> {
             self.at += 1;
             self.skip_ws();
             if self.peek().is_none() {
-                return Err(self.error("a key or value after the trailing ','"));
+                return Err(self.error("a key after the trailing ','"));
             }
             if self.at_next_pair() {
                 self.at = save;
