@@ -115,7 +115,7 @@ pub fn read_only_refusal(verb: &str, operation: &str) -> CmdError {
 /// One line about a user: `"diego" (CONFIRMED, enabled): 2/5 linked identities`.
 pub fn describe_user(user: &UserRecord) -> String {
     format!(
-        "{:?} ({}, {}): {}/{} linked identities",
+        "\"{}\" ({}, {}): {}/{} linked identities",
         sanitize(&user.username),
         sanitize(&user.status),
         if user.enabled { "enabled" } else { "disabled" },

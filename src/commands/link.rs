@@ -91,7 +91,7 @@ async fn link(
                 after,
             });
             println!(
-                "Linked {} to {:?}: {} linked identities",
+                "Linked {} to \"{}\": {} linked identities",
                 describe_source(req),
                 sanitize(&dest.username),
                 CountChange {

@@ -106,7 +106,15 @@ impl Env {
             &env.cmd().args(["pools", "--output", "json"]).assert().success(),
         ))
         .unwrap();
-        env.pool = pools[0]["Id"].as_str().expect("a demo pool").to_owned();
+        // The demo pool with the most users has every kind of identity provider.
+        env.pool = pools
+            .as_array()
+            .unwrap()
+            .iter()
+            .max_by_key(|p| p["EstimatedNumberOfUsers"].as_i64())
+            .and_then(|p| p["Id"].as_str())
+            .expect("a demo pool")
+            .to_owned();
         let pool = env.pool.clone();
         env.providers = with_local_server(&env.state(), async |_, ops: &Ops| {
             ops.list_providers(&pool).await.unwrap()
