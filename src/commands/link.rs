@@ -56,7 +56,9 @@ async fn link(
     let facts = ops
         .link_facts(req, Known::Unknown)
         .await
-        .map_err(|f| CmdError::failure("reading the pool before AdminLinkProviderForUser", &f))?;
+        .map_err(|f| {
+            CmdError::failure_while("reading the pool before AdminLinkProviderForUser", &f)
+        })?;
     let violations = check_link(req, &facts.context());
     if !violations.is_empty() {
         return Err(refused_locally(LINK.operation, &violations, req.pool_id()));

@@ -49,12 +49,19 @@ impl CmdError {
     /// A failed call, worded like the AWS CLI when Cognito answered with an error code,
     /// followed by coglink's hint.
     pub fn failure(operation: &str, f: &Failure) -> Self {
+        Self::failed(&format!("when calling the {operation} operation"), f)
+    }
+
+    /// A failure of one of several calls: `context` says what was being done
+    /// (`while reading the pool before AdminLinkProviderForUser`).
+    pub fn failure_while(context: &str, f: &Failure) -> Self {
+        Self::failed(&format!("while {context}"), f)
+    }
+
+    fn failed(when: &str, f: &Failure) -> Self {
         let mut message = match &f.code {
-            Some(code) => format!(
-                "An error occurred ({code}) when calling the {operation} operation: {}",
-                f.message
-            ),
-            None => format!("coglink: {operation} failed: {}", f.message),
+            Some(code) => format!("An error occurred ({code}) {when}: {}", f.message),
+            None => format!("coglink: an error occurred {when}: {}", f.message),
         };
         if let Some(hint) = &f.hint {
             message.push_str("\nhint: ");
@@ -93,6 +100,18 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
 
 /// Opens the connection (starting the embedded endpoint for `--local`).
 pub async fn open_session(global: &GlobalArgs) -> Result<(Session, Ops), CmdError> {
+    if global.local {
+        // The default state file lives in a directory that a fresh machine does not have.
+        let state = global
+            .local_state
+            .clone()
+            .unwrap_or_else(crate::paths::local_state_file);
+        if let Some(dir) = state.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                CmdError::rejected(format!("coglink: cannot create {}: {e}", dir.display()))
+            })?;
+        }
+    }
     let session = Session::open(global)
         .await
         .map_err(|e| CmdError::rejected(format!("coglink: cannot start the local endpoint: {e}")))?;
@@ -154,8 +173,13 @@ mod tests {
         let e = CmdError::failure("ListUsers", &f);
         assert_eq!(
             e.message,
-            "coglink: ListUsers failed: refused\nhint: is it running?"
+            "coglink: an error occurred when calling the ListUsers operation: refused\nhint: is it running?"
         );
         assert_eq!(CmdError::bad_input("x: y").code, 2);
+        assert!(
+            CmdError::failure_while("reading the pool", &f)
+                .message
+                .starts_with("coglink: an error occurred while reading the pool: refused")
+        );
     }
 }

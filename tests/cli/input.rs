@@ -226,8 +226,8 @@ fn quoted_escaped_and_json_values_reach_cognito_exactly() {
             "x,y=z",
         ),
         (
-            format!(r#"{{"ProviderName":"{social}","ProviderAttributeName":"Cognito_Subject","ProviderAttributeValue":"j'son \"q\""}}"#),
-            "j'son \"q\"",
+            format!(r#"{{"ProviderName":"{social}","ProviderAttributeName":"Cognito_Subject","ProviderAttributeValue":"j'son\"q\""}}"#),
+            "j'son\"q\"",
         ),
     ];
     for (source, subject) in &cases {
