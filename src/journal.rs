@@ -80,9 +80,14 @@ pub enum Resolution {
 pub enum Outcome {
     Ok,
     /// The service refused it.
-    Rejected { code: String, message: String },
+    Rejected {
+        code: String,
+        message: String,
+    },
     /// It never reached the service (no connection, no credentials): not applied.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
     /// No clear answer (timeout, dropped connection, internal error), then resolved by
     /// reading the user again.
     Unknown {
@@ -287,7 +292,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::new(dir.path().join("j.jsonl"));
         journal.record(&entry(Outcome::Ok)).unwrap();
-        let mut f = OpenOptions::new().append(true).open(journal.path()).unwrap();
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(journal.path())
+            .unwrap();
         f.write_all(b"{oops\n").unwrap();
         let e = journal.read_all().unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");

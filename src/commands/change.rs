@@ -186,7 +186,10 @@ pub fn failed_outcome(f: &Failure) -> Outcome {
 
 /// Combines the result of the change with the result of recording it: a journal failure
 /// wins (it must never go unnoticed), and its message also tells what happened to the change.
-pub fn finish(change: Result<(), CmdError>, recorded: Result<(), CmdError>) -> Result<(), CmdError> {
+pub fn finish(
+    change: Result<(), CmdError>,
+    recorded: Result<(), CmdError>,
+) -> Result<(), CmdError> {
     match (change, recorded) {
         (change, Ok(())) => change,
         (Ok(()), Err(j)) => Err(j),
@@ -249,7 +252,12 @@ mod tests {
             ..Default::default()
         };
         let cmd = aws_command(&UNLINK, &local, "p_1", &[&src]);
-        assert!(cmd.starts_with("aws cognito-idp admin-disable-provider-for-user --user-pool-id p_1 --user "), "{cmd}");
+        assert!(
+            cmd.starts_with(
+                "aws cognito-idp admin-disable-provider-for-user --user-pool-id p_1 --user "
+            ),
+            "{cmd}"
+        );
     }
 
     #[test]
@@ -260,9 +268,22 @@ mod tests {
         )];
         let e = refused_locally("AdminLinkProviderForUser", &v, "p_1");
         assert_eq!(e.code, 1);
-        assert!(e.message.contains("refused locally, nothing was sent"), "{}", e.message);
-        assert!(e.message.contains("DestinationUser: the destination already has 5/5"), "{}", e.message);
-        assert!(e.message.contains("LimitExceededException"), "{}", e.message);
+        assert!(
+            e.message.contains("refused locally, nothing was sent"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .contains("DestinationUser: the destination already has 5/5"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("LimitExceededException"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

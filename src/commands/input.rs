@@ -160,7 +160,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(req.pool_id(), "p_1");
-        assert_eq!(req.destination(), ProviderUserIdentifier::cognito_user("diego"));
+        assert_eq!(
+            req.destination(),
+            ProviderUserIdentifier::cognito_user("diego")
+        );
         assert_eq!(req.source().attribute_name(), "Cognito_Subject");
     }
 
@@ -168,13 +171,20 @@ mod tests {
     fn flags_replace_whole_members_of_the_json() {
         let req: LinkRequest = resolve(
             &LINK,
-            &[None, Some("ProviderName=Cognito,ProviderAttributeValue=ann"), None],
+            &[
+                None,
+                Some("ProviderName=Cognito,ProviderAttributeValue=ann"),
+                None,
+            ],
             Some(SKELETON),
         )
         .unwrap();
         assert_eq!(req.pool_id(), "");
         // The flag's identifier replaces the skeleton's, with no empty attribute name kept.
-        assert_eq!(req.destination(), ProviderUserIdentifier::cognito_user("ann"));
+        assert_eq!(
+            req.destination(),
+            ProviderUserIdentifier::cognito_user("ann")
+        );
         assert_eq!(req.source().provider_name.as_deref(), Some(""));
     }
 
@@ -185,15 +195,15 @@ mod tests {
             e,
             "the following arguments are required: --destination-user, --source-user"
         );
-        let e = resolve::<UnlinkRequest>(&UNLINK, &[None, None], Some(r#"{"User":{}}"#))
-            .unwrap_err();
+        let e =
+            resolve::<UnlinkRequest>(&UNLINK, &[None, None], Some(r#"{"User":{}}"#)).unwrap_err();
         assert_eq!(e, "the following arguments are required: --user-pool-id");
     }
 
     #[test]
     fn json_is_checked_like_the_aws_cli() {
-        let e = resolve::<UnlinkRequest>(&UNLINK, &[None, None], Some(r#"{"Pool":"x"}"#))
-            .unwrap_err();
+        let e =
+            resolve::<UnlinkRequest>(&UNLINK, &[None, None], Some(r#"{"Pool":"x"}"#)).unwrap_err();
         assert_eq!(
             e,
             "Unknown parameter in input: \"Pool\", must be one of: UserPoolId, User"
@@ -218,12 +228,18 @@ mod tests {
     fn file_urls_are_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.json");
-        std::fs::write(&path, r#"{"UserPoolId":"p_9","User":{"ProviderName":"Google"}}"#)
-            .unwrap();
+        std::fs::write(
+            &path,
+            r#"{"UserPoolId":"p_9","User":{"ProviderName":"Google"}}"#,
+        )
+        .unwrap();
         let arg = format!("file://{}", path.display());
         let req: UnlinkRequest = resolve(&UNLINK, &[None, None], Some(&arg)).unwrap();
         assert_eq!(req.pool_id(), "p_9");
         let e = read_cli_input("file:///nonexistent/x.json").unwrap_err();
-        assert!(e.starts_with("--cli-input-json: cannot read /nonexistent/x.json"), "{e}");
+        assert!(
+            e.starts_with("--cli-input-json: cannot read /nonexistent/x.json"),
+            "{e}"
+        );
     }
 }

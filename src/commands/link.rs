@@ -53,18 +53,17 @@ async fn link(
     req: &LinkRequest,
     dry_run: bool,
 ) -> Result<(), CmdError> {
-    let facts = ops
-        .link_facts(req, Known::Unknown)
-        .await
-        .map_err(|f| {
-            CmdError::failure_while("reading the pool before AdminLinkProviderForUser", &f)
-        })?;
+    let facts = ops.link_facts(req, Known::Unknown).await.map_err(|f| {
+        CmdError::failure_while("reading the pool before AdminLinkProviderForUser", &f)
+    })?;
     let violations = check_link(req, &facts.context());
     if !violations.is_empty() {
         return Err(refused_locally(LINK.operation, &violations, req.pool_id()));
     }
     let Some(dest) = facts.destination.as_ref() else {
-        return Err(CmdError::rejected("coglink: the destination user was not found"));
+        return Err(CmdError::rejected(
+            "coglink: the destination user was not found",
+        ));
     };
     println!("Destination: {}", describe_user(dest));
     let change = CountChange::link(dest.link_count());
@@ -195,7 +194,10 @@ fn report_unknown(
     match resolution {
         Resolution::Applied => {
             eprintln!("{first}: the link was applied.");
-            println!("Linked {} (confirmed by reading the user again)", describe_source(req));
+            println!(
+                "Linked {} (confirmed by reading the user again)",
+                describe_source(req)
+            );
             Ok(())
         }
         Resolution::NotApplied => Err(CmdError::rejected(format!(

@@ -112,9 +112,9 @@ pub async fn open_session(global: &GlobalArgs) -> Result<(Session, Ops), CmdErro
             })?;
         }
     }
-    let session = Session::open(global)
-        .await
-        .map_err(|e| CmdError::rejected(format!("coglink: cannot start the local endpoint: {e}")))?;
+    let session = Session::open(global).await.map_err(|e| {
+        CmdError::rejected(format!("coglink: cannot start the local endpoint: {e}"))
+    })?;
     let ops = Ops::new(
         session.connection.client.clone(),
         session.connection.target.clone(),

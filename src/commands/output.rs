@@ -132,7 +132,10 @@ mod tests {
         let json = serde_json::to_string(value).unwrap();
         let safe = json_terminal_safe(&json);
         assert!(!safe.chars().any(is_unsafe), "{safe}");
-        assert!(safe.contains("\\u202e") && safe.contains("\\udb40\\udc41"), "{safe}");
+        assert!(
+            safe.contains("\\u202e") && safe.contains("\\udb40\\udc41"),
+            "{safe}"
+        );
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
         let pretty = pretty4(&vec![value]);

@@ -43,13 +43,28 @@ pub enum InputError {
         input: String,
     },
     /// A key that is not a member, in the AWS CLI's words.
-    UnknownKey { member: String, key: String },
-    Duplicate { member: String, key: String },
+    UnknownKey {
+        member: String,
+        key: String,
+    },
+    Duplicate {
+        member: String,
+        key: String,
+    },
     /// An unquoted value with a comma, which the AWS CLI reads as a list.
-    List { field: String, values: Vec<String> },
+    List {
+        field: String,
+        values: Vec<String>,
+    },
     /// A member that must be a string got something else.
-    NotString { field: String, got: String },
-    InvalidJson { member: String, reason: String },
+    NotString {
+        field: String,
+        got: String,
+    },
+    InvalidJson {
+        member: String,
+        reason: String,
+    },
 }
 
 impl fmt::Display for InputError {

@@ -27,8 +27,14 @@ fn official_examples() {
         ident(Some("Cognito"), None, Some("diego"))
     );
     assert_eq!(
-        id("ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=0000000000000000,ProviderName=Google"),
-        ident(Some("Google"), Some("Cognito_Subject"), Some("0000000000000000"))
+        id(
+            "ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=0000000000000000,ProviderName=Google"
+        ),
+        ident(
+            Some("Google"),
+            Some("Cognito_Subject"),
+            Some("0000000000000000")
+        )
     );
 }
 
@@ -73,7 +79,10 @@ fn quote_escapes() {
     assert_eq!(id(r"ProviderAttributeValue='it\'s'").value(), "it's");
     assert_eq!(id(r"ProviderAttributeValue='a\\'").value(), r"a\");
     assert_eq!(id(r"ProviderAttributeValue='a\nb'").value(), r"a\nb");
-    assert_eq!(id(r#"ProviderAttributeValue='say "hi"'"#).value(), r#"say "hi""#);
+    assert_eq!(
+        id(r#"ProviderAttributeValue='say "hi"'"#).value(),
+        r#"say "hi""#
+    );
 }
 
 #[test]
@@ -90,10 +99,7 @@ fn empty_values() {
         ident(Some("Cognito"), Some(""), Some("x"))
     );
     assert_eq!(id("ProviderAttributeValue=").value(), "");
-    assert_eq!(
-        id("ProviderAttributeValue=''"),
-        ident(None, None, Some(""))
-    );
+    assert_eq!(id("ProviderAttributeValue=''"), ident(None, None, Some("")));
 }
 
 #[test]
@@ -127,7 +133,10 @@ fn duplicate_keys_are_refused() {
 #[test]
 fn unquoted_commas_make_a_list_which_is_refused() {
     let e = err("ProviderAttributeValue=a,b,ProviderName=Google");
-    assert!(e.starts_with("DestinationUser.ProviderAttributeValue: must be one string"), "{e}");
+    assert!(
+        e.starts_with("DestinationUser.ProviderAttributeValue: must be one string"),
+        "{e}"
+    );
     assert!(e.contains(r#"["a", "b"]"#), "{e}");
 }
 
@@ -141,7 +150,10 @@ fn trailing_commas_and_syntax_errors_name_the_member_and_position() {
     let e = err("ProviderName");
     assert!(e.contains("expected '='"), "{e}");
     let e = err("ProviderAttributeValue=hello world");
-    assert!(e.contains("expected ','") && e.contains("character 29"), "{e}");
+    assert!(
+        e.contains("expected ','") && e.contains("character 29"),
+        "{e}"
+    );
     let e = err("ProviderAttributeValue='open");
     assert!(e.contains("closing '"), "{e}");
     let e = err("Provider_Name=x");
@@ -162,7 +174,9 @@ fn json_form() {
         id(r#"  {"ProviderName":"Cognito"}"#),
         ident(Some("Cognito"), None, None)
     );
-    assert!(err(r#"{"Value": "x"}"#).starts_with("Unknown parameter in DestinationUser: \"Value\""));
+    assert!(
+        err(r#"{"Value": "x"}"#).starts_with("Unknown parameter in DestinationUser: \"Value\"")
+    );
     assert_eq!(
         err(r#"{"ProviderName": 5}"#),
         "DestinationUser.ProviderName: must be a string (got 5)"

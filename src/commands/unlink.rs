@@ -126,7 +126,10 @@ async fn unlink(
             );
             let result = match resolution {
                 Resolution::Applied => {
-                    println!("Unlinked {} (confirmed by reading the user again)", describe(&identity));
+                    println!(
+                        "Unlinked {} (confirmed by reading the user again)",
+                        describe(&identity)
+                    );
                     Ok(())
                 }
                 Resolution::NotApplied => Err(CmdError::rejected(format!(

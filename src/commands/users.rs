@@ -26,7 +26,10 @@ pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
     if let Some(filter) = &args.filter {
         parse_filter(filter).map_err(CmdError::bad_input)?;
     }
-    with_session(global, async |_: &Session, ops: &Ops| list(ops, &args).await).await
+    with_session(global, async |_: &Session, ops: &Ops| {
+        list(ops, &args).await
+    })
+    .await
 }
 
 async fn list(ops: &Ops, args: &UsersArgs) -> Result<(), CmdError> {
@@ -52,7 +55,9 @@ async fn list(ops: &Ops, args: &UsersArgs) -> Result<(), CmdError> {
             ListingEvent::Failed(f) => return Err(CmdError::failure("ListUsers", &f)),
         }
     }
-    Err(CmdError::rejected("coglink: the listing stopped unexpectedly"))
+    Err(CmdError::rejected(
+        "coglink: the listing stopped unexpectedly",
+    ))
 }
 
 /// A user as the json format prints it.
@@ -136,10 +141,9 @@ impl Printer {
                 let line: String = cols.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
                 writeln!(out, "{line}IDENTITIES")
             }
-            OutputFormat::Csv => writeln!(
-                out,
-                "username,status,enabled,email,link_count,identities"
-            ),
+            OutputFormat::Csv => {
+                writeln!(out, "username,status,enabled,email,link_count,identities")
+            }
             OutputFormat::Json => writeln!(out, "["),
         }
     }
@@ -244,7 +248,11 @@ mod tests {
         assert_eq!(lines[0].find("STATUS"), Some(36));
         assert!(lines[1].starts_with("ev\\e[31mil"), "{}", lines[1]);
         assert!(!text.contains('\x1b'));
-        assert!(lines[1].contains("1/5") && lines[1].ends_with("Google:1"), "{}", lines[1]);
+        assert!(
+            lines[1].contains("1/5") && lines[1].ends_with("Google:1"),
+            "{}",
+            lines[1]
+        );
     }
 
     #[test]

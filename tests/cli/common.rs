@@ -103,7 +103,10 @@ impl Env {
             providers: Vec::new(),
         };
         let pools: Value = serde_json::from_str(&stdout(
-            &env.cmd().args(["pools", "--output", "json"]).assert().success(),
+            &env.cmd()
+                .args(["pools", "--output", "json"])
+                .assert()
+                .success(),
         ))
         .unwrap();
         // The demo pool with the most users has every kind of identity provider.
@@ -186,7 +189,9 @@ impl Env {
     pub fn native_user(&self, max_links: u64) -> String {
         self.users()
             .into_iter()
-            .find(|u| u["UserStatus"] != "EXTERNAL_PROVIDER" && u["LinkCount"].as_u64() <= Some(max_links))
+            .find(|u| {
+                u["UserStatus"] != "EXTERNAL_PROVIDER" && u["LinkCount"].as_u64() <= Some(max_links)
+            })
             .and_then(|u| u["Username"].as_str().map(str::to_owned))
             .expect("the demo pool has a native user with room for links")
     }

@@ -33,7 +33,13 @@ fn an_unreachable_endpoint_is_a_failure_with_a_hint() {
     isolated(dir.path())
         .env("AWS_ACCESS_KEY_ID", "AKIDX")
         .env("AWS_SECRET_ACCESS_KEY", "x")
-        .args(["--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1", "pools"])
+        .args([
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--region",
+            "us-east-1",
+            "pools",
+        ])
         .assert()
         .code(1)
         .err_has("could not reach http://127.0.0.1:9");
@@ -55,7 +61,14 @@ fn profile_region_and_endpoint_url_reach_any_endpoint_and_are_journaled() {
     .unwrap();
     with_local_server(&env.state(), async |url: &str, _| {
         isolated(env.dir.path())
-            .args(["--profile", "audit", "--region", local::LOCAL_REGION, "--endpoint-url", url])
+            .args([
+                "--profile",
+                "audit",
+                "--region",
+                local::LOCAL_REGION,
+                "--endpoint-url",
+                url,
+            ])
             .args(env.link_args(&user, &subject))
             .assert()
             .success();

@@ -73,7 +73,13 @@ fn output_skeletons_validate_the_input_then_print_nothing() {
         .success();
     assert_eq!(stdout(&a), "");
     isolated(dir.path())
-        .args(["unlink", "--generate-cli-skeleton", "output", "--user-pool-id", "p_1"])
+        .args([
+            "unlink",
+            "--generate-cli-skeleton",
+            "output",
+            "--user-pool-id",
+            "p_1",
+        ])
         .assert()
         .code(2)
         .err_has("the following arguments are required: --user");
@@ -144,7 +150,11 @@ fn flags_override_cli_input_json_members() {
 fn cli_input_json_errors_name_the_member() {
     let env = Env::new();
     env.cmd()
-        .args(["unlink", "--cli-input-json", r#"{"UserPoolId": "p", "Pool": 1}"#])
+        .args([
+            "unlink",
+            "--cli-input-json",
+            r#"{"UserPoolId": "p", "Pool": 1}"#,
+        ])
         .assert()
         .code(2)
         .err_has("Unknown parameter in input: \"Pool\", must be one of: UserPoolId, User");
@@ -164,15 +174,19 @@ fn cli_input_json_errors_name_the_member() {
 fn missing_required_arguments_are_named_like_the_aws_cli() {
     let dir = tempfile::tempdir().unwrap();
     isolated(dir.path())
-        .args(["link", "--user-pool-id", "p_1", "--destination-user", "ProviderName=Cognito,ProviderAttributeValue=d"])
+        .args([
+            "link",
+            "--user-pool-id",
+            "p_1",
+            "--destination-user",
+            "ProviderName=Cognito,ProviderAttributeValue=d",
+        ])
         .assert()
         .code(2)
         .err_has("the following arguments are required: --source-user");
-    isolated(dir.path())
-        .arg("link")
-        .assert()
-        .code(2)
-        .err_has("the following arguments are required: --user-pool-id, --destination-user, --source-user");
+    isolated(dir.path()).arg("link").assert().code(2).err_has(
+        "the following arguments are required: --user-pool-id, --destination-user, --source-user",
+    );
 }
 
 #[test]
@@ -218,22 +232,33 @@ fn quoted_escaped_and_json_values_reach_cognito_exactly() {
     let social = env.social();
     let cases = [
         (
-            format!("ProviderName={social},ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=\"a,b=c\""),
+            format!(
+                "ProviderName={social},ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=\"a,b=c\""
+            ),
             "a,b=c",
         ),
         (
-            format!("ProviderName = {social} , ProviderAttributeName=Cognito_Subject , ProviderAttributeValue=x\\,y=z"),
+            format!(
+                "ProviderName = {social} , ProviderAttributeName=Cognito_Subject , ProviderAttributeValue=x\\,y=z"
+            ),
             "x,y=z",
         ),
         (
-            format!(r#"{{"ProviderName":"{social}","ProviderAttributeName":"Cognito_Subject","ProviderAttributeValue":"j'son\"q\""}}"#),
+            format!(
+                r#"{{"ProviderName":"{social}","ProviderAttributeName":"Cognito_Subject","ProviderAttributeValue":"j'son\"q\""}}"#
+            ),
             "j'son\"q\"",
         ),
     ];
     for (source, subject) in &cases {
         env.cmd()
             .args(["link", "--user-pool-id", &env.pool])
-            .args(["--destination-user", &env.dest(&user), "--source-user", source])
+            .args([
+                "--destination-user",
+                &env.dest(&user),
+                "--source-user",
+                source,
+            ])
             .assert()
             .success();
         assert!(env.has_identity(&user, &social, subject), "{source}");

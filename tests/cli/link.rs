@@ -11,7 +11,10 @@ fn a_link_is_made_shown_and_journaled() {
     let a = env.link(&user, &subject).success();
     let out = stdout(&a);
     assert!(out.contains(&format!("Destination: \"{user}\"")), "{out}");
-    assert!(out.contains(&format!("{before}/5 linked identities")), "{out}");
+    assert!(
+        out.contains(&format!("{before}/5 linked identities")),
+        "{out}"
+    );
     assert!(
         out.contains(&format!("{before}/5 -> {}/5", before + 1)),
         "{out}"
@@ -39,7 +42,10 @@ fn a_link_is_made_shown_and_journaled() {
     let time = e["time"].as_str().unwrap();
     assert!(time.ends_with('Z') && time.as_bytes()[10] == b'T', "{time}");
     let raw = std::fs::read_to_string(env.journal_path()).unwrap();
-    assert!(!raw.contains("local-secret") && !raw.contains("AKID"), "{raw}");
+    assert!(
+        !raw.contains("local-secret") && !raw.contains("AKID"),
+        "{raw}"
+    );
 }
 
 #[test]
@@ -73,7 +79,10 @@ fn dry_run_shows_counts_request_and_aws_command_and_changes_nothing() {
     let start = out.find("{\n").unwrap();
     let end = out.find("\n}\n").unwrap() + 2;
     let request: serde_json::Value = serde_json::from_str(&out[start..end]).unwrap();
-    assert_eq!(request["SourceUser"]["ProviderAttributeValue"], subject.as_str());
+    assert_eq!(
+        request["SourceUser"]["ProviderAttributeValue"],
+        subject.as_str()
+    );
     assert_eq!(env.link_count(&user), before);
     assert!(!env.has_identity(&user, &env.social(), &subject));
     assert!(env.journal().is_empty());
@@ -91,9 +100,7 @@ fn a_full_destination_is_refused_locally_before_sending() {
     env.link(&user, &subject)
         .code(1)
         .err_has("refused locally, nothing was sent")
-        .err_has(
-            "DestinationUser: the destination already has 5/5 linked identities",
-        )
+        .err_has("DestinationUser: the destination already has 5/5 linked identities")
         .err_has("LimitExceededException");
     assert_eq!(env.journal().len(), journaled);
     assert!(!env.has_identity(&user, &env.social(), &subject));
@@ -104,9 +111,7 @@ fn a_missing_destination_or_unknown_provider_is_refused_locally() {
     let env = Env::new();
     env.link("no-such-user-xyz", &fresh_subject())
         .code(1)
-        .err_has(
-            "DestinationUser.ProviderAttributeValue: names no user of this pool",
-        );
+        .err_has("DestinationUser.ProviderAttributeValue: names no user of this pool");
     let user = env.native_user(4);
     env.cmd()
         .args([
@@ -120,9 +125,7 @@ fn a_missing_destination_or_unknown_provider_is_refused_locally() {
         ])
         .assert()
         .code(1)
-        .err_has(
-            "SourceUser.ProviderName: names no identity provider of this pool",
-        );
+        .err_has("SourceUser.ProviderName: names no identity provider of this pool");
     assert!(env.journal().is_empty());
 }
 
@@ -143,8 +146,14 @@ fn rules_that_need_no_pool_are_bad_input_listing_every_violation() {
         .assert()
         .code(2);
     let err = stderr(&a);
-    assert!(err.contains("SourceUser.ProviderName: must be an external identity provider"), "{err}");
-    assert!(err.contains("DestinationUser.ProviderAttributeValue: is required"), "{err}");
+    assert!(
+        err.contains("SourceUser.ProviderName: must be an external identity provider"),
+        "{err}"
+    );
+    assert!(
+        err.contains("DestinationUser.ProviderAttributeValue: is required"),
+        "{err}"
+    );
     env.cmd()
         .args([
             "link",
@@ -157,9 +166,7 @@ fn rules_that_need_no_pool_are_bad_input_listing_every_violation() {
         ])
         .assert()
         .code(2)
-        .err_has(
-            "SourceUser.ProviderAttributeName: must be Cognito_Subject for Google",
-        );
+        .err_has("SourceUser.ProviderAttributeName: must be Cognito_Subject for Google");
 }
 
 #[test]
@@ -200,8 +207,6 @@ fn an_unwritable_journal_stops_the_change_before_it_is_made() {
         .args(env.link_args(&user, &fresh_subject()))
         .assert()
         .code(3)
-        .err_has(
-            "refusing to make a change that could not be recorded",
-        );
+        .err_has("refusing to make a change that could not be recorded");
     assert_eq!(env.link_count(&user), before);
 }

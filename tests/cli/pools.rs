@@ -28,5 +28,9 @@ fn pools_in_every_format() {
     assert!(row.ends_with(&users.to_string()), "{row}");
     let csv = run("csv");
     assert!(csv.starts_with("id,name,estimated_users\n"), "{csv}");
-    assert!(csv.lines().any(|l| l.starts_with(&format!("{},", env.pool)) && l.ends_with(&format!(",{users}"))), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(&format!("{},", env.pool)) && l.ends_with(&format!(",{users}"))),
+        "{csv}"
+    );
 }

@@ -11,12 +11,21 @@ fn an_unlink_removes_the_identity_and_is_journaled() {
     let before = env.link_count(&user);
     let a = env
         .cmd()
-        .args(["unlink", "--user-pool-id", &env.pool, "--user", &env.source(&subject)])
+        .args([
+            "unlink",
+            "--user-pool-id",
+            &env.pool,
+            "--user",
+            &env.source(&subject),
+        ])
         .assert()
         .success();
     let out = stdout(&a);
     assert!(out.contains(&format!("Linked to: \"{user}\"")), "{out}");
-    assert!(out.contains(&format!("{before}/5 -> {}/5", before - 1)), "{out}");
+    assert!(
+        out.contains(&format!("{before}/5 -> {}/5", before - 1)),
+        "{out}"
+    );
     assert!(!env.has_identity(&user, &env.social(), &subject));
     assert_eq!(env.link_count(&user), before - 1);
     let journal = env.journal();
@@ -27,14 +36,23 @@ fn an_unlink_removes_the_identity_and_is_journaled() {
     assert_eq!(e["user"], user.as_str());
     assert_eq!(e["counts"]["before"], before);
     assert_eq!(e["counts"]["after"], before - 1);
-    assert_eq!(e["request"]["User"]["ProviderAttributeValue"], subject.as_str());
+    assert_eq!(
+        e["request"]["User"]["ProviderAttributeValue"],
+        subject.as_str()
+    );
 }
 
 #[test]
 fn an_identity_linked_to_nobody_is_refused_locally() {
     let env = Env::new();
     env.cmd()
-        .args(["unlink", "--user-pool-id", &env.pool, "--user", &env.source(&fresh_subject())])
+        .args([
+            "unlink",
+            "--user-pool-id",
+            &env.pool,
+            "--user",
+            &env.source(&fresh_subject()),
+        ])
         .assert()
         .code(1)
         .err_has("refused locally, nothing was sent")
@@ -75,9 +93,18 @@ fn read_only_refuses_every_change_but_allows_review() {
         .args(env.link_args(&user, &subject))
         .assert()
         .code(2)
-        .err_has("--read-only is set: refusing to link (AdminLinkProviderForUser); nothing was sent");
+        .err_has(
+            "--read-only is set: refusing to link (AdminLinkProviderForUser); nothing was sent",
+        );
     env.cmd()
-        .args(["unlink", "--read-only", "--user-pool-id", &env.pool, "--user", &env.source(&subject)])
+        .args([
+            "unlink",
+            "--read-only",
+            "--user-pool-id",
+            &env.pool,
+            "--user",
+            &env.source(&subject),
+        ])
         .assert()
         .code(2)
         .err_has("--read-only is set: refusing to unlink (AdminDisableProviderForUser)");

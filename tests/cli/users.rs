@@ -10,7 +10,10 @@ fn table_json_and_csv_list_the_same_users() {
     env.link(&user, &subject).success();
     let users = env.users();
     assert!(!users.is_empty());
-    let linked = users.iter().find(|u| u["Username"] == user.as_str()).unwrap();
+    let linked = users
+        .iter()
+        .find(|u| u["Username"] == user.as_str())
+        .unwrap();
     assert!(linked["Enabled"].is_boolean() && linked["UserStatus"].is_string());
 
     let table = stdout(
@@ -20,10 +23,19 @@ fn table_json_and_csv_list_the_same_users() {
             .success(),
     );
     let lines: Vec<&str> = table.lines().collect();
-    assert!(lines[0].starts_with("USERNAME") && lines[0].ends_with("IDENTITIES"), "{table}");
+    assert!(
+        lines[0].starts_with("USERNAME") && lines[0].ends_with("IDENTITIES"),
+        "{table}"
+    );
     assert_eq!(lines.len(), users.len() + 1, "{table}");
-    let row = lines.iter().find(|l| l.starts_with(&format!("{user} "))).unwrap();
-    assert!(row.contains(&format!("{}:{subject}", env.social())), "{row}");
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("{user} ")))
+        .unwrap();
+    assert!(
+        row.contains(&format!("{}:{subject}", env.social())),
+        "{row}"
+    );
     assert!(row.contains(&format!("{}/5", linked["LinkCount"])), "{row}");
 
     let csv = stdout(
@@ -33,7 +45,10 @@ fn table_json_and_csv_list_the_same_users() {
             .success(),
     );
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "username,status,enabled,email,link_count,identities");
+    assert_eq!(
+        lines[0],
+        "username,status,enabled,email,link_count,identities"
+    );
     assert_eq!(lines.len(), users.len() + 1);
     assert!(!table.contains('\x1b') && !csv.contains('\x1b'));
 }
@@ -57,12 +72,24 @@ fn a_filter_narrows_the_listing() {
 fn bad_filters_and_pool_ids_are_bad_input() {
     let env = Env::new();
     env.cmd()
-        .args(["users", "--user-pool-id", &env.pool, "--filter", "email ~ \"a\""])
+        .args([
+            "users",
+            "--user-pool-id",
+            &env.pool,
+            "--filter",
+            "email ~ \"a\"",
+        ])
         .assert()
         .code(2)
         .err_has("Filter: expected = or ^=");
     env.cmd()
-        .args(["users", "--user-pool-id", &env.pool, "--filter", "custom:x = \"a\""])
+        .args([
+            "users",
+            "--user-pool-id",
+            &env.pool,
+            "--filter",
+            "custom:x = \"a\"",
+        ])
         .assert()
         .code(2)
         .err_has("is not searchable");
@@ -80,5 +107,7 @@ fn an_unknown_pool_is_the_services_error() {
         .args(["users", "--user-pool-id", "us-east-1_nopool"])
         .assert()
         .code(1)
-        .err_has("An error occurred (ResourceNotFoundException) when calling the ListUsers operation:");
+        .err_has(
+            "An error occurred (ResourceNotFoundException) when calling the ListUsers operation:",
+        );
 }
