@@ -1,0 +1,5 @@
+//! `coglink batch FILE`: many links from a CSV or JSON-lines file, planned first, sent at the
+//! quota rate, resumable after an interruption.
+
+pub mod plan;
+pub mod rows;
