@@ -2,4 +2,6 @@
 //! quota rate, resumable after an interruption.
 
 pub mod plan;
+pub mod progress;
 pub mod rows;
+pub mod run;
