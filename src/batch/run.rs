@@ -69,7 +69,7 @@ impl RowOutcome {
 #[derive(Clone, Debug)]
 pub enum RunEvent {
     Row {
-        row: PlannedRow,
+        row: Box<PlannedRow>,
         outcome: RowOutcome,
     },
     Throttled {
