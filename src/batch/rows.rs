@@ -238,4 +238,17 @@ Cognito,\"smith, anna\",CorpSAML,email,\"a\"\"b@x.io\"\n";
         let header_only = "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n";
         assert_eq!(parse_rows(header_only, None), Err(RowsError::Empty));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
+
+        #[test]
+        fn no_batch_file_makes_the_reader_panic(body in proptest::prelude::prop_oneof![
+            proptest::prelude::any::<String>(),
+            "[A-Za-z_,\"#\n{}:]{0,200}",
+        ]) {
+            let _ = parse_rows(&body, Some("p_1"));
+            let _ = parse_rows(&format!("DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n{body}"), None);
+        }
+    }
 }

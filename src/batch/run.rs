@@ -140,7 +140,14 @@ async fn worker(shared: Arc<Shared>) {
         };
         for row in group {
             let outcome = send_row(&shared, &row).await;
-            if shared.tx.send(RunEvent::Row { row: Box::new(row), outcome }).is_err() {
+            if shared
+                .tx
+                .send(RunEvent::Row {
+                    row: Box::new(row),
+                    outcome,
+                })
+                .is_err()
+            {
                 return;
             }
         }
