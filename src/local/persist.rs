@@ -245,6 +245,7 @@ mod tests {
         for i in 0..200 {
             let shared = shared.clone();
             let done = done.clone();
+            let path = path.clone();
             tasks.push(tokio::spawn(async move {
                 let (_, v) = shared
                     .write(|s| {
