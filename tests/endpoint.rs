@@ -12,5 +12,7 @@ mod listing;
 mod persistence;
 #[path = "endpoint/pools.rs"]
 mod pools;
+#[path = "endpoint/scale.rs"]
+mod scale;
 #[path = "endpoint/wire.rs"]
 mod wire;

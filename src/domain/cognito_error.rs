@@ -208,7 +208,9 @@ impl CognitoError {
     pub fn attribute_not_writable(attribute: &str) -> Self {
         CognitoError::new(
             ErrorKind::InvalidParameter,
-            format!("user.{attribute}: Attribute cannot be updated. (changing an immutable attribute)"),
+            format!(
+                "user.{attribute}: Attribute cannot be updated. (changing an immutable attribute)"
+            ),
         )
     }
 

@@ -89,9 +89,13 @@ impl UserRecord {
 
     /// The value ListUsers filters compare for this attribute.
     pub fn search_value(&self, attribute: SearchAttribute) -> Option<&str> {
-        search_value(attribute, &self.username, &self.status, self.enabled, |name| {
-            self.attribute(name)
-        })
+        search_value(
+            attribute,
+            &self.username,
+            &self.status,
+            self.enabled,
+            |name| self.attribute(name),
+        )
     }
 }
 

@@ -71,6 +71,11 @@ pub enum LocalError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "the local state file {} is in use by another coglink local endpoint",
+        path.display()
+    )]
+    StateInUse { path: PathBuf },
     #[error("the embedded demo pool is invalid: {0}")]
     Seed(String),
     #[error("the local endpoint stopped: {0}")]
@@ -84,12 +89,53 @@ pub struct LocalServer {
     stop: oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
     writer: JoinHandle<()>,
+    /// Held for the server's lifetime: one endpoint per state file.
+    _lock: Option<std::fs::File>,
 }
 
 fn initial_state(seed: Seed) -> Result<State, LocalError> {
     match seed {
         Seed::Empty => Ok(State::default()),
         Seed::Demo => seed::demo_state().map_err(LocalError::Seed),
+    }
+}
+
+/// Takes an exclusive lock on `.<state file>.lock` beside the state file, so two endpoints
+/// never overwrite each other's changes. The lock file itself is left in place.
+fn lock_state_file(path: &std::path::Path) -> Result<std::fs::File, LocalError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).map_err(|source| LocalError::StateWrite {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".into());
+    let lock_path = dir
+        .map(|d| d.to_path_buf())
+        .unwrap_or_default()
+        .join(format!(".{name}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| LocalError::StateWrite {
+            path: lock_path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LocalError::StateInUse {
+            path: path.to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(LocalError::StateWrite {
+            path: lock_path,
+            source,
+        }),
     }
 }
 
@@ -123,6 +169,11 @@ fn load_state(opts: &LocalOptions) -> Result<State, LocalError> {
 impl LocalServer {
     /// Loads or seeds the state and listens on 127.0.0.1 only.
     pub async fn start(opts: LocalOptions) -> Result<LocalServer, LocalError> {
+        let lock = opts
+            .state_file
+            .as_deref()
+            .map(lock_state_file)
+            .transpose()?;
         let state = load_state(&opts)?;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port))
             .await
@@ -152,6 +203,7 @@ impl LocalServer {
             stop,
             server,
             writer,
+            _lock: lock,
         })
     }
 

@@ -45,10 +45,19 @@ mod tests {
             assert!(u.attribute("sub").is_some(), "{} has no sub", u.username);
             // Every identity names a provider of the pool.
             for i in &ids {
-                assert!(data.providers.contains_key(&i.provider_name), "{}", i.provider_name);
+                assert!(
+                    data.providers.contains_key(&i.provider_name),
+                    "{}",
+                    i.provider_name
+                );
             }
             if u.status == EXTERNAL_PROVIDER {
-                assert_eq!(ids.iter().filter(|i| i.primary).count(), 1, "{}", u.username);
+                assert_eq!(
+                    ids.iter().filter(|i| i.primary).count(),
+                    1,
+                    "{}",
+                    u.username
+                );
             }
         }
         assert!(by_count.get(&MAX_LINKED_IDENTITIES).copied().unwrap_or(0) >= 2);

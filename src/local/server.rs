@@ -92,16 +92,18 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, CognitoErro
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(CognitoError::request_too_large(MAX_BODY_BYTES));
     }
-    axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
-        let too_large = std::error::Error::source(&e)
-            .is_some_and(|s| s.to_string().contains("length limit"))
-            || e.to_string().contains("length limit");
-        if too_large {
-            CognitoError::request_too_large(MAX_BODY_BYTES)
-        } else {
-            CognitoError::serialization(&e.to_string())
-        }
-    })
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.to_string().contains("length limit"))
+                || e.to_string().contains("length limit");
+            if too_large {
+                CognitoError::request_too_large(MAX_BODY_BYTES)
+            } else {
+                CognitoError::serialization(&e.to_string())
+            }
+        })
 }
 
 fn parse_body(bytes: &[u8]) -> Result<Value, CognitoError> {
@@ -151,7 +153,13 @@ fn set_common_headers(h: &mut HeaderMap, request_id: &str) {
 /// Messages can carry request text; headers take visible ASCII only.
 fn header_safe(s: &str) -> String {
     s.chars()
-        .map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' })
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 
@@ -205,10 +213,7 @@ mod tests {
         let e = CognitoError::new(crate::domain::ErrorKind::UserNotFound, "Ünknown\nuser");
         let r = error_response(&e, "rid");
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(
-            r.headers()["x-amzn-ErrorType"],
-            "UserNotFoundException:"
-        );
+        assert_eq!(r.headers()["x-amzn-ErrorType"], "UserNotFoundException:");
         assert_eq!(r.headers()["x-amzn-ErrorMessage"], "?nknown?user");
         assert_eq!(r.headers()["x-amzn-RequestId"], "rid");
     }

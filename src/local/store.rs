@@ -178,12 +178,11 @@ struct PoolIndex {
 
 impl PoolIndex {
     fn add(&mut self, key: &str, user: &User) -> Result<(), String> {
-        if let Some(sub) = user.attribute("sub") {
-            if let Some(other) = self.subs.insert(sub.to_owned(), key.to_owned()) {
-                if other != key {
-                    return Err(format!("sub {sub} belongs to users {other} and {key}"));
-                }
-            }
+        if let Some(sub) = user.attribute("sub")
+            && let Some(other) = self.subs.insert(sub.to_owned(), key.to_owned())
+            && other != key
+        {
+            return Err(format!("sub {sub} belongs to users {other} and {key}"));
         }
         for id in user.identities() {
             let map = if id.primary {
@@ -192,13 +191,13 @@ impl PoolIndex {
                 &mut self.links
             };
             let ik = (id.provider_name.clone(), id.user_id.clone());
-            if let Some(other) = map.insert(ik, key.to_owned()) {
-                if other != key {
-                    return Err(format!(
-                        "identity {}/{} belongs to users {other} and {key}",
-                        id.provider_name, id.user_id
-                    ));
-                }
+            if let Some(other) = map.insert(ik, key.to_owned())
+                && other != key
+            {
+                return Err(format!(
+                    "identity {}/{} belongs to users {other} and {key}",
+                    id.provider_name, id.user_id
+                ));
             }
         }
         Ok(())
@@ -258,7 +257,10 @@ impl Pool {
     }
 
     pub fn user(&self, username: &str) -> Option<&User> {
-        self.data.users.get(self.key(username).as_ref()).map(|u| &**u)
+        self.data
+            .users
+            .get(self.key(username).as_ref())
+            .map(|u| &**u)
     }
 
     pub fn user_by_key(&self, key: &str) -> Option<&User> {
@@ -319,8 +321,7 @@ impl Pool {
         let mut users = BTreeMap::new();
         for user in file.users {
             if let Some(raw) = user.attribute(IDENTITIES_ATTRIBUTE) {
-                parse_identities(raw)
-                    .map_err(|e| format!("user {}: {e}", user.username))?;
+                parse_identities(raw).map_err(|e| format!("user {}: {e}", user.username))?;
             }
             let key = if file.username_case_sensitive {
                 user.username.clone()

@@ -33,7 +33,7 @@ pub fn encode(kind: Kind, scope: &str, last_key: &str) -> String {
 /// The last key of a token issued by [`encode`] for the same kind and scope.
 pub fn decode(kind: Kind, scope: &str, token: &str) -> Result<String, CognitoError> {
     let bad = CognitoError::invalid_pagination_token;
-    if token.len() % 2 != 0 || !token.is_ascii() {
+    if !token.len().is_multiple_of(2) || !token.is_ascii() {
         return Err(bad());
     }
     let bytes = (0..token.len())

@@ -61,7 +61,9 @@ pub async fn start_with_file(seed: Seed, path: &Path) -> Env {
 }
 
 pub async fn start_opts(opts: LocalOptions) -> Env {
-    let server = LocalServer::start(opts).await.expect("local endpoint starts");
+    let server = LocalServer::start(opts)
+        .await
+        .expect("local endpoint starts");
     let url = server.endpoint_url();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let client = client(&url).await;
@@ -172,7 +174,10 @@ pub fn usernames(users: &[UserType]) -> Vec<String> {
 }
 
 pub fn attribute<'a>(attrs: &'a [AttributeType], name: &str) -> Option<&'a str> {
-    attrs.iter().find(|a| a.name() == name).and_then(|a| a.value())
+    attrs
+        .iter()
+        .find(|a| a.name() == name)
+        .and_then(|a| a.value())
 }
 
 /// The parsed `identities` attribute of a user (AdminGetUser).

@@ -112,7 +112,11 @@ async fn link_appends_the_identity_and_unlink_removes_it() {
     assert_eq!(id.provider_type, "Google");
     assert_eq!(id.issuer, None);
     assert!(!id.primary);
-    assert!((id.date_created - now_ms).abs() < 10_000, "{}", id.date_created);
+    assert!(
+        (id.date_created - now_ms).abs() < 10_000,
+        "{}",
+        id.date_created
+    );
     // The raw attribute is Cognito's compact JSON with `"issuer":null`.
     let got = f
         .env
@@ -171,28 +175,44 @@ async fn saml_links_by_mapped_attribute_and_unlinks_by_it_or_by_subject() {
         invalid_param(err),
         link_messages::attribute_not_mapped("CorpSAML", "department")
     );
-    f.link(cognito("diego"), ident("CorpSAML", "email", "diego@corp.example.com"))
-        .await
-        .unwrap();
+    f.link(
+        cognito("diego"),
+        ident("CorpSAML", "email", "diego@corp.example.com"),
+    )
+    .await
+    .unwrap();
     let ids = f.ids("diego").await;
     assert_eq!(ids[0].provider_type, "SAML");
-    assert_eq!(ids[0].issuer.as_deref(), Some("http://corp.example.com/idp"));
+    assert_eq!(
+        ids[0].issuer.as_deref(),
+        Some("http://corp.example.com/idp")
+    );
     // Another attribute name than the one used at link time (or Cognito_Subject) is refused.
     let err = f
         .unlink(ident("CorpSAML", "name", "diego@corp.example.com"))
         .await
         .unwrap_err();
-    assert!(matches!(&err, UnlinkError::InvalidParameterException(_)), "{err:?}");
+    assert!(
+        matches!(&err, UnlinkError::InvalidParameterException(_)),
+        "{err:?}"
+    );
     assert_eq!(code_message(&err).1, NOT_LINKED);
     f.unlink(ident("CorpSAML", "email", "diego@corp.example.com"))
         .await
         .unwrap();
-    f.link(cognito("diego"), ident("CorpSAML", "email", "diego@corp.example.com"))
-        .await
-        .unwrap();
-    f.unlink(ident("CorpSAML", "Cognito_Subject", "diego@corp.example.com"))
-        .await
-        .unwrap();
+    f.link(
+        cognito("diego"),
+        ident("CorpSAML", "email", "diego@corp.example.com"),
+    )
+    .await
+    .unwrap();
+    f.unlink(ident(
+        "CorpSAML",
+        "Cognito_Subject",
+        "diego@corp.example.com",
+    ))
+    .await
+    .unwrap();
     assert!(f.ids("diego").await.is_empty());
 }
 
@@ -203,25 +223,37 @@ async fn link_rules_answer_cognitos_errors() {
     // Already linked, to this user or another one.
     for dest in ["diego", "maria"] {
         let msg = invalid_param(f.link(cognito(dest), google("111")).await.unwrap_err());
-        assert!(msg.contains("SourceUser is already linked to DestinationUser"), "{msg}");
+        assert!(
+            msg.contains("SourceUser is already linked to DestinationUser"),
+            "{msg}"
+        );
     }
     // The source signed in before: merging.
     let msg = invalid_param(f.link(cognito("diego"), google("222")).await.unwrap_err());
     assert_eq!(msg, MERGING);
     // A native user as source.
     let msg = invalid_param(
-        f.link(cognito("diego"), ident("Cognito", "Cognito_Subject", "maria"))
-            .await
-            .unwrap_err(),
+        f.link(
+            cognito("diego"),
+            ident("Cognito", "Cognito_Subject", "maria"),
+        )
+        .await
+        .unwrap_err(),
     );
     assert_eq!(msg, COGNITO_SOURCE);
     // A provider the pool does not have.
     let msg = invalid_param(
-        f.link(cognito("diego"), ident("LoginWithAmazon", "Cognito_Subject", "amzn1"))
-            .await
-            .unwrap_err(),
+        f.link(
+            cognito("diego"),
+            ident("LoginWithAmazon", "Cognito_Subject", "amzn1"),
+        )
+        .await
+        .unwrap_err(),
     );
-    assert_eq!(msg, link_messages::provider_not_found("LoginWithAmazon", &f.pool));
+    assert_eq!(
+        msg,
+        link_messages::provider_not_found("LoginWithAmazon", &f.pool)
+    );
     // A social source not linked by Cognito_Subject.
     let msg = invalid_param(
         f.link(cognito("diego"), ident("Google", "email", "d@gmail.com"))
@@ -230,12 +262,11 @@ async fn link_rules_answer_cognitos_errors() {
     );
     assert_eq!(msg, link_messages::social_needs_subject("Google"));
     // An empty source value.
-    let msg = invalid_param(
-        f.link(cognito("diego"), google(""))
-            .await
-            .unwrap_err(),
+    let msg = invalid_param(f.link(cognito("diego"), google("")).await.unwrap_err());
+    assert_eq!(
+        msg,
+        link_messages::required("SourceUser.ProviderAttributeValue")
     );
-    assert_eq!(msg, link_messages::required("SourceUser.ProviderAttributeValue"));
     // A ProviderName over 32 characters: model validation.
     let long = "G".repeat(33);
     let msg = invalid_param(
@@ -270,7 +301,10 @@ async fn link_rules_answer_cognitos_errors() {
     let LinkError::ResourceNotFoundException(e) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(e.message(), Some("User pool us-east-1_Nope does not exist."));
+    assert_eq!(
+        e.message(),
+        Some("User pool us-east-1_Nope does not exist.")
+    );
     // Nothing above changed diego.
     assert_eq!(f.ids("diego").await.len(), 1);
 }
@@ -288,14 +322,19 @@ async fn federated_destination_by_provider_and_subject() {
         .link(ident("Facebook", "Cognito_Subject", "999"), google("445"))
         .await
         .unwrap_err();
-    assert!(matches!(err, LinkError::UserNotFoundException(_)), "{err:?}");
+    assert!(
+        matches!(err, LinkError::UserNotFoundException(_)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn the_sixth_link_is_refused_and_unlinking_frees_a_slot() {
     let f = fixture().await;
     for i in 0..5 {
-        f.link(cognito("maria"), google(&format!("g{i}"))).await.unwrap();
+        f.link(cognito("maria"), google(&format!("g{i}")))
+            .await
+            .unwrap();
     }
     assert_eq!(f.ids("maria").await.len(), 5);
     let started = std::time::Instant::now();
@@ -319,7 +358,11 @@ async fn unlink_rules_answer_cognitos_errors() {
     let f = fixture().await;
     f.link(cognito("diego"), google("111")).await.unwrap();
     // The federated username instead of the raw subject (aws/aws-sdk-go#4218).
-    for user in [google("Google_111"), google("112"), ident("Facebook", "Cognito_Subject", "111")] {
+    for user in [
+        google("Google_111"),
+        google("112"),
+        ident("Facebook", "Cognito_Subject", "111"),
+    ] {
         let err = f.unlink(user).await.unwrap_err();
         let UnlinkError::InvalidParameterException(e) = &err else {
             panic!("{err:?}")
@@ -347,7 +390,10 @@ async fn unlink_rules_answer_cognitos_errors() {
         .await
         .unwrap_err()
         .into_service_error();
-    assert!(matches!(err, UnlinkError::ResourceNotFoundException(_)), "{err:?}");
+    assert!(
+        matches!(err, UnlinkError::ResourceNotFoundException(_)),
+        "{err:?}"
+    );
     assert_eq!(f.ids("diego").await.len(), 1);
 }
 
@@ -373,5 +419,8 @@ async fn demo_pool_users_at_the_limit_refuse_a_sixth_link() {
         .await
         .unwrap_err()
         .into_service_error();
-    assert!(matches!(err, LinkError::LimitExceededException(_)), "{err:?}");
+    assert!(
+        matches!(err, LinkError::LimitExceededException(_)),
+        "{err:?}"
+    );
 }

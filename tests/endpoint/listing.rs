@@ -19,8 +19,7 @@ async fn create_many(client: &Client, pool: &str, prefix: &str, n: usize) {
                 let pool = pool.to_owned();
                 let name = format!("{prefix}{j:05}");
                 tokio::spawn(async move {
-                    create_user(&client, &pool, &name, &[("email", &format!("{name}@x.io"))])
-                        .await
+                    create_user(&client, &pool, &name, &[("email", &format!("{name}@x.io"))]).await
                 })
             })
             .collect();
@@ -51,7 +50,10 @@ async fn paging_through_more_than_1000_users_returns_each_exactly_once() {
     }
     // Without Limit the page holds the default (60, see local::limits).
     let first = c.list_users().user_pool_id(&pool).send().await.unwrap();
-    assert_eq!(first.users().len(), coglink::local::limits::LIST_USERS_DEFAULT_LIMIT);
+    assert_eq!(
+        first.users().len(),
+        coglink::local::limits::LIST_USERS_DEFAULT_LIMIT
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,7 +142,10 @@ async fn limit_61_is_refused_with_the_exact_validation_message() {
         .unwrap_err()
         .into_service_error();
     assert!(matches!(err, ListUsersError::ResourceNotFoundException(_)));
-    assert_eq!(code_message(&err).1, "User pool us-east-1_Nope does not exist.");
+    assert_eq!(
+        code_message(&err).1,
+        "User pool us-east-1_Nope does not exist."
+    );
 }
 
 /// A pool with known values for every searchable attribute.
@@ -237,7 +242,9 @@ async fn filters_cover_each_operator_and_attribute() {
         .send()
         .await
         .unwrap();
-    let sub = attribute(alice.user_attributes(), "sub").unwrap().to_owned();
+    let sub = attribute(alice.user_attributes(), "sub")
+        .unwrap()
+        .to_owned();
     assert_eq!(
         filtered(c, &pool, &format!("sub = \"{sub}\"")).await,
         set(&["Alice"])
@@ -274,13 +281,17 @@ async fn filters_on_the_demo_pool_agree_with_a_client_side_scan() {
     let disabled = count(&|u: &UserType| !u.enabled());
     assert!(disabled > 0);
     assert_eq!(
-        filtered(c, DEMO_POOL_ID, r#"status = "Disabled""#).await.len(),
+        filtered(c, DEMO_POOL_ID, r#"status = "Disabled""#)
+            .await
+            .len(),
         disabled
     );
     let google = count(&|u: &UserType| u.username().unwrap().starts_with("Google_"));
     assert!(google > 10);
     assert_eq!(
-        filtered(c, DEMO_POOL_ID, r#"username ^= "Google_""#).await.len(),
+        filtered(c, DEMO_POOL_ID, r#"username ^= "Google_""#)
+            .await
+            .len(),
         google
     );
     let gmail = count(&|u: &UserType| {
@@ -370,7 +381,10 @@ async fn attributes_to_get_selects_refuses_missing_and_empty_means_none() {
     let ListUsersError::InvalidParameterException(e) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(e.message(), Some("One or more requested attributes do not exist."));
+    assert_eq!(
+        e.message(),
+        Some("One or more requested attributes do not exist.")
+    );
     // ...but is fine when the page only holds users that have it.
     let out = c
         .list_users()
@@ -412,15 +426,17 @@ async fn create_and_get_users() {
         .await
         .unwrap();
     let user = out.user().unwrap();
-    assert_eq!(user.user_status().unwrap().as_str(), "FORCE_CHANGE_PASSWORD");
+    assert_eq!(
+        user.user_status().unwrap().as_str(),
+        "FORCE_CHANGE_PASSWORD"
+    );
     assert!(user.enabled());
     let created = user.user_create_date().unwrap().secs();
     assert!((created - before).abs() <= 5, "{created} vs {before}");
     let sub = attribute(user.attributes(), "sub").unwrap().to_owned();
-    let re = regex::Regex::new(
-        r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
-    )
-    .unwrap();
+    let re =
+        regex::Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+            .unwrap();
     assert!(re.is_match(&sub), "{sub}");
     // Usernames are case-insensitive in a default pool.
     let err = c
@@ -472,5 +488,8 @@ async fn create_and_get_users() {
         .await
         .unwrap_err()
         .into_service_error();
-    assert!(matches!(err, AdminCreateUserError::InvalidParameterException(_)));
+    assert!(matches!(
+        err,
+        AdminCreateUserError::InvalidParameterException(_)
+    ));
 }

@@ -9,6 +9,7 @@ fn dir_entries(dir: &std::path::Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".lock"))
         .collect();
     v.sort();
     v
@@ -47,9 +48,17 @@ async fn state_survives_a_restart() {
     let ids = identities(c, DEMO_POOL_ID, "restart.me").await;
     assert_eq!(ids.len(), 2);
     assert_eq!(ids[0].user_id, "123456789012345678901");
-    assert_eq!(all_users(c, DEMO_POOL_ID, Some(60), None).await.len(), before_users);
+    assert_eq!(
+        all_users(c, DEMO_POOL_ID, Some(60), None).await.len(),
+        before_users
+    );
     let pools = c.list_user_pools().max_results(60).send().await.unwrap();
-    assert!(pools.user_pools().iter().any(|p| p.id() == Some(pool.as_str())));
+    assert!(
+        pools
+            .user_pools()
+            .iter()
+            .any(|p| p.id() == Some(pool.as_str()))
+    );
     let idp = c
         .describe_identity_provider()
         .user_pool_id(&pool)
@@ -117,8 +126,13 @@ async fn concurrent_changes_are_grouped_into_fewer_writes() {
     }
     let elapsed = started.elapsed();
     let writes = env.server.state_file_writes();
-    eprintln!("200 concurrent AdminCreateUser with a state file: {elapsed:?}, {writes} state writes");
-    assert!(writes < 200, "{writes} writes for 200 changes: no group commit");
+    eprintln!(
+        "200 concurrent AdminCreateUser with a state file: {elapsed:?}, {writes} state writes"
+    );
+    assert!(
+        writes < 200,
+        "{writes} writes for 200 changes: no group commit"
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     for i in 0..200 {
         assert!(text.contains(&format!("\"burst-{i:03}\"")), "burst-{i:03}");
@@ -129,7 +143,11 @@ async fn concurrent_changes_are_grouped_into_fewer_writes() {
 async fn a_corrupt_state_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.json");
-    std::fs::write(&path, "{\"format\":\"coglink-local-state\",\"version\":1,\"pools\":[{").unwrap();
+    std::fs::write(
+        &path,
+        "{\"format\":\"coglink-local-state\",\"version\":1,\"pools\":[{",
+    )
+    .unwrap();
     let err = LocalServer::start(LocalOptions {
         port: 0,
         state_file: Some(path.clone()),
@@ -138,7 +156,10 @@ async fn a_corrupt_state_file_is_a_clear_error() {
     .await
     .err()
     .expect("refused");
-    assert!(matches!(&err, LocalError::StateCorrupt { path: p, .. } if p == &path), "{err:?}");
+    assert!(
+        matches!(&err, LocalError::StateCorrupt { path: p, .. } if p == &path),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("broken.json"), "{err}");
     // The broken file is left alone for the user to inspect.
     assert!(std::fs::read_to_string(&path).unwrap().ends_with("[{"));
@@ -152,6 +173,30 @@ async fn a_corrupt_state_file_is_a_clear_error() {
     .err()
     .expect("refused");
     assert!(matches!(err, LocalError::StateUnreadable { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn one_endpoint_per_state_file_and_missing_directories_are_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("deeper").join("s.json");
+    let env = start_with_file(Seed::Empty, &path).await;
+    assert!(path.exists());
+    let err = LocalServer::start(LocalOptions {
+        port: 0,
+        state_file: Some(path.clone()),
+        seed: Seed::Empty,
+    })
+    .await
+    .err()
+    .expect("second endpoint refused");
+    assert!(
+        matches!(&err, LocalError::StateInUse { path: p } if p == &path),
+        "{err:?}"
+    );
+    env.server.shutdown().await;
+    // Released on shutdown.
+    let env = start_with_file(Seed::Empty, &path).await;
+    env.server.shutdown().await;
 }
 
 #[tokio::test]

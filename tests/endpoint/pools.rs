@@ -48,7 +48,10 @@ async fn list_describe_and_create_pools() {
             .await
             .unwrap_err()
             .into_service_error();
-        assert!(matches!(err, ListUserPoolsError::InvalidParameterException(_)));
+        assert!(matches!(
+            err,
+            ListUserPoolsError::InvalidParameterException(_)
+        ));
         assert!(code_message(&err).1.contains("at 'maxResults'"));
     }
     let out = c
@@ -69,7 +72,11 @@ async fn list_describe_and_create_pools() {
         p.username_configuration().map(|u| u.case_sensitive()),
         Some(false)
     );
-    assert!(p.schema_attributes().iter().any(|a| a.name() == Some("sub")));
+    assert!(
+        p.schema_attributes()
+            .iter()
+            .any(|a| a.name() == Some("sub"))
+    );
     assert!(p.creation_date().is_some() && p.last_modified_date().is_some());
     let err = c
         .describe_user_pool()
@@ -81,7 +88,10 @@ async fn list_describe_and_create_pools() {
     let DescribeUserPoolError::ResourceNotFoundException(e) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(e.message(), Some("User pool us-east-1_Nope does not exist."));
+    assert_eq!(
+        e.message(),
+        Some("User pool us-east-1_Nope does not exist.")
+    );
 }
 
 #[tokio::test]
@@ -99,7 +109,11 @@ async fn identity_providers_list_describe_and_create_rules() {
             .send()
             .await
             .unwrap();
-        names.extend(out.providers().iter().map(|p| p.provider_name().unwrap().to_owned()));
+        names.extend(
+            out.providers()
+                .iter()
+                .map(|p| p.provider_name().unwrap().to_owned()),
+        );
         token = out.next_token().map(str::to_owned);
         if token.is_none() {
             break;
@@ -107,7 +121,16 @@ async fn identity_providers_list_describe_and_create_rules() {
     }
     let set: BTreeSet<&str> = names.iter().map(String::as_str).collect();
     assert_eq!(set.len(), names.len());
-    for n in ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple", "CorpSAML", "PartnerSAML", "Okta", "Auth0"] {
+    for n in [
+        "Google",
+        "Facebook",
+        "LoginWithAmazon",
+        "SignInWithApple",
+        "CorpSAML",
+        "PartnerSAML",
+        "Okta",
+        "Auth0",
+    ] {
         assert!(set.contains(n), "{n}");
     }
     let okta = c
@@ -119,7 +142,13 @@ async fn identity_providers_list_describe_and_create_rules() {
         .unwrap();
     let okta = okta.identity_provider().unwrap();
     assert_eq!(okta.provider_type(), Some(&IdentityProviderTypeType::Oidc));
-    assert_eq!(okta.attribute_mapping().unwrap().get("email").map(String::as_str), Some("email"));
+    assert_eq!(
+        okta.attribute_mapping()
+            .unwrap()
+            .get("email")
+            .map(String::as_str),
+        Some("email")
+    );
     assert!(okta.provider_details().unwrap().contains_key("oidc_issuer"));
     let err = c
         .describe_identity_provider()
@@ -129,7 +158,10 @@ async fn identity_providers_list_describe_and_create_rules() {
         .await
         .unwrap_err()
         .into_service_error();
-    assert!(matches!(err, DescribeIdentityProviderError::ResourceNotFoundException(_)));
+    assert!(matches!(
+        err,
+        DescribeIdentityProviderError::ResourceNotFoundException(_)
+    ));
 
     let create = |name: &str, t: IdentityProviderTypeType| {
         c.create_identity_provider()
@@ -149,13 +181,22 @@ async fn identity_providers_list_describe_and_create_rules() {
     let CreateIdentityProviderError::InvalidParameterException(e) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(e.message(), Some("Provider MyGoogle cannot be of type Google."));
+    assert_eq!(
+        e.message(),
+        Some("Provider MyGoogle cannot be of type Google.")
+    );
     let err = create("Google", IdentityProviderTypeType::Google)
         .send()
         .await
         .unwrap_err()
         .into_service_error();
-    assert!(matches!(err, CreateIdentityProviderError::DuplicateProviderException(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            CreateIdentityProviderError::DuplicateProviderException(_)
+        ),
+        "{err:?}"
+    );
     let err = create("_bad", IdentityProviderTypeType::Oidc)
         .send()
         .await
@@ -181,5 +222,8 @@ async fn identity_providers_list_describe_and_create_rules() {
         .send()
         .await
         .unwrap();
-    assert_eq!(out.identity_provider().unwrap().provider_name(), Some("Partner2"));
+    assert_eq!(
+        out.identity_provider().unwrap().provider_name(),
+        Some("Partner2")
+    );
 }

@@ -37,7 +37,14 @@ fn raw(addr: SocketAddr, request: &[u8]) -> Reply {
     let text = String::from_utf8_lossy(&buf);
     let (head, body) = text.split_once("\r\n\r\n").expect("a full HTTP reply");
     let mut lines = head.lines();
-    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
@@ -146,21 +153,28 @@ async fn bad_requests_get_clean_errors_and_the_server_keeps_answering() {
         assert_eq!(r.status, 400, "{want}: {:?}", r.body);
         assert_eq!(r.error_type(), want, "{:?}", r.body);
         assert!(r.body["message"].as_str().is_some_and(|m| !m.is_empty()));
-        assert_eq!(r.header("x-amzn-ErrorType"), Some(format!("{want}:").as_str()));
+        assert_eq!(
+            r.header("x-amzn-ErrorType"),
+            Some(format!("{want}:").as_str())
+        );
         assert!(r.header("x-amzn-ErrorMessage").is_some());
         assert!(r.header("x-amzn-RequestId").is_some_and(|v| v.len() == 36));
     }
     // The required-member message names the member.
-    let r = tokio::task::spawn_blocking(move || raw(addr, &post(Some(LIST_POOLS), Some(SIGNED), "{}")))
-        .await
-        .unwrap();
+    let r =
+        tokio::task::spawn_blocking(move || raw(addr, &post(Some(LIST_POOLS), Some(SIGNED), "{}")))
+            .await
+            .unwrap();
     assert_eq!(
         r.body["message"],
         "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null"
     );
     // A signed, well-formed request succeeds with the JSON content type and a request id.
     let r = tokio::task::spawn_blocking(move || {
-        raw(addr, &post(Some(LIST_POOLS), Some(SIGNED), r#"{"MaxResults":10}"#))
+        raw(
+            addr,
+            &post(Some(LIST_POOLS), Some(SIGNED), r#"{"MaxResults":10}"#),
+        )
     })
     .await
     .unwrap();
@@ -169,7 +183,13 @@ async fn bad_requests_get_clean_errors_and_the_server_keeps_answering() {
     assert!(r.header("x-amzn-RequestId").is_some());
     assert_eq!(r.body["UserPools"].as_array().unwrap().len(), 2);
     // The SDK still works after all that.
-    let out = env.client.list_user_pools().max_results(10).send().await.unwrap();
+    let out = env
+        .client
+        .list_user_pools()
+        .max_results(10)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.user_pools().len(), 2);
 }
 

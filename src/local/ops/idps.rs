@@ -34,7 +34,13 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
     c.range("maxResults", req.max_results, 0, 60);
-    c.string("nextToken", &req.next_token, 1, usize::MAX, Some(TOKEN_PATTERN));
+    c.string(
+        "nextToken",
+        &req.next_token,
+        1,
+        usize::MAX,
+        Some(TOKEN_PATTERN),
+    );
     c.done()?;
     let pool_id = req.user_pool_id.unwrap_or_default();
     let limit = page_size(req.max_results, LIST_PROVIDERS_DEFAULT_LIMIT);
@@ -145,17 +151,17 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     }
     c.required(&req.provider_details, "providerDetails");
     for key in req.attribute_mapping.iter().flat_map(|m| m.keys()) {
-        c.string(
-            "attributeMapping",
-            &Some(key.clone()),
-            1,
-            32,
-            None,
-        );
+        c.string("attributeMapping", &Some(key.clone()), 1, 32, None);
     }
     for (i, id) in req.idp_identifiers.iter().flatten().enumerate() {
         let path = format!("idpIdentifiers.{}.member", i + 1);
-        c.string(&path, &Some(id.clone()), 1, 40, Some(IDP_IDENTIFIER_PATTERN));
+        c.string(
+            &path,
+            &Some(id.clone()),
+            1,
+            40,
+            Some(IDP_IDENTIFIER_PATTERN),
+        );
     }
     c.done()?;
     let pool_id = req.user_pool_id.unwrap_or_default();

@@ -167,7 +167,9 @@ impl Checks {
 }
 
 fn pool<'a>(state: &'a State, id: &str) -> Result<&'a Pool, CognitoError> {
-    state.pool(id).ok_or_else(|| CognitoError::pool_not_found(id))
+    state
+        .pool(id)
+        .ok_or_else(|| CognitoError::pool_not_found(id))
 }
 
 fn pool_mut<'a>(state: &'a mut State, id: &str) -> Result<&'a mut Pool, CognitoError> {
@@ -205,7 +207,6 @@ fn user_json(user: &User, attributes_key: &str, attributes: Option<&[String]>) -
     }
     v
 }
-
 
 #[cfg(test)]
 mod tests {

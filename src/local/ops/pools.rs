@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::page_size;
 use super::{Checks, Outcome, input, pool};
-use crate::domain::rules::TOKEN_PATTERN;
 use crate::domain::CognitoError;
+use crate::domain::rules::TOKEN_PATTERN;
+use crate::local::LOCAL_REGION;
 use crate::local::ids::{now_ms, user_pool_id, wire_time};
 use crate::local::limits::LOCAL_ACCOUNT_ID;
 use crate::local::persist::Shared;
 use crate::local::store::{Pool, PoolData};
 use crate::local::token::{self, Kind};
-use super::page_size;
-use crate::local::LOCAL_REGION;
 
 /// `UserPoolNameType` pattern.
 const POOL_NAME_PATTERN: &str = r"[\w\s+=,.@-]+";
@@ -32,7 +32,13 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     // MaxResults is required, 1..60 (spec §1.6).
     c.required(&req.max_results, "maxResults");
     c.range("maxResults", req.max_results, 1, 60);
-    c.string("nextToken", &req.next_token, 1, usize::MAX, Some(TOKEN_PATTERN));
+    c.string(
+        "nextToken",
+        &req.next_token,
+        1,
+        usize::MAX,
+        Some(TOKEN_PATTERN),
+    );
     c.done()?;
     let after = req
         .next_token

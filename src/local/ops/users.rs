@@ -7,12 +7,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Checks, Outcome, input, page_size, pool, pool_mut, user_json};
+use crate::domain::CognitoError;
 use crate::domain::cognito_error::ModelValidationFailure;
-use crate::domain::filter::{FilterError, FILTER_MAX, UserFilter, parse_filter};
+use crate::domain::filter::{FILTER_MAX, FilterError, UserFilter, parse_filter};
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
 use crate::domain::rules::{Field, TOKEN_PATTERN, USERNAME_MAX, USERNAME_PATTERN, check_string};
 use crate::domain::user::search_value;
-use crate::domain::CognitoError;
 use crate::local::ids::{now_ms, uuid_v4};
 use crate::local::limits::LIST_USERS_DEFAULT_LIMIT;
 use crate::local::persist::Shared;
@@ -100,14 +100,13 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         let more = it.next().is_some();
         let wanted = req.attributes_to_get.as_deref();
         // A requested attribute that a returned user lacks is an error (spec §1.4 pitfall).
-        if let Some(names) = wanted {
-            if page
+        if let Some(names) = wanted
+            && page
                 .iter()
                 .any(|(_, u)| names.iter().any(|n| u.attribute(n).is_none()))
             {
                 return Err(CognitoError::attributes_do_not_exist());
             }
-        }
         let mut out = json!({
             "Users": page.iter().map(|(_, u)| user_json(u, "Attributes", wanted)).collect::<Vec<_>>(),
         });
@@ -200,7 +199,13 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     for (i, a) in req.user_attributes.iter().flatten().enumerate() {
         let path = format!("userAttributes.{}.member", i + 1);
         c.required(&a.name, &format!("{path}.name"));
-        c.string(&format!("{path}.name"), &a.name, 1, 32, Some(ATTRIBUTE_NAME_PATTERN));
+        c.string(
+            &format!("{path}.name"),
+            &a.name,
+            1,
+            32,
+            Some(ATTRIBUTE_NAME_PATTERN),
+        );
         c.string(&format!("{path}.value"), &a.value, 0, 2048, None);
     }
     c.string(
@@ -240,7 +245,9 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             let u = pool(s, &pool_id)?
                 .user(&username)
                 .ok_or_else(CognitoError::user_not_found)?;
-            Ok(Outcome::Read(json!({ "User": user_json(u, "Attributes", None) })))
+            Ok(Outcome::Read(
+                json!({ "User": user_json(u, "Attributes", None) }),
+            ))
         });
     }
     let now = now_ms();
