@@ -100,18 +100,6 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
 
 /// Opens the connection (starting the embedded endpoint for `--local`).
 pub async fn open_session(global: &GlobalArgs) -> Result<(Session, Ops), CmdError> {
-    if global.local {
-        // The default state file lives in a directory that a fresh machine does not have.
-        let state = global
-            .local_state
-            .clone()
-            .unwrap_or_else(crate::paths::local_state_file);
-        if let Some(dir) = state.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                CmdError::rejected(format!("coglink: cannot create {}: {e}", dir.display()))
-            })?;
-        }
-    }
     let session = Session::open(global).await.map_err(|e| {
         CmdError::rejected(format!("coglink: cannot start the local endpoint: {e}"))
     })?;
