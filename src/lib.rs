@@ -5,6 +5,7 @@ pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod domain;
+pub mod journal;
 pub mod local;
 pub mod logging;
 pub mod paths;

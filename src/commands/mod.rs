@@ -1,10 +1,173 @@
-//! TEMPORARY placeholder on main while the headless commands are built on branch `cli`.
+//! The headless commands: `link`, `unlink`, `users`, `pools`.
+//!
+//! Exit codes: 0 done (and every dry run), 1 rejected (by Cognito, or refused locally because
+//! Cognito would reject it) or Cognito could not be reached, 2 bad input (the message names the
+//! field and the rule; `--read-only` refusals too), 3 the audit journal could not be written.
+
+pub mod change;
+pub mod input;
+pub mod link;
+pub mod output;
+pub mod pools;
+pub mod shorthand;
+pub mod unlink;
+pub mod users;
 
 use std::process::ExitCode;
 
+use crate::aws::Failure;
+use crate::aws::ops::Ops;
 use crate::cli::args::{Command, GlobalArgs};
+use crate::cli::session::Session;
+use crate::cli::{EXIT_BAD_INPUT, EXIT_REJECTED};
 
-pub fn run(_global: GlobalArgs, _command: Command) -> ExitCode {
-    eprintln!("coglink: headless commands are not built on this branch yet");
-    ExitCode::FAILURE
+/// Exit code when the journal could not be written (the change may have been made).
+pub const EXIT_JOURNAL: u8 = 3;
+
+/// Why a command stopped: the exit code and what to print on stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CmdError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CmdError {
+    pub fn bad_input(message: impl std::fmt::Display) -> Self {
+        CmdError {
+            code: EXIT_BAD_INPUT,
+            message: format!("coglink: error: {message}"),
+        }
+    }
+
+    pub fn rejected(message: impl Into<String>) -> Self {
+        CmdError {
+            code: EXIT_REJECTED,
+            message: message.into(),
+        }
+    }
+
+    /// A failed call, worded like the AWS CLI when Cognito answered with an error code,
+    /// followed by coglink's hint.
+    pub fn failure(operation: &str, f: &Failure) -> Self {
+        Self::failed(&format!("when calling the {operation} operation"), f)
+    }
+
+    /// A failure of one of several calls: `context` says what was being done
+    /// (`while reading the pool before AdminLinkProviderForUser`).
+    pub fn failure_while(context: &str, f: &Failure) -> Self {
+        Self::failed(&format!("while {context}"), f)
+    }
+
+    fn failed(when: &str, f: &Failure) -> Self {
+        let mut message = match &f.code {
+            Some(code) => format!("An error occurred ({code}) {when}: {}", f.message),
+            None => format!("coglink: an error occurred {when}: {}", f.message),
+        };
+        if let Some(hint) = &f.hint {
+            message.push_str("\nhint: ");
+            message.push_str(hint);
+        }
+        CmdError::rejected(message)
+    }
+}
+
+/// Runs a headless command to its exit code.
+pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("coglink: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match command {
+            Command::Link(args) => link::run(&global, args).await,
+            Command::Unlink(args) => unlink::run(&global, args).await,
+            Command::Users(args) => users::run(&global, args).await,
+            Command::Pools(args) => pools::run(&global, args).await,
+            Command::Local(_) => unreachable!("`local` is dispatched by cli::main"),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+/// Opens the connection (starting the embedded endpoint for `--local`).
+pub async fn open_session(global: &GlobalArgs) -> Result<(Session, Ops), CmdError> {
+    let session = Session::open(global).await.map_err(|e| {
+        CmdError::rejected(format!("coglink: cannot start the local endpoint: {e}"))
+    })?;
+    let ops = Ops::new(
+        session.connection.client.clone(),
+        session.connection.target.clone(),
+    );
+    Ok((session, ops))
+}
+
+/// Runs `body` with a session and closes the session whatever the result.
+pub async fn with_session<T, F>(global: &GlobalArgs, body: F) -> Result<T, CmdError>
+where
+    F: AsyncFnOnce(&Session, &Ops) -> Result<T, CmdError>,
+{
+    let (session, ops) = open_session(global).await?;
+    let result = body(&session, &ops).await;
+    session.close().await;
+    result
+}
+
+/// Maps an output write error: a closed pipe (`| head`) ends the command quietly.
+pub fn write_result(r: std::io::Result<()>) -> Result<(), CmdError> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CmdError::rejected(format!(
+            "coglink: cannot write output: {e}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::FailureKind;
+    use crate::domain::ErrorKind;
+
+    #[test]
+    fn failures_read_like_the_aws_cli() {
+        let f = Failure {
+            kind: FailureKind::Service(ErrorKind::LimitExceeded),
+            code: Some("LimitExceededException".into()),
+            message: "Too many".into(),
+            hint: None,
+        };
+        let e = CmdError::failure("AdminLinkProviderForUser", &f);
+        assert_eq!(e.code, 1);
+        assert_eq!(
+            e.message,
+            "An error occurred (LimitExceededException) when calling the AdminLinkProviderForUser operation: Too many"
+        );
+        let f = Failure {
+            kind: FailureKind::Network,
+            code: None,
+            message: "refused".into(),
+            hint: Some("is it running?".into()),
+        };
+        let e = CmdError::failure("ListUsers", &f);
+        assert_eq!(
+            e.message,
+            "coglink: an error occurred when calling the ListUsers operation: refused\nhint: is it running?"
+        );
+        assert_eq!(CmdError::bad_input("x: y").code, 2);
+        assert!(
+            CmdError::failure_while("reading the pool", &f)
+                .message
+                .starts_with("coglink: an error occurred while reading the pool: refused")
+        );
+    }
 }

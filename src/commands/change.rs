@@ -1,0 +1,302 @@
+//! What `link` and `unlink` share: skeletons, the equivalent `aws` command, local refusals,
+//! read-only refusals, and recording outcomes in the journal.
+
+use serde::Serialize;
+
+use super::CmdError;
+use super::input::OpSpec;
+use super::output::{json_terminal_safe, pretty4, shell_quote};
+use super::shorthand::to_shorthand;
+use crate::aws::{Failure, Target};
+use crate::cli::args::GlobalArgs;
+use crate::domain::rules::cognito_error_for;
+use crate::domain::sanitize::sanitize;
+use crate::domain::{ProviderUserIdentifier, UserRecord, Violation};
+use crate::journal::{Counts, Journal, JournalEntry, JournalTarget, Outcome};
+
+use super::EXIT_JOURNAL;
+
+/// The `--generate-cli-skeleton input` text: every member present, strings empty.
+pub fn skeleton(spec: &OpSpec) -> String {
+    let empty = ProviderUserIdentifier {
+        provider_name: Some(String::new()),
+        provider_attribute_name: Some(String::new()),
+        provider_attribute_value: Some(String::new()),
+    };
+    let body: Vec<String> = spec
+        .members
+        .iter()
+        .map(|m| {
+            let value = if m.identifier {
+                pretty4(&empty).replace('\n', "\n    ")
+            } else {
+                "\"\"".to_owned()
+            };
+            format!("    \"{}\": {value}", m.key)
+        })
+        .collect();
+    format!("{{\n{}\n}}", body.join(",\n"))
+}
+
+/// The request as the AWS CLI takes it in `--cli-input-json` (4-space JSON, terminal-safe).
+pub fn request_json<T: Serialize>(req: &T) -> String {
+    json_terminal_safe(&pretty4(req))
+}
+
+/// The same change as an `aws` command line, shell-quoted.
+pub fn aws_command(
+    spec: &OpSpec,
+    global: &GlobalArgs,
+    pool_id: &str,
+    ids: &[&ProviderUserIdentifier],
+) -> String {
+    let mut words = vec![
+        "aws".to_owned(),
+        "cognito-idp".to_owned(),
+        spec.aws_command.to_owned(),
+    ];
+    if !global.local {
+        for (flag, value) in [
+            ("--profile", &global.profile),
+            ("--region", &global.region),
+            ("--endpoint-url", &global.endpoint_url),
+        ] {
+            if let Some(v) = value {
+                words.push(flag.to_owned());
+                words.push(shell_quote(v));
+            }
+        }
+    }
+    words.push("--user-pool-id".to_owned());
+    words.push(shell_quote(pool_id));
+    for (member, id) in spec.members.iter().filter(|m| m.identifier).zip(ids) {
+        words.push(member.flag.to_owned());
+        words.push(shell_quote(&to_shorthand(id)));
+    }
+    words.join(" ")
+}
+
+/// Bad input found before anything is sent: every violation, one per line.
+pub fn invalid(violations: &[Violation]) -> CmdError {
+    let lines: Vec<String> = violations
+        .iter()
+        .map(|v| sanitize(&v.to_string()).into_owned())
+        .collect();
+    CmdError::bad_input(format!("invalid request:\n  {}", lines.join("\n  ")))
+}
+
+/// A change Cognito would reject, refused before sending.
+pub fn refused_locally(operation: &str, violations: &[Violation], pool_id: &str) -> CmdError {
+    let mut message = format!(
+        "coglink: refused locally, nothing was sent: Cognito would reject this {operation} call:"
+    );
+    for v in violations {
+        message.push_str("\n  ");
+        message.push_str(&sanitize(&v.to_string()));
+    }
+    if let Some(e) = cognito_error_for(violations, pool_id) {
+        message.push_str(&format!(
+            "\nCognito's answer would be: {}: {}",
+            e.kind.type_name(),
+            sanitize(&e.message)
+        ));
+    }
+    CmdError::rejected(message)
+}
+
+/// The `--read-only` refusal.
+pub fn read_only_refusal(verb: &str, operation: &str) -> CmdError {
+    CmdError::bad_input(format!(
+        "--read-only is set: refusing to {verb} ({operation}); nothing was sent. \
+         Drop --read-only to make changes, or add --dry-run to review this one."
+    ))
+}
+
+/// One line about a user: `"diego" (CONFIRMED, enabled): 2/5 linked identities`.
+pub fn describe_user(user: &UserRecord) -> String {
+    format!(
+        "\"{}\" ({}, {}): {}/{} linked identities",
+        sanitize(&user.username),
+        sanitize(&user.status),
+        if user.enabled { "enabled" } else { "disabled" },
+        user.link_count(),
+        crate::domain::MAX_LINKED_IDENTITIES
+    )
+}
+
+/// Checks the journal can be written before a change is made.
+pub fn journal_preflight(journal: &Journal) -> Result<(), CmdError> {
+    journal.check_writable().map_err(|e| CmdError {
+        code: EXIT_JOURNAL,
+        message: format!(
+            "coglink: error: refusing to make a change that could not be recorded: {e}"
+        ),
+    })
+}
+
+/// What the caller knows after a change, to put in the journal.
+pub struct Attempt<'a, T: Serialize> {
+    pub spec: &'a OpSpec,
+    pub target: &'a Target,
+    pub pool_id: &'a str,
+    pub request: &'a T,
+    pub user: Option<&'a str>,
+    pub counts: Option<Counts>,
+}
+
+/// Appends the entry. A failure is an error of its own (exit 3) that carries the entry, so
+/// the record is on the terminal even when it could not reach the file.
+pub fn record<T: Serialize>(
+    journal: &Journal,
+    attempt: &Attempt<'_, T>,
+    outcome: Outcome,
+) -> Result<(), CmdError> {
+    let entry = JournalEntry {
+        time: crate::journal::now_rfc3339(),
+        client: "cli".into(),
+        operation: attempt.spec.operation.into(),
+        target: JournalTarget::from_target(attempt.target),
+        pool_id: attempt.pool_id.to_owned(),
+        request: serde_json::to_value(attempt.request).unwrap_or_default(),
+        outcome,
+        user: attempt.user.map(str::to_owned),
+        counts: attempt.counts,
+    };
+    journal.record(&entry).map_err(|e| CmdError {
+        code: EXIT_JOURNAL,
+        message: format!(
+            "coglink: error: {e}\nThe entry that could not be recorded:\n{}",
+            json_terminal_safe(&serde_json::to_string(&entry).unwrap_or_default())
+        ),
+    })
+}
+
+/// The journal outcome of a failed call whose outcome is known.
+pub fn failed_outcome(f: &Failure) -> Outcome {
+    match &f.code {
+        Some(code) => Outcome::Rejected {
+            code: code.clone(),
+            message: f.message.clone(),
+        },
+        None => Outcome::Failed {
+            message: f.message.clone(),
+        },
+    }
+}
+
+/// Combines the result of the change with the result of recording it: a journal failure
+/// wins (it must never go unnoticed), and its message also tells what happened to the change.
+pub fn finish(
+    change: Result<(), CmdError>,
+    recorded: Result<(), CmdError>,
+) -> Result<(), CmdError> {
+    match (change, recorded) {
+        (change, Ok(())) => change,
+        (Ok(()), Err(j)) => Err(j),
+        (Err(c), Err(j)) => Err(CmdError {
+            code: j.code,
+            message: format!("{}\n{}", c.message, j.message),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::input::{LINK, UNLINK};
+    use crate::domain::rules::{Field, Role, Rule};
+
+    #[test]
+    fn skeletons_match_the_aws_cli() {
+        assert_eq!(
+            skeleton(&LINK),
+            r#"{
+    "UserPoolId": "",
+    "DestinationUser": {
+        "ProviderName": "",
+        "ProviderAttributeName": "",
+        "ProviderAttributeValue": ""
+    },
+    "SourceUser": {
+        "ProviderName": "",
+        "ProviderAttributeName": "",
+        "ProviderAttributeValue": ""
+    }
+}"#
+        );
+        assert_eq!(
+            skeleton(&UNLINK),
+            "{\n    \"UserPoolId\": \"\",\n    \"User\": {\n        \"ProviderName\": \"\",\n        \"ProviderAttributeName\": \"\",\n        \"ProviderAttributeValue\": \"\"\n    }\n}"
+        );
+    }
+
+    #[test]
+    fn aws_commands_quote_and_round_trip() {
+        let global = GlobalArgs {
+            profile: Some("prod".into()),
+            region: Some("eu-west-1".into()),
+            ..Default::default()
+        };
+        let dest = ProviderUserIdentifier::cognito_user("diego o'neil");
+        let src = ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "123");
+        let cmd = aws_command(&LINK, &global, "eu-west-1_abc", &[&dest, &src]);
+        assert_eq!(
+            cmd,
+            "aws cognito-idp admin-link-provider-for-user --profile prod --region eu-west-1 \
+             --user-pool-id eu-west-1_abc \
+             --destination-user 'ProviderName=Cognito,ProviderAttributeValue=\"diego o'\\''neil\"' \
+             --source-user ProviderName=Google,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=123"
+        );
+        let local = GlobalArgs {
+            local: true,
+            ..Default::default()
+        };
+        let cmd = aws_command(&UNLINK, &local, "p_1", &[&src]);
+        assert!(
+            cmd.starts_with(
+                "aws cognito-idp admin-disable-provider-for-user --user-pool-id p_1 --user "
+            ),
+            "{cmd}"
+        );
+    }
+
+    #[test]
+    fn local_refusals_name_field_rule_and_cognitos_answer() {
+        let v = [Violation::new(
+            Field::Identifier(Role::Destination),
+            Rule::LinkLimitReached { count: 5 },
+        )];
+        let e = refused_locally("AdminLinkProviderForUser", &v, "p_1");
+        assert_eq!(e.code, 1);
+        assert!(
+            e.message.contains("refused locally, nothing was sent"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .contains("DestinationUser: the destination already has 5/5"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("LimitExceededException"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn journal_failures_win_and_keep_the_change_message() {
+        let j = CmdError {
+            code: EXIT_JOURNAL,
+            message: "journal".into(),
+        };
+        assert_eq!(finish(Ok(()), Err(j.clone())), Err(j.clone()));
+        let c = CmdError::rejected("rejected");
+        let both = finish(Err(c.clone()), Err(j)).unwrap_err();
+        assert_eq!(both.code, EXIT_JOURNAL);
+        assert_eq!(both.message, "rejected\njournal");
+        assert_eq!(finish(Err(c.clone()), Ok(())), Err(c));
+    }
+}

@@ -1,0 +1,252 @@
+//! `coglink link`: AdminLinkProviderForUser with the destination checked first.
+
+use super::change::{
+    Attempt, aws_command, describe_user, failed_outcome, finish, invalid, journal_preflight,
+    read_only_refusal, record, refused_locally, request_json, skeleton,
+};
+use super::input::{LINK, resolve};
+use super::output::shell_quote;
+use super::{CmdError, with_session};
+use crate::aws::ops::Ops;
+use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
+use crate::cli::session::Session;
+use crate::domain::rules::{CountChange, check_link};
+use crate::domain::sanitize::sanitize;
+use crate::domain::{Known, LinkContext, LinkRequest, UserRecord};
+use crate::journal::{Counts, Journal, Outcome, Resolution};
+
+pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
+    if args.generate_cli_skeleton == Some(SkeletonKind::Input) {
+        println!("{}", skeleton(&LINK));
+        return Ok(());
+    }
+    let flags = [
+        args.user_pool_id.as_deref(),
+        args.destination_user.as_deref(),
+        args.source_user.as_deref(),
+    ];
+    let req: LinkRequest =
+        resolve(&LINK, &flags, args.cli_input_json.as_deref()).map_err(CmdError::bad_input)?;
+    let violations = check_link(&req, &LinkContext::default());
+    if !violations.is_empty() {
+        return Err(invalid(&violations));
+    }
+    if args.generate_cli_skeleton == Some(SkeletonKind::Output) {
+        // The output shape of AdminLinkProviderForUser is empty: the AWS CLI prints nothing.
+        return Ok(());
+    }
+    if global.read_only && !args.dry_run {
+        return Err(read_only_refusal("link", LINK.operation));
+    }
+    let journal = Journal::default_location();
+    with_session(global, async |session: &Session, ops: &Ops| {
+        link(global, session, ops, &journal, &req, args.dry_run).await
+    })
+    .await
+}
+
+async fn link(
+    global: &GlobalArgs,
+    session: &Session,
+    ops: &Ops,
+    journal: &Journal,
+    req: &LinkRequest,
+    dry_run: bool,
+) -> Result<(), CmdError> {
+    let facts = ops.link_facts(req, Known::Unknown).await.map_err(|f| {
+        CmdError::failure_while("reading the pool before AdminLinkProviderForUser", &f)
+    })?;
+    let violations = check_link(req, &facts.context());
+    if !violations.is_empty() {
+        return Err(refused_locally(LINK.operation, &violations, req.pool_id()));
+    }
+    let Some(dest) = facts.destination.as_ref() else {
+        return Err(CmdError::rejected(
+            "coglink: the destination user was not found",
+        ));
+    };
+    println!("Destination: {}", describe_user(dest));
+    let change = CountChange::link(dest.link_count());
+    if dry_run {
+        print_dry_run(global, req, change);
+        return Ok(());
+    }
+    journal_preflight(journal)?;
+    let mut attempt = Attempt {
+        spec: &LINK,
+        target: &session.connection.target,
+        pool_id: req.pool_id(),
+        request: req,
+        user: Some(&dest.username),
+        counts: Some(Counts {
+            before: change.before,
+            after: change.before,
+        }),
+    };
+    let (result, outcome) = match ops.link(req).await {
+        Ok(()) => {
+            let after = refetch(ops, req).await.map(|u| u.link_count());
+            let after = after.unwrap_or(change.after);
+            attempt.counts = Some(Counts {
+                before: change.before,
+                after,
+            });
+            println!(
+                "Linked {} to \"{}\": {} linked identities",
+                describe_source(req),
+                sanitize(&dest.username),
+                CountChange {
+                    before: change.before,
+                    after
+                }
+            );
+            (Ok(()), Outcome::Ok)
+        }
+        Err(f) if f.outcome_unknown() => {
+            let (resolution, after) = resolve_unknown(ops, req, change.before).await;
+            attempt.counts = Some(Counts {
+                before: change.before,
+                after: after.unwrap_or(change.before),
+            });
+            let result = report_unknown(&f, resolution, req);
+            (
+                result,
+                Outcome::Unknown {
+                    message: f.message.clone(),
+                    resolution,
+                },
+            )
+        }
+        Err(f) => (
+            Err(CmdError::failure(LINK.operation, &f)),
+            failed_outcome(&f),
+        ),
+    };
+    finish(result, record(journal, &attempt, outcome))
+}
+
+fn describe_source(req: &LinkRequest) -> String {
+    let s = req.source();
+    format!(
+        "{} {}={}",
+        sanitize(s.name()),
+        sanitize(s.attribute_name()),
+        sanitize(s.value())
+    )
+}
+
+fn print_dry_run(global: &GlobalArgs, req: &LinkRequest, change: CountChange) {
+    println!("Dry run: nothing was changed.");
+    println!("Linked identities of the destination: {change}");
+    println!("Request (AdminLinkProviderForUser):");
+    println!("{}", request_json(req));
+    println!("Equivalent AWS CLI command:");
+    let (dest, src) = (req.destination(), req.source());
+    println!(
+        "{}",
+        aws_command(&LINK, global, req.pool_id(), &[&dest, &src])
+    );
+}
+
+async fn refetch(ops: &Ops, req: &LinkRequest) -> Option<UserRecord> {
+    let dest = req.destination();
+    ops.find_destination(req.pool_id(), dest.name(), dest.value())
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Reads the destination again to learn whether a link with no clear answer was applied:
+/// it was if the identity is now listed, or the count went up.
+async fn resolve_unknown(
+    ops: &Ops,
+    req: &LinkRequest,
+    before: usize,
+) -> (Resolution, Option<usize>) {
+    match refetch(ops, req).await {
+        None => (Resolution::Unresolved, None),
+        Some(user) => {
+            let resolution = if link_applied(&user, req, before) {
+                Resolution::Applied
+            } else {
+                Resolution::NotApplied
+            };
+            (resolution, Some(user.link_count()))
+        }
+    }
+}
+
+/// Whether the destination read after a link shows it: the identity is listed, or the count
+/// went up (an identity linked by an attribute other than its subject is listed by subject).
+fn link_applied(user: &UserRecord, req: &LinkRequest, before: usize) -> bool {
+    let source = req.source();
+    user.identities_or_empty()
+        .iter()
+        .any(|i| i.is_identified_by(&source))
+        || user.link_count() > before
+}
+
+fn report_unknown(
+    f: &crate::aws::Failure,
+    resolution: Resolution,
+    req: &LinkRequest,
+) -> Result<(), CmdError> {
+    let first = format!(
+        "coglink: no clear answer from AdminLinkProviderForUser ({}); read the destination again",
+        f.message
+    );
+    match resolution {
+        Resolution::Applied => {
+            eprintln!("{first}: the link was applied.");
+            println!(
+                "Linked {} (confirmed by reading the user again)",
+                describe_source(req)
+            );
+            Ok(())
+        }
+        Resolution::NotApplied => Err(CmdError::rejected(format!(
+            "{first}: the link was NOT applied. Nothing was resent; run the command again to retry."
+        ))),
+        Resolution::Unresolved => Err(CmdError::rejected(format!(
+            "{first}, which failed too: the outcome is unknown. Check the user with \
+             `coglink users --user-pool-id {} --filter ...` before retrying.",
+            shell_quote(req.pool_id())
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProviderUserIdentifier;
+
+    fn user(identities: &str) -> UserRecord {
+        UserRecord::new(
+            "diego".into(),
+            "CONFIRMED".into(),
+            true,
+            vec![("identities".into(), identities.into())],
+            None,
+            None,
+        )
+    }
+
+    #[test]
+    fn an_unknown_link_outcome_is_read_from_the_destination() {
+        let req = LinkRequest::new(
+            "p_1",
+            ProviderUserIdentifier::cognito_user("diego"),
+            ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "7"),
+        );
+        let linked = user(
+            r#"[{"userId":"7","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#,
+        );
+        assert!(link_applied(&linked, &req, 1));
+        let other = user(
+            r#"[{"userId":"8","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#,
+        );
+        assert!(!link_applied(&other, &req, 1));
+        assert!(link_applied(&other, &req, 0), "the count went up");
+        assert!(!link_applied(&user(""), &req, 0));
+    }
+}

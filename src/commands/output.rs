@@ -1,0 +1,177 @@
+//! Text formats shared by the commands: AWS-CLI-style JSON, terminal-safe JSON, CSV fields,
+//! table cells and POSIX shell quoting.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::domain::sanitize::{is_unsafe, sanitize};
+
+/// JSON indented by 4 spaces, key order kept, as the AWS CLI prints skeletons.
+pub fn pretty4<T: Serialize>(value: &T) -> String {
+    let mut buf = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
+    value
+        .serialize(&mut ser)
+        .expect("request shapes always serialize");
+    String::from_utf8(buf).expect("serde_json writes UTF-8")
+}
+
+/// JSON text (as serde_json writes it) with every character that must not reach a terminal
+/// written as a `\u` escape. Lossless: a JSON parser reads the same value back. Newlines are
+/// kept: serde_json escapes those inside strings itself, so a raw one is layout.
+pub fn json_terminal_safe(json: &str) -> String {
+    let escape = |c: char| c != '\n' && is_unsafe(c);
+    if !json.chars().any(escape) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escape(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One CSV field (RFC 4180), with untrusted text made terminal-safe first.
+pub fn csv_field(value: &str) -> String {
+    let safe = sanitize(value);
+    if safe.contains([',', '"', '\n', '\r']) || safe.starts_with(' ') || safe.ends_with(' ') {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe.into_owned()
+    }
+}
+
+/// A CSV record from fields.
+pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
+    fields
+        .iter()
+        .map(|f| csv_field(f.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A table cell: terminal-safe, padded to `width` characters (never cut: a longer value
+/// pushes the row on rather than hiding characters).
+pub fn cell(value: &str, width: usize) -> String {
+    let safe = sanitize(value);
+    let len = safe.chars().count();
+    format!("{safe}{}", " ".repeat(width.saturating_sub(len)))
+}
+
+/// A word for a POSIX shell: unchanged when it is made of safe characters, single-quoted
+/// otherwise, and `$'..'`-quoted with escapes when it holds characters that must not reach
+/// a terminal.
+pub fn shell_quote(word: &str) -> String {
+    if word.chars().any(is_unsafe) {
+        let mut out = String::from("$'");
+        for c in word.chars() {
+            match c {
+                '\\' | '\'' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if is_unsafe(c) && (c as u32) < 0x80 => {
+                    let _ = write!(out, "\\x{:02x}", c as u32);
+                }
+                c if is_unsafe(c) => {
+                    let _ = write!(out, "\\U{:08x}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        return out;
+    }
+    let plain = !word.is_empty()
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '@')
+        });
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty4_matches_the_aws_cli_indent() {
+        #[derive(Serialize)]
+        struct S {
+            b: &'static str,
+            a: Inner,
+        }
+        #[derive(Serialize)]
+        struct Inner {
+            x: &'static str,
+        }
+        assert_eq!(
+            pretty4(&S {
+                b: "",
+                a: Inner { x: "1" }
+            }),
+            "{\n    \"b\": \"\",\n    \"a\": {\n        \"x\": \"1\"\n    }\n}"
+        );
+    }
+
+    #[test]
+    fn terminal_safe_json_is_lossless() {
+        let value = "a\u{9b}b\u{202e}c\u{e0041}d\u{7f}";
+        let json = serde_json::to_string(value).unwrap();
+        let safe = json_terminal_safe(&json);
+        assert!(!safe.chars().any(is_unsafe), "{safe}");
+        assert!(
+            safe.contains("\\u202e") && safe.contains("\\udb40\\udc41"),
+            "{safe}"
+        );
+        let back: String = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+        let pretty = pretty4(&vec![value]);
+        let back: Vec<String> = serde_json::from_str(&json_terminal_safe(&pretty)).unwrap();
+        assert_eq!(back, vec![value]);
+    }
+
+    #[test]
+    fn csv_quotes_per_rfc_4180_and_escapes_controls() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("x\x1b[2Jy"), "x\\e[2Jy");
+        assert_eq!(csv_field(" pad"), "\" pad\"");
+        assert_eq!(csv_record(&["a", "b,c", ""]), "a,\"b,c\",");
+    }
+
+    #[test]
+    fn cells_pad_and_never_cut() {
+        assert_eq!(cell("ab", 4), "ab  ");
+        assert_eq!(cell("abcdef", 4), "abcdef");
+        assert_eq!(cell("日本", 3), "日本 ");
+        assert_eq!(cell("\x1b]0;t\x07", 0), "\\e]0;t\\x07");
+    }
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(shell_quote("us-east-1_abc"), "us-east-1_abc");
+        assert_eq!(
+            shell_quote("ProviderName=Cognito,ProviderAttributeValue=diego"),
+            "ProviderName=Cognito,ProviderAttributeValue=diego"
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("$(x)"), "'$(x)'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("a\x1b'\u{202e}"), r"$'a\x1b\'\U0000202e'");
+    }
+}

@@ -1,0 +1,113 @@
+//! `coglink pools`: user pools with their estimated user counts.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::output::{cell, csv_record, json_terminal_safe, pretty4};
+use super::{CmdError, with_session, write_result};
+use crate::aws::ops::{Ops, PoolSummary};
+use crate::cli::args::{GlobalArgs, OutputFormat, PoolsArgs};
+use crate::cli::session::Session;
+
+pub async fn run(global: &GlobalArgs, args: PoolsArgs) -> Result<(), CmdError> {
+    with_session(global, async |_: &Session, ops: &Ops| {
+        let pools = ops
+            .list_pools()
+            .await
+            .map_err(|f| CmdError::failure("ListUserPools", &f))?;
+        let mut out = std::io::stdout().lock();
+        write_result(
+            out.write_all(render(args.output, &pools).as_bytes())
+                .and_then(|()| out.flush()),
+        )
+    })
+    .await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PoolJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    estimated_number_of_users: Option<i32>,
+}
+
+fn count(p: &PoolSummary) -> String {
+    p.estimated_users.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// The whole listing in one format (pools are few: no streaming needed).
+pub fn render(format: OutputFormat, pools: &[PoolSummary]) -> String {
+    match format {
+        OutputFormat::Table => {
+            let mut s = format!("{}{}ESTIMATED USERS\n", cell("ID", 32), cell("NAME", 32));
+            for p in pools {
+                s.push_str(&format!(
+                    "{}{}{}\n",
+                    cell(&p.id, 32),
+                    cell(&p.name, 32),
+                    count(p)
+                ));
+            }
+            s
+        }
+        OutputFormat::Csv => {
+            let mut s = String::from("id,name,estimated_users\n");
+            for p in pools {
+                s.push_str(&csv_record(&[p.id.clone(), p.name.clone(), count(p)]));
+                s.push('\n');
+            }
+            s
+        }
+        OutputFormat::Json => {
+            let rows: Vec<_> = pools
+                .iter()
+                .map(|p| PoolJson {
+                    id: &p.id,
+                    name: &p.name,
+                    estimated_number_of_users: p.estimated_users,
+                })
+                .collect();
+            format!("{}\n", json_terminal_safe(&pretty4(&rows)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pools() -> Vec<PoolSummary> {
+        vec![
+            PoolSummary {
+                id: "us-east-1_demo".into(),
+                name: "demo \x1b[2J".into(),
+                estimated_users: Some(12),
+                created: None,
+            },
+            PoolSummary {
+                id: "us-east-1_b".into(),
+                name: "b,c".into(),
+                estimated_users: None,
+                created: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn formats() {
+        let t = render(OutputFormat::Table, &pools());
+        assert!(t.lines().nth(1).unwrap().ends_with("12"), "{t}");
+        assert!(!t.contains('\x1b'));
+        assert_eq!(
+            render(OutputFormat::Csv, &pools()),
+            "id,name,estimated_users\nus-east-1_demo,demo \\e[2J,12\nus-east-1_b,\"b,c\",\n"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&render(OutputFormat::Json, &pools())).unwrap();
+        assert_eq!(v[0]["EstimatedNumberOfUsers"], 12);
+        assert_eq!(v[0]["Name"], "demo \x1b[2J");
+        assert!(v[1]["EstimatedNumberOfUsers"].is_null());
+    }
+}

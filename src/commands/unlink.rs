@@ -1,0 +1,264 @@
+//! `coglink unlink`: AdminDisableProviderForUser, with the user holding the identity found
+//! first (a scan of the pool: Cognito cannot search by linked identity).
+
+use super::change::{
+    Attempt, aws_command, describe_user, failed_outcome, finish, invalid, journal_preflight,
+    read_only_refusal, record, refused_locally, request_json, skeleton,
+};
+use super::input::{UNLINK, resolve};
+use super::{CmdError, with_session};
+use crate::aws::listing::{self, ListingEvent, ListingPlan};
+use crate::aws::ops::Ops;
+use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
+use crate::cli::session::Session;
+use crate::domain::rules::{CountChange, check_unlink};
+use crate::domain::sanitize::sanitize;
+use crate::domain::{
+    COGNITO, COGNITO_SUBJECT, Known, ProviderUserIdentifier, UnlinkRequest, UserRecord,
+};
+use crate::journal::{Counts, Journal, Outcome, Resolution};
+
+pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> {
+    if args.generate_cli_skeleton == Some(SkeletonKind::Input) {
+        println!("{}", skeleton(&UNLINK));
+        return Ok(());
+    }
+    let flags = [args.user_pool_id.as_deref(), args.user.as_deref()];
+    let req: UnlinkRequest =
+        resolve(&UNLINK, &flags, args.cli_input_json.as_deref()).map_err(CmdError::bad_input)?;
+    let violations = check_unlink(&req, None, None, &Known::Unknown);
+    if !violations.is_empty() {
+        return Err(invalid(&violations));
+    }
+    if args.generate_cli_skeleton == Some(SkeletonKind::Output) {
+        return Ok(());
+    }
+    if global.read_only && !args.dry_run {
+        return Err(read_only_refusal("unlink", UNLINK.operation));
+    }
+    let journal = Journal::default_location();
+    with_session(global, async |session: &Session, ops: &Ops| {
+        unlink(global, session, ops, &journal, &req, args.dry_run).await
+    })
+    .await
+}
+
+async fn unlink(
+    global: &GlobalArgs,
+    session: &Session,
+    ops: &Ops,
+    journal: &Journal,
+    req: &UnlinkRequest,
+    dry_run: bool,
+) -> Result<(), CmdError> {
+    let pool = req.pool_id();
+    let providers = ops
+        .list_providers(pool)
+        .await
+        .map_err(|f| CmdError::failure("ListIdentityProviders", &f))?;
+    let violations = check_unlink(req, Some(true), Some(&providers), &Known::Unknown);
+    if !violations.is_empty() {
+        return Err(refused_locally(UNLINK.operation, &violations, pool));
+    }
+    let identity = req.user();
+    let holder = find_holder(ops, pool, &identity).await?;
+    match &holder {
+        Some(user) => println!("Linked to: {}", describe_user(user)),
+        None if identity.name() != COGNITO
+            && matches!(identity.attribute_name(), "" | COGNITO_SUBJECT) =>
+        {
+            let violations = check_unlink(req, Some(true), Some(&providers), &Known::Absent);
+            return Err(refused_locally(UNLINK.operation, &violations, pool));
+        }
+        None => println!(
+            "Linked to: no user lists this identity by its value; Cognito decides (SAML/OIDC \
+             identities linked by an attribute are stored under their subject)"
+        ),
+    }
+    let change = holder.as_ref().map(|u| CountChange::unlink(u.link_count()));
+    if dry_run {
+        print_dry_run(global, req, change);
+        return Ok(());
+    }
+    journal_preflight(journal)?;
+    let mut attempt = Attempt {
+        spec: &UNLINK,
+        target: &session.connection.target,
+        pool_id: pool,
+        request: req,
+        user: holder.as_ref().map(|u| u.username.as_str()),
+        counts: change.map(|c| Counts {
+            before: c.before,
+            after: c.before,
+        }),
+    };
+    let (result, outcome) = match ops.unlink(req).await {
+        Ok(()) => {
+            let after = match &holder {
+                Some(u) => refetch_count(ops, pool, u).await,
+                None => None,
+            };
+            attempt.counts = change.map(|c| Counts {
+                before: c.before,
+                after: after.unwrap_or(c.after),
+            });
+            match attempt.counts {
+                Some(c) => println!(
+                    "Unlinked {}: {} linked identities",
+                    describe(&identity),
+                    CountChange {
+                        before: c.before,
+                        after: c.after
+                    }
+                ),
+                None => println!("Unlinked {}", describe(&identity)),
+            }
+            (Ok(()), Outcome::Ok)
+        }
+        Err(f) if f.outcome_unknown() => {
+            let resolution = match &holder {
+                Some(u) => still_linked(ops, pool, u, &identity).await,
+                None => Resolution::Unresolved,
+            };
+            let message = format!(
+                "coglink: no clear answer from AdminDisableProviderForUser ({}); read the user again",
+                f.message
+            );
+            let result = match resolution {
+                Resolution::Applied => {
+                    println!(
+                        "Unlinked {} (confirmed by reading the user again)",
+                        describe(&identity)
+                    );
+                    Ok(())
+                }
+                Resolution::NotApplied => Err(CmdError::rejected(format!(
+                    "{message}: the identity is still linked. Nothing was resent; run the command again to retry."
+                ))),
+                Resolution::Unresolved => Err(CmdError::rejected(format!(
+                    "{message}: the outcome is unknown; check the user before retrying."
+                ))),
+            };
+            (
+                result,
+                Outcome::Unknown {
+                    message: f.message.clone(),
+                    resolution,
+                },
+            )
+        }
+        Err(f) => (
+            Err(CmdError::failure(UNLINK.operation, &f)),
+            failed_outcome(&f),
+        ),
+    };
+    finish(result, record(journal, &attempt, outcome))
+}
+
+fn describe(id: &ProviderUserIdentifier) -> String {
+    format!(
+        "{} {}={}",
+        sanitize(id.name()),
+        sanitize(id.attribute_name()),
+        sanitize(id.value())
+    )
+}
+
+fn print_dry_run(global: &GlobalArgs, req: &UnlinkRequest, change: Option<CountChange>) {
+    println!("Dry run: nothing was changed.");
+    if let Some(change) = change {
+        println!("Linked identities of the user: {change}");
+    }
+    println!("Request (AdminDisableProviderForUser):");
+    println!("{}", request_json(req));
+    println!("Equivalent AWS CLI command:");
+    let user = req.user();
+    println!("{}", aws_command(&UNLINK, global, req.pool_id(), &[&user]));
+}
+
+/// Whether a user lists the identity as linked (not as its own sign-in identity).
+fn holds(user: &UserRecord, identity: &ProviderUserIdentifier) -> bool {
+    user.identities_or_empty()
+        .iter()
+        .any(|i| !i.primary && i.is_identified_by(identity))
+}
+
+/// The user the identity is linked to: the native user itself for `Cognito`, otherwise the
+/// first user listing it, found by paging through the pool.
+async fn find_holder(
+    ops: &Ops,
+    pool: &str,
+    identity: &ProviderUserIdentifier,
+) -> Result<Option<UserRecord>, CmdError> {
+    if identity.name() == COGNITO {
+        return ops
+            .get_user(pool, identity.value())
+            .await
+            .map_err(|f| CmdError::failure("AdminGetUser", &f));
+    }
+    let mut events = listing::start(ops.clone(), ListingPlan::sequential(pool, None));
+    while let Some(event) = events.recv().await {
+        match event {
+            ListingEvent::Page { users } => {
+                if let Some(user) = users.into_iter().find(|u| holds(u, identity)) {
+                    return Ok(Some(user));
+                }
+            }
+            ListingEvent::Retrying { .. } => {}
+            ListingEvent::Finished(_) => return Ok(None),
+            ListingEvent::Failed(f) => return Err(CmdError::failure("ListUsers", &f)),
+        }
+    }
+    Ok(None)
+}
+
+async fn refetch_count(ops: &Ops, pool: &str, user: &UserRecord) -> Option<usize> {
+    let fresh = ops.get_user(pool, &user.username).await.ok().flatten()?;
+    Some(fresh.link_count())
+}
+
+async fn still_linked(
+    ops: &Ops,
+    pool: &str,
+    user: &UserRecord,
+    identity: &ProviderUserIdentifier,
+) -> Resolution {
+    match ops.get_user(pool, &user.username).await {
+        Ok(Some(fresh)) if holds(&fresh, identity) => Resolution::NotApplied,
+        Ok(_) => Resolution::Applied,
+        Err(_) => Resolution::Unresolved,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(identities: &str) -> UserRecord {
+        UserRecord::new(
+            "diego".into(),
+            "CONFIRMED".into(),
+            true,
+            vec![("identities".into(), identities.into())],
+            None,
+            None,
+        )
+    }
+
+    #[test]
+    fn holders_list_the_identity_as_linked_not_as_their_own() {
+        let id = ProviderUserIdentifier::new("Google", Some(COGNITO_SUBJECT), "1");
+        let linked = user(
+            r#"[{"userId":"1","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#,
+        );
+        assert!(holds(&linked, &id));
+        let own = user(
+            r#"[{"userId":"1","providerName":"Google","providerType":"Google","primary":true,"dateCreated":1}]"#,
+        );
+        assert!(!holds(&own, &id));
+        let other = user(
+            r#"[{"userId":"2","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#,
+        );
+        assert!(!holds(&other, &id));
+    }
+}

@@ -1,0 +1,279 @@
+//! `coglink users`: every user of a pool with status, enabled, linked identities and link
+//! count, printed page by page as ListUsers answers.
+//!
+//! Formats: `table` (fixed columns, untrusted text escaped), `json` (one JSON array, streamed
+//! one user per line; the closing `]` is only printed when the listing completed, so a listing
+//! cut short is never valid JSON), `csv` (RFC 4180, with a header).
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::output::{cell, csv_record, json_terminal_safe};
+use super::{CmdError, with_session, write_result};
+use crate::aws::listing::{self, ListingEvent, ListingPlan};
+use crate::aws::ops::Ops;
+use crate::cli::args::{GlobalArgs, OutputFormat, UsersArgs};
+use crate::cli::session::Session;
+use crate::domain::filter::parse_filter;
+use crate::domain::rules::check_user_pool_id;
+use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord};
+
+pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
+    if let Some(v) = check_user_pool_id(&args.user_pool_id) {
+        return Err(CmdError::bad_input(v));
+    }
+    if let Some(filter) = &args.filter {
+        parse_filter(filter).map_err(CmdError::bad_input)?;
+    }
+    with_session(global, async |_: &Session, ops: &Ops| {
+        list(ops, &args).await
+    })
+    .await
+}
+
+async fn list(ops: &Ops, args: &UsersArgs) -> Result<(), CmdError> {
+    let plan = ListingPlan::sequential(&args.user_pool_id, args.filter.clone());
+    let mut events = listing::start(ops.clone(), plan);
+    let mut printer = Printer::new(args.output);
+    let stdout = std::io::stdout();
+    while let Some(event) = events.recv().await {
+        match event {
+            ListingEvent::Page { users } => {
+                let mut out = stdout.lock();
+                write_result(printer.page(&mut out, &users).and_then(|()| out.flush()))?;
+            }
+            ListingEvent::Retrying { failure, .. } => {
+                eprintln!("coglink: reading a page again: {}", failure.summary());
+            }
+            ListingEvent::Finished(stats) => {
+                let mut out = stdout.lock();
+                write_result(printer.finish(&mut out).and_then(|()| out.flush()))?;
+                eprintln!("{} users", stats.users);
+                return Ok(());
+            }
+            ListingEvent::Failed(f) => return Err(CmdError::failure("ListUsers", &f)),
+        }
+    }
+    Err(CmdError::rejected(
+        "coglink: the listing stopped unexpectedly",
+    ))
+}
+
+/// A user as the json format prints it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct UserJson<'a> {
+    username: &'a str,
+    user_status: &'a str,
+    enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    link_count: usize,
+    identities: Vec<IdentityJson<'a>>,
+    /// Set when the `identities` attribute could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identities_error: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct IdentityJson<'a> {
+    provider_name: &'a str,
+    provider_type: &'a str,
+    user_id: &'a str,
+    primary: bool,
+}
+
+fn to_json(u: &UserRecord) -> UserJson<'_> {
+    UserJson {
+        username: &u.username,
+        user_status: &u.status,
+        enabled: u.enabled,
+        email: u.email(),
+        link_count: u.link_count(),
+        identities: u
+            .identities_or_empty()
+            .iter()
+            .map(|i| IdentityJson {
+                provider_name: &i.provider_name,
+                provider_type: &i.provider_type,
+                user_id: &i.user_id,
+                primary: i.primary,
+            })
+            .collect(),
+        identities_error: u.identities().err().map(|e| e.to_string()),
+    }
+}
+
+/// `Google:123, SAML:bob (own)`; the user's own sign-in identity is marked.
+fn identities_text(u: &UserRecord, sep: &str) -> String {
+    match u.identities() {
+        Err(_) => "(invalid identities attribute)".into(),
+        Ok(ids) => ids
+            .iter()
+            .map(|i| {
+                let own = if i.primary { " (own)" } else { "" };
+                format!("{}:{}{own}", i.provider_name, i.user_id)
+            })
+            .collect::<Vec<_>>()
+            .join(sep),
+    }
+}
+
+const WIDTHS: [usize; 4] = [36, 21, 8, 6];
+
+/// Writes users in one format, keeping what it needs between pages.
+pub struct Printer {
+    format: OutputFormat,
+    rows: u64,
+}
+
+impl Printer {
+    pub fn new(format: OutputFormat) -> Self {
+        Printer { format, rows: 0 }
+    }
+
+    fn header(&self, out: &mut impl Write) -> std::io::Result<()> {
+        match self.format {
+            OutputFormat::Table => {
+                let cols = ["USERNAME", "STATUS", "ENABLED", "LINKS"];
+                let line: String = cols.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
+                writeln!(out, "{line}IDENTITIES")
+            }
+            OutputFormat::Csv => {
+                writeln!(out, "username,status,enabled,email,link_count,identities")
+            }
+            OutputFormat::Json => writeln!(out, "["),
+        }
+    }
+
+    pub fn page(&mut self, out: &mut impl Write, users: &[UserRecord]) -> std::io::Result<()> {
+        for u in users {
+            if self.rows == 0 {
+                self.header(out)?;
+            }
+            self.rows += 1;
+            match self.format {
+                OutputFormat::Table => {
+                    let links = format!("{}/{MAX_LINKED_IDENTITIES}", u.link_count());
+                    let enabled = if u.enabled { "yes" } else { "no" };
+                    let cells = [&u.username, &u.status, enabled, &links];
+                    let line: String = cells.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
+                    writeln!(out, "{line}{}", cell(&identities_text(u, ", "), 0))?;
+                }
+                OutputFormat::Csv => {
+                    let fields = [
+                        u.username.clone(),
+                        u.status.clone(),
+                        u.enabled.to_string(),
+                        u.email().unwrap_or_default().to_owned(),
+                        u.link_count().to_string(),
+                        identities_text(u, ";"),
+                    ];
+                    writeln!(out, "{}", csv_record(&fields))?;
+                }
+                OutputFormat::Json => {
+                    let sep = if self.rows == 1 { "  " } else { ", " };
+                    let json = serde_json::to_string(&to_json(u)).unwrap_or_default();
+                    writeln!(out, "{sep}{}", json_terminal_safe(&json))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the output of a complete listing.
+    pub fn finish(&mut self, out: &mut impl Write) -> std::io::Result<()> {
+        match self.format {
+            OutputFormat::Json if self.rows == 0 => writeln!(out, "[]"),
+            OutputFormat::Json => writeln!(out, "]"),
+            _ if self.rows == 0 => self.header(out),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str, identities: &str) -> UserRecord {
+        UserRecord::new(
+            name.into(),
+            "CONFIRMED".into(),
+            true,
+            vec![
+                ("email".into(), format!("{name}@x.io")),
+                ("identities".into(), identities.into()),
+            ],
+            None,
+            None,
+        )
+    }
+
+    const LINKED: &str = r#"[{"userId":"1","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#;
+
+    fn render(format: OutputFormat, pages: &[Vec<UserRecord>]) -> String {
+        let mut p = Printer::new(format);
+        let mut out = Vec::new();
+        for page in pages {
+            p.page(&mut out, page).unwrap();
+        }
+        p.finish(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_is_one_array_across_pages() {
+        let text = render(
+            OutputFormat::Json,
+            &[vec![user("a", LINKED)], vec![], vec![user("b", "")]],
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 2);
+        assert_eq!(v[0]["Username"], "a");
+        assert_eq!(v[0]["LinkCount"], 1);
+        assert_eq!(v[0]["Identities"][0]["UserId"], "1");
+        assert_eq!(v[1]["Email"], "b@x.io");
+        assert_eq!(text.lines().count(), 4);
+        assert_eq!(render(OutputFormat::Json, &[]), "[]\n");
+    }
+
+    #[test]
+    fn table_has_fixed_columns_and_escapes_pool_text() {
+        let text = render(OutputFormat::Table, &[vec![user("ev\x1b[31mil", LINKED)]]);
+        let lines: Vec<_> = text.lines().collect();
+        assert!(lines[0].starts_with("USERNAME"));
+        assert_eq!(lines[0].find("STATUS"), Some(36));
+        assert!(lines[1].starts_with("ev\\e[31mil"), "{}", lines[1]);
+        assert!(!text.contains('\x1b'));
+        assert!(
+            lines[1].contains("1/5") && lines[1].ends_with("Google:1"),
+            "{}",
+            lines[1]
+        );
+    }
+
+    #[test]
+    fn csv_has_a_header_and_quotes() {
+        let text = render(OutputFormat::Csv, &[vec![user("a,b", LINKED)]]);
+        assert_eq!(
+            text,
+            "username,status,enabled,email,link_count,identities\n\"a,b\",CONFIRMED,true,\"a,b@x.io\",1,Google:1\n"
+        );
+        assert_eq!(
+            render(OutputFormat::Csv, &[]),
+            "username,status,enabled,email,link_count,identities\n"
+        );
+    }
+
+    #[test]
+    fn broken_identities_are_shown_not_hidden() {
+        let text = render(OutputFormat::Json, &[vec![user("a", "[oops")]]);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(v[0]["IdentitiesError"].is_string());
+        let text = render(OutputFormat::Table, &[vec![user("a", "[oops")]]);
+        assert!(text.contains("(invalid identities attribute)"));
+    }
+}

@@ -1,0 +1,18 @@
+//! End-to-end tests: the real `coglink` binary against the embedded local endpoint
+//! (`--local --local-state <tempdir>`), with every XDG directory in the same tempdir so the
+//! journal lands there.
+
+#[path = "cli/common.rs"]
+mod common;
+#[path = "cli/global.rs"]
+mod global;
+#[path = "cli/input.rs"]
+mod input;
+#[path = "cli/link.rs"]
+mod link;
+#[path = "cli/pools.rs"]
+mod pools;
+#[path = "cli/unlink.rs"]
+mod unlink;
+#[path = "cli/users.rs"]
+mod users;

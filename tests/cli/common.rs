@@ -1,0 +1,255 @@
+//! Test environment: a tempdir holding the local endpoint's state, the XDG directories (so
+//! the journal lands there) and an empty AWS config; helpers to run the binary.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+use assert_cmd::assert::Assert;
+use serde_json::Value;
+use tempfile::TempDir;
+
+use coglink::aws::ops::Ops;
+use coglink::aws::{ConnectOptions, Connection};
+use coglink::domain::IdentityProviderInfo;
+use coglink::local::{self, LocalOptions, LocalServer, Seed};
+
+pub struct Env {
+    pub dir: TempDir,
+    pub pool: String,
+    pub providers: Vec<IdentityProviderInfo>,
+}
+
+/// A subject no other call of this test process has used.
+pub fn fresh_subject() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{}{:04}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub fn stdout(a: &Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stdout).into_owned()
+}
+
+pub fn stderr(a: &Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+/// A command of the binary with every user-level directory inside `dir`.
+pub fn isolated(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("coglink").expect("the coglink binary is built");
+    for var in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", dir)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("AWS_CONFIG_FILE", dir.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs the embedded endpoint in this process on `state` for the duration of `f`. The
+/// server runs on the runtime's worker threads, so `f` may block (e.g. run the binary).
+pub fn with_local_server<T>(state: &std::path::Path, f: impl AsyncFnOnce(&str, &Ops) -> T) -> T {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let server = LocalServer::start(LocalOptions {
+            port: 0,
+            state_file: Some(state.to_owned()),
+            seed: Seed::Demo,
+        })
+        .await
+        .expect("the local endpoint starts");
+        let url = server.endpoint_url();
+        let conn = Connection::open(&ConnectOptions {
+            region: Some(local::LOCAL_REGION.into()),
+            endpoint_url: Some(url.clone()),
+            static_credentials: Some((
+                local::LOCAL_ACCESS_KEY_ID.into(),
+                local::LOCAL_SECRET_ACCESS_KEY.into(),
+            )),
+            ..Default::default()
+        })
+        .await;
+        let ops = Ops::new(conn.client, conn.target);
+        let out = f(&url, &ops).await;
+        server.shutdown().await;
+        out
+    })
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let mut env = Env {
+            dir,
+            pool: String::new(),
+            providers: Vec::new(),
+        };
+        let pools: Value = serde_json::from_str(&stdout(
+            &env.cmd()
+                .args(["pools", "--output", "json"])
+                .assert()
+                .success(),
+        ))
+        .unwrap();
+        // The demo pool with the most users has every kind of identity provider.
+        env.pool = pools
+            .as_array()
+            .unwrap()
+            .iter()
+            .max_by_key(|p| p["EstimatedNumberOfUsers"].as_i64())
+            .and_then(|p| p["Id"].as_str())
+            .expect("a demo pool")
+            .to_owned();
+        let pool = env.pool.clone();
+        env.providers = with_local_server(&env.state(), async |_, ops: &Ops| {
+            ops.list_providers(&pool).await.unwrap()
+        });
+        env
+    }
+
+    pub fn state(&self) -> PathBuf {
+        self.dir.path().join("state.json")
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.dir.path().join("state/coglink/journal.jsonl")
+    }
+
+    /// The binary with `--local` on this environment's state.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = isolated(self.dir.path());
+        cmd.arg("--local").arg("--local-state").arg(self.state());
+        cmd
+    }
+
+    pub fn journal(&self) -> Vec<Value> {
+        match std::fs::read_to_string(self.journal_path()) {
+            Ok(text) => text
+                .lines()
+                .map(|l| serde_json::from_str(l).expect("journal lines are JSON"))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    pub fn users(&self) -> Vec<Value> {
+        let out = stdout(
+            &self
+                .cmd()
+                .args(["users", "--user-pool-id", &self.pool, "--output", "json"])
+                .assert()
+                .success(),
+        );
+        serde_json::from_str::<Value>(&out)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    pub fn user(&self, name: &str) -> Value {
+        self.users()
+            .into_iter()
+            .find(|u| u["Username"] == name)
+            .unwrap_or_else(|| panic!("no user {name}"))
+    }
+
+    pub fn link_count(&self, name: &str) -> u64 {
+        self.user(name)["LinkCount"].as_u64().unwrap()
+    }
+
+    /// Whether `name` lists `provider`/`subject` as a linked identity.
+    pub fn has_identity(&self, name: &str, provider: &str, subject: &str) -> bool {
+        self.user(name)["Identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["ProviderName"] == provider && i["UserId"] == subject)
+    }
+
+    /// A native (username/password) user with at most `max_links` links.
+    pub fn native_user(&self, max_links: u64) -> String {
+        self.users()
+            .into_iter()
+            .find(|u| {
+                u["UserStatus"] != "EXTERNAL_PROVIDER" && u["LinkCount"].as_u64() <= Some(max_links)
+            })
+            .and_then(|u| u["Username"].as_str().map(str::to_owned))
+            .expect("the demo pool has a native user with room for links")
+    }
+
+    /// The name of a social identity provider of the pool (links by Cognito_Subject).
+    pub fn social(&self) -> String {
+        self.providers
+            .iter()
+            .find(|p| p.provider_type.is_social())
+            .map(|p| p.name.clone())
+            .expect("the demo pool has a social identity provider")
+    }
+
+    pub fn dest(&self, user: &str) -> String {
+        format!("ProviderName=Cognito,ProviderAttributeValue={user}")
+    }
+
+    pub fn source(&self, subject: &str) -> String {
+        format!(
+            "ProviderName={},ProviderAttributeName=Cognito_Subject,ProviderAttributeValue={subject}",
+            self.social()
+        )
+    }
+
+    /// `coglink link` of a fresh subject of the social provider to `user`.
+    pub fn link_args(&self, user: &str, subject: &str) -> Vec<String> {
+        vec![
+            "link".into(),
+            "--user-pool-id".into(),
+            self.pool.clone(),
+            "--destination-user".into(),
+            self.dest(user),
+            "--source-user".into(),
+            self.source(subject),
+        ]
+    }
+
+    pub fn link(&self, user: &str, subject: &str) -> Assert {
+        self.cmd().args(self.link_args(user, subject)).assert()
+    }
+}
+
+/// Output checks that print the whole output when they fail.
+pub trait Has: Sized {
+    fn err_has(self, text: &str) -> Self;
+    fn out_has(self, text: &str) -> Self;
+}
+
+impl Has for Assert {
+    fn err_has(self, text: &str) -> Self {
+        let err = stderr(&self);
+        assert!(err.contains(text), "stderr lacks {text:?}:\n{err}");
+        self
+    }
+
+    fn out_has(self, text: &str) -> Self {
+        let out = stdout(&self);
+        assert!(out.contains(text), "stdout lacks {text:?}:\n{out}");
+        self
+    }
+}

@@ -1,0 +1,125 @@
+//! `coglink unlink`: success, dry run, not-linked refusal, journal.
+
+use crate::common::{Env, Has, fresh_subject, stdout};
+
+#[test]
+fn an_unlink_removes_the_identity_and_is_journaled() {
+    let env = Env::new();
+    let user = env.native_user(3);
+    let subject = fresh_subject();
+    env.link(&user, &subject).success();
+    let before = env.link_count(&user);
+    let a = env
+        .cmd()
+        .args([
+            "unlink",
+            "--user-pool-id",
+            &env.pool,
+            "--user",
+            &env.source(&subject),
+        ])
+        .assert()
+        .success();
+    let out = stdout(&a);
+    assert!(out.contains(&format!("Linked to: \"{user}\"")), "{out}");
+    assert!(
+        out.contains(&format!("{before}/5 -> {}/5", before - 1)),
+        "{out}"
+    );
+    assert!(!env.has_identity(&user, &env.social(), &subject));
+    assert_eq!(env.link_count(&user), before - 1);
+    let journal = env.journal();
+    assert_eq!(journal.len(), 2);
+    let e = &journal[1];
+    assert_eq!(e["operation"], "AdminDisableProviderForUser");
+    assert_eq!(e["outcome"]["status"], "ok");
+    assert_eq!(e["user"], user.as_str());
+    assert_eq!(e["counts"]["before"], before);
+    assert_eq!(e["counts"]["after"], before - 1);
+    assert_eq!(
+        e["request"]["User"]["ProviderAttributeValue"],
+        subject.as_str()
+    );
+}
+
+#[test]
+fn an_identity_linked_to_nobody_is_refused_locally() {
+    let env = Env::new();
+    env.cmd()
+        .args([
+            "unlink",
+            "--user-pool-id",
+            &env.pool,
+            "--user",
+            &env.source(&fresh_subject()),
+        ])
+        .assert()
+        .code(1)
+        .err_has("refused locally, nothing was sent")
+        .err_has("User: this identity is not linked to any user");
+    assert!(env.journal().is_empty());
+}
+
+#[test]
+fn unlink_dry_run_changes_nothing() {
+    let env = Env::new();
+    let user = env.native_user(3);
+    let subject = fresh_subject();
+    env.link(&user, &subject).success();
+    let before = env.link_count(&user);
+    env.cmd()
+        .args(["unlink", "--user-pool-id", &env.pool, "--user", &env.source(&subject), "--dry-run"])
+        .assert()
+        .success()
+        .out_has("Dry run: nothing was changed.")
+        .out_has(&format!("{before}/5 -> {}/5", before - 1))
+        .out_has("\"User\": {")
+        .out_has(&format!(
+            "aws cognito-idp admin-disable-provider-for-user --user-pool-id {} --user ProviderName={},ProviderAttributeName=Cognito_Subject,ProviderAttributeValue={subject}",
+            env.pool,
+            env.social()
+        ));
+    assert!(env.has_identity(&user, &env.social(), &subject));
+    assert_eq!(env.journal().len(), 1);
+}
+
+#[test]
+fn read_only_refuses_every_change_but_allows_review() {
+    let env = Env::new();
+    let user = env.native_user(3);
+    let subject = fresh_subject();
+    env.cmd()
+        .arg("--read-only")
+        .args(env.link_args(&user, &subject))
+        .assert()
+        .code(2)
+        .err_has(
+            "--read-only is set: refusing to link (AdminLinkProviderForUser); nothing was sent",
+        );
+    env.cmd()
+        .args([
+            "unlink",
+            "--read-only",
+            "--user-pool-id",
+            &env.pool,
+            "--user",
+            &env.source(&subject),
+        ])
+        .assert()
+        .code(2)
+        .err_has("--read-only is set: refusing to unlink (AdminDisableProviderForUser)");
+    assert!(!env.has_identity(&user, &env.social(), &subject));
+    env.cmd()
+        .arg("--read-only")
+        .args(env.link_args(&user, &subject))
+        .arg("--dry-run")
+        .assert()
+        .success()
+        .out_has("Dry run: nothing was changed.");
+    assert!(env.journal().is_empty());
+    // Reads are not changes.
+    env.cmd()
+        .args(["--read-only", "users", "--user-pool-id", &env.pool])
+        .assert()
+        .success();
+}
