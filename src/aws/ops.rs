@@ -9,7 +9,7 @@ use super::convert;
 use super::failure::Failure;
 use super::retry::change_override;
 use crate::domain::provider::{federated_username, split_federated_username};
-use crate::domain::rules::{DestinationFacts, Known, LinkContext};
+use crate::domain::rules::{DestinationFacts, Known, LinkContext, check_username};
 use crate::domain::{
     COGNITO, ErrorKind, IdentityProviderInfo, LinkRequest, UnlinkRequest, UserRecord,
 };
@@ -243,13 +243,15 @@ impl Ops {
             .find_destination(pool, dest.name(), dest.value())
             .await?;
         let source = req.source();
+        let source_username = federated_username(source.name(), source.value());
         let source_as_user = if source.name().is_empty() || source.value().is_empty() {
             Known::Unknown
+        } else if check_username(&source_username).is_some() {
+            // No user can have a name outside the username pattern (e.g. a SAML email
+            // holding a space): the source cannot have signed in as its own user.
+            Known::Absent
         } else {
-            match self
-                .get_user(pool, &federated_username(source.name(), source.value()))
-                .await?
-            {
+            match self.get_user(pool, &source_username).await? {
                 Some(u) => Known::Present(u.username),
                 None => Known::Absent,
             }

@@ -59,12 +59,13 @@ pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
         .join(",")
 }
 
-/// A table cell: terminal-safe, padded to `width` characters (never cut: a longer value
-/// pushes the row on rather than hiding characters).
+/// A table cell: terminal-safe, padded to `width` terminal columns and always followed by at
+/// least one space (never cut: a longer value pushes the row on rather than hiding
+/// characters, and never runs into the next column).
 pub fn cell(value: &str, width: usize) -> String {
     let safe = sanitize(value);
-    let len = safe.chars().count();
-    format!("{safe}{}", " ".repeat(width.saturating_sub(len)))
+    let len = unicode_width::UnicodeWidthStr::width(safe.as_ref());
+    format!("{safe}{}", " ".repeat(width.saturating_sub(len).max(1)))
 }
 
 /// A word for a POSIX shell: unchanged when it is made of safe characters, single-quoted
@@ -156,9 +157,10 @@ mod tests {
     #[test]
     fn cells_pad_and_never_cut() {
         assert_eq!(cell("ab", 4), "ab  ");
-        assert_eq!(cell("abcdef", 4), "abcdef");
-        assert_eq!(cell("日本", 3), "日本 ");
-        assert_eq!(cell("\x1b]0;t\x07", 0), "\\e]0;t\\x07");
+        assert_eq!(cell("abcdef", 4), "abcdef ");
+        assert_eq!(cell("FORCE_CHANGE_PASSWORD", 21), "FORCE_CHANGE_PASSWORD ");
+        assert_eq!(cell("日本", 5), "日本 ");
+        assert_eq!(cell("\x1b]0;t\x07", 0), "\\e]0;t\\x07 ");
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::cli::args::{GlobalArgs, OutputFormat, UsersArgs};
 use crate::cli::session::Session;
 use crate::domain::filter::parse_filter;
 use crate::domain::rules::check_user_pool_id;
+use crate::domain::sanitize::sanitize;
 use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord};
 
 pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
@@ -160,7 +161,7 @@ impl Printer {
                     let enabled = if u.enabled { "yes" } else { "no" };
                     let cells = [&u.username, &u.status, enabled, &links];
                     let line: String = cells.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
-                    writeln!(out, "{line}{}", cell(&identities_text(u, ", "), 0))?;
+                    writeln!(out, "{line}{}", sanitize(&identities_text(u, ", ")))?;
                 }
                 OutputFormat::Csv => {
                     let fields = [
