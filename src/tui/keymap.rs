@@ -35,7 +35,7 @@ impl Context {
     }
 
     /// Contexts searched for a key, most specific first.
-    fn chain(self) -> &'static [Context] {
+    pub fn chain(self) -> &'static [Context] {
         match self {
             Context::Global => &[Context::Global],
             Context::Pools => &[Context::Pools, Context::Global],

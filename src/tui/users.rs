@@ -270,7 +270,7 @@ mod tests {
         t.set_query("ann");
         assert_eq!(t.len(), 1);
         let mut fresh = with_links("bob", 1);
-        fresh.attributes.push(("email".into(), "ann@x.io".into()));
+        fresh.attributes.push(("name".into(), "Ann Lee".into()));
         let fresh = UserRecord::new(
             fresh.username.clone(),
             fresh.status.clone(),

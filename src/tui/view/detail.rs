@@ -40,7 +40,7 @@ pub fn lines(user: &UserRecord, theme: Theme) -> Vec<Line<'static>> {
         ])
     };
     let kind = if user.is_federated() {
-        " · federated user (signs in through its provider)"
+        " · federated user"
     } else {
         ""
     };
@@ -69,9 +69,15 @@ pub fn lines(user: &UserRecord, theme: Theme) -> Vec<Line<'static>> {
         .unwrap_or(0)
         .min(NAME_WIDTH);
     for (name, value) in &user.attributes {
+        let value = match user.identities() {
+            Ok(ids) if name == IDENTITIES_ATTRIBUTE => {
+                format!("JSON list of {} (shown above)", ids.len())
+            }
+            _ => sanitize(value).into_owned(),
+        };
         out.push(Line::from(vec![
             Span::styled(format!("  {:<width$} ", sanitize(name)), theme.dim()),
-            Span::raw(sanitize(value).into_owned()),
+            Span::raw(value),
         ]));
     }
     out

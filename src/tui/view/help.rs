@@ -14,7 +14,7 @@ const KEYS_WIDTH: usize = 18;
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
     let mut lines = Vec::new();
-    for context in Context::ALL {
+    for context in help_order(model.context()) {
         lines.push(Line::from(Span::styled(
             context.title(),
             theme.column_header(),
@@ -64,4 +64,15 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             .block(block),
         popup,
     );
+}
+
+/// The sections of the current context first (most specific first), then the others.
+fn help_order(current: Context) -> Vec<Context> {
+    let mut order: Vec<Context> = Context::ALL
+        .into_iter()
+        .filter(|c| current.chain().contains(c))
+        .collect();
+    order.sort_by_key(|c| current.chain().iter().position(|x| x == c));
+    order.extend(Context::ALL.into_iter().filter(|c| !current.chain().contains(c)));
+    order
 }

@@ -19,6 +19,15 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             Span::styled(" ✓ ", theme.info()),
             Span::raw(text.clone()),
         ]),
+        Status::None if model.prompt.is_some() => Line::from(vec![
+            Span::raw(" "),
+            Span::styled("Enter", theme.key()),
+            Span::raw(" apply  "),
+            Span::styled("Esc", theme.key()),
+            Span::raw(" cancel  "),
+            Span::styled("Ctrl-C", theme.key()),
+            Span::raw(" quit"),
+        ]),
         Status::None => {
             let mut spans = vec![Span::raw(" ")];
             for (key, hint) in model.setup.keymap.hints(model.context()) {
@@ -28,5 +37,5 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             Line::from(spans)
         }
     };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }

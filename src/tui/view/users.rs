@@ -40,7 +40,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             Constraint::Length(3),
             Constraint::Fill(3),
             Constraint::Length(5),
-            Constraint::Fill(1),
+            Constraint::Length(14),
         ],
     )
     .header(
