@@ -181,7 +181,11 @@ mod tests {
         f.set_query("ali", &hs);
         assert_eq!(f.matched(), Some(&[0][..]));
         f.set_query("a", &hs);
-        assert_eq!(f.matched(), Some(&[0, 1, 3][..]), "shorter query widens again");
+        assert_eq!(
+            f.matched(),
+            Some(&[0, 1, 3][..]),
+            "shorter query widens again"
+        );
         f.set_query("", &hs);
         assert_eq!(f.matched(), None);
     }
@@ -247,6 +251,10 @@ mod tests {
         f.set_query("ann example", &hs);
         assert_eq!(f.matched(), Some(&[0][..]));
         f.set_query("ANN", &hs);
-        assert_eq!(f.matched(), Some(&[][..]), "upper case in the query is exact");
+        assert_eq!(
+            f.matched(),
+            Some(&[][..]),
+            "upper case in the query is exact"
+        );
     }
 }

@@ -357,11 +357,11 @@ mod tests {
 
     #[test]
     fn invalid_user_files_are_refused_with_the_reason() {
-        let err = Keymap::with_overrides("[[users]]\naction = \"fly\"\nkeys = [\"x\"]\n")
-            .unwrap_err();
-        assert!(err.contains("fly"), "{err}");
         let err =
-            Keymap::with_overrides("[[users]]\naction = \"up\"\nkeys = [\"hyper-x\"]\n").unwrap_err();
+            Keymap::with_overrides("[[users]]\naction = \"fly\"\nkeys = [\"x\"]\n").unwrap_err();
+        assert!(err.contains("fly"), "{err}");
+        let err = Keymap::with_overrides("[[users]]\naction = \"up\"\nkeys = [\"hyper-x\"]\n")
+            .unwrap_err();
         assert!(err.contains("hyper-x"), "{err}");
     }
 

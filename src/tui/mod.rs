@@ -84,10 +84,7 @@ fn load_keymap() -> (Keymap, Option<String>) {
             Ok(keymap) => (keymap, None),
             Err(e) => (
                 Keymap::default(),
-                Some(format!(
-                    "{}: {e} — using the default keys",
-                    path.display()
-                )),
+                Some(format!("{}: {e} — using the default keys", path.display())),
             ),
         },
         Err(_) => (Keymap::default(), None),

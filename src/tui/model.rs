@@ -93,9 +93,14 @@ pub struct Prompt {
 pub enum Status {
     None,
     /// Goes away by itself after a few seconds.
-    Info { text: String, ticks_left: u16 },
+    Info {
+        text: String,
+        ticks_left: u16,
+    },
     /// Stays until dismissed (Esc) or replaced; says what to do next.
-    Error { text: String },
+    Error {
+        text: String,
+    },
 }
 
 /// Start-up settings that do not change.

@@ -15,7 +15,10 @@ pub type RequestId = u64;
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     Paste(String),
     /// Sent only while something animates or expires (spinner, flash message).
     Tick,

@@ -95,7 +95,13 @@ pub fn hostile() -> UserRecord {
                 "identities",
                 &format!(
                     "[{}]",
-                    identity("Google", "Google", "666\\u001b[2J", false, 1_700_000_000_000)
+                    identity(
+                        "Google",
+                        "Google",
+                        "666\\u001b[2J",
+                        false,
+                        1_700_000_000_000
+                    )
                 ),
             ),
         ]),

@@ -120,9 +120,20 @@ pub fn open_pool(model: &mut Model, pool: &PoolSummary) -> Vec<Effect> {
     start_users_load(model)
 }
 
-/// The error line for a failure: what failed, the service's words, what to do next.
+/// The error line for a failure: what failed, what to do next, then the details (the
+/// advice comes first so a narrow status line still shows it).
 pub fn failure_text(what: &str, failure: &Failure) -> String {
-    format!("{what}: {}", sanitize(&failure.summary()))
+    let text = match &failure.hint {
+        Some(hint) => {
+            let details = Failure {
+                hint: None,
+                ..failure.clone()
+            };
+            format!("{what} — {hint} · {}", details.summary())
+        }
+        None => format!("{what}: {}", failure.summary()),
+    };
+    sanitize(&text).into_owned()
 }
 
 fn on_pools(model: &mut Model, result: Result<Vec<PoolSummary>, Failure>) {

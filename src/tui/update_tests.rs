@@ -2,9 +2,7 @@
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind,
-};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::effect::{Command, Effect};
 use super::keymap::Keymap;
@@ -64,7 +62,10 @@ pub fn expired() -> Failure {
         kind: FailureKind::Credentials,
         code: Some("ExpiredTokenException".into()),
         message: "The security token included in the request is expired".into(),
-        hint: Some("credentials expired: run `aws sso login --profile prod` (or refresh them) and retry".into()),
+        hint: Some(
+            "credentials expired: run `aws sso login --profile prod` (or refresh them) and retry"
+                .into(),
+        ),
     }
 }
 
@@ -185,7 +186,13 @@ fn navigation_stays_within_bounds() {
 #[test]
 fn page_size_follows_resize() {
     let (mut m, _) = loaded(100);
-    update(&mut m, Msg::Resize { width: 80, height: 40 });
+    update(
+        &mut m,
+        Msg::Resize {
+            width: 80,
+            height: 40,
+        },
+    );
     update(&mut m, key(KeyCode::PageDown));
     assert_eq!(m.users.selected(), 40 - 5);
 }
@@ -195,7 +202,11 @@ fn sort_cycles_through_name_links_and_load_order() {
     let (mut m, id) = started((80, 24));
     update(
         &mut m,
-        page(id, vec![native("bob"), with_links("zed", 4), native("Amy")], false),
+        page(
+            id,
+            vec![native("bob"), with_links("zed", 4), native("Amy")],
+            false,
+        ),
     );
     update(&mut m, ch('s'));
     assert_eq!(m.users.sort(), SortOrder::Name);
@@ -215,11 +226,18 @@ fn fuzzy_filter_applies_on_every_keystroke_and_esc_clears_it() {
     let (mut m, id) = started((80, 24));
     update(
         &mut m,
-        page(id, vec![native("alice"), native("bob"), federated("1178")], false),
+        page(
+            id,
+            vec![native("alice"), native("bob"), federated("1178")],
+            false,
+        ),
     );
     update(&mut m, ch('/'));
     assert_eq!(m.prompt.as_ref().unwrap().kind, PromptKind::Fuzzy);
-    assert!(typed(&mut m, "bo").is_empty(), "typing q-free text has no effect");
+    assert!(
+        typed(&mut m, "bo").is_empty(),
+        "typing q-free text has no effect"
+    );
     assert_eq!(m.users.len(), 1);
     assert_eq!(selected(&m), "bob");
     update(&mut m, key(KeyCode::Backspace));
@@ -256,7 +274,10 @@ fn server_filter_is_validated_before_it_is_sent() {
     typed(&mut m, "custom:tier = \"gold\"");
     let err = m.prompt.as_ref().unwrap().error.clone().unwrap();
     assert!(err.contains("not searchable"), "{err}");
-    assert!(update(&mut m, key(KeyCode::Enter)).is_empty(), "invalid: not sent");
+    assert!(
+        update(&mut m, key(KeyCode::Enter)).is_empty(),
+        "invalid: not sent"
+    );
     assert!(m.prompt.is_some());
     update(&mut m, key(KeyCode::Home));
     for _ in 0.."custom:tier".len() {
@@ -345,7 +366,11 @@ fn enter_opens_the_detail_and_reads_the_user_again() {
             result: Ok(Some(with_links("bob", 5))),
         },
     );
-    assert_eq!(m.users.selected_user().unwrap().link_count(), 2, "other pool ignored");
+    assert_eq!(
+        m.users.selected_user().unwrap().link_count(),
+        2,
+        "other pool ignored"
+    );
     update(&mut m, key(KeyCode::Tab));
     assert_eq!(m.focus, Pane::Detail);
     update(&mut m, ch('j'));
@@ -445,7 +470,10 @@ fn paste_goes_into_the_prompt_without_control_characters() {
 #[test]
 fn switching_pools_loads_the_list_once_and_esc_returns() {
     let (mut m, _) = loaded(3);
-    assert_eq!(update(&mut m, ch('p')), vec![Effect::Worker(Command::LoadPools)]);
+    assert_eq!(
+        update(&mut m, ch('p')),
+        vec![Effect::Worker(Command::LoadPools)]
+    );
     assert_eq!(m.screen, Screen::Pools);
     update(&mut m, Msg::PoolsLoaded(Ok(pools())));
     assert_eq!(m.picker.selected, 0, "the current pool is preselected");

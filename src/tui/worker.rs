@@ -11,7 +11,11 @@ use super::msg::{Msg, RequestId, UsersPageReport};
 use crate::aws::ops::{MAX_PAGE, Ops};
 
 /// Runs until the command channel closes (the UI quit), then stops any running load.
-pub async fn run(ops: Ops, mut commands: UnboundedReceiver<Command>, replies: UnboundedSender<Msg>) {
+pub async fn run(
+    ops: Ops,
+    mut commands: UnboundedReceiver<Command>,
+    replies: UnboundedSender<Msg>,
+) {
     let mut users_load: Option<JoinHandle<()>> = None;
     while let Some(command) = commands.recv().await {
         tracing::debug!(?command, "worker command");

@@ -125,7 +125,7 @@ fn identity_lines(user: &UserRecord, theme: Theme) -> Vec<Line<'static>> {
     out
 }
 
-fn identity_entry(identity: &LinkedIdentity, theme: Theme) -> [Line<'static>; 2] {
+fn identity_entry(identity: &LinkedIdentity, theme: Theme) -> [Line<'static>; 3] {
     let role = if identity.primary {
         " · primary (the user's own sign-in)"
     } else {
@@ -139,12 +139,15 @@ fn identity_entry(identity: &LinkedIdentity, theme: Theme) -> [Line<'static>; 2]
     [
         Line::from(vec![
             Span::raw("  • "),
-            Span::styled(sanitize(&identity.provider_name).into_owned(), theme.badge()),
+            Span::styled(
+                sanitize(&identity.provider_name).into_owned(),
+                theme.badge(),
+            ),
             Span::raw(format!(" ({}){role}", sanitize(&identity.provider_type))),
         ]),
+        Line::from(format!("    user id {}", sanitize(&identity.user_id))),
         Line::from(format!(
-            "    user id {} · since {}{issuer}",
-            sanitize(&identity.user_id),
+            "    since {}{issuer}",
             utc_time_millis(identity.date_created)
         )),
     ]

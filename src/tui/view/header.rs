@@ -21,7 +21,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 spans.push(Span::styled(sanitize(name).into_owned(), theme.header()));
                 spans.push(Span::raw(format!(" ({})", sanitize(&pool.id))));
             }
-            None => spans.push(Span::styled(sanitize(&pool.id).into_owned(), theme.header())),
+            None => spans.push(Span::styled(
+                sanitize(&pool.id).into_owned(),
+                theme.header(),
+            )),
         }
     }
     if model.setup.read_only {

@@ -32,7 +32,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::from(Span::styled("Prompts", theme.column_header())));
     for (keys, desc) in [
-        ("Enter", "Apply (the Cognito filter is sent only when valid)"),
+        (
+            "Enter",
+            "Apply (the Cognito filter is sent only when valid)",
+        ),
         ("Esc", "Close (the fuzzy prompt also clears its filter)"),
         ("Ctrl-C", "Quit, everywhere"),
     ] {
@@ -73,6 +76,10 @@ fn help_order(current: Context) -> Vec<Context> {
         .filter(|c| current.chain().contains(c))
         .collect();
     order.sort_by_key(|c| current.chain().iter().position(|x| x == c));
-    order.extend(Context::ALL.into_iter().filter(|c| !current.chain().contains(c)));
+    order.extend(
+        Context::ALL
+            .into_iter()
+            .filter(|c| !current.chain().contains(c)),
+    );
     order
 }

@@ -35,11 +35,9 @@ pub fn areas(model: &Model, area: Rect) -> Areas {
     let prompt = (prompt_height > 0).then_some(prompt);
     let (main, detail) = if model.screen == Screen::Users && model.detail_open {
         let [main, detail] = if body.width >= SIDE_BY_SIDE_WIDTH {
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(body)
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
         } else {
-            Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)])
-                .areas(body)
+            Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body)
         };
         (main, Some(detail))
     } else {

@@ -28,9 +28,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 "No user pools in this region. Check --region and --profile, or try --local."
             }
         };
-        let body = Paragraph::new(text)
-            .wrap(Wrap { trim: true })
-            .block(block);
+        let body = Paragraph::new(text).wrap(Wrap { trim: true }).block(block);
         frame.render_widget(body, area);
         return;
     }

@@ -55,8 +55,5 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
     let cursor = prompt.input.visual_cursor().saturating_sub(scroll);
-    frame.set_cursor_position(Position::new(
-        inner.x + 2 + cursor as u16,
-        inner.y,
-    ));
+    frame.set_cursor_position(Position::new(inner.x + 2 + cursor as u16, inner.y));
 }

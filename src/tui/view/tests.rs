@@ -181,7 +181,10 @@ fn no_color_keeps_selection_and_warnings_visible() {
     m.setup.theme = Theme { color: false };
     let buffer = draw(&m);
     assert!(
-        buffer.content().iter().all(|c| c.fg == ratatui::style::Color::Reset),
+        buffer
+            .content()
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset),
         "no foreground colour with NO_COLOR"
     );
     // Row 3 is the first user (header, border, column header): reversed and bold.
@@ -191,9 +194,22 @@ fn no_color_keeps_selection_and_warnings_visible() {
     let text = screen(&m);
     assert!(text.contains("5/5!"), "{text}");
     let carol_row = text.lines().position(|l| l.contains("carol")).unwrap() as u16;
-    let x = text.lines().nth(carol_row.into()).unwrap().find("5/5!").unwrap();
-    let x = text.lines().nth(carol_row.into()).unwrap()[..x].chars().count() as u16;
-    assert!(buffer.cell((x, carol_row)).unwrap().modifier.contains(Modifier::BOLD));
+    let x = text
+        .lines()
+        .nth(carol_row.into())
+        .unwrap()
+        .find("5/5!")
+        .unwrap();
+    let x = text.lines().nth(carol_row.into()).unwrap()[..x]
+        .chars()
+        .count() as u16;
+    assert!(
+        buffer
+            .cell((x, carol_row))
+            .unwrap()
+            .modifier
+            .contains(Modifier::BOLD)
+    );
 }
 
 #[test]

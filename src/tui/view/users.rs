@@ -153,7 +153,10 @@ fn progress(model: &Model) -> Line<'static> {
             load.elapsed.as_secs_f64()
         )),
         Phase::Failed => Line::from(vec![Span::styled(
-            format!(" load failed after {pages} ({} users) · R retries ", count(loaded)),
+            format!(
+                " load failed after {pages} ({} users) · R retries ",
+                count(loaded)
+            ),
             theme.error(),
         )]),
     }
@@ -169,9 +172,7 @@ fn empty_text(model: &Model) -> Vec<Line<'static>> {
     } else {
         match (model.load.phase, &model.server_filter) {
             (Phase::Idle | Phase::Loading, _) => "Loading users…".to_owned(),
-            (Phase::Failed, _) => {
-                "No users loaded: see the message below. R retries.".to_owned()
-            }
+            (Phase::Failed, _) => "No users loaded: see the message below. R retries.".to_owned(),
             (Phase::Done, Some(filter)) => format!(
                 "No user matches the Cognito filter {}. f changes it; an empty filter lists everyone.",
                 sanitize(filter)
