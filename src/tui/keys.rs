@@ -108,7 +108,10 @@ fn move_by(model: &mut Model, delta: isize) {
             let delta = delta.clamp(i16::MIN.into(), i16::MAX.into()) as i16;
             model.detail_scroll = model.detail_scroll.saturating_add_signed(delta);
         }
-        _ => model.users.move_by(delta),
+        _ => {
+            model.users.move_by(delta);
+            model.detail_scroll = 0;
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::effect::{Command, Effect};
@@ -25,6 +25,13 @@ pub fn init(model: &mut Model) -> Vec<Effect> {
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(model, msg);
+    let rows = layout::table_rows(model);
+    model.users.scroll_into_view(rows);
+    effects
+}
+
+fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => keys::on_key(model, key),
         Msg::Paste(text) => {
@@ -212,18 +219,32 @@ fn on_tick(model: &mut Model) {
 }
 
 fn on_mouse(model: &mut Model, mouse: MouseEvent) {
+    let (w, h) = model.size;
+    let areas = layout::areas(model, Rect::new(0, 0, w, h));
+    let at = Position::new(mouse.column, mouse.row);
     let delta = match mouse.kind {
         MouseEventKind::ScrollDown => WHEEL_STEP,
         MouseEventKind::ScrollUp => -WHEEL_STEP,
+        MouseEventKind::Down(MouseButton::Left) => {
+            // A click on a user row selects it (below the border and the column header).
+            let first_row = areas.main.y + 2;
+            if model.screen == Screen::Users
+                && !model.help_open
+                && model.prompt.is_none()
+                && areas.main.contains(at)
+                && at.y >= first_row
+            {
+                model.users.select_visible(usize::from(at.y - first_row));
+                model.focus = super::model::Pane::Table;
+            }
+            return;
+        }
         _ => return,
     };
     if model.help_open {
         model.help_scroll = model.help_scroll.saturating_add_signed(delta as i16);
         return;
     }
-    let (w, h) = model.size;
-    let areas = layout::areas(model, Rect::new(0, 0, w, h));
-    let at = Position::new(mouse.column, mouse.row);
     match model.screen {
         Screen::Pools => keys::move_pool_selection(model, delta),
         Screen::Users if areas.detail.is_some_and(|d| d.contains(at)) => {

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::effect::{Command, Effect};
 use super::keymap::Keymap;
@@ -456,6 +458,19 @@ fn mouse_wheel_moves_the_selection() {
     assert_eq!(m.users.selected(), 3);
     update(&mut m, wheel(MouseEventKind::ScrollUp));
     assert_eq!(m.users.selected(), 0);
+    // Row 5 of the screen: header line, border, column header, then users 0, 1, 2.
+    update(&mut m, wheel(MouseEventKind::Down(MouseButton::Left)));
+    assert_eq!(m.users.selected(), 2, "a click selects the row under it");
+}
+
+#[test]
+fn the_window_follows_the_selection_for_rendering() {
+    let (mut m, _) = loaded(100);
+    update(&mut m, ch('G'));
+    let rows = super::view::layout::table_rows(&m);
+    assert_eq!(m.users.offset(), 100 - rows);
+    update(&mut m, ch('g'));
+    assert_eq!(m.users.offset(), 0);
 }
 
 #[test]

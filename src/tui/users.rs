@@ -68,6 +68,8 @@ pub struct UserTable {
     view: Vec<usize>,
     /// Position in `view`.
     selected: usize,
+    /// First row on screen (kept by `update`, so only visible rows are built per frame).
+    offset: usize,
 }
 
 impl UserTable {
@@ -97,6 +99,40 @@ impl UserTable {
         self.view.iter().map(|&i| &self.users[i])
     }
 
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The rows from `offset`, at most `n`.
+    pub fn window(&self, n: usize) -> impl Iterator<Item = &UserRecord> + '_ {
+        let end = (self.offset + n).min(self.view.len());
+        let start = self.offset.min(end);
+        self.view[start..end].iter().map(|&i| &self.users[i])
+    }
+
+    /// Scrolls as little as possible so the selection is among `rows` visible rows, and no
+    /// further than needed to fill them.
+    pub fn scroll_into_view(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        self.offset = self.offset.min(self.view.len().saturating_sub(rows));
+    }
+
+    /// Selects the `n`th visible row (a mouse click); false when there is none.
+    pub fn select_visible(&mut self, n: usize) -> bool {
+        let pos = self.offset + n;
+        if pos < self.view.len() {
+            self.selected = pos;
+            true
+        } else {
+            false
+        }
+    }
+
     pub fn sort(&self) -> SortOrder {
         self.sort
     }
@@ -116,6 +152,7 @@ impl UserTable {
         self.view.clear();
         self.fuzzy.reset_matches();
         self.selected = 0;
+        self.offset = 0;
     }
 
     /// Appends a page; the matching users join the view at their sorted place.
@@ -282,6 +319,29 @@ mod tests {
         assert!(t.replace(fresh));
         assert_eq!(names(&t), ["ann", "bob"]);
         assert!(!t.replace(native("nobody")));
+    }
+
+    #[test]
+    fn scrolling_keeps_the_selection_visible_with_minimal_moves() {
+        let mut t = UserTable::default();
+        t.push_page((0..20).map(|i| native(&format!("u{i:02}"))).collect());
+        t.move_by(7);
+        t.scroll_into_view(5);
+        assert_eq!(t.offset(), 3, "selection on the last visible row");
+        t.move_by(-1);
+        t.scroll_into_view(5);
+        assert_eq!(t.offset(), 3, "moving up within the window does not scroll");
+        let shown: Vec<_> = t.window(5).map(|u| u.username.as_str()).collect();
+        assert_eq!(shown, ["u03", "u04", "u05", "u06", "u07"]);
+        t.move_by(-10);
+        t.scroll_into_view(5);
+        assert_eq!(t.offset(), 0);
+        assert!(t.select_visible(2));
+        assert_eq!(t.selected_user().unwrap().username, "u02");
+        assert!(!t.select_visible(30));
+        t.set_query("u19");
+        t.scroll_into_view(5);
+        assert_eq!(t.offset(), 0, "a shorter view pulls the window back");
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         frame.render_widget(body, area);
         return;
     }
-    let rows = model.users.rows().map(|u| row(u, theme));
+    // Only the visible rows are built: the table may hold 100k users.
+    let visible = usize::from(area.height.saturating_sub(3));
+    let rows = model.users.window(visible).map(|u| row(u, theme));
     let table = Table::new(
         rows,
         [
@@ -50,7 +52,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     .row_highlight_style(theme.selected())
     .highlight_symbol(Line::from("▶ "))
     .block(block);
-    let mut state = TableState::new().with_selected(Some(model.users.selected()));
+    let selected = model.users.selected().saturating_sub(model.users.offset());
+    let mut state = TableState::new().with_selected(Some(selected));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
