@@ -95,6 +95,7 @@ impl UserTable {
     }
 
     /// Users in display order.
+    #[cfg(test)]
     pub fn rows(&self) -> impl ExactSizeIterator<Item = &UserRecord> + '_ {
         self.view.iter().map(|&i| &self.users[i])
     }
