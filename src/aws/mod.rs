@@ -4,7 +4,9 @@
 pub mod connect;
 pub mod convert;
 pub mod failure;
+pub mod listing;
 pub mod ops;
+pub mod rate;
 pub mod retry;
 
 pub use aws_sdk_cognitoidentityprovider::Client;

@@ -2,6 +2,7 @@
 //! Shared by the headless commands and the TUI worker.
 
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 
 use super::connect::Target;
 use super::convert;
@@ -100,7 +101,7 @@ impl Ops {
         Ok(out.user_pool().map(|p| p.estimated_number_of_users()))
     }
 
-    /// One ListUsers page.
+    /// One ListUsers page, with the SDK's standard retries.
     pub async fn list_users_page(
         &self,
         pool_id: &str,
@@ -108,16 +109,35 @@ impl Ops {
         token: Option<String>,
         limit: i32,
     ) -> Result<UsersPage, Failure> {
-        let out = self
+        self.list_users_page_with(pool_id, filter, token, limit, true)
+            .await
+    }
+
+    /// One ListUsers page; with `sdk_retries` off the caller paces and retries itself
+    /// (see `listing.rs`), so throttling reaches its rate limiter at once.
+    pub async fn list_users_page_with(
+        &self,
+        pool_id: &str,
+        filter: Option<&str>,
+        token: Option<String>,
+        limit: i32,
+        sdk_retries: bool,
+    ) -> Result<UsersPage, Failure> {
+        let mut call = self
             .client
             .list_users()
             .user_pool_id(pool_id)
             .limit(limit)
             .set_filter(filter.filter(|f| !f.is_empty()).map(str::to_owned))
             .set_pagination_token(token)
-            .send()
-            .await
-            .map_err(|e| self.fail(e))?;
+            .customize();
+        if !sdk_retries {
+            call = call.config_override(
+                aws_sdk_cognitoidentityprovider::Config::builder()
+                    .retry_config(RetryConfig::disabled()),
+            );
+        }
+        let out = call.send().await.map_err(|e| self.fail(e))?;
         Ok(UsersPage {
             users: out.users().iter().map(convert::user_from_list).collect(),
             next_token: out.pagination_token().map(str::to_owned),
@@ -219,13 +239,9 @@ impl Ops {
         let pool = req.pool_id();
         let providers = self.list_providers(pool).await?;
         let dest = req.destination();
-        let destination = match self
+        let destination = self
             .find_destination(pool, dest.name(), dest.value())
-            .await?
-        {
-            Some(user) => Some(user),
-            None => None,
-        };
+            .await?;
         let source = req.source();
         let source_as_user = if source.name().is_empty() || source.value().is_empty() {
             Known::Unknown

@@ -150,6 +150,106 @@ impl CognitoError {
         CognitoError::new(ErrorKind::InternalError, "Internal server error.")
     }
 
+    /// AdminCreateUser for a username the pool already has. The text is the one widely quoted
+    /// from the service (not among the spec's cited sources): UNVERIFIED here.
+    pub fn username_exists() -> Self {
+        CognitoError::new(ErrorKind::UsernameExists, "User account already exists")
+    }
+
+    /// UNVERIFIED: Cognito's wording for a filter naming an attribute it cannot search
+    /// (custom attributes). Chosen: the verified grammar message, rather than moto's invented
+    /// `Invalid search attribute: X` (spec §1.4).
+    pub fn filter_attribute_not_searchable(_attribute: &str) -> Self {
+        CognitoError::filter_parse()
+    }
+
+    /// UNVERIFIED: the message for a ListUsers/ListUserPools/ListIdentityProviders token the
+    /// service did not issue (spec validation table row 18: rule verified, message not).
+    pub fn invalid_pagination_token() -> Self {
+        CognitoError::new(ErrorKind::InvalidParameter, "Invalid pagination token.")
+    }
+
+    /// UNVERIFIED: type and wording for DescribeIdentityProvider with an unknown name (spec
+    /// §1.8). Uses the verified app-client wording, as `link_messages::provider_not_found`.
+    pub fn identity_provider_not_found(provider: &str, pool_id: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::ResourceNotFound,
+            link_messages::provider_not_found(provider, pool_id),
+        )
+    }
+
+    /// Verified rule (spec §1.9): social providers are named as their type,
+    /// `Provider NameOfGP cannot be of type Google.` (aws/aws-cli#3179).
+    pub fn provider_cannot_be_of_type(provider: &str, provider_type: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::InvalidParameter,
+            format!("Provider {provider} cannot be of type {provider_type}."),
+        )
+    }
+
+    /// Verified (aws-amplify/amplify-cli#8266, spec §1.9): missing social IdP details.
+    pub fn social_details_required() -> Self {
+        CognitoError::new(
+            ErrorKind::InvalidParameter,
+            "client_id, client_secret and authorize_scopes are all required idp details",
+        )
+    }
+
+    /// UNVERIFIED: the DuplicateProviderException message (spec validation table row 26).
+    pub fn duplicate_provider(provider: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::DuplicateProvider,
+            format!("A provider with the name {provider} already exists in this user pool."),
+        )
+    }
+
+    /// UNVERIFIED: wording for AdminCreateUser setting an attribute users cannot write
+    /// (`sub`, `identities`); modelled on Cognito's immutable-attribute message.
+    pub fn attribute_not_writable(attribute: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::InvalidParameter,
+            format!(
+                "user.{attribute}: Attribute cannot be updated. (changing an immutable attribute)"
+            ),
+        )
+    }
+
+    /// UNVERIFIED: AWS front doors answer an unparsable JSON body with a
+    /// `SerializationException` whose text varies; the local endpoint names the problem.
+    pub fn serialization(detail: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::Serialization,
+            format!("Could not read the request body: {detail}"),
+        )
+    }
+
+    /// UNVERIFIED: message for a body over the local endpoint's size limit (a local choice;
+    /// Cognito's own front door limit and answer are not documented).
+    pub fn request_too_large(limit_bytes: usize) -> Self {
+        CognitoError::new(
+            ErrorKind::Serialization,
+            format!("Request body is larger than the {limit_bytes}-byte limit."),
+        )
+    }
+
+    /// UNVERIFIED: AWS JSON services answer an unknown `X-Amz-Target` with
+    /// `UnknownOperationException`, usually without a message; this one names the target.
+    pub fn unknown_operation(target: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::UnknownOperation,
+            format!("Unknown operation: {target:?}"),
+        )
+    }
+
+    /// UNVERIFIED: answer to a request that is not `POST /` (the AWS JSON protocol only
+    /// uses `POST /`; the front door's real answer is not documented).
+    pub fn unsupported_request(method: &str, path: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::UnknownOperation,
+            format!("{method} {path} is not supported: send POST / with an X-Amz-Target header"),
+        )
+    }
+
     /// `1 validation error detected: ...` with several constraints joined by `; `.
     ///
     /// The single-error form is verified; the plural form is UNVERIFIED for Cognito.

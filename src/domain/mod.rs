@@ -6,6 +6,8 @@
 
 pub mod cognito_error;
 pub mod filter;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod identities;
 pub mod provider;
 pub mod rules;

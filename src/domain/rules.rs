@@ -597,15 +597,15 @@ pub fn check_link(req: &LinkRequest, ctx: &LinkContext) -> Vec<Violation> {
             ));
         }
     }
-    if let Known::Present(dest) = &ctx.destination {
-        if dest.link_count >= MAX_LINKED_IDENTITIES {
-            out.push(Violation::new(
-                Field::Identifier(Role::Destination),
-                Rule::LinkLimitReached {
-                    count: dest.link_count,
-                },
-            ));
-        }
+    if let Known::Present(dest) = &ctx.destination
+        && dest.link_count >= MAX_LINKED_IDENTITIES
+    {
+        out.push(Violation::new(
+            Field::Identifier(Role::Destination),
+            Rule::LinkLimitReached {
+                count: dest.link_count,
+            },
+        ));
     }
     out
 }

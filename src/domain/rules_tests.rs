@@ -307,8 +307,10 @@ fn the_sixth_link_is_refused() {
 
 #[test]
 fn a_missing_pool_is_resource_not_found() {
-    let mut ctx = LinkContext::default();
-    ctx.pool_exists = Some(false);
+    let ctx = LinkContext {
+        pool_exists: Some(false),
+        ..Default::default()
+    };
     let v = check_link(
         &link(ProviderUserIdentifier::cognito_user("d"), google("1")),
         &ctx,

@@ -89,12 +89,31 @@ impl UserRecord {
 
     /// The value ListUsers filters compare for this attribute.
     pub fn search_value(&self, attribute: SearchAttribute) -> Option<&str> {
-        match attribute {
-            SearchAttribute::Username => Some(&self.username),
-            SearchAttribute::UserStatus => Some(&self.status),
-            SearchAttribute::Status => Some(if self.enabled { "Enabled" } else { "Disabled" }),
-            other => self.attribute(other.as_str()),
-        }
+        search_value(
+            attribute,
+            &self.username,
+            &self.status,
+            self.enabled,
+            |name| self.attribute(name),
+        )
+    }
+}
+
+/// The value ListUsers filters compare, for any user representation: `username`,
+/// `cognito:user_status` and `status` (`Enabled`/`Disabled`) come from the user itself, the
+/// others from its attributes (`attribute` looks one up by name).
+pub fn search_value<'a>(
+    attribute: SearchAttribute,
+    username: &'a str,
+    status: &'a str,
+    enabled: bool,
+    attribute_value: impl FnOnce(&str) -> Option<&'a str>,
+) -> Option<&'a str> {
+    match attribute {
+        SearchAttribute::Username => Some(username),
+        SearchAttribute::UserStatus => Some(status),
+        SearchAttribute::Status => Some(if enabled { "Enabled" } else { "Disabled" }),
+        other => attribute_value(other.as_str()),
     }
 }
 
@@ -137,6 +156,24 @@ mod tests {
         assert!(u.identities().is_err());
         assert_eq!(u.link_count(), 0);
         assert!(!u.is_federated());
+    }
+
+    #[test]
+    fn free_search_value_reads_user_fields_and_attributes() {
+        let attrs = [("email", "a@b.c")];
+        let lookup = |n: &str| attrs.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+        assert_eq!(
+            search_value(SearchAttribute::Status, "u", "CONFIRMED", false, lookup),
+            Some("Disabled")
+        );
+        assert_eq!(
+            search_value(SearchAttribute::Email, "u", "CONFIRMED", true, lookup),
+            Some("a@b.c")
+        );
+        assert_eq!(
+            search_value(SearchAttribute::Sub, "u", "CONFIRMED", true, lookup),
+            None
+        );
     }
 
     #[test]

@@ -1,19 +1,49 @@
-//! TEMPORARY placeholder on main while the local endpoint is built on branch `local`:
-//! the public API only. Replaced wholesale by that branch's module.
+//! The embedded, Cognito-compatible local endpoint (`coglink --local`, `coglink local serve`).
+//!
+//! Speaks the AWS JSON 1.1 protocol of `cognito-idp` on 127.0.0.1 for the operations coglink
+//! uses, validates with the shared domain rules, and keeps its pools in a state file that is
+//! written atomically (group commit) before any change is acknowledged.
 
-use std::net::SocketAddr;
+mod ids;
+pub mod limits;
+mod ops;
+mod persist;
+mod seed;
+mod server;
+mod store;
+mod token;
+
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use seed::DEMO_POOL_ID;
+
+use persist::Shared;
+use store::State;
+
+/// Region clients use with `--local`.
 pub const LOCAL_REGION: &str = "us-east-1";
-pub const LOCAL_ACCESS_KEY_ID: &str = "AKIDLOCALCOGLINK";
-pub const LOCAL_SECRET_ACCESS_KEY: &str = "local-secret";
+/// Static test credentials clients sign with for `--local`. The endpoint checks the shape of
+/// the SigV4 `Authorization` header, not the key or the HMAC.
+pub const LOCAL_ACCESS_KEY_ID: &str = "AKIACOGLINKLOCAL0001";
+pub const LOCAL_SECRET_ACCESS_KEY: &str = "coglink-local-secret-key-not-a-real-secret";
 
+/// How to start the endpoint.
+#[derive(Clone, Debug)]
 pub struct LocalOptions {
+    /// 0 = any free port.
     pub port: u16,
+    /// None = in memory only.
     pub state_file: Option<PathBuf>,
+    /// Used only when the state file does not exist yet (or in memory).
     pub seed: Seed,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seed {
     Empty,
     Demo,
@@ -21,30 +51,210 @@ pub enum Seed {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LocalError {
-    #[error("the local endpoint is not built on this branch yet")]
-    NotBuilt,
+    #[error("could not listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not read the local state file {}: {source}", path.display())]
+    StateUnreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the local state file {} is corrupt: {reason}", path.display())]
+    StateCorrupt { path: PathBuf, reason: String },
+    #[error("could not write the local state file {}: {source}", path.display())]
+    StateWrite {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "the local state file {} is in use by another coglink local endpoint",
+        path.display()
+    )]
+    StateInUse { path: PathBuf },
+    #[error("the embedded demo pool is invalid: {0}")]
+    Seed(String),
+    #[error("the local endpoint stopped: {0}")]
+    Serve(#[source] std::io::Error),
 }
 
+/// A running local endpoint.
 pub struct LocalServer {
     addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+    writer: JoinHandle<()>,
+    /// Held for the server's lifetime: one endpoint per state file.
+    _lock: Option<std::fs::File>,
+}
+
+fn initial_state(seed: Seed) -> Result<State, LocalError> {
+    match seed {
+        Seed::Empty => Ok(State::default()),
+        Seed::Demo => seed::demo_state().map_err(LocalError::Seed),
+    }
+}
+
+/// Takes an exclusive lock on `.<state file>.lock` beside the state file, so two endpoints
+/// never overwrite each other's changes. The lock file itself is left in place.
+fn lock_state_file(path: &std::path::Path) -> Result<std::fs::File, LocalError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).map_err(|source| LocalError::StateWrite {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".into());
+    let lock_path = dir
+        .map(|d| d.to_path_buf())
+        .unwrap_or_default()
+        .join(format!(".{name}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| LocalError::StateWrite {
+            path: lock_path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LocalError::StateInUse {
+            path: path.to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(LocalError::StateWrite {
+            path: lock_path,
+            source,
+        }),
+    }
+}
+
+/// Loads the state file, or creates it from the seed (written before serving).
+fn load_state(opts: &LocalOptions) -> Result<State, LocalError> {
+    let Some(path) = &opts.state_file else {
+        return initial_state(opts.seed);
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => State::from_json(&text).map_err(|reason| LocalError::StateCorrupt {
+            path: path.clone(),
+            reason,
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let state = initial_state(opts.seed)?;
+            persist::write_atomic(path, &state.snapshot().to_json()).map_err(|source| {
+                LocalError::StateWrite {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
+            Ok(state)
+        }
+        Err(source) => Err(LocalError::StateUnreadable {
+            path: path.clone(),
+            source,
+        }),
+    }
 }
 
 impl LocalServer {
-    pub async fn start(_opts: LocalOptions) -> Result<LocalServer, LocalError> {
-        Err(LocalError::NotBuilt)
+    /// Loads or seeds the state and listens on 127.0.0.1 only.
+    pub async fn start(opts: LocalOptions) -> Result<LocalServer, LocalError> {
+        let lock = opts
+            .state_file
+            .as_deref()
+            .map(lock_state_file)
+            .transpose()?;
+        let state = load_state(&opts)?;
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port))
+            .await
+            .map_err(|source| LocalError::Bind {
+                port: opts.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| LocalError::Bind {
+            port: opts.port,
+            source,
+        })?;
+        let shared = Arc::new(Shared::new(state, opts.state_file.clone()));
+        let writer = tokio::spawn(shared.clone().run_writer());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = server::router(shared.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, "local Cognito endpoint listening");
+        Ok(LocalServer {
+            addr,
+            shared,
+            stop,
+            server,
+            writer,
+            _lock: lock,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
+    /// State-file writes done so far (group commit makes this lower than the number of
+    /// changes under load). For tests and measurements.
+    #[doc(hidden)]
+    pub fn state_file_writes(&self) -> u64 {
+        self.shared.write_count()
+    }
+
+    /// `http://127.0.0.1:PORT`.
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    pub async fn shutdown(self) {}
+    /// Stops accepting requests, lets requests in flight finish, and makes sure every change
+    /// is on disk (each acknowledged change already is).
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        match self.server.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "local endpoint stopped with an error"),
+            Err(e) => tracing::warn!(error = %e, "local endpoint task failed"),
+        }
+        if let Err(e) = self.shared.flush().await {
+            tracing::error!(error = %e, "could not save the local state on shutdown");
+        }
+        self.writer.abort();
+    }
 }
 
-pub async fn serve_forever(_opts: LocalOptions) -> Result<(), LocalError> {
-    Err(LocalError::NotBuilt)
+/// `coglink local serve`: prints the endpoint and an example command, runs until Ctrl-C.
+pub async fn serve_forever(opts: LocalOptions) -> Result<(), LocalError> {
+    let state_note = match &opts.state_file {
+        Some(p) => format!("state file: {}", p.display()),
+        None => "state kept in memory only".to_owned(),
+    };
+    let server = LocalServer::start(opts).await?;
+    let url = server.endpoint_url();
+    println!("Local Cognito endpoint: {url} ({state_note})");
+    println!("Try:");
+    println!(
+        "  AWS_ACCESS_KEY_ID={LOCAL_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY={LOCAL_SECRET_ACCESS_KEY} \
+         aws --endpoint-url {url} --region {LOCAL_REGION} cognito-idp list-user-pools --max-results 10"
+    );
+    println!("Press Ctrl-C to stop.");
+    let result = tokio::signal::ctrl_c().await;
+    server.shutdown().await;
+    result.map_err(LocalError::Serve)
 }

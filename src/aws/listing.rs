@@ -1,0 +1,308 @@
+//! Listing every user of a pool: one page at a time, or partitioned by `sub` prefix.
+//!
+//! Partitioned listing splits the key space with the filters `sub ^= "0"` .. `sub ^= "f"`
+//! (a `sub` is a lower-case UUID) and pages the 16 partitions concurrently, all sharing one
+//! [`RateLimiter`], so a large pool loads at the quota rate instead of at one round trip per
+//! page. Cognito allows one attribute per filter, so a listing with a filter of its own is
+//! always sequential. Pages are read again on transient failures (reads are idempotent);
+//! users are de-duplicated by username so the result holds every user exactly once.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use super::failure::{Failure, FailureKind};
+use super::ops::{MAX_PAGE, Ops};
+use super::rate::RateLimiter;
+use crate::domain::filter::{FilterOp, SearchAttribute, UserFilter};
+use crate::domain::{ErrorKind, UserRecord};
+
+/// Attempts per page before a transient failure is given up on.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// What to list and how.
+#[derive(Clone, Debug)]
+pub struct ListingPlan {
+    pub pool_id: String,
+    /// A Cognito filter expression; forces sequential listing.
+    pub filter: Option<String>,
+    pub partitioned: bool,
+    /// Partitions paged at the same time.
+    pub concurrency: usize,
+    /// Request-rate ceiling (ListUsers is in the UserList category: 30 RPS by default).
+    pub max_rps: Option<f64>,
+    pub page_size: i32,
+}
+
+impl ListingPlan {
+    pub fn sequential(pool_id: &str, filter: Option<String>) -> Self {
+        ListingPlan {
+            pool_id: pool_id.to_owned(),
+            filter,
+            partitioned: false,
+            concurrency: 1,
+            max_rps: None,
+            page_size: MAX_PAGE,
+        }
+    }
+
+    pub fn partitioned(pool_id: &str, concurrency: usize, max_rps: Option<f64>) -> Self {
+        ListingPlan {
+            partitioned: true,
+            concurrency: concurrency.clamp(1, 16),
+            max_rps,
+            ..ListingPlan::sequential(pool_id, None)
+        }
+    }
+
+    /// The filters each listing task pages through.
+    pub fn partitions(&self) -> Vec<Option<String>> {
+        if self.partitioned && self.filter.as_deref().is_none_or(str::is_empty) {
+            "0123456789abcdef"
+                .chars()
+                .map(|c| {
+                    Some(
+                        UserFilter::new(SearchAttribute::Sub, FilterOp::StartsWith, &c.to_string())
+                            .to_string(),
+                    )
+                })
+                .collect()
+        } else {
+            vec![self.filter.clone()]
+        }
+    }
+}
+
+/// Progress of a listing, in arrival order.
+#[derive(Clone, Debug)]
+pub enum ListingEvent {
+    /// New users (never one already sent).
+    Page {
+        users: Vec<UserRecord>,
+    },
+    /// A transient failure; the page is read again.
+    Retrying {
+        failure: Failure,
+        rate: f64,
+    },
+    Finished(ListingStats),
+    Failed(Failure),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListingStats {
+    pub pages: u64,
+    pub users: u64,
+    pub throttles: u64,
+    pub retries: u64,
+    pub elapsed: Duration,
+}
+
+struct Shared {
+    ops: Ops,
+    plan: ListingPlan,
+    limiter: RateLimiter,
+    queue: Mutex<VecDeque<Option<String>>>,
+    seen: Mutex<HashSet<String>>,
+    stats: Mutex<ListingStats>,
+    tx: mpsc::UnboundedSender<ListingEvent>,
+}
+
+/// Starts listing in the background; events arrive on the returned receiver, ending with
+/// `Finished` or `Failed`. Dropping the receiver stops the listing.
+pub fn start(ops: Ops, plan: ListingPlan) -> mpsc::UnboundedReceiver<ListingEvent> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let workers = if plan.partitioned {
+        plan.concurrency.max(1)
+    } else {
+        1
+    };
+    let shared = Arc::new(Shared {
+        queue: Mutex::new(plan.partitions().into()),
+        limiter: RateLimiter::new(plan.max_rps),
+        seen: Mutex::default(),
+        stats: Mutex::default(),
+        ops,
+        plan,
+        tx,
+    });
+    tokio::spawn(async move {
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..workers {
+            tasks.spawn(worker(shared.clone()));
+        }
+        let mut failure = None;
+        while let Some(result) = tasks.join_next().await {
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(f)) => {
+                    failure.get_or_insert(f);
+                    tasks.abort_all();
+                }
+                Err(e) if e.is_cancelled() => {}
+                Err(e) => {
+                    failure.get_or_insert(Failure {
+                        kind: FailureKind::Unreadable,
+                        code: None,
+                        message: format!("listing task failed: {e}"),
+                        hint: None,
+                    });
+                }
+            }
+        }
+        let event = match failure {
+            Some(f) => ListingEvent::Failed(f),
+            None => {
+                let mut stats = lock(&shared.stats).clone();
+                stats.elapsed = started.elapsed();
+                stats.throttles = shared.limiter.throttles();
+                ListingEvent::Finished(stats)
+            }
+        };
+        let _ = shared.tx.send(event);
+    });
+    rx
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn is_transient(f: &Failure) -> bool {
+    matches!(
+        f.kind,
+        FailureKind::Network
+            | FailureKind::Timeout
+            | FailureKind::Unreadable
+            | FailureKind::Service(ErrorKind::InternalError)
+    ) || f.is_throttling()
+}
+
+async fn worker(shared: Arc<Shared>) -> Result<(), Failure> {
+    loop {
+        let Some(partition) = lock(&shared.queue).pop_front() else {
+            return Ok(());
+        };
+        let mut token = None;
+        loop {
+            let page = fetch_page(&shared, partition.as_deref(), token.clone()).await?;
+            let fresh: Vec<UserRecord> = {
+                let mut seen = lock(&shared.seen);
+                page.users
+                    .into_iter()
+                    .filter(|u| seen.insert(u.username.clone()))
+                    .collect()
+            };
+            {
+                let mut stats = lock(&shared.stats);
+                stats.pages += 1;
+                stats.users += fresh.len() as u64;
+            }
+            if shared.tx.send(ListingEvent::Page { users: fresh }).is_err() {
+                return Ok(()); // nobody listens any more
+            }
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+    }
+}
+
+async fn fetch_page(
+    shared: &Shared,
+    filter: Option<&str>,
+    token: Option<String>,
+) -> Result<super::ops::UsersPage, Failure> {
+    let plan = &shared.plan;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        shared.limiter.acquire().await;
+        let result = shared
+            .ops
+            .list_users_page_with(&plan.pool_id, filter, token.clone(), plan.page_size, false)
+            .await;
+        match result {
+            Ok(page) => {
+                shared.limiter.on_success();
+                return Ok(page);
+            }
+            Err(f) if is_transient(&f) && attempt < MAX_ATTEMPTS => {
+                if f.is_throttling() {
+                    shared.limiter.on_throttle();
+                } else {
+                    let backoff = Duration::from_millis(50u64 << attempt.min(6));
+                    tokio::time::sleep(backoff).await;
+                }
+                lock(&shared.stats).retries += 1;
+                tracing::debug!(
+                    attempt,
+                    "listing page failed, reading it again: {}",
+                    f.summary()
+                );
+                let _ = shared.tx.send(ListingEvent::Retrying {
+                    rate: shared.limiter.rate(),
+                    failure: f,
+                });
+            }
+            Err(f) => return Err(f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::filter::parse_filter;
+
+    #[test]
+    fn partitions_cover_every_hex_prefix_once() {
+        let plan = ListingPlan::partitioned("p_1", 8, Some(30.0));
+        let parts = plan.partitions();
+        assert_eq!(parts.len(), 16);
+        let prefixes: HashSet<String> = parts
+            .iter()
+            .map(|p| parse_filter(p.as_deref().unwrap()).unwrap().unwrap().value)
+            .collect();
+        assert_eq!(prefixes.len(), 16);
+        for c in "0123456789abcdef".chars() {
+            assert!(prefixes.contains(&c.to_string()));
+        }
+    }
+
+    #[test]
+    fn a_filter_of_its_own_forces_one_sequential_listing() {
+        let mut plan = ListingPlan::partitioned("p_1", 8, None);
+        plan.filter = Some(r#"email ^= "a""#.into());
+        assert_eq!(plan.partitions(), vec![Some(r#"email ^= "a""#.to_owned())]);
+        assert_eq!(
+            ListingPlan::sequential("p_1", None).partitions(),
+            vec![None]
+        );
+    }
+
+    #[test]
+    fn transient_failures_are_the_retryable_ones() {
+        let f = |kind| Failure {
+            kind,
+            code: None,
+            message: String::new(),
+            hint: None,
+        };
+        assert!(is_transient(&f(FailureKind::Service(
+            ErrorKind::TooManyRequests
+        ))));
+        assert!(is_transient(&f(FailureKind::Timeout)));
+        assert!(is_transient(&f(FailureKind::Service(
+            ErrorKind::InternalError
+        ))));
+        assert!(!is_transient(&f(FailureKind::Service(
+            ErrorKind::InvalidParameter
+        ))));
+        assert!(!is_transient(&f(FailureKind::Credentials)));
+    }
+}

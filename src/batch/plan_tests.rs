@@ -1,0 +1,193 @@
+use super::*;
+use crate::batch::rows::parse_rows;
+use crate::domain::{ProviderType, Rule};
+
+const HEADER: &str = "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n";
+
+fn user(name: &str, linked: &[&str]) -> UserRecord {
+    let ids: Vec<String> = linked
+        .iter()
+        .map(|v| format!(r#"{{"userId":"{v}","providerName":"Google","providerType":"Google","issuer":null,"primary":false,"dateCreated":1}}"#))
+        .collect();
+    UserRecord::new(
+        name.into(),
+        "CONFIRMED".into(),
+        true,
+        vec![("identities".into(), format!("[{}]", ids.join(",")))],
+        None,
+        None,
+    )
+}
+
+fn facts(users: &[UserRecord]) -> PoolFacts {
+    let mut f = PoolFacts {
+        providers: vec![IdentityProviderInfo {
+            name: "Google".into(),
+            provider_type: ProviderType::Google,
+            attribute_mapping: Default::default(),
+        }],
+        ..Default::default()
+    };
+    for u in users {
+        f.destinations
+            .insert(("Cognito".into(), u.username.clone()), Some(u.clone()));
+    }
+    f
+}
+
+fn rows(body: &str) -> Vec<BatchRow> {
+    parse_rows(&format!("{HEADER}{body}"), Some("p_1")).unwrap()
+}
+
+#[test]
+fn plans_links_with_running_counts() {
+    let rows =
+        rows("Cognito,diego,Google,Cognito_Subject,1\nCognito,diego,Google,Cognito_Subject,2\n");
+    let plan = plan(&rows, &facts(&[user("diego", &["a", "b", "c"])]));
+    assert_eq!(
+        plan.rows[0].action,
+        Action::Link {
+            before: 3,
+            after: 4
+        }
+    );
+    assert_eq!(
+        plan.rows[1].action,
+        Action::Link {
+            before: 4,
+            after: 5
+        }
+    );
+    assert_eq!(
+        plan.summary(),
+        "2 to link, 0 already done, 0 refused before, 0 skipped"
+    );
+}
+
+#[test]
+fn the_link_that_would_pass_five_is_skipped() {
+    let rows =
+        rows("Cognito,diego,Google,Cognito_Subject,1\nCognito,diego,Google,Cognito_Subject,2\n");
+    let plan = plan(&rows, &facts(&[user("diego", &["a", "b", "c", "d"])]));
+    assert!(matches!(
+        plan.rows[0].action,
+        Action::Link {
+            before: 4,
+            after: 5
+        }
+    ));
+    match &plan.rows[1].action {
+        Action::Skip(Problem::Invalid(v)) => {
+            assert_eq!(v[0].rule, Rule::LinkLimitReached { count: 5 })
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn duplicate_sources_in_the_file_are_skipped() {
+    let rows =
+        rows("Cognito,diego,Google,Cognito_Subject,1\nCognito,maria,Google,Cognito_Subject,1\n");
+    let plan = plan(&rows, &facts(&[user("diego", &[]), user("maria", &[])]));
+    assert_eq!(
+        plan.rows[1].action,
+        Action::Skip(Problem::DuplicateSource { first_line: 2 })
+    );
+    assert_eq!(
+        Problem::DuplicateSource { first_line: 2 }.to_string(),
+        "SourceUser: the same identity is linked on line 2 already"
+    );
+}
+
+#[test]
+fn invalid_rows_name_field_and_rule() {
+    let rows = rows("Cognito,diego,Google,email,1\nCognito,diego,Cognito,Cognito_Subject,x\n");
+    let plan = plan(&rows, &facts(&[user("diego", &[])]));
+    let Action::Skip(p) = &plan.rows[0].action else {
+        panic!()
+    };
+    assert!(
+        p.to_string()
+            .starts_with("SourceUser.ProviderAttributeName: must be Cognito_Subject for Google")
+    );
+    let Action::Skip(p) = &plan.rows[1].action else {
+        panic!()
+    };
+    assert!(
+        p.to_string()
+            .starts_with("SourceUser.ProviderName: must be an external identity provider")
+    );
+}
+
+#[test]
+fn links_that_exist_are_already_done_and_links_elsewhere_are_refused() {
+    let rows =
+        rows("Cognito,diego,Google,Cognito_Subject,a\nCognito,maria,Google,Cognito_Subject,b\n");
+    let plan = plan(
+        &rows,
+        &facts(&[user("diego", &["a", "b"]), user("maria", &[])]),
+    );
+    assert_eq!(plan.rows[0].action, Action::AlreadyDone);
+    let Action::Skip(Problem::Invalid(v)) = &plan.rows[1].action else {
+        panic!()
+    };
+    assert_eq!(
+        v[0].rule,
+        Rule::AlreadyLinked {
+            to_username: "diego".into()
+        }
+    );
+}
+
+#[test]
+fn missing_destinations_and_merging_are_refused() {
+    let rows =
+        rows("Cognito,ghost,Google,Cognito_Subject,1\nCognito,diego,Google,Cognito_Subject,2\n");
+    let mut f = facts(&[user("diego", &[])]);
+    f.destinations
+        .insert(("Cognito".into(), "ghost".into()), None);
+    f.source_users
+        .insert(("Google".into(), "2".into()), Some("Google_2".into()));
+    let plan = plan(&rows, &f);
+    let Action::Skip(Problem::Invalid(v)) = &plan.rows[0].action else {
+        panic!()
+    };
+    assert_eq!(v[0].rule, Rule::UserNotFound);
+    let Action::Skip(Problem::Invalid(v)) = &plan.rows[1].action else {
+        panic!()
+    };
+    assert_eq!(
+        v[0].rule,
+        Rule::SourceIsExistingUser {
+            username: "Google_2".into()
+        }
+    );
+}
+
+#[test]
+fn recorded_outcomes_resume_without_resending() {
+    let rows = rows(
+        "Cognito,diego,Google,Cognito_Subject,1\nCognito,diego,Google,Cognito_Subject,2\nCognito,diego,Google,Cognito_Subject,3\n",
+    );
+    let mut f = facts(&[user("diego", &[])]);
+    f.recorded
+        .insert(row_key(&rows[0].request), Recorded::Linked);
+    f.recorded.insert(
+        row_key(&rows[1].request),
+        Recorded::Refused {
+            code: "InvalidParameterException".into(),
+            message: "x".into(),
+        },
+    );
+    let plan = plan(&rows, &f);
+    assert_eq!(plan.rows[0].action, Action::AlreadyDone);
+    assert!(matches!(plan.rows[1].action, Action::RefusedBefore { .. }));
+    assert_eq!(
+        plan.rows[2].action,
+        Action::Link {
+            before: 0,
+            after: 1
+        }
+    );
+    assert_eq!(plan.to_send().count(), 1);
+}

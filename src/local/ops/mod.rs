@@ -1,0 +1,242 @@
+//! The operations the local endpoint answers, one file per group.
+
+mod idps;
+mod linking;
+mod pools;
+mod users;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::ids::wire_time;
+use super::persist::Shared;
+use super::store::{Pool, State, User};
+use crate::domain::cognito_error::ModelValidationFailure;
+use crate::domain::rules::{Violation, check_range, check_string, check_user_pool_id};
+use crate::domain::{CognitoError, Field, Rule};
+
+/// The operations of `AWSCognitoIdentityProviderService` this endpoint implements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    ListUserPools,
+    DescribeUserPool,
+    CreateUserPool,
+    ListUsers,
+    AdminGetUser,
+    AdminCreateUser,
+    ListIdentityProviders,
+    DescribeIdentityProvider,
+    CreateIdentityProvider,
+    AdminLinkProviderForUser,
+    AdminDisableProviderForUser,
+}
+
+impl Operation {
+    const ALL: [Operation; 11] = [
+        Operation::ListUserPools,
+        Operation::DescribeUserPool,
+        Operation::CreateUserPool,
+        Operation::ListUsers,
+        Operation::AdminGetUser,
+        Operation::AdminCreateUser,
+        Operation::ListIdentityProviders,
+        Operation::DescribeIdentityProvider,
+        Operation::CreateIdentityProvider,
+        Operation::AdminLinkProviderForUser,
+        Operation::AdminDisableProviderForUser,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::ListUserPools => "ListUserPools",
+            Operation::DescribeUserPool => "DescribeUserPool",
+            Operation::CreateUserPool => "CreateUserPool",
+            Operation::ListUsers => "ListUsers",
+            Operation::AdminGetUser => "AdminGetUser",
+            Operation::AdminCreateUser => "AdminCreateUser",
+            Operation::ListIdentityProviders => "ListIdentityProviders",
+            Operation::DescribeIdentityProvider => "DescribeIdentityProvider",
+            Operation::CreateIdentityProvider => "CreateIdentityProvider",
+            Operation::AdminLinkProviderForUser => "AdminLinkProviderForUser",
+            Operation::AdminDisableProviderForUser => "AdminDisableProviderForUser",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|o| o.name() == name)
+    }
+}
+
+/// A read answers at once; a change answers once its state version is durable.
+pub enum Outcome {
+    Read(Value),
+    Write(Value, u64),
+}
+
+pub async fn dispatch(shared: &Shared, op: Operation, input: Value) -> Result<Value, CognitoError> {
+    let outcome = match op {
+        Operation::ListUserPools => pools::list(shared, input),
+        Operation::DescribeUserPool => pools::describe(shared, input),
+        Operation::CreateUserPool => pools::create(shared, input),
+        Operation::ListUsers => users::list(shared, input),
+        Operation::AdminGetUser => users::get(shared, input),
+        Operation::AdminCreateUser => users::create(shared, input),
+        Operation::ListIdentityProviders => idps::list(shared, input),
+        Operation::DescribeIdentityProvider => idps::describe(shared, input),
+        Operation::CreateIdentityProvider => idps::create(shared, input),
+        Operation::AdminLinkProviderForUser => linking::link(shared, input),
+        Operation::AdminDisableProviderForUser => linking::unlink(shared, input),
+    }?;
+    match outcome {
+        Outcome::Read(v) => Ok(v),
+        Outcome::Write(v, version) => {
+            shared.durable(version).await?;
+            Ok(v)
+        }
+    }
+}
+
+/// Deserializes an operation's input; wrong types are `SerializationException`s.
+fn input<T: DeserializeOwned>(v: Value) -> Result<T, CognitoError> {
+    serde_json::from_value(v).map_err(|e| CognitoError::serialization(&e.to_string()))
+}
+
+/// Model-constraint failures of one request, reported together as Cognito does
+/// (`N validation errors detected: ...`, spec §1.1).
+#[derive(Default)]
+struct Checks(Vec<ModelValidationFailure>);
+
+impl Checks {
+    /// A violation of a domain field (its member path comes from the domain).
+    fn add(&mut self, v: Option<Violation>) {
+        self.0.extend(v.map(|v| v.model_failure()));
+    }
+
+    /// A violation reported at another member path (members the domain has no field for).
+    fn add_at(&mut self, path: &str, v: Option<Violation>) {
+        self.0.extend(v.map(|v| {
+            let mut f = v.model_failure();
+            f.member_path = path.to_owned();
+            f
+        }));
+    }
+
+    /// A required member: `Value null at '<path>' ... Member must not be null`.
+    fn required<T>(&mut self, value: &Option<T>, path: &str) {
+        if value.is_none() {
+            self.add_at(path, Some(Violation::new(Field::UserPoolId, Rule::Missing)));
+        }
+    }
+
+    /// A `UserPoolIdType` member (present, length, pattern).
+    fn pool_id(&mut self, value: &Option<String>) {
+        self.required(value, "userPoolId");
+        if let Some(id) = value {
+            self.add(check_user_pool_id(id));
+        }
+    }
+
+    /// A string member: length in code points, optional anchored pattern.
+    fn string(
+        &mut self,
+        path: &str,
+        value: &Option<String>,
+        min: usize,
+        max: usize,
+        pattern: Option<&'static str>,
+    ) {
+        if let Some(v) = value {
+            self.add_at(path, check_string(Field::Filter, v, min, max, pattern));
+        }
+    }
+
+    /// An integer member's range.
+    fn range(&mut self, path: &str, value: Option<i64>, min: i64, max: i64) {
+        if let Some(v) = value {
+            self.add_at(path, check_range(Field::Limit, v, min, max));
+        }
+    }
+
+    fn done(self) -> Result<(), CognitoError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(CognitoError::validation(&self.0))
+        }
+    }
+}
+
+fn pool<'a>(state: &'a State, id: &str) -> Result<&'a Pool, CognitoError> {
+    state
+        .pool(id)
+        .ok_or_else(|| CognitoError::pool_not_found(id))
+}
+
+fn pool_mut<'a>(state: &'a mut State, id: &str) -> Result<&'a mut Pool, CognitoError> {
+    state
+        .pool_mut(id)
+        .ok_or_else(|| CognitoError::pool_not_found(id))
+}
+
+/// A page size: `None` or 0 mean the default (UNVERIFIED, see `limits`).
+fn page_size(requested: Option<i64>, default: usize) -> usize {
+    match requested {
+        Some(n) if n > 0 => n as usize,
+        _ => default,
+    }
+}
+
+/// `UserType` (ListUsers, key `Attributes`) or the AdminGetUser body (`UserAttributes`).
+/// `attributes`: None = all; Some(names) = only these (empty: none, spec §1.4).
+fn user_json(user: &User, attributes_key: &str, attributes: Option<&[String]>) -> Value {
+    let mut v = json!({
+        "Username": user.username,
+        "UserCreateDate": wire_time(user.created_ms),
+        "UserLastModifiedDate": wire_time(user.modified_ms),
+        "Enabled": user.enabled,
+        "UserStatus": user.status,
+    });
+    let attrs: Vec<Value> = user
+        .attributes
+        .iter()
+        .filter(|a| attributes.is_none_or(|names| names.contains(&a.name)))
+        .map(|a| json!({"Name": a.name, "Value": a.value}))
+        .collect();
+    if attributes.is_none_or(|names| !names.is_empty()) {
+        v[attributes_key] = Value::Array(attrs);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_names_round_trip() {
+        for op in Operation::ALL {
+            assert_eq!(Operation::parse(op.name()), Some(op));
+        }
+        assert_eq!(Operation::parse("DeleteUserPool"), None);
+        assert_eq!(Operation::parse("listusers"), None);
+    }
+
+    #[test]
+    fn checks_collect_every_failure_with_its_path() {
+        let mut c = Checks::default();
+        c.pool_id(&Some("bad".into()));
+        c.range("limit", Some(61), 0, 60);
+        c.required(&None::<String>, "poolName");
+        c.string("filter", &Some("x".repeat(3)), 0, 2, None);
+        let e = c.done().unwrap_err();
+        assert!(e.message.starts_with("4 validation errors detected: Value 'bad' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+; Value '61' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60; Value null at 'poolName'"), "{}", e.message);
+        assert!(Checks::default().done().is_ok());
+    }
+
+    #[test]
+    fn page_size_defaults_for_missing_and_zero() {
+        assert_eq!(page_size(None, 60), 60);
+        assert_eq!(page_size(Some(0), 60), 60);
+        assert_eq!(page_size(Some(7), 60), 7);
+    }
+}

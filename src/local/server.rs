@@ -1,0 +1,220 @@
+//! The AWS JSON 1.1 wire protocol (spec §1.1): `POST /` with `X-Amz-Target`, SigV4-shaped
+//! `Authorization`, JSON bodies, Cognito-style errors in body and headers.
+
+use std::sync::{Arc, LazyLock};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use regex::Regex;
+use serde_json::Value;
+
+use super::ids;
+use super::limits::MAX_BODY_BYTES;
+use super::ops::{self, Operation};
+use super::persist::Shared;
+use crate::domain::CognitoError;
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(handle).with_state(shared)
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let request_id = ids::uuid_v4();
+    let (parts, body) = req.into_parts();
+    let result = async {
+        if parts.method != Method::POST || parts.uri.path() != "/" {
+            return Err(CognitoError::unsupported_request(
+                parts.method.as_str(),
+                parts.uri.path(),
+            ));
+        }
+        check_authorization(&parts.headers)?;
+        let op = operation(&parts.headers)?;
+        let bytes = read_body(&parts.headers, body).await?;
+        let input = parse_body(&bytes)?;
+        tracing::debug!(op = op.name(), "local request");
+        ops::dispatch(&shared, op, input).await
+    }
+    .await;
+    match result {
+        Ok(v) => success(&v, &request_id),
+        Err(e) => error_response(&e, &request_id),
+    }
+}
+
+/// SigV4 shape: `AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/cognito-idp/aws4_request,
+/// SignedHeaders=<h;h>, Signature=<hex>`. The HMAC itself is not verified.
+static SIGV4: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]+)/(\d{8})/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$",
+    )
+    .expect("valid regex")
+});
+
+fn check_authorization(headers: &HeaderMap) -> Result<(), CognitoError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(CognitoError::missing_authentication_token());
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| CognitoError::invalid_signature())?;
+    let caps = SIGV4
+        .captures(value.trim())
+        .ok_or_else(CognitoError::invalid_signature)?;
+    if &caps[4] != "cognito-idp" {
+        return Err(CognitoError::invalid_signature());
+    }
+    Ok(())
+}
+
+fn operation(headers: &HeaderMap) -> Result<Operation, CognitoError> {
+    let target = headers
+        .get("x-amz-target")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    target
+        .strip_prefix(TARGET_PREFIX)
+        .and_then(Operation::parse)
+        .ok_or_else(|| CognitoError::unknown_operation(&target))
+}
+
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, CognitoError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(CognitoError::request_too_large(MAX_BODY_BYTES));
+    }
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.to_string().contains("length limit"))
+                || e.to_string().contains("length limit");
+            if too_large {
+                CognitoError::request_too_large(MAX_BODY_BYTES)
+            } else {
+                CognitoError::serialization(&e.to_string())
+            }
+        })
+}
+
+fn parse_body(bytes: &[u8]) -> Result<Value, CognitoError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    let v: Value =
+        serde_json::from_slice(bytes).map_err(|e| CognitoError::serialization(&e.to_string()))?;
+    if !v.is_object() {
+        return Err(CognitoError::serialization("expected a JSON object"));
+    }
+    Ok(v)
+}
+
+fn success(v: &Value, request_id: &str) -> Response {
+    let body = serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec());
+    let mut r = (StatusCode::OK, body).into_response();
+    set_common_headers(r.headers_mut(), request_id);
+    r
+}
+
+/// Body `{"__type","message"}` plus `x-amzn-ErrorType: <Type>:` (trailing colon as observed)
+/// and `x-amzn-ErrorMessage` (spec §1.1).
+pub fn error_response(e: &CognitoError, request_id: &str) -> Response {
+    let status =
+        StatusCode::from_u16(e.kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::json!({"__type": e.kind.type_name(), "message": e.message});
+    let mut r = (status, body.to_string()).into_response();
+    let h = r.headers_mut();
+    set_common_headers(h, request_id);
+    if let Ok(v) = HeaderValue::from_str(&format!("{}:", e.kind.type_name())) {
+        h.insert("x-amzn-ErrorType", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&header_safe(&e.message)) {
+        h.insert("x-amzn-ErrorMessage", v);
+    }
+    r
+}
+
+fn set_common_headers(h: &mut HeaderMap, request_id: &str) {
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-amzn-RequestId", v);
+    }
+}
+
+/// Messages can carry request text; headers take visible ASCII only.
+fn header_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(auth: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_str(auth).unwrap());
+        h
+    }
+
+    const SIG: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn accepts_sigv4_for_cognito_idp_only() {
+        let ok = format!(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/cognito-idp/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature={SIG}"
+        );
+        assert!(check_authorization(&headers(&ok)).is_ok());
+        let s3 = ok.replace("cognito-idp", "s3");
+        assert_eq!(
+            check_authorization(&headers(&s3)).unwrap_err(),
+            CognitoError::invalid_signature()
+        );
+        assert_eq!(
+            check_authorization(&headers("Bearer abc")).unwrap_err(),
+            CognitoError::invalid_signature()
+        );
+        assert_eq!(
+            check_authorization(&HeaderMap::new()).unwrap_err(),
+            CognitoError::missing_authentication_token()
+        );
+    }
+
+    #[test]
+    fn bodies_must_be_json_objects() {
+        assert!(parse_body(b"").unwrap().is_object());
+        assert!(parse_body(b"{\"a\":1}").is_ok());
+        for bad in [&b"[1]"[..], b"{", b"null", b"\xff"] {
+            assert_eq!(
+                parse_body(bad).unwrap_err().kind,
+                crate::domain::ErrorKind::Serialization
+            );
+        }
+    }
+
+    #[test]
+    fn error_headers_are_ascii_and_carry_the_type_with_a_colon() {
+        let e = CognitoError::new(crate::domain::ErrorKind::UserNotFound, "Ünknown\nuser");
+        let r = error_response(&e, "rid");
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(r.headers()["x-amzn-ErrorType"], "UserNotFoundException:");
+        assert_eq!(r.headers()["x-amzn-ErrorMessage"], "?nknown?user");
+        assert_eq!(r.headers()["x-amzn-RequestId"], "rid");
+    }
+}
