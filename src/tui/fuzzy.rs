@@ -43,6 +43,8 @@ pub struct FuzzyFilter {
     pattern: Pattern,
     /// `None` when the query is empty (everyone matches).
     matched: Option<Vec<usize>>,
+    /// Match score by user index (0 when not matching), for best-match-first order.
+    scores: Vec<u32>,
     matcher: Matcher,
 }
 
@@ -61,6 +63,7 @@ impl Clone for FuzzyFilter {
             query: self.query.clone(),
             pattern: self.pattern.clone(),
             matched: self.matched.clone(),
+            scores: self.scores.clone(),
             matcher: Matcher::new(Config::DEFAULT),
         }
     }
@@ -72,6 +75,7 @@ impl Default for FuzzyFilter {
             query: String::new(),
             pattern: Pattern::default(),
             matched: None,
+            scores: Vec::new(),
             matcher: Matcher::new(Config::DEFAULT),
         }
     }
@@ -84,6 +88,11 @@ impl FuzzyFilter {
 
     pub fn is_active(&self) -> bool {
         self.matched.is_some()
+    }
+
+    /// How well user `index` matches (higher is better; 0 when it does not).
+    pub fn score(&self, index: usize) -> u32 {
+        self.scores.get(index).copied().unwrap_or(0)
     }
 
     /// Indices of matching users, or `None` when every user matches.
@@ -108,9 +117,11 @@ impl FuzzyFilter {
             (Some(previous), true) => previous.clone(),
             _ => (0..haystacks.len()).collect(),
         };
+        self.scores.clear();
+        self.scores.resize(haystacks.len(), 0);
         let matched = candidates
             .into_iter()
-            .filter(|&i| self.is_match(&haystacks[i]))
+            .filter(|&i| self.is_match(&haystacks[i], i))
             .collect();
         self.matched = Some(matched);
     }
@@ -120,8 +131,9 @@ impl FuzzyFilter {
         if self.matched.is_none() {
             return (first..haystacks.len()).collect();
         }
+        self.scores.resize(haystacks.len(), 0);
         let new: Vec<usize> = (first..haystacks.len())
-            .filter(|&i| self.is_match(&haystacks[i]))
+            .filter(|&i| self.is_match(&haystacks[i], i))
             .collect();
         if let Some(m) = &mut self.matched {
             m.extend_from_slice(&new);
@@ -131,7 +143,7 @@ impl FuzzyFilter {
 
     /// Matches a replaced user again (after a fresh read) and keeps `matched` sorted.
     pub fn rematch(&mut self, haystacks: &[Utf32String], index: usize) {
-        let hit = self.matched.is_some() && self.is_match(&haystacks[index]);
+        let hit = self.matched.is_some() && self.is_match(&haystacks[index], index);
         if let Some(m) = &mut self.matched {
             match (m.binary_search(&index), hit) {
                 (Ok(at), false) => {
@@ -150,10 +162,13 @@ impl FuzzyFilter {
         }
     }
 
-    fn is_match(&mut self, haystack: &Utf32String) -> bool {
-        self.pattern
-            .score(haystack.slice(..), &mut self.matcher)
-            .is_some()
+    /// Scores user `index` and records the score; true when it matches.
+    fn is_match(&mut self, haystack: &Utf32String, index: usize) -> bool {
+        let score = self.pattern.score(haystack.slice(..), &mut self.matcher);
+        if let Some(slot) = self.scores.get_mut(index) {
+            *slot = score.unwrap_or(0);
+        }
+        score.is_some()
     }
 }
 
@@ -220,6 +235,16 @@ mod tests {
         hs.extend(stacks(&["bert", "carl"]));
         assert_eq!(f.extend(&hs, 2), vec![2]);
         assert_eq!(f.matched(), Some(&[1, 2][..]));
+    }
+
+    #[test]
+    fn better_matches_score_higher() {
+        let hs = stacks(&["anna ingrid", "a.i.n.g.r.i.d"]);
+        let mut f = FuzzyFilter::default();
+        f.set_query("ingrid", &hs);
+        assert!(f.score(0) > f.score(1), "{} {}", f.score(0), f.score(1));
+        f.set_query("zzz", &hs);
+        assert_eq!(f.score(0), 0);
     }
 
     #[test]

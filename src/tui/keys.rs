@@ -81,7 +81,8 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::CycleSort => {
             let sort = model.users.sort().next();
             model.users.set_sort(sort);
-            model.flash(format!("Sorted {}", sort.label()));
+            model.users.move_by(isize::MIN / 2);
+            model.flash(format!("Sorted by {}", sort.label()));
         }
         Action::SwitchPool => {
             model.screen = Screen::Pools;

@@ -31,13 +31,15 @@ impl SortOrder {
 
     pub fn label(self) -> &'static str {
         match self {
-            SortOrder::Loaded => "as loaded",
+            SortOrder::Loaded => "load order",
             SortOrder::Name => "username",
             SortOrder::Links => "link count",
         }
     }
 
-    fn compare(self, users: &[UserRecord], a: usize, b: usize) -> Ordering {
+    /// Orders two user indices; `Loaded` falls back to the fuzzy score (best first) while
+    /// a fuzzy filter is active.
+    fn compare(self, users: &[UserRecord], fuzzy: &FuzzyFilter, a: usize, b: usize) -> Ordering {
         let by_name = |a: &UserRecord, b: &UserRecord| {
             let fold = |c: u8| c.to_ascii_lowercase();
             (a.username.bytes().map(fold))
@@ -46,6 +48,7 @@ impl SortOrder {
         };
         let (ua, ub) = (&users[a], &users[b]);
         match self {
+            SortOrder::Loaded if fuzzy.is_active() => fuzzy.score(b).cmp(&fuzzy.score(a)),
             SortOrder::Loaded => Ordering::Equal,
             SortOrder::Name => by_name(ua, ub),
             SortOrder::Links => ub
@@ -162,14 +165,14 @@ impl UserTable {
         self.haystacks.extend(page.iter().map(haystack));
         self.users.extend(page);
         let mut new = self.fuzzy.extend(&self.haystacks, first);
-        if self.sort == SortOrder::Loaded {
+        if self.sort == SortOrder::Loaded && !self.fuzzy.is_active() {
             self.view.extend(new);
             return;
         }
         let keep = self.selected_index();
-        let (sort, users) = (self.sort, &self.users);
-        new.sort_by(|&a, &b| sort.compare(users, a, b));
-        self.view = merge(&self.view, &new, |a, b| sort.compare(users, a, b));
+        let (sort, users, fuzzy) = (self.sort, &self.users, &self.fuzzy);
+        new.sort_by(|&a, &b| sort.compare(users, fuzzy, a, b));
+        self.view = merge(&self.view, &new, |a, b| sort.compare(users, fuzzy, a, b));
         self.reselect(keep);
     }
 
@@ -213,21 +216,20 @@ impl UserTable {
             Some(m) => m.to_vec(),
             None => (0..self.users.len()).collect(),
         };
-        if self.sort != SortOrder::Loaded {
-            let (sort, users) = (self.sort, &self.users);
-            view.sort_unstable_by(|&a, &b| sort.compare(users, a, b));
+        if self.sort != SortOrder::Loaded || self.fuzzy.is_active() {
+            let (sort, users, fuzzy) = (self.sort, &self.users, &self.fuzzy);
+            view.sort_unstable_by(|&a, &b| sort.compare(users, fuzzy, a, b));
         }
         self.view = view;
         self.reselect(keep);
     }
 
-    /// Keeps the selection on the same user when still shown, else within bounds.
+    /// Keeps the selection on the same user when still shown, else on the first row (the
+    /// best match while filtering).
     fn reselect(&mut self, keep: Option<usize>) {
-        if let Some(pos) = keep.and_then(|k| self.view.iter().position(|&i| i == k)) {
-            self.selected = pos;
-        } else {
-            self.selected = self.selected.min(self.view.len().saturating_sub(1));
-        }
+        self.selected = keep
+            .and_then(|k| self.view.iter().position(|&i| i == k))
+            .unwrap_or(0);
     }
 }
 
@@ -277,6 +279,18 @@ mod tests {
         assert_eq!(t.selected_user().unwrap().username, "max");
         t.set_query("zed");
         assert_eq!(t.selected_user().unwrap().username, "zed");
+    }
+
+    #[test]
+    fn fuzzy_matches_show_best_first_in_load_order_mode() {
+        let mut t = UserTable::default();
+        t.push_page(vec![native("anna.martin"), native("ingrid")]);
+        t.set_query("ingrid");
+        assert_eq!(names(&t)[0], "ingrid");
+        t.push_page(vec![native("xingrid")]);
+        assert_eq!(names(&t)[0], "ingrid", "new pages merge by score");
+        t.set_query("");
+        assert_eq!(names(&t), ["anna.martin", "ingrid", "xingrid"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use crate::tui::model::{Model, PromptKind, Screen, Status};
 
 /// Width from which the detail pane sits beside the table instead of below it.
-pub const SIDE_BY_SIDE_WIDTH: u16 = 120;
+pub const SIDE_BY_SIDE_WIDTH: u16 = 140;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Areas {
@@ -27,7 +27,7 @@ pub fn areas(model: &Model, area: Rect) -> Areas {
     .areas(area);
     let prompt_height = match model.prompt.as_ref().map(|p| p.kind) {
         Some(PromptKind::Fuzzy) => 3,
-        Some(PromptKind::Server) => 4,
+        Some(PromptKind::Server) => 5,
         None => 0,
     };
     let [body, prompt] =
@@ -35,7 +35,7 @@ pub fn areas(model: &Model, area: Rect) -> Areas {
     let prompt = (prompt_height > 0).then_some(prompt);
     let (main, detail) = if model.screen == Screen::Users && model.detail_open {
         let [main, detail] = if body.width >= SIDE_BY_SIDE_WIDTH {
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body)
         } else {
             Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body)
         };

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::domain::sanitize::sanitize;
 use crate::tui::format::count;
@@ -53,7 +53,12 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         });
     }
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
     let cursor = prompt.input.visual_cursor().saturating_sub(scroll);
     frame.set_cursor_position(Position::new(inner.x + 2 + cursor as u16, inner.y));
 }

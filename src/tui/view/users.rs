@@ -79,8 +79,8 @@ fn row(user: &UserRecord, theme: Theme) -> Row<'static> {
     ])
 }
 
-/// Provider badges, one per provider: `G FB SAML`. Identities of an unparseable
-/// `identities` value show as `?`.
+/// Provider badges, one per provider type: `G FB SAML` (the Links column has the count).
+/// An unparseable `identities` value shows as `?`.
 pub fn badges(user: &UserRecord) -> String {
     let Ok(identities) = user.identities() else {
         return "?".into();
@@ -88,11 +88,12 @@ pub fn badges(user: &UserRecord) -> String {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for identity in identities {
-        if seen.insert(identity.provider_name.as_str()) {
-            out.push(match identity.provider_type() {
-                Some(t) => t.badge().to_owned(),
-                None => sanitize(&identity.provider_name).chars().take(4).collect(),
-            });
+        let badge: String = match identity.provider_type() {
+            Some(t) => t.badge().to_owned(),
+            None => sanitize(&identity.provider_name).chars().take(4).collect(),
+        };
+        if seen.insert(badge.clone()) {
+            out.push(badge);
         }
     }
     out.join(" ")
@@ -115,6 +116,8 @@ fn title(model: &Model) -> Line<'static> {
     }
     if users.sort() != SortOrder::Loaded {
         text.push_str(&format!(" · by {}", users.sort().label()));
+    } else if users.is_filtered() {
+        text.push_str(" · best match first");
     }
     text.push(' ');
     Line::from(text)
