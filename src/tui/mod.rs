@@ -1,10 +1,92 @@
-//! TEMPORARY placeholder on main while the TUI is built on branch `tui`.
+//! The terminal UI: browse pools, users and their linked identities.
+//!
+//! Architecture (Elm-style): one [`model::Model`]; a pure [`update::update`] turns each
+//! [`msg::Msg`] into state changes and [`effect::Effect`]s; pure views draw the model; one
+//! tokio [`worker`] owns the SDK client and answers [`effect::Command`]s with `Msg`s on the
+//! same channel the terminal input arrives on. The UI thread never awaits the network.
+
+mod effect;
+mod event_loop;
+mod format;
+mod fuzzy;
+mod keymap;
+mod keys;
+mod model;
+mod msg;
+mod terminal;
+mod theme;
+mod update;
+mod users;
+mod view;
+mod worker;
+
+#[cfg(test)]
+mod testdata;
+#[cfg(test)]
+mod update_tests;
 
 use std::process::ExitCode;
 
+use crate::aws::ops::Ops;
 use crate::cli::args::GlobalArgs;
+use crate::cli::session::Session;
+use keymap::Keymap;
+use model::Setup;
+use theme::Theme;
 
-pub fn run(_global: GlobalArgs, _user_pool_id: Option<String>) -> ExitCode {
-    eprintln!("coglink: the terminal UI is not built on this branch yet");
-    ExitCode::FAILURE
+/// Opens the session (starting the embedded endpoint for `--local`) and runs the UI.
+pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("coglink: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let session = match runtime.block_on(Session::open(&global)) {
+        Ok(session) => session,
+        Err(e) => {
+            eprintln!("coglink: cannot start the local endpoint: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (keymap, keymap_problem) = load_keymap();
+    let target = &session.connection.target;
+    let setup = Setup {
+        target: target.describe(),
+        read_only: session.read_only,
+        theme: Theme::from_env(),
+        keymap,
+    };
+    let ops = Ops::new(session.connection.client.clone(), target.clone());
+    tracing::info!(target = %setup.target, "terminal UI starting");
+    let result = event_loop::run(&runtime, setup, user_pool_id, ops, keymap_problem);
+    runtime.block_on(session.close());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("terminal error: {e}");
+            eprintln!("coglink: terminal error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The default keymap with the user's overrides, and why the overrides were not used.
+fn load_keymap() -> (Keymap, Option<String>) {
+    let path = crate::paths::config_dir().join("keymap.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => match Keymap::with_overrides(&text) {
+            Ok(keymap) => (keymap, None),
+            Err(e) => (
+                Keymap::default(),
+                Some(format!("{}: {e} — using the default keys", path.display())),
+            ),
+        },
+        Err(_) => (Keymap::default(), None),
+    }
 }

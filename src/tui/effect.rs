@@ -1,0 +1,31 @@
+//! What `update` asks the outside world to do. `update` never performs I/O itself.
+
+use super::msg::RequestId;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Hand a command to the Cognito worker.
+    Worker(Command),
+    /// Leave the UI (restore the terminal, shut the worker and the local endpoint down).
+    Quit,
+}
+
+/// Requests to the worker task that owns the SDK client; answered with [`super::msg::Msg`]s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// ListUserPools + DescribeUserPool of each → `Msg::PoolsLoaded`.
+    LoadPools,
+    /// DescribeUserPool → `Msg::PoolDescribed`.
+    DescribePool { pool_id: String },
+    /// Every ListUsers page, one `Msg::UsersPage` each, until the last page or a failure.
+    /// Starting a load cancels the previous one.
+    LoadUsers {
+        request_id: RequestId,
+        pool_id: String,
+        filter: Option<String>,
+    },
+    /// Stop the running user load, if any.
+    CancelUsers,
+    /// AdminGetUser → `Msg::UserLoaded`.
+    GetUser { pool_id: String, username: String },
+}

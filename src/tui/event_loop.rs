@@ -1,0 +1,127 @@
+//! The loop: terminal input (a blocking reader thread) and worker replies arrive on one
+//! channel; each batch of messages goes through `update`, effects go to the worker, and the
+//! screen is drawn once per batch. Ticks run only while something animates.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use ratatui::crossterm::event::{self, Event};
+use tokio::runtime::Runtime;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::time::MissedTickBehavior;
+
+use super::effect::{Command, Effect};
+use super::model::{Model, Setup, TICK};
+use super::msg::Msg;
+use super::terminal::TerminalGuard;
+use super::{update, view, worker};
+use crate::aws::ops::Ops;
+
+pub fn run(
+    runtime: &Runtime,
+    setup: Setup,
+    pool_id: Option<String>,
+    ops: Ops,
+    notice: Option<String>,
+) -> io::Result<()> {
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    let mut model = Model::new(setup, pool_id, (size.width, size.height));
+    if let Some(notice) = notice {
+        model.error(notice);
+    }
+    let (msg_tx, mut msg_rx) = unbounded_channel::<Msg>();
+    let (cmd_tx, cmd_rx) = unbounded_channel::<Command>();
+    let worker = runtime.spawn(worker::run(ops, cmd_rx, msg_tx.clone()));
+    let input = InputReader::spawn(msg_tx);
+
+    let mut quit = perform(update::init(&mut model), &cmd_tx);
+    let result = runtime.block_on(async {
+        let mut ticker = tokio::time::interval(TICK);
+        ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        while !quit {
+            guard.terminal.draw(|frame| view::view(&model, frame))?;
+            let msg = tokio::select! {
+                msg = msg_rx.recv() => match msg {
+                    Some(msg) => msg,
+                    None => break,
+                },
+                _ = ticker.tick(), if model.wants_tick() => Msg::Tick,
+            };
+            quit = perform(update::update(&mut model, msg), &cmd_tx);
+            while !quit && let Ok(msg) = msg_rx.try_recv() {
+                quit = perform(update::update(&mut model, msg), &cmd_tx);
+            }
+        }
+        Ok::<(), io::Error>(())
+    });
+    input.stop();
+    drop(cmd_tx);
+    worker.abort();
+    drop(guard);
+    result
+}
+
+/// Hands commands to the worker; true when the UI should quit.
+fn perform(effects: Vec<Effect>, commands: &UnboundedSender<Command>) -> bool {
+    let mut quit = false;
+    for effect in effects {
+        match effect {
+            Effect::Worker(command) => {
+                if commands.send(command).is_err() {
+                    tracing::error!("the worker has stopped");
+                }
+            }
+            Effect::Quit => quit = true,
+        }
+    }
+    quit
+}
+
+/// Reads terminal events on its own thread and forwards them as `Msg`s.
+struct InputReader {
+    stop: Arc<AtomicBool>,
+    handle: JoinHandle<()>,
+}
+
+impl InputReader {
+    fn spawn(messages: UnboundedSender<Msg>) -> InputReader {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                match event::poll(Duration::from_millis(100)) {
+                    Ok(false) => continue,
+                    Ok(true) => {}
+                    Err(e) => {
+                        tracing::error!("terminal input failed: {e}");
+                        break;
+                    }
+                }
+                let msg = match event::read() {
+                    Ok(Event::Key(key)) => Msg::Key(key),
+                    Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
+                    Ok(Event::Resize(width, height)) => Msg::Resize { width, height },
+                    Ok(Event::Paste(text)) => Msg::Paste(text),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        tracing::error!("terminal input failed: {e}");
+                        break;
+                    }
+                };
+                if messages.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        InputReader { stop, handle }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.handle.join();
+    }
+}

@@ -1,0 +1,96 @@
+//! Small text formatting helpers for the views (dates, counts, statuses).
+
+use crate::domain::user::EXTERNAL_PROVIDER;
+
+/// `2019-08-13 03:24 UTC` from epoch seconds; `-` when absent or out of range.
+pub fn utc_time(epoch_seconds: Option<f64>) -> String {
+    match epoch_seconds {
+        Some(s) if s.is_finite() && s.abs() < 1e12 => {
+            let secs = s.floor() as i64;
+            let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+            let rem = secs.rem_euclid(86_400);
+            format!(
+                "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+                rem / 3600,
+                rem % 3600 / 60
+            )
+        }
+        _ => "-".to_owned(),
+    }
+}
+
+/// Epoch milliseconds (the `identities` attribute's `dateCreated`).
+pub fn utc_time_millis(millis: i64) -> String {
+    utc_time(Some(millis as f64 / 1000.0))
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// `12,345`.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A status short enough for the table; federated users are called so.
+pub fn short_status(status: &str) -> &str {
+    match status {
+        EXTERNAL_PROVIDER => "federated",
+        "FORCE_CHANGE_PASSWORD" => "must chg pw",
+        "RESET_REQUIRED" => "reset req",
+        "CONFIRMED" => "confirmed",
+        "UNCONFIRMED" => "unconfirmed",
+        "ARCHIVED" => "archived",
+        "COMPROMISED" => "compromised",
+        "UNKNOWN" => "unknown",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(utc_time(Some(0.0)), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_time(Some(1548108509.537)), "2019-01-21 22:08 UTC");
+        assert_eq!(utc_time_millis(1565669081099), "2019-08-13 04:04 UTC");
+        assert_eq!(utc_time(Some(951_782_400.0)), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_time(None), "-");
+        assert_eq!(utc_time(Some(f64::NAN)), "-");
+    }
+
+    #[test]
+    fn formats_counts() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn shortens_statuses() {
+        assert_eq!(short_status("EXTERNAL_PROVIDER"), "federated");
+        assert_eq!(short_status("SOMETHING_NEW"), "SOMETHING_NEW");
+    }
+}

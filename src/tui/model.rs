@@ -1,0 +1,217 @@
+//! The one state of the UI. `update` changes it, the views read it.
+
+use std::time::Duration;
+
+use tui_input::Input;
+
+use super::keymap::{Context, Keymap};
+use super::msg::RequestId;
+use super::theme::Theme;
+use super::users::UserTable;
+use crate::aws::ops::PoolSummary;
+
+/// Ticks (of [`TICK`]) a flash message stays.
+pub const FLASH_TICKS: u16 = 30;
+/// Interval of `Msg::Tick` while something animates.
+pub const TICK: Duration = Duration::from_millis(100);
+/// Rows a mouse wheel step moves.
+pub const WHEEL_STEP: isize = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Pools,
+    Users,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Table,
+    Detail,
+}
+
+/// How far a load went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Loading,
+    Done,
+    Failed,
+}
+
+/// The pool picker.
+#[derive(Clone, Debug)]
+pub struct PoolPicker {
+    pub pools: Vec<PoolSummary>,
+    pub selected: usize,
+    pub phase: Phase,
+}
+
+/// The pool being browsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolInfo {
+    pub id: String,
+    pub name: Option<String>,
+    pub estimated_users: Option<i32>,
+}
+
+/// Progress of the current user load.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadProgress {
+    pub request_id: RequestId,
+    pub phase: Phase,
+    pub pages: u32,
+    pub elapsed: Duration,
+}
+
+impl LoadProgress {
+    /// Users per second over the load so far.
+    pub fn rate(&self, loaded: usize) -> Option<f64> {
+        let secs = self.elapsed.as_secs_f64();
+        (secs > 0.0).then(|| loaded as f64 / secs)
+    }
+}
+
+/// Which prompt is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    /// Client-side fuzzy filter; applied on every keystroke.
+    Fuzzy,
+    /// Cognito ListUsers filter; validated on every keystroke, sent on Enter.
+    Server,
+}
+
+#[derive(Clone, Debug)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: Input,
+    /// Why the server filter would be refused (names the rule); `None` when valid.
+    pub error: Option<String>,
+}
+
+/// The line at the bottom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    None,
+    /// Goes away by itself after a few seconds.
+    Info {
+        text: String,
+        ticks_left: u16,
+    },
+    /// Stays until dismissed (Esc) or replaced; says what to do next.
+    Error {
+        text: String,
+    },
+}
+
+/// Start-up settings that do not change.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    /// `Target::describe()`: profile or endpoint, region.
+    pub target: String,
+    pub read_only: bool,
+    pub theme: Theme,
+    pub keymap: Keymap,
+}
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub setup: Setup,
+    pub screen: Screen,
+    pub picker: PoolPicker,
+    pub pool: Option<PoolInfo>,
+    pub users: UserTable,
+    pub load: LoadProgress,
+    /// The Cognito filter of the current load.
+    pub server_filter: Option<String>,
+    pub prompt: Option<Prompt>,
+    pub detail_open: bool,
+    pub detail_scroll: u16,
+    pub focus: Pane,
+    pub help_open: bool,
+    pub help_scroll: u16,
+    pub status: Status,
+    /// Terminal size in cells.
+    pub size: (u16, u16),
+    pub spinner: usize,
+    next_request: RequestId,
+}
+
+impl Model {
+    pub fn new(setup: Setup, pool_id: Option<String>, size: (u16, u16)) -> Model {
+        Model {
+            setup,
+            screen: if pool_id.is_some() {
+                Screen::Users
+            } else {
+                Screen::Pools
+            },
+            picker: PoolPicker {
+                pools: Vec::new(),
+                selected: 0,
+                phase: Phase::Idle,
+            },
+            pool: pool_id.map(|id| PoolInfo {
+                id,
+                name: None,
+                estimated_users: None,
+            }),
+            users: UserTable::default(),
+            load: LoadProgress {
+                request_id: 0,
+                phase: Phase::Idle,
+                pages: 0,
+                elapsed: Duration::ZERO,
+            },
+            server_filter: None,
+            prompt: None,
+            detail_open: false,
+            detail_scroll: 0,
+            focus: Pane::Table,
+            help_open: false,
+            help_scroll: 0,
+            status: Status::None,
+            size,
+            spinner: 0,
+            next_request: 0,
+        }
+    }
+
+    pub fn theme(&self) -> Theme {
+        self.setup.theme
+    }
+
+    /// A fresh id for a user load; replies carrying an older one are stale.
+    pub fn new_request_id(&mut self) -> RequestId {
+        self.next_request += 1;
+        self.next_request
+    }
+
+    /// The keymap section the keys are looked up in.
+    pub fn context(&self) -> Context {
+        match (self.screen, self.focus) {
+            (Screen::Pools, _) => Context::Pools,
+            (Screen::Users, Pane::Detail) if self.detail_open => Context::Detail,
+            (Screen::Users, _) => Context::Users,
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.load.phase == Phase::Loading || self.picker.phase == Phase::Loading
+    }
+
+    /// Whether the loop should send ticks (spinner or a flash message to expire).
+    pub fn wants_tick(&self) -> bool {
+        self.is_busy() || matches!(self.status, Status::Info { .. })
+    }
+
+    pub fn flash(&mut self, text: impl Into<String>) {
+        self.status = Status::Info {
+            text: text.into(),
+            ticks_left: FLASH_TICKS,
+        };
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Status::Error { text: text.into() };
+    }
+}

@@ -1,0 +1,53 @@
+//! Everything that can happen to the UI: terminal input, the clock, and the worker's replies.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::aws::Failure;
+use crate::aws::ops::PoolSummary;
+use crate::domain::UserRecord;
+
+/// Identifies one user load; replies of an older load are stale and ignored.
+pub type RequestId = u64;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Paste(String),
+    /// Sent only while something animates or expires (spinner, flash message).
+    Tick,
+    /// ListUserPools with estimated user counts.
+    PoolsLoaded(Result<Vec<PoolSummary>, Failure>),
+    /// DescribeUserPool of the pool being browsed (name and estimate for the progress line).
+    PoolDescribed {
+        pool_id: String,
+        result: Result<Option<i32>, Failure>,
+    },
+    /// One ListUsers page of load `request_id`.
+    UsersPage {
+        request_id: RequestId,
+        result: Result<UsersPageReport, Failure>,
+    },
+    /// AdminGetUser for the detail pane; `Ok(None)` when the user no longer exists.
+    UserLoaded {
+        pool_id: String,
+        username: String,
+        result: Result<Option<UserRecord>, Failure>,
+    },
+}
+
+/// A page with what the progress line needs.
+#[derive(Debug)]
+pub struct UsersPageReport {
+    pub users: Vec<UserRecord>,
+    /// Whether another page follows.
+    pub more: bool,
+    /// Time since the load started, measured by the worker.
+    pub elapsed: Duration,
+}

@@ -1,0 +1,374 @@
+//! The loaded users and the view the table shows: fuzzy-filtered, sorted, with a selection
+//! that stays on the same user while pages arrive, the filter changes or the sort changes.
+
+use std::cmp::Ordering;
+
+use nucleo_matcher::Utf32String;
+
+use super::fuzzy::{FuzzyFilter, haystack};
+use crate::domain::UserRecord;
+
+/// Table order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// The order ListUsers returned them in.
+    #[default]
+    Loaded,
+    /// By username, case-insensitively.
+    Name,
+    /// Most linked identities first, then by username.
+    Links,
+}
+
+impl SortOrder {
+    pub fn next(self) -> SortOrder {
+        match self {
+            SortOrder::Loaded => SortOrder::Name,
+            SortOrder::Name => SortOrder::Links,
+            SortOrder::Links => SortOrder::Loaded,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortOrder::Loaded => "load order",
+            SortOrder::Name => "username",
+            SortOrder::Links => "link count",
+        }
+    }
+
+    /// Orders two user indices; `Loaded` falls back to the fuzzy score (best first) while
+    /// a fuzzy filter is active.
+    fn compare(self, users: &[UserRecord], fuzzy: &FuzzyFilter, a: usize, b: usize) -> Ordering {
+        let by_name = |a: &UserRecord, b: &UserRecord| {
+            let fold = |c: u8| c.to_ascii_lowercase();
+            (a.username.bytes().map(fold))
+                .cmp(b.username.bytes().map(fold))
+                .then_with(|| a.username.cmp(&b.username))
+        };
+        let (ua, ub) = (&users[a], &users[b]);
+        match self {
+            SortOrder::Loaded if fuzzy.is_active() => fuzzy.score(b).cmp(&fuzzy.score(a)),
+            SortOrder::Loaded => Ordering::Equal,
+            SortOrder::Name => by_name(ua, ub),
+            SortOrder::Links => ub
+                .link_count()
+                .cmp(&ua.link_count())
+                .then_with(|| by_name(ua, ub)),
+        }
+        .then(a.cmp(&b))
+    }
+}
+
+/// Users in load order plus the derived view.
+#[derive(Clone, Debug, Default)]
+pub struct UserTable {
+    users: Vec<UserRecord>,
+    haystacks: Vec<Utf32String>,
+    fuzzy: FuzzyFilter,
+    sort: SortOrder,
+    /// Indices into `users`: the rows of the table, in display order.
+    view: Vec<usize>,
+    /// Position in `view`.
+    selected: usize,
+    /// First row on screen (kept by `update`, so only visible rows are built per frame).
+    offset: usize,
+}
+
+impl UserTable {
+    pub fn total(&self) -> usize {
+        self.users.len()
+    }
+
+    /// Rows the table shows.
+    pub fn len(&self) -> usize {
+        self.view.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.view.is_empty()
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn selected_user(&self) -> Option<&UserRecord> {
+        self.view.get(self.selected).map(|&i| &self.users[i])
+    }
+
+    /// Users in display order.
+    #[cfg(test)]
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &UserRecord> + '_ {
+        self.view.iter().map(|&i| &self.users[i])
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The rows from `offset`, at most `n`.
+    pub fn window(&self, n: usize) -> impl Iterator<Item = &UserRecord> + '_ {
+        let end = (self.offset + n).min(self.view.len());
+        let start = self.offset.min(end);
+        self.view[start..end].iter().map(|&i| &self.users[i])
+    }
+
+    /// Scrolls as little as possible so the selection is among `rows` visible rows, and no
+    /// further than needed to fill them.
+    pub fn scroll_into_view(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        self.offset = self.offset.min(self.view.len().saturating_sub(rows));
+    }
+
+    /// Selects the `n`th visible row (a mouse click); false when there is none.
+    pub fn select_visible(&mut self, n: usize) -> bool {
+        let pos = self.offset + n;
+        if pos < self.view.len() {
+            self.selected = pos;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn sort(&self) -> SortOrder {
+        self.sort
+    }
+
+    pub fn query(&self) -> &str {
+        self.fuzzy.query()
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        self.fuzzy.is_active()
+    }
+
+    /// Forgets every user; keeps the query and the sort.
+    pub fn clear(&mut self) {
+        self.users.clear();
+        self.haystacks.clear();
+        self.view.clear();
+        self.fuzzy.reset_matches();
+        self.selected = 0;
+        self.offset = 0;
+    }
+
+    /// Appends a page; the matching users join the view at their sorted place.
+    pub fn push_page(&mut self, page: Vec<UserRecord>) {
+        let first = self.users.len();
+        self.haystacks.extend(page.iter().map(haystack));
+        self.users.extend(page);
+        let mut new = self.fuzzy.extend(&self.haystacks, first);
+        if self.sort == SortOrder::Loaded && !self.fuzzy.is_active() {
+            self.view.extend(new);
+            return;
+        }
+        let keep = self.selected_index();
+        let (sort, users, fuzzy) = (self.sort, &self.users, &self.fuzzy);
+        new.sort_by(|&a, &b| sort.compare(users, fuzzy, a, b));
+        self.view = merge(&self.view, &new, |a, b| sort.compare(users, fuzzy, a, b));
+        self.reselect(keep);
+    }
+
+    /// Replaces a user by username with a fresher copy (AdminGetUser); false when absent.
+    pub fn replace(&mut self, user: UserRecord) -> bool {
+        let Some(index) = self.users.iter().position(|u| u.username == user.username) else {
+            return false;
+        };
+        let keep = self.selected_index();
+        self.haystacks[index] = haystack(&user);
+        self.users[index] = user;
+        self.fuzzy.rematch(&self.haystacks, index);
+        self.rebuild_view(keep);
+        true
+    }
+
+    pub fn set_query(&mut self, query: &str) {
+        let keep = self.selected_index();
+        self.fuzzy.set_query(query, &self.haystacks);
+        self.rebuild_view(keep);
+    }
+
+    pub fn set_sort(&mut self, sort: SortOrder) {
+        let keep = self.selected_index();
+        self.sort = sort;
+        self.rebuild_view(keep);
+    }
+
+    /// Moves the selection by `delta` rows, staying within the view.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.view.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    fn selected_index(&self) -> Option<usize> {
+        self.view.get(self.selected).copied()
+    }
+
+    fn rebuild_view(&mut self, keep: Option<usize>) {
+        let mut view = match self.fuzzy.matched() {
+            Some(m) => m.to_vec(),
+            None => (0..self.users.len()).collect(),
+        };
+        if self.sort != SortOrder::Loaded || self.fuzzy.is_active() {
+            let (sort, users, fuzzy) = (self.sort, &self.users, &self.fuzzy);
+            view.sort_unstable_by(|&a, &b| sort.compare(users, fuzzy, a, b));
+        }
+        self.view = view;
+        self.reselect(keep);
+    }
+
+    /// Keeps the selection on the same user when still shown, else on the first row (the
+    /// best match while filtering).
+    fn reselect(&mut self, keep: Option<usize>) {
+        self.selected = keep
+            .and_then(|k| self.view.iter().position(|&i| i == k))
+            .unwrap_or(0);
+    }
+}
+
+fn merge(a: &[usize], b: &[usize], cmp: impl Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if cmp(a[i], b[j]) == Ordering::Greater {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push(a[i]);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::testdata::{native, with_links};
+
+    fn names(t: &UserTable) -> Vec<&str> {
+        t.rows().map(|u| u.username.as_str()).collect()
+    }
+
+    #[test]
+    fn sorted_view_merges_new_pages_in_place() {
+        let mut t = UserTable::default();
+        t.set_sort(SortOrder::Name);
+        t.push_page(vec![native("dora"), native("Bob")]);
+        t.push_page(vec![native("carl"), native("anna"), native("eve")]);
+        assert_eq!(names(&t), ["anna", "Bob", "carl", "dora", "eve"]);
+    }
+
+    #[test]
+    fn selection_follows_the_user_across_sort_and_filter() {
+        let mut t = UserTable::default();
+        t.push_page(vec![native("zed"), native("amy"), native("max")]);
+        t.move_by(2); // max
+        t.set_sort(SortOrder::Name);
+        assert_eq!(t.selected_user().unwrap().username, "max");
+        t.set_query("m");
+        assert_eq!(t.selected_user().unwrap().username, "max");
+        t.set_query("zed");
+        assert_eq!(t.selected_user().unwrap().username, "zed");
+    }
+
+    #[test]
+    fn fuzzy_matches_show_best_first_in_load_order_mode() {
+        let mut t = UserTable::default();
+        t.push_page(vec![native("anna.martin"), native("ingrid")]);
+        t.set_query("ingrid");
+        assert_eq!(names(&t)[0], "ingrid");
+        t.push_page(vec![native("xingrid")]);
+        assert_eq!(names(&t)[0], "ingrid", "new pages merge by score");
+        t.set_query("");
+        assert_eq!(names(&t), ["anna.martin", "ingrid", "xingrid"]);
+    }
+
+    #[test]
+    fn link_count_sort_puts_full_users_first() {
+        let mut t = UserTable::default();
+        t.push_page(vec![native("a"), with_links("b", 5), with_links("c", 2)]);
+        t.set_sort(SortOrder::Links);
+        assert_eq!(names(&t), ["b", "c", "a"]);
+    }
+
+    #[test]
+    fn moves_stay_within_bounds() {
+        let mut t = UserTable::default();
+        t.move_by(1);
+        assert_eq!(t.selected(), 0);
+        t.push_page(vec![native("a"), native("b")]);
+        t.move_by(10);
+        assert_eq!(t.selected(), 1);
+        t.move_by(-10);
+        assert_eq!(t.selected(), 0);
+        t.move_by(isize::MAX / 2);
+        assert_eq!(t.selected(), 1);
+    }
+
+    #[test]
+    fn replace_updates_the_row_and_its_matches() {
+        let mut t = UserTable::default();
+        t.push_page(vec![native("ann"), native("bob")]);
+        t.set_query("ann");
+        assert_eq!(t.len(), 1);
+        let mut fresh = with_links("bob", 1);
+        fresh.attributes.push(("name".into(), "Ann Lee".into()));
+        let fresh = UserRecord::new(
+            fresh.username.clone(),
+            fresh.status.clone(),
+            true,
+            fresh.attributes.clone(),
+            None,
+            None,
+        );
+        assert!(t.replace(fresh));
+        assert_eq!(names(&t), ["ann", "bob"]);
+        assert!(!t.replace(native("nobody")));
+    }
+
+    #[test]
+    fn scrolling_keeps_the_selection_visible_with_minimal_moves() {
+        let mut t = UserTable::default();
+        t.push_page((0..20).map(|i| native(&format!("u{i:02}"))).collect());
+        t.move_by(7);
+        t.scroll_into_view(5);
+        assert_eq!(t.offset(), 3, "selection on the last visible row");
+        t.move_by(-1);
+        t.scroll_into_view(5);
+        assert_eq!(t.offset(), 3, "moving up within the window does not scroll");
+        let shown: Vec<_> = t.window(5).map(|u| u.username.as_str()).collect();
+        assert_eq!(shown, ["u03", "u04", "u05", "u06", "u07"]);
+        t.move_by(-10);
+        t.scroll_into_view(5);
+        assert_eq!(t.offset(), 0);
+        assert!(t.select_visible(2));
+        assert_eq!(t.selected_user().unwrap().username, "u02");
+        assert!(!t.select_visible(30));
+        t.set_query("u19");
+        t.scroll_into_view(5);
+        assert_eq!(t.offset(), 0, "a shorter view pulls the window back");
+    }
+
+    #[test]
+    fn clear_keeps_query_and_sort() {
+        let mut t = UserTable::default();
+        t.set_sort(SortOrder::Name);
+        t.push_page(vec![native("ann"), native("bob")]);
+        t.set_query("bo");
+        t.clear();
+        assert_eq!(t.total(), 0);
+        t.push_page(vec![native("bob"), native("ann"), native("boa")]);
+        assert_eq!(names(&t), ["boa", "bob"]);
+        assert_eq!(t.query(), "bo");
+    }
+}

@@ -1,0 +1,226 @@
+//! Snapshots of every screen, drawn into ratatui's TestBackend from models built directly
+//! (no network). Review a changed snapshot by reading the `.snap` file.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Modifier;
+
+use super::view;
+use crate::domain::UserRecord;
+use crate::tui::model::Model;
+use crate::tui::msg::Msg;
+use crate::tui::testdata::{broken_identities, federated, hostile, native, pools, with_links};
+use crate::tui::theme::Theme;
+use crate::tui::update::{init, update};
+use crate::tui::update_tests::{ch, expired, key, page, setup, started, typed};
+
+fn draw(model: &Model) -> Buffer {
+    let (w, h) = model.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|frame| view(model, frame)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn screen(model: &Model) -> String {
+    let (w, h) = model.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|frame| view(model, frame)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn sample_users() -> Vec<UserRecord> {
+    vec![
+        native("alice"),
+        with_links("bob.builder", 4),
+        with_links("carol", 5),
+        federated("117892860558610669905"),
+        hostile(),
+        broken_identities("dave"),
+        with_links("erin", 1),
+    ]
+}
+
+/// A pool with the sample users loaded in one page.
+fn with_sample_users(size: (u16, u16)) -> Model {
+    let (mut m, id) = started(size);
+    update(
+        &mut m,
+        Msg::PoolDescribed {
+            pool_id: crate::tui::update_tests::POOL.into(),
+            result: Ok(Some(7)),
+        },
+    );
+    update(&mut m, page(id, sample_users(), false));
+    m
+}
+
+#[test]
+fn pool_picker() {
+    let mut m = Model::new(setup(), None, (80, 24));
+    init(&mut m);
+    update(&mut m, Msg::PoolsLoaded(Ok(pools())));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn empty_pool() {
+    let (mut m, id) = started((80, 24));
+    update(&mut m, page(id, Vec::new(), false));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn loading_partial_pages() {
+    let (mut m, id) = started((80, 24));
+    update(
+        &mut m,
+        Msg::PoolDescribed {
+            pool_id: crate::tui::update_tests::POOL.into(),
+            result: Ok(Some(120)),
+        },
+    );
+    update(&mut m, page(id, sample_users()[..3].to_vec(), true));
+    update(&mut m, page(id, sample_users()[3..4].to_vec(), true));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn loaded_narrow() {
+    insta::assert_snapshot!(screen(&with_sample_users((80, 24))));
+}
+
+#[test]
+fn loaded_wide() {
+    insta::assert_snapshot!(screen(&with_sample_users((140, 30))));
+}
+
+#[test]
+fn fuzzy_filtered() {
+    let mut m = with_sample_users((80, 24));
+    update(&mut m, ch('/'));
+    typed(&mut m, "car");
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn server_filter_prompt_with_an_invalid_expression() {
+    let mut m = with_sample_users((80, 24));
+    update(&mut m, ch('f'));
+    typed(&mut m, "email ^ \"ann\"");
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn detail_of_a_hostile_user_is_escaped() {
+    let mut m = with_sample_users((80, 24));
+    for _ in 0..4 {
+        update(&mut m, ch('j'));
+    }
+    update(&mut m, key(KeyCode::Enter));
+    let buffer = draw(&m);
+    let text: String = buffer.content().iter().map(|c| c.symbol()).collect();
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn detail_wide_with_identities() {
+    let mut m = with_sample_users((140, 35));
+    update(&mut m, ch('j'));
+    update(&mut m, key(KeyCode::Enter));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn detail_of_a_federated_user() {
+    let mut m = with_sample_users((80, 30));
+    for _ in 0..3 {
+        update(&mut m, ch('j'));
+    }
+    update(&mut m, key(KeyCode::Enter));
+    update(&mut m, key(KeyCode::Tab));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn detail_with_invalid_identities_shows_the_raw_value() {
+    let mut m = with_sample_users((80, 30));
+    for _ in 0..5 {
+        update(&mut m, ch('j'));
+    }
+    update(&mut m, key(KeyCode::Enter));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn help_overlay() {
+    let mut m = with_sample_users((80, 24));
+    update(&mut m, ch('?'));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn error_in_the_status_bar() {
+    let (mut m, id) = started((80, 24));
+    update(&mut m, page(id, sample_users()[..2].to_vec(), true));
+    update(
+        &mut m,
+        Msg::UsersPage {
+            request_id: id,
+            result: Err(expired()),
+        },
+    );
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn no_color_keeps_selection_and_warnings_visible() {
+    let mut m = with_sample_users((80, 24));
+    m.setup.theme = Theme { color: false };
+    let buffer = draw(&m);
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset),
+        "no foreground colour with NO_COLOR"
+    );
+    // Row 3 is the first user (header, border, column header): reversed and bold.
+    let first_row = buffer.cell((5, 3)).unwrap();
+    assert!(first_row.modifier.contains(Modifier::REVERSED));
+    // carol has 5/5 links: bold plus a `!` marker, not colour alone.
+    let text = screen(&m);
+    assert!(text.contains("5/5!"), "{text}");
+    let carol_row = text.lines().position(|l| l.contains("carol")).unwrap() as u16;
+    let x = text
+        .lines()
+        .nth(carol_row.into())
+        .unwrap()
+        .find("5/5!")
+        .unwrap();
+    let x = text.lines().nth(carol_row.into()).unwrap()[..x]
+        .chars()
+        .count() as u16;
+    assert!(
+        buffer
+            .cell((x, carol_row))
+            .unwrap()
+            .modifier
+            .contains(Modifier::BOLD)
+    );
+}
+
+#[test]
+fn pool_picker_when_listing_failed_and_when_empty() {
+    let mut m = Model::new(setup(), None, (80, 24));
+    init(&mut m);
+    update(&mut m, Msg::PoolsLoaded(Err(expired())));
+    let text = screen(&m);
+    assert!(text.contains("Could not list the user pools"), "{text}");
+    assert!(text.contains("ExpiredTokenException"), "{text}");
+    update(&mut m, ch('R'));
+    update(&mut m, Msg::PoolsLoaded(Ok(Vec::new())));
+    assert!(screen(&m).contains("No user pools in this region"));
+}

@@ -1,0 +1,190 @@
+//! The user table: one row per loaded user, filled in as pages arrive, with the active
+//! filters in the title and the load progress in the bottom border.
+
+use std::collections::BTreeSet;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use super::spinner;
+use crate::domain::sanitize::sanitize;
+use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord};
+use crate::tui::format::{count, short_status};
+use crate::tui::model::{Model, Pane, Phase};
+use crate::tui::theme::Theme;
+use crate::tui::users::SortOrder;
+
+pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+    let theme = model.theme();
+    let focused = model.focus == Pane::Table || !model.detail_open;
+    let block = Block::bordered()
+        .title(title(model))
+        .title_bottom(progress(model))
+        .border_style(theme.border(focused));
+    if model.users.is_empty() {
+        let body = Paragraph::new(empty_text(model))
+            .wrap(Wrap { trim: true })
+            .block(block);
+        frame.render_widget(body, area);
+        return;
+    }
+    // Only the visible rows are built: the table may hold 100k users.
+    let visible = usize::from(area.height.saturating_sub(3));
+    let rows = model.users.window(visible).map(|u| row(u, theme));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Fill(3),
+            Constraint::Length(11),
+            Constraint::Length(3),
+            Constraint::Fill(3),
+            Constraint::Length(5),
+            Constraint::Length(14),
+        ],
+    )
+    .header(
+        Row::new(["Username", "Status", "On", "Email", "Links", "Providers"])
+            .style(theme.column_header()),
+    )
+    .row_highlight_style(theme.selected())
+    .highlight_symbol(Line::from("▶ "))
+    .block(block);
+    let selected = model.users.selected().saturating_sub(model.users.offset());
+    let mut state = TableState::new().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn row(user: &UserRecord, theme: Theme) -> Row<'static> {
+    let links = user.link_count();
+    let links_cell = if links + 1 >= MAX_LINKED_IDENTITIES {
+        Cell::from(format!("{links}/{MAX_LINKED_IDENTITIES}!")).style(theme.warn())
+    } else {
+        Cell::from(format!("{links}/{MAX_LINKED_IDENTITIES}"))
+    };
+    let enabled = if user.enabled {
+        Cell::from("yes")
+    } else {
+        Cell::from("NO").style(theme.warn())
+    };
+    Row::new([
+        Cell::from(sanitize(&user.username).into_owned()),
+        Cell::from(short_status(&user.status).to_owned()),
+        enabled,
+        Cell::from(sanitize(user.email().unwrap_or("")).into_owned()),
+        links_cell,
+        Cell::from(badges(user)).style(theme.badge()),
+    ])
+}
+
+/// Provider badges, one per provider type: `G FB SAML` (the Links column has the count).
+/// An unparseable `identities` value shows as `?`.
+pub fn badges(user: &UserRecord) -> String {
+    let Ok(identities) = user.identities() else {
+        return "?".into();
+    };
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for identity in identities {
+        let badge: String = match identity.provider_type() {
+            Some(t) => t.badge().to_owned(),
+            None => sanitize(&identity.provider_name).chars().take(4).collect(),
+        };
+        if seen.insert(badge.clone()) {
+            out.push(badge);
+        }
+    }
+    out.join(" ")
+}
+
+fn title(model: &Model) -> Line<'static> {
+    let users = &model.users;
+    let mut text = if users.is_filtered() {
+        format!(
+            " Users {} of {} · fuzzy \"{}\"",
+            count(users.len()),
+            count(users.total()),
+            sanitize(users.query())
+        )
+    } else {
+        format!(" Users {}", count(users.total()))
+    };
+    if let Some(filter) = &model.server_filter {
+        text.push_str(&format!(" · cognito filter {}", sanitize(filter)));
+    }
+    if users.sort() != SortOrder::Loaded {
+        text.push_str(&format!(" · by {}", users.sort().label()));
+    } else if users.is_filtered() {
+        text.push_str(" · best match first");
+    }
+    text.push(' ');
+    Line::from(text)
+}
+
+/// `⠋ 360 / ~1,000 users · 6 pages · 1,200/s`.
+fn progress(model: &Model) -> Line<'static> {
+    let load = &model.load;
+    let loaded = model.users.total();
+    let estimate = model
+        .pool
+        .as_ref()
+        .and_then(|p| p.estimated_users)
+        .filter(|_| model.server_filter.is_none())
+        .map(|n| format!(" / ~{}", count(n.max(0) as usize)))
+        .unwrap_or_default();
+    let pages = format!(
+        "{} page{}",
+        load.pages,
+        if load.pages == 1 { "" } else { "s" }
+    );
+    let rate = load
+        .rate(loaded)
+        .map(|r| format!(" · {}/s", count(r.round() as usize)))
+        .unwrap_or_default();
+    let theme = model.theme();
+    match load.phase {
+        Phase::Idle => Line::default(),
+        Phase::Loading => Line::from(vec![
+            Span::styled(format!(" {} ", spinner(model)), theme.info()),
+            Span::raw(format!(
+                "loading {}{estimate} users · {pages}{rate} ",
+                count(loaded)
+            )),
+        ]),
+        Phase::Done => Line::from(format!(
+            " {}{estimate} users · {pages} · {:.1} s ",
+            count(loaded),
+            load.elapsed.as_secs_f64()
+        )),
+        Phase::Failed => Line::from(vec![Span::styled(
+            format!(
+                " load failed after {pages} ({} users) · R retries ",
+                count(loaded)
+            ),
+            theme.error(),
+        )]),
+    }
+}
+
+fn empty_text(model: &Model) -> Vec<Line<'static>> {
+    let users = &model.users;
+    let text = if users.total() > 0 {
+        format!(
+            "No loaded user matches \"{}\". Esc clears the filter.",
+            sanitize(users.query())
+        )
+    } else {
+        match (model.load.phase, &model.server_filter) {
+            (Phase::Idle | Phase::Loading, _) => "Loading users…".to_owned(),
+            (Phase::Failed, _) => "No users loaded: see the message below. R retries.".to_owned(),
+            (Phase::Done, Some(filter)) => format!(
+                "No user matches the Cognito filter {}. f changes it; an empty filter lists everyone.",
+                sanitize(filter)
+            ),
+            (Phase::Done, None) => "This pool has no users.".to_owned(),
+        }
+    };
+    vec![Line::from(Span::styled(text, Style::new()))]
+}
