@@ -100,11 +100,6 @@ impl Tmux {
     fn wait_for(&self, needle: &str) -> String {
         self.wait_until(needle, |s| s.contains(needle))
     }
-
-    fn pane(&self, format: &str) -> String {
-        let out = self.run(&["display-message", "-p", "-t", &self.session, format]);
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
 }
 
 impl Drop for Tmux {
