@@ -2,6 +2,8 @@
 //! (`--local --local-state <tempdir>`), with every XDG directory in the same tempdir so the
 //! journal lands there.
 
+#[path = "cli/batch.rs"]
+mod batch;
 #[path = "cli/common.rs"]
 mod common;
 #[path = "cli/global.rs"]

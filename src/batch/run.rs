@@ -7,6 +7,7 @@
 //! destination again: linked means done; not linked means it is sent again, never blindly.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -88,15 +89,23 @@ pub enum RunEvent {
 
 struct Shared {
     ops: Ops,
+    stop: Arc<AtomicBool>,
     limiter: RateLimiter,
     groups: Mutex<VecDeque<Vec<PlannedRow>>>,
     sends: Mutex<u64>,
     tx: mpsc::UnboundedSender<RunEvent>,
 }
 
-/// Starts sending every `Link` row of the plan; events (one `Row` per row) arrive on the
-/// receiver, ending with `Finished`.
-pub fn start(ops: Ops, plan: &Plan, opts: RunOptions) -> mpsc::UnboundedReceiver<RunEvent> {
+/// A running batch: its events, and a switch that stops it taking new rows (rows in flight
+/// finish and report).
+pub struct RunHandle {
+    pub events: mpsc::UnboundedReceiver<RunEvent>,
+    pub stop: Arc<AtomicBool>,
+}
+
+/// Starts sending every `Link` row of the plan; events (one `Row` per row sent) arrive on
+/// the handle, ending with `Finished`.
+pub fn start(ops: Ops, plan: &Plan, opts: RunOptions) -> RunHandle {
     let mut by_destination: BTreeMap<(String, String), Vec<PlannedRow>> = BTreeMap::new();
     for row in plan.to_send() {
         let d = row.row.request.destination();
@@ -106,8 +115,10 @@ pub fn start(ops: Ops, plan: &Plan, opts: RunOptions) -> mpsc::UnboundedReceiver
             .push(row.clone());
     }
     let (tx, rx) = mpsc::unbounded_channel();
+    let stop = Arc::new(AtomicBool::new(false));
     let shared = Arc::new(Shared {
         ops,
+        stop: stop.clone(),
         limiter: RateLimiter::new(opts.max_rps),
         groups: Mutex::new(by_destination.into_values().collect()),
         sends: Mutex::new(0),
@@ -126,7 +137,7 @@ pub fn start(ops: Ops, plan: &Plan, opts: RunOptions) -> mpsc::UnboundedReceiver
             elapsed: started.elapsed(),
         });
     });
-    rx
+    RunHandle { events: rx, stop }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -139,6 +150,9 @@ async fn worker(shared: Arc<Shared>) {
             return;
         };
         for row in group {
+            if shared.stop.load(Ordering::Relaxed) {
+                return;
+            }
             let outcome = send_row(&shared, &row).await;
             if shared
                 .tx

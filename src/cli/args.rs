@@ -53,6 +53,9 @@ pub enum Command {
     Users(UsersArgs),
     /// List user pools with estimated user counts.
     Pools(PoolsArgs),
+    /// Link many identities from a CSV or JSON-lines file: planned first, sent at the quota
+    /// rate, resumable.
+    Batch(BatchArgs),
     /// The embedded Cognito-compatible endpoint.
     #[command(subcommand)]
     Local(LocalCommand),
@@ -124,6 +127,38 @@ pub struct UsersArgs {
 pub struct PoolsArgs {
     #[arg(long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// CSV with a header (DestinationProviderName, DestinationProviderAttributeValue,
+    /// SourceProviderName, SourceProviderAttributeName, SourceProviderAttributeValue, optional
+    /// UserPoolId) or JSON lines of AdminLinkProviderForUser requests.
+    pub file: PathBuf,
+    /// Pool of rows that do not name one.
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: Option<String>,
+    /// Validate and print the plan; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Requests per second (AdminLinkProviderForUser's quota; 25 is the UserUpdate default).
+    #[arg(long, value_name = "RPS", default_value_t = 25.0, value_parser = positive_rate)]
+    pub rate: f64,
+    /// Destinations worked on at the same time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Progress file (default: FILE.progress.jsonl beside FILE); a re-run resumes from it.
+    #[arg(long, value_name = "FILE")]
+    pub progress: Option<PathBuf>,
+}
+
+fn positive_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!(
+            "must be a number of requests per second above 0, got {s:?}"
+        )),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,9 +1,10 @@
-//! The headless commands: `link`, `unlink`, `users`, `pools`.
+//! The headless commands: `link`, `unlink`, `users`, `pools`, `batch`.
 //!
 //! Exit codes: 0 done (and every dry run), 1 rejected (by Cognito, or refused locally because
 //! Cognito would reject it) or Cognito could not be reached, 2 bad input (the message names the
 //! field and the rule; `--read-only` refusals too), 3 the audit journal could not be written.
 
+pub mod batch;
 pub mod change;
 pub mod input;
 pub mod link;
@@ -86,6 +87,7 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
             Command::Unlink(args) => unlink::run(&global, args).await,
             Command::Users(args) => users::run(&global, args).await,
             Command::Pools(args) => pools::run(&global, args).await,
+            Command::Batch(args) => batch::run(&global, args).await,
             Command::Local(_) => unreachable!("`local` is dispatched by cli::main"),
         }
     });

@@ -1,0 +1,222 @@
+//! `coglink batch`: plan, dry run, execution with journal and progress, resume, kill.
+
+use std::time::{Duration, Instant};
+
+use crate::common::{Env, fresh_subject, stderr, stdout};
+
+const HEADER: &str = "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n";
+
+fn write_batch(env: &Env, rows: &[(String, String)]) -> std::path::PathBuf {
+    let social = env.social();
+    let mut text = HEADER.to_owned();
+    for (user, subject) in rows {
+        text.push_str(&format!(
+            "Cognito,{user},{social},Cognito_Subject,{subject}\n"
+        ));
+    }
+    let path = env.dir.path().join("links.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn batch_cmd(env: &Env, file: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = env.cmd();
+    cmd.args(["batch", "--user-pool-id", &env.pool]).arg(file);
+    cmd
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_changes_nothing() {
+    let env = Env::new();
+    let user = env.native_user(2);
+    let before = env.link_count(&user);
+    let file = write_batch(
+        &env,
+        &[
+            (user.clone(), fresh_subject()),
+            ("no.such.user".into(), fresh_subject()),
+        ],
+    );
+    let a = batch_cmd(&env, &file).arg("--dry-run").assert().success();
+    let out = stdout(&a);
+    assert!(
+        out.contains(&format!("({before}/5 -> {}/5)", before + 1)),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 3     skip") && out.contains("names no user of this pool"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Plan: 1 to link, 0 already done, 0 refused before, 1 skipped"),
+        "{out}"
+    );
+    assert_eq!(env.link_count(&user), before);
+    assert!(env.journal().is_empty());
+    assert!(!env.dir.path().join("links.csv.progress.jsonl").exists());
+}
+
+#[test]
+fn a_batch_links_journals_and_a_rerun_repeats_nothing() {
+    let env = Env::new();
+    let user = env.native_user(2);
+    let before = env.link_count(&user);
+    let subjects = [fresh_subject(), fresh_subject()];
+    let file = write_batch(
+        &env,
+        &subjects
+            .iter()
+            .map(|s| (user.clone(), s.clone()))
+            .collect::<Vec<_>>(),
+    );
+    let a = batch_cmd(&env, &file).assert().success();
+    let out = stdout(&a);
+    assert!(
+        out.contains("Done: 2 linked, 0 already done, 0 refused, 0 unresolved, 0 skipped"),
+        "{out}"
+    );
+    assert_eq!(env.link_count(&user), before + 2);
+    for s in &subjects {
+        assert!(env.has_identity(&user, &env.social(), s));
+    }
+    let journal = env.journal();
+    assert_eq!(journal.len(), 2);
+    assert!(journal.iter().all(|e| e["outcome"]["status"] == "ok" && e["operation"] == "AdminLinkProviderForUser"));
+    let progress =
+        std::fs::read_to_string(env.dir.path().join("links.csv.progress.jsonl")).unwrap();
+    assert_eq!(progress.lines().count(), 2);
+
+    let a = batch_cmd(&env, &file).assert().success();
+    let out = stdout(&a);
+    assert!(out.contains("Plan: 0 to link, 2 already done"), "{out}");
+    assert_eq!(env.journal().len(), 2, "nothing sent again");
+    assert_eq!(env.link_count(&user), before + 2);
+}
+
+#[test]
+fn the_link_that_would_pass_five_is_refused_before_sending() {
+    let env = Env::new();
+    let user = env.native_user(5);
+    let before = env.link_count(&user) as usize;
+    let rows: Vec<_> = (0..(6 - before))
+        .map(|_| (user.clone(), fresh_subject()))
+        .collect();
+    let file = write_batch(&env, &rows);
+    let a = batch_cmd(&env, &file).assert().code(1);
+    let out = stdout(&a);
+    assert!(
+        out.contains("the destination already has 5/5 linked identities"),
+        "{out}"
+    );
+    assert_eq!(env.link_count(&user), 5);
+    assert!(env.journal().iter().all(|e| e["outcome"]["status"] == "ok"));
+}
+
+#[test]
+fn bad_files_and_read_only_are_refused_with_exit_2() {
+    let env = Env::new();
+    let file = env.dir.path().join("bad.csv");
+    std::fs::write(&file, "DestinationProviderName,Oops\nx,y\n").unwrap();
+    let a = batch_cmd(&env, &file).assert().code(2);
+    assert!(
+        stderr(&a).contains("unknown column \"Oops\""),
+        "{}",
+        stderr(&a)
+    );
+    let good = write_batch(&env, &[(env.native_user(4), fresh_subject())]);
+    let a = batch_cmd(&env, &good).arg("--read-only").assert().code(2);
+    assert!(stderr(&a).contains("--read-only"), "{}", stderr(&a));
+    let mut cmd = env.cmd();
+    let a = cmd.args(["batch"]).arg(&good).assert().code(2);
+    assert!(
+        stderr(&a).contains("UserPoolId: is required"),
+        "{}",
+        stderr(&a)
+    );
+}
+
+/// coglink killed (SIGKILL) in the middle of a batch: the re-run finishes it, and every
+/// identity ends up linked exactly once.
+#[test]
+fn a_killed_batch_resumes_to_the_exact_final_state() {
+    let env = Env::new();
+    let users: Vec<String> = env
+        .users()
+        .into_iter()
+        .filter(|u| u["UserStatus"] != "EXTERNAL_PROVIDER" && u["LinkCount"] == 0)
+        .filter_map(|u| u["Username"].as_str().map(str::to_owned))
+        .take(40)
+        .collect();
+    assert_eq!(users.len(), 40);
+    let rows: Vec<_> = users.iter().map(|u| (u.clone(), fresh_subject())).collect();
+    let file = write_batch(&env, &rows);
+
+    let d = env.dir.path();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coglink"))
+        .env("HOME", d)
+        .env("XDG_STATE_HOME", d.join("state"))
+        .env("XDG_DATA_HOME", d.join("data"))
+        .env("XDG_CONFIG_HOME", d.join("config"))
+        .arg("--local")
+        .arg("--local-state")
+        .arg(env.state())
+        .args([
+            "batch",
+            "--user-pool-id",
+            &env.pool,
+            "--rate",
+            "20",
+            "--concurrency",
+            "2",
+        ])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let progress = env.dir.path().join("links.csv.progress.jsonl");
+    let start = Instant::now();
+    while std::fs::read_to_string(&progress).map_or(0, |p| p.lines().count()) < 5 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the batch made no progress"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let done_before_kill = std::fs::read_to_string(&progress).unwrap().lines().count();
+    assert!(
+        done_before_kill < 40,
+        "killed before the end ({done_before_kill} rows done)"
+    );
+
+    let a = batch_cmd(&env, &file)
+        .args(["--rate", "200"])
+        .assert()
+        .success();
+    assert!(
+        stdout(&a).contains("0 refused, 0 unresolved, 0 skipped"),
+        "{}",
+        stdout(&a)
+    );
+    let all = env.users();
+    for (user, subject) in &rows {
+        let u = all.iter().find(|u| u["Username"] == user.as_str()).unwrap();
+        let matching = u["Identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["UserId"] == subject.as_str())
+            .count();
+        assert_eq!(matching, 1, "{user} holds {subject} once");
+        assert_eq!(u["LinkCount"], 1);
+    }
+    let ok = env
+        .journal()
+        .iter()
+        .filter(|e| e["outcome"]["status"] == "ok")
+        .count();
+    assert!(ok >= done_before_kill && ok <= 40, "{ok} journaled links");
+    assert!(env.journal().iter().all(|e| e["outcome"]["status"] == "ok"));
+}
