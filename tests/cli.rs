@@ -14,6 +14,8 @@ mod input;
 mod link;
 #[path = "cli/pools.rs"]
 mod pools;
+#[path = "cli/security.rs"]
+mod security;
 #[path = "cli/unlink.rs"]
 mod unlink;
 #[path = "cli/users.rs"]
