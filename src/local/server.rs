@@ -72,8 +72,10 @@ async fn handle(
     }
     .await;
     if let Some(d) = decision {
-        tokio::time::sleep_until((arrived + d.delay).into()).await;
-        if matches!(d.fault, Some((Fault::Drop, _))) && !d.throttled {
+        if !d.delay.is_zero() {
+            tokio::time::sleep_until((arrived + d.delay).into()).await;
+        }
+        if matches!(d.fault, Some((Fault::Drop, _))) {
             tracing::debug!(peer = %conn.peer, "simulated fault: dropping the connection");
             conn.drop_connection();
         }

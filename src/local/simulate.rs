@@ -11,8 +11,9 @@
 //!    `fault_after_apply_fraction`, *after* the operation was performed (a change is then
 //!    applied although the client sees a failure); otherwise before it (nothing is applied).
 //!
-//! Latency (`latency` plus a uniform `0..=jitter`) is waited before any answer, including
-//! throttles, faults and drops. The random draws come from one RNG seeded with `seed`, so a
+//! Latency (`latency` plus a uniform `0..=jitter`, counted from arrival) is waited before any
+//! answer to such a request, including throttles, faults and drops; requests refused before
+//! their operation is known (bad signature, unknown target) are answered at once. The random draws come from one RNG seeded with `seed`, so a
 //! sequence of requests sent one at a time meets the same faults on every run.
 
 use std::sync::Mutex;
