@@ -14,5 +14,7 @@ mod persistence;
 mod pools;
 #[path = "endpoint/scale.rs"]
 mod scale;
+#[path = "endpoint/simulation.rs"]
+mod simulation;
 #[path = "endpoint/wire.rs"]
 mod wire;

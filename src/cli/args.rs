@@ -171,6 +171,8 @@ pub enum LocalCommand {
         /// State file (default: see Files below).
         #[arg(long, value_name = "FILE")]
         state: Option<PathBuf>,
+        #[command(flatten)]
+        sim: crate::cli::sim_args::SimulationArgs,
     },
 }
 

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod session;
+pub mod sim_args;
 
 use std::process::ExitCode;
 
@@ -26,16 +27,30 @@ pub fn main() -> ExitCode {
     let _log_guard = crate::logging::init(&crate::paths::log_file());
     match cli.command {
         None => crate::tui::run(cli.global, cli.user_pool_id),
-        Some(Command::Local(LocalCommand::Serve { port, state })) => serve_local(port, state),
+        Some(Command::Local(LocalCommand::Serve { port, state, sim })) => {
+            serve_local(port, state, &sim)
+        }
         Some(command) => crate::commands::run(cli.global, command),
     }
 }
 
-fn serve_local(port: u16, state: Option<std::path::PathBuf>) -> ExitCode {
+fn serve_local(
+    port: u16,
+    state: Option<std::path::PathBuf>,
+    sim: &sim_args::SimulationArgs,
+) -> ExitCode {
+    let simulation = match sim.simulation() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("coglink local serve: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
     let opts = crate::local::LocalOptions {
         port,
         state_file: Some(state.unwrap_or_else(crate::paths::local_state_file)),
         seed: crate::local::Seed::Demo,
+        simulation,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

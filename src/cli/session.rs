@@ -32,6 +32,7 @@ impl Session {
                 port: 0,
                 state_file: Some(state_file),
                 seed: Seed::Demo,
+                simulation: local::Simulation::default(),
             })
             .await?;
             opts.endpoint_url = Some(server.endpoint_url());

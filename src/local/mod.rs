@@ -4,12 +4,14 @@
 //! uses, validates with the shared domain rules, and keeps its pools in a state file that is
 //! written atomically (group commit) before any change is acknowledged.
 
+mod conn;
 mod ids;
 pub mod limits;
 mod ops;
 mod persist;
 mod seed;
 mod server;
+mod simulate;
 mod store;
 mod token;
 
@@ -20,9 +22,12 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use seed::DEMO_POOL_ID;
+pub use seed::{DEMO_POOL_ID, SYNTHETIC_POOL_ID, synthetic_username};
+pub use simulate::{Category, QUOTA_TABLE, Quota, Simulation, SimulationStats};
 
 use persist::Shared;
+use server::App;
+use simulate::Simulator;
 use store::State;
 
 /// Region clients use with `--local`.
@@ -41,12 +46,20 @@ pub struct LocalOptions {
     pub state_file: Option<PathBuf>,
     /// Used only when the state file does not exist yet (or in memory).
     pub seed: Seed,
+    /// Latency, quota and fault simulation; `Simulation::default()` simulates nothing.
+    pub simulation: Simulation,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seed {
     Empty,
     Demo,
+    /// One pool, [`SYNTHETIC_POOL_ID`], holding `users` generated users named by
+    /// [`synthetic_username`] (for load tests and benchmarks; built in memory at once).
+    #[doc(hidden)]
+    Synthetic {
+        users: usize,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +98,7 @@ pub enum LocalError {
 /// A running local endpoint.
 pub struct LocalServer {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    app: Arc<App>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
     writer: JoinHandle<()>,
@@ -97,6 +110,7 @@ fn initial_state(seed: Seed) -> Result<State, LocalError> {
     match seed {
         Seed::Empty => Ok(State::default()),
         Seed::Demo => seed::demo_state().map_err(LocalError::Seed),
+        Seed::Synthetic { users } => seed::synthetic_state(users).map_err(LocalError::Seed),
     }
 }
 
@@ -188,9 +202,15 @@ impl LocalServer {
         let shared = Arc::new(Shared::new(state, opts.state_file.clone()));
         let writer = tokio::spawn(shared.clone().run_writer());
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = server::router(shared.clone());
+        let app = Arc::new(App {
+            shared,
+            sim: Simulator::new(opts.simulation.clone()),
+        });
+        let service =
+            server::router(app.clone()).into_make_service_with_connect_info::<conn::ConnHandle>();
+        let listener = conn::DroppableListener(listener);
         let server = tokio::spawn(async move {
-            axum::serve(listener, app)
+            axum::serve(listener, service)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })
@@ -199,7 +219,7 @@ impl LocalServer {
         tracing::info!(%addr, "local Cognito endpoint listening");
         Ok(LocalServer {
             addr,
-            shared,
+            app,
             stop,
             server,
             writer,
@@ -215,7 +235,13 @@ impl LocalServer {
     /// changes under load). For tests and measurements.
     #[doc(hidden)]
     pub fn state_file_writes(&self) -> u64 {
-        self.shared.write_count()
+        self.app.shared.write_count()
+    }
+
+    /// What the simulation did so far (throttles, 5xx answers, dropped connections).
+    #[doc(hidden)]
+    pub fn simulation_stats(&self) -> SimulationStats {
+        self.app.sim.stats()
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -232,7 +258,7 @@ impl LocalServer {
             Ok(Err(e)) => tracing::warn!(error = %e, "local endpoint stopped with an error"),
             Err(e) => tracing::warn!(error = %e, "local endpoint task failed"),
         }
-        if let Err(e) = self.shared.flush().await {
+        if let Err(e) = self.app.shared.flush().await {
             tracing::error!(error = %e, "could not save the local state on shutdown");
         }
         self.writer.abort();
@@ -245,9 +271,13 @@ pub async fn serve_forever(opts: LocalOptions) -> Result<(), LocalError> {
         Some(p) => format!("state file: {}", p.display()),
         None => "state kept in memory only".to_owned(),
     };
+    let sim_note = opts.simulation.describe();
     let server = LocalServer::start(opts).await?;
     let url = server.endpoint_url();
     println!("Local Cognito endpoint: {url} ({state_note})");
+    if let Some(note) = sim_note {
+        println!("Simulating: {note}");
+    }
     println!("Try:");
     println!(
         "  AWS_ACCESS_KEY_ID={LOCAL_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY={LOCAL_SECRET_ACCESS_KEY} \

@@ -2,31 +2,46 @@
 //! `Authorization`, JSON bodies, Cognito-style errors in body and headers.
 
 use std::sync::{Arc, LazyLock};
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use regex::Regex;
 use serde_json::Value;
 
+use super::conn::ConnHandle;
 use super::ids;
 use super::limits::MAX_BODY_BYTES;
 use super::ops::{self, Operation};
 use super::persist::Shared;
+use super::simulate::{Fault, Phase, Simulator};
 use crate::domain::CognitoError;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
-pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new().fallback(handle).with_state(shared)
+/// What every handler shares: the pools and the simulation.
+pub struct App {
+    pub shared: Arc<Shared>,
+    pub sim: Simulator,
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+pub fn router(app: Arc<App>) -> Router {
+    Router::new().fallback(handle).with_state(app)
+}
+
+async fn handle(
+    State(app): State<Arc<App>>,
+    ConnectInfo(conn): ConnectInfo<ConnHandle>,
+    req: Request,
+) -> Response {
+    let arrived = Instant::now();
     let request_id = ids::uuid_v4();
     let (parts, body) = req.into_parts();
+    let mut decision = None;
     let result = async {
         if parts.method != Method::POST || parts.uri.path() != "/" {
             return Err(CognitoError::unsupported_request(
@@ -36,12 +51,35 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         }
         check_authorization(&parts.headers)?;
         let op = operation(&parts.headers)?;
+        // Decided on arrival, so the quota judges the client's own spacing (see simulate).
+        let d = *decision.insert(app.sim.decide(op, arrived));
         let bytes = read_body(&parts.headers, body).await?;
         let input = parse_body(&bytes)?;
         tracing::debug!(op = op.name(), "local request");
-        ops::dispatch(&shared, op, input).await
+        if d.throttled {
+            return Err(CognitoError::rate_exceeded());
+        }
+        // Both faults answer InternalErrorException; a dropped connection's answer is never
+        // written (see below).
+        if let Some((_, Phase::BeforeApply)) = d.fault {
+            return Err(CognitoError::internal());
+        }
+        let out = ops::dispatch(&app.shared, op, input).await;
+        match d.fault {
+            Some((_, Phase::AfterApply)) => Err(CognitoError::internal()),
+            _ => out,
+        }
     }
     .await;
+    if let Some(d) = decision {
+        if !d.delay.is_zero() {
+            tokio::time::sleep_until((arrived + d.delay).into()).await;
+        }
+        if matches!(d.fault, Some((Fault::Drop, _))) {
+            tracing::debug!(peer = %conn.peer, "simulated fault: dropping the connection");
+            conn.drop_connection();
+        }
+    }
     match result {
         Ok(v) => success(&v, &request_id),
         Err(e) => error_response(&e, &request_id),

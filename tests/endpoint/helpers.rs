@@ -14,7 +14,7 @@ pub use aws_sdk_cognitoidentityprovider::types::{
 pub use coglink::domain::{LinkedIdentity, parse_identities};
 pub use coglink::local::{
     DEMO_POOL_ID, LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalError,
-    LocalOptions, LocalServer, Seed,
+    LocalOptions, LocalServer, Quota, SYNTHETIC_POOL_ID, Seed, Simulation, synthetic_username,
 };
 
 /// The SDK client every test uses. Retries are off: the standard retry policy resends
@@ -47,6 +47,7 @@ pub async fn start(seed: Seed) -> Env {
         port: 0,
         state_file: None,
         seed,
+        simulation: Simulation::default(),
     })
     .await
 }
@@ -56,6 +57,7 @@ pub async fn start_with_file(seed: Seed, path: &Path) -> Env {
         port: 0,
         state_file: Some(path.to_path_buf()),
         seed,
+        simulation: Simulation::default(),
     })
     .await
 }

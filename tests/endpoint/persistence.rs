@@ -152,6 +152,7 @@ async fn a_corrupt_state_file_is_a_clear_error() {
         port: 0,
         state_file: Some(path.clone()),
         seed: Seed::Demo,
+        simulation: Simulation::default(),
     })
     .await
     .err()
@@ -168,6 +169,7 @@ async fn a_corrupt_state_file_is_a_clear_error() {
         port: 0,
         state_file: Some(dir.path().to_path_buf()),
         seed: Seed::Empty,
+        simulation: Simulation::default(),
     })
     .await
     .err()
@@ -185,6 +187,7 @@ async fn one_endpoint_per_state_file_and_missing_directories_are_created() {
         port: 0,
         state_file: Some(path.clone()),
         seed: Seed::Empty,
+        simulation: Simulation::default(),
     })
     .await
     .err()
@@ -206,6 +209,7 @@ async fn a_taken_port_is_a_bind_error() {
         port: env.server.addr().port(),
         state_file: None,
         seed: Seed::Empty,
+        simulation: Simulation::default(),
     })
     .await
     .err()

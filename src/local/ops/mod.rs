@@ -32,7 +32,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    const ALL: [Operation; 11] = [
+    pub const ALL: [Operation; 11] = [
         Operation::ListUserPools,
         Operation::DescribeUserPool,
         Operation::CreateUserPool,

@@ -1,0 +1,454 @@
+//! Fault, latency and quota simulation for the local endpoint (all off by default).
+//!
+//! For every request that names a known operation, the simulator decides at arrival:
+//! 1. quota: a token bucket per request-rate category (spec §4), capacity = refill = the
+//!    category's RPS, starting full. A request that finds less than one token is answered
+//!    `TooManyRequestsException` / `Rate exceeded` (HTTP 400) and NOT performed; it takes no
+//!    token. A client spacing requests evenly at exactly the quota is never throttled.
+//! 2. faults (requests within the quota only): with probability `fault_rate` an
+//!    `InternalErrorException` (HTTP 500), else with probability `drop_rate` a dropped
+//!    connection (closed without any HTTP response). Each fault happens, with probability
+//!    `fault_after_apply_fraction`, *after* the operation was performed (a change is then
+//!    applied although the client sees a failure); otherwise before it (nothing is applied).
+//!
+//! Latency (`latency` plus a uniform `0..=jitter`, counted from arrival) is waited before any
+//! answer to such a request, including throttles, faults and drops; requests refused before
+//! their operation is known (bad signature, unknown target) are answered at once. The random draws come from one RNG seeded with `seed`, so a
+//! sequence of requests sent one at a time meets the same faults on every run.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::ops::Operation;
+
+/// Request-rate quota categories (spec §4) of the operations the endpoint implements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    UserCreation,
+    UserRead,
+    UserUpdate,
+    UserList,
+    UserPoolRead,
+    UserPoolUpdate,
+    UserPoolResourceRead,
+    UserPoolResourceUpdate,
+}
+
+/// Operation → quota category → the category's default RPS. UNVERIFIED: spec §4 gives the
+/// categories and their defaults, but no stored source lists which operation is in which
+/// category; this is the spec's best recollection. CreateUserPool is not in the spec at all
+/// (UserPoolUpdate is a guess). Cognito's extra per-pool limits (≤5 RPS per pool per op for
+/// UserPoolResource*) and per-user limits (10 reads/writes per second) are not simulated.
+/// Rows of one category must agree on its RPS (checked by a test).
+pub const QUOTA_TABLE: [(Operation, Category, f64); 11] = [
+    (Operation::ListUsers, Category::UserList, 30.0),
+    (Operation::AdminGetUser, Category::UserRead, 120.0),
+    (Operation::AdminCreateUser, Category::UserCreation, 50.0),
+    (
+        Operation::AdminLinkProviderForUser,
+        Category::UserUpdate,
+        25.0,
+    ),
+    (
+        Operation::AdminDisableProviderForUser,
+        Category::UserUpdate,
+        25.0,
+    ),
+    (Operation::ListUserPools, Category::UserPoolRead, 15.0),
+    (Operation::DescribeUserPool, Category::UserPoolRead, 15.0),
+    (Operation::CreateUserPool, Category::UserPoolUpdate, 15.0),
+    (
+        Operation::ListIdentityProviders,
+        Category::UserPoolResourceRead,
+        20.0,
+    ),
+    (
+        Operation::DescribeIdentityProvider,
+        Category::UserPoolResourceRead,
+        20.0,
+    ),
+    (
+        Operation::CreateIdentityProvider,
+        Category::UserPoolResourceUpdate,
+        15.0,
+    ),
+];
+
+fn table_row(op: Operation) -> (Category, f64) {
+    QUOTA_TABLE
+        .iter()
+        .find(|(o, _, _)| *o == op)
+        .map(|&(_, c, rps)| (c, rps))
+        .expect("every operation has a row in QUOTA_TABLE")
+}
+
+/// Which request-rate quota applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Quota {
+    /// No quota.
+    #[default]
+    Off,
+    /// The same RPS for every category (each category has its own bucket).
+    Uniform(f64),
+    /// The per-category defaults of [`QUOTA_TABLE`].
+    Defaults,
+}
+
+/// What to simulate. `Simulation::default()` simulates nothing; set only what you need:
+/// `Simulation { latency: Duration::from_millis(40), ..Default::default() }`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Simulation {
+    /// Fixed delay before every answer.
+    pub latency: Duration,
+    /// Extra delay, uniform in `0..=jitter`, added to `latency`.
+    pub jitter: Duration,
+    pub quota: Quota,
+    /// Fraction (0..=1) of requests answered `InternalErrorException` (HTTP 500).
+    pub fault_rate: f64,
+    /// Fraction (0..=1) of requests whose connection is closed without an answer.
+    pub drop_rate: f64,
+    /// Fraction (0..=1) of faults (5xx and drops) that happen after the operation was
+    /// performed. 0 (the default): every fault happens before, nothing is applied.
+    pub fault_after_apply_fraction: f64,
+    /// RNG seed; None = a random one.
+    pub seed: Option<u64>,
+}
+
+impl Simulation {
+    /// Whether any of it is on.
+    pub fn is_active(&self) -> bool {
+        *self
+            != Simulation {
+                seed: self.seed,
+                fault_after_apply_fraction: self.fault_after_apply_fraction,
+                ..Simulation::default()
+            }
+    }
+
+    /// One line for `coglink local serve`, None when nothing is simulated.
+    pub fn describe(&self) -> Option<String> {
+        if !self.is_active() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if !self.latency.is_zero() || !self.jitter.is_zero() {
+            parts.push(format!(
+                "latency {} ms + 0..={} ms jitter",
+                self.latency.as_millis(),
+                self.jitter.as_millis()
+            ));
+        }
+        match self.quota {
+            Quota::Off => {}
+            Quota::Uniform(rps) => parts.push(format!("quota {rps} RPS per category")),
+            Quota::Defaults => parts.push("default per-category quotas (UNVERIFIED)".into()),
+        }
+        if self.fault_rate > 0.0 || self.drop_rate > 0.0 {
+            parts.push(format!(
+                "{}% InternalError, {}% dropped connections, {}% of them after applying",
+                self.fault_rate * 100.0,
+                self.drop_rate * 100.0,
+                self.fault_after_apply_fraction * 100.0
+            ));
+        }
+        if let Some(seed) = self.seed {
+            parts.push(format!("seed {seed}"));
+        }
+        Some(parts.join("; "))
+    }
+}
+
+/// A simulated fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// `InternalErrorException`, HTTP 500.
+    Internal,
+    /// The connection is closed without an HTTP response.
+    Drop,
+}
+
+/// When a fault happens relative to the operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    BeforeApply,
+    AfterApply,
+}
+
+/// What to do with one request.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Decision {
+    pub delay: Duration,
+    pub throttled: bool,
+    pub fault: Option<(Fault, Phase)>,
+}
+
+/// Counts of what the simulator did, for tests and measurements.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SimulationStats {
+    pub throttled: u64,
+    pub internal_errors: u64,
+    pub drops: u64,
+}
+
+/// A token bucket: `capacity` tokens, refilled at `rate` per second.
+#[derive(Clone, Debug)]
+struct Bucket {
+    category: Category,
+    rate: f64,
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn take(&mut self, now: Instant) -> bool {
+        let refill = now.saturating_duration_since(self.at).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + refill).min(self.rate);
+        self.at = self.at.max(now);
+        // A small tolerance keeps float rounding from throttling a client that is exactly
+        // at the quota.
+        if self.tokens >= 1.0 - 1e-9 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+struct Inner {
+    rng: fastrand::Rng,
+    buckets: Vec<Bucket>,
+    stats: SimulationStats,
+}
+
+/// The running simulation, shared by all requests.
+pub struct Simulator {
+    config: Simulation,
+    inner: Mutex<Inner>,
+}
+
+impl Simulator {
+    pub fn new(config: Simulation) -> Simulator {
+        let rng = config
+            .seed
+            .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
+        Simulator {
+            config,
+            inner: Mutex::new(Inner {
+                rng,
+                buckets: Vec::new(),
+                stats: SimulationStats::default(),
+            }),
+        }
+    }
+
+    pub fn stats(&self) -> SimulationStats {
+        self.lock().stats
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Decides the fate of a request for `op` that arrived at `now`.
+    pub fn decide(&self, op: Operation, now: Instant) -> Decision {
+        let c = &self.config;
+        let mut inner = self.lock();
+        let Inner {
+            rng,
+            buckets,
+            stats,
+        } = &mut *inner;
+        let jitter = if c.jitter.is_zero() {
+            Duration::ZERO
+        } else {
+            Duration::from_nanos(rng.u64(0..=c.jitter.as_nanos() as u64))
+        };
+        let delay = c.latency + jitter;
+        let (category, default_rps) = table_row(op);
+        let rps = match c.quota {
+            Quota::Off => None,
+            Quota::Uniform(rps) => Some(rps),
+            Quota::Defaults => Some(default_rps),
+        };
+        if let Some(rps) = rps {
+            let i = match buckets.iter().position(|b| b.category == category) {
+                Some(i) => i,
+                None => {
+                    buckets.push(Bucket {
+                        category,
+                        rate: rps,
+                        tokens: rps,
+                        at: now,
+                    });
+                    buckets.len() - 1
+                }
+            };
+            if !buckets[i].take(now) {
+                stats.throttled += 1;
+                return Decision {
+                    delay,
+                    throttled: true,
+                    fault: None,
+                };
+            }
+        }
+        let draw = rng.f64();
+        let fault = if draw < c.fault_rate {
+            stats.internal_errors += 1;
+            Some(Fault::Internal)
+        } else if draw < c.fault_rate + c.drop_rate {
+            stats.drops += 1;
+            Some(Fault::Drop)
+        } else {
+            None
+        };
+        let fault = fault.map(|f| {
+            let phase = if rng.f64() < c.fault_after_apply_fraction {
+                Phase::AfterApply
+            } else {
+                Phase::BeforeApply
+            };
+            (f, phase)
+        });
+        Decision {
+            delay,
+            throttled: false,
+            fault,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quota(q: Quota) -> Simulator {
+        Simulator::new(Simulation {
+            quota: q,
+            seed: Some(1),
+            ..Simulation::default()
+        })
+    }
+
+    #[test]
+    fn the_table_has_every_operation_once_and_one_rps_per_category() {
+        for op in Operation::ALL {
+            assert_eq!(
+                QUOTA_TABLE.iter().filter(|r| r.0 == op).count(),
+                1,
+                "{op:?}"
+            );
+        }
+        for (_, c, rps) in QUOTA_TABLE {
+            assert!(
+                QUOTA_TABLE.iter().all(|r| r.1 != c || r.2 == rps),
+                "{c:?} has two figures"
+            );
+        }
+        assert_eq!(table_row(Operation::ListUsers), (Category::UserList, 30.0));
+    }
+
+    #[test]
+    fn evenly_spaced_requests_at_the_quota_are_never_throttled() {
+        let sim = quota(Quota::Uniform(30.0));
+        let t0 = Instant::now();
+        for i in 0..300u32 {
+            let at = t0 + Duration::from_secs_f64(f64::from(i) / 30.0);
+            assert!(
+                !sim.decide(Operation::ListUsers, at).throttled,
+                "request {i}"
+            );
+        }
+        assert_eq!(sim.stats().throttled, 0);
+    }
+
+    #[test]
+    fn a_burst_beyond_the_capacity_is_throttled_until_tokens_refill() {
+        let sim = quota(Quota::Uniform(10.0));
+        let t0 = Instant::now();
+        let passed = (0..15)
+            .filter(|_| !sim.decide(Operation::ListUsers, t0).throttled)
+            .count();
+        assert_eq!(passed, 10);
+        assert_eq!(sim.stats().throttled, 5);
+        // A throttled request takes no token: 100 ms later exactly one more passes.
+        let later = t0 + Duration::from_millis(100);
+        assert!(!sim.decide(Operation::ListUsers, later).throttled);
+        assert!(sim.decide(Operation::ListUsers, later).throttled);
+    }
+
+    #[test]
+    fn categories_have_their_own_buckets_and_defaults() {
+        let sim = quota(Quota::Defaults);
+        let t0 = Instant::now();
+        let passed = |op| (0..200).filter(|_| !sim.decide(op, t0).throttled).count();
+        assert_eq!(passed(Operation::ListUsers), 30);
+        assert_eq!(passed(Operation::AdminGetUser), 120);
+        // Same category (UserUpdate, 25): the second op finds the bucket empty.
+        assert_eq!(passed(Operation::AdminLinkProviderForUser), 25);
+        assert_eq!(passed(Operation::AdminDisableProviderForUser), 0);
+    }
+
+    #[test]
+    fn fault_rates_are_roughly_honoured_and_reproducible_with_a_seed() {
+        let config = Simulation {
+            fault_rate: 0.1,
+            drop_rate: 0.2,
+            fault_after_apply_fraction: 0.5,
+            latency: Duration::from_millis(5),
+            jitter: Duration::from_millis(10),
+            seed: Some(42),
+            ..Simulation::default()
+        };
+        let run = || {
+            let sim = Simulator::new(config.clone());
+            let t0 = Instant::now();
+            let ds: Vec<Decision> = (0..10_000)
+                .map(|_| sim.decide(Operation::AdminGetUser, t0))
+                .collect();
+            (ds, sim.stats())
+        };
+        let (ds, stats) = run();
+        assert_eq!(run().0, ds);
+        assert!((800..1200).contains(&stats.internal_errors), "{stats:?}");
+        assert!((1700..2300).contains(&stats.drops), "{stats:?}");
+        let after = ds
+            .iter()
+            .filter(|d| matches!(d.fault, Some((_, Phase::AfterApply))))
+            .count() as u64;
+        let faults = stats.internal_errors + stats.drops;
+        assert!(
+            after > faults / 3 && after < faults * 2 / 3,
+            "{after} of {faults}"
+        );
+        assert!(
+            ds.iter().all(
+                |d| d.delay >= Duration::from_millis(5) && d.delay <= Duration::from_millis(15)
+            )
+        );
+        assert!(ds.iter().any(|d| d.delay > Duration::from_millis(10)));
+    }
+
+    #[test]
+    fn the_default_simulates_nothing() {
+        assert!(!Simulation::default().is_active());
+        let sim = Simulator::new(Simulation::default());
+        let d = sim.decide(Operation::AdminCreateUser, Instant::now());
+        assert_eq!(
+            d,
+            Decision {
+                delay: Duration::ZERO,
+                throttled: false,
+                fault: None
+            }
+        );
+        assert!(
+            Simulation {
+                drop_rate: 0.1,
+                ..Default::default()
+            }
+            .is_active()
+        );
+    }
+}
