@@ -4,6 +4,8 @@
 
 #[path = "endpoint/helpers.rs"]
 mod helpers;
+#[path = "endpoint/kill.rs"]
+mod kill;
 #[path = "endpoint/linking.rs"]
 mod linking;
 #[path = "endpoint/listing.rs"]

@@ -15,6 +15,7 @@ mod simulate;
 mod store;
 mod token;
 
+use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -274,16 +275,18 @@ pub async fn serve_forever(opts: LocalOptions) -> Result<(), LocalError> {
     let sim_note = opts.simulation.describe();
     let server = LocalServer::start(opts).await?;
     let url = server.endpoint_url();
-    println!("Local Cognito endpoint: {url} ({state_note})");
+    // Errors are ignored: a closed stdout (`| head -1`) must not stop the endpoint.
+    let mut banner = format!("Local Cognito endpoint: {url} ({state_note})\n");
     if let Some(note) = sim_note {
-        println!("Simulating: {note}");
+        banner.push_str(&format!("Simulating: {note}\n"));
     }
-    println!("Try:");
-    println!(
-        "  AWS_ACCESS_KEY_ID={LOCAL_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY={LOCAL_SECRET_ACCESS_KEY} \
-         aws --endpoint-url {url} --region {LOCAL_REGION} cognito-idp list-user-pools --max-results 10"
-    );
-    println!("Press Ctrl-C to stop.");
+    banner.push_str(&format!(
+        "Try:\n  AWS_ACCESS_KEY_ID={LOCAL_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY={LOCAL_SECRET_ACCESS_KEY} \
+         aws --endpoint-url {url} --region {LOCAL_REGION} cognito-idp list-user-pools --max-results 10\n\
+         Press Ctrl-C to stop.\n"
+    ));
+    let mut out = std::io::stdout();
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     let result = tokio::signal::ctrl_c().await;
     server.shutdown().await;
     result.map_err(LocalError::Serve)

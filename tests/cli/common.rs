@@ -73,6 +73,7 @@ pub fn with_local_server<T>(state: &std::path::Path, f: impl AsyncFnOnce(&str, &
             port: 0,
             state_file: Some(state.to_owned()),
             seed: Seed::Demo,
+            simulation: Default::default(),
         })
         .await
         .expect("the local endpoint starts");
