@@ -125,7 +125,7 @@ pub struct JournalEntry {
 }
 
 /// A change and its outcome, as a client (the CLI or the TUI) knows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub operation: String,
     pub pool_id: String,
