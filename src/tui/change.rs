@@ -26,8 +26,7 @@ mod keys;
 
 pub use keys::{on_modal_key, on_modal_paste};
 
-const READ_ONLY: &str =
-    "--read-only is on: linking and unlinking are disabled (start without --read-only to change)";
+const READ_ONLY: &str = "--read-only is on: link and unlink are disabled in this session";
 
 fn pool_id(model: &Model) -> Option<String> {
     model.pool.as_ref().map(|p| p.id.clone())

@@ -162,13 +162,19 @@ impl LinkForm {
     /// The request the form describes; the destination's attribute name is left out
     /// (Cognito ignores it).
     pub fn request(&self) -> LinkRequest {
-        let destination =
-            ProviderUserIdentifier::new(self.dest_provider.value(), None, self.dest_value.value());
-        let source = ProviderUserIdentifier::new(
-            self.src_provider.as_deref().unwrap_or(""),
-            Some(self.attribute()),
-            self.src_value.value(),
-        );
+        // An empty provider name is left out, so the rules say "is required" rather than
+        // the model's minimum length (which would hide every other problem).
+        let name = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let destination = ProviderUserIdentifier {
+            provider_name: name(self.dest_provider.value()),
+            provider_attribute_name: None,
+            provider_attribute_value: Some(self.dest_value.value().to_owned()),
+        };
+        let source = ProviderUserIdentifier {
+            provider_name: self.src_provider.clone(),
+            provider_attribute_name: Some(self.attribute().to_owned()),
+            provider_attribute_value: Some(self.src_value.value().to_owned()),
+        };
         LinkRequest::new(&self.pool_id, destination, source)
     }
 

@@ -20,7 +20,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
     } else {
         lines.push(Line::from(Span::styled(
             format!(
-                "{:<8} {:<6} {:<16} {:<24} {}",
+                "{:<8} {:<6} {:<14} {:<24} {}",
                 "Time", "Change", "User", "Identity", "Outcome"
             ),
             theme.column_header(),
@@ -35,11 +35,15 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(vec![
             Span::raw(format!(
-                "{:<8} {:<6} {:<16} {:<24} ",
+                "{:<8} {:<6} {:<14} {:<24} ",
                 entry.clock(),
                 planned.verb(),
                 sanitize(planned.user()),
-                sanitize(&describe_identity(&planned.identity())),
+                sanitize(&format!(
+                    "{} {}",
+                    planned.identity().name(),
+                    planned.identity().value()
+                )),
             )),
             Span::styled(entry.outcome_label(), style),
         ]));

@@ -30,7 +30,10 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
     body.heading("Destination · the existing user");
     body.field(form, FormField::DestProvider, text_value(form, FormField::DestProvider));
     body.field(form, FormField::DestValue, text_value(form, FormField::DestValue));
-    body.detail(&destination_count(model, form));
+    let count = destination_count(model, form);
+    if !count.is_empty() {
+        body.detail(&count);
+    }
     body.heading("Source · the external identity to link");
     body.field(form, FormField::SrcProvider, provider_value(model, form));
     body.field(form, FormField::SrcAttribute, attribute_value(form));
@@ -42,7 +45,10 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
         body.error(&note.text);
     }
     body.lines.push(Line::default());
-    let user = sanitize(form.dest_value.value()).into_owned();
+    let user = match form.dest_value.value() {
+        "" => "the destination user".to_owned(),
+        value => sanitize(value).into_owned(),
+    };
     body.wrapped(
         &format!("! Whoever controls the source identity will sign in as {user}."),
         theme.warn(),
@@ -193,10 +199,7 @@ fn attribute_value(form: &LinkForm) -> Value {
         Some(p) if p.provider_type.is_social() => {
             format!("{attribute}  (the only choice for {})", p.provider_type)
         }
-        Some(p) => format!(
-            "◀ {attribute} ▶  (Cognito_Subject or one {} maps)",
-            sanitize(&p.name)
-        ),
+        Some(_) => format!("◀ {attribute} ▶"),
         None => attribute,
     };
     Value {
@@ -206,6 +209,9 @@ fn attribute_value(form: &LinkForm) -> Value {
 }
 
 fn destination_count(model: &Model, form: &LinkForm) -> String {
+    if form.dest_value.value().is_empty() {
+        return String::new();
+    }
     let ctx = loaded_context(&model.users, None, &form.request());
     match ctx.destination {
         Known::Present(d) => format!(

@@ -13,6 +13,8 @@ mod status;
 mod users;
 
 #[cfg(test)]
+mod change_snapshots;
+#[cfg(test)]
 mod tests;
 
 use ratatui::Frame;
@@ -53,14 +55,18 @@ fn spinner(model: &Model) -> &'static str {
     SPINNER[model.spinner % SPINNER.len()]
 }
 
-/// Greedy word wrap to `width` terminal columns; words longer than a line are split.
-/// Dialogs wrap their own text so they know which row each line lands on.
+/// Greedy word wrap to `width` terminal columns; words longer than a line are split, and
+/// a line's leading spaces (JSON indentation) are kept on each of its parts. Dialogs wrap
+/// their own text so they know which row each line lands on.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
+    let body = text.trim_start_matches(' ');
+    let indent = &text[..text.len() - body.len()];
+    let indent = if indent.len() * 2 > width { "" } else { indent };
+    let width = width.saturating_sub(indent.len()).max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut line_width = 0;
-    for word in text.split(' ') {
+    for word in body.split(' ') {
         let word_width: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
         if line_width > 0 && line_width + 1 + word_width > width {
             lines.push(std::mem::take(&mut line));
@@ -80,5 +86,18 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines.push(line);
-    lines
+    lines.into_iter().map(|l| format!("{indent}{l}")).collect()
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_words_keeps_indentation_and_splits_long_words() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("    \"k\": \"v w\"", 10), ["    \"k\":", "    \"v w\""]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 5), [""]);
+    }
 }
