@@ -1,8 +1,8 @@
 //! `coglink link`: AdminLinkProviderForUser with the destination checked first.
 
 use super::change::{
-    Attempt, aws_command, describe_user, finish, invalid, journal_preflight,
-    read_only_refusal, record, refused_locally, request_json, skeleton,
+    Attempt, aws_command, describe_user, finish, invalid, journal_preflight, read_only_refusal,
+    record, refused_locally, request_json, skeleton,
 };
 use super::input::{LINK, resolve};
 use super::output::shell_quote;

@@ -2,8 +2,8 @@
 //! first (a scan of the pool: Cognito cannot search by linked identity).
 
 use super::change::{
-    Attempt, aws_command, describe_user, finish, invalid, journal_preflight,
-    read_only_refusal, record, refused_locally, request_json, skeleton,
+    Attempt, aws_command, describe_user, finish, invalid, journal_preflight, read_only_refusal,
+    record, refused_locally, request_json, skeleton,
 };
 use super::input::{UNLINK, resolve};
 use super::{CmdError, with_session};

@@ -42,7 +42,11 @@ fn cached_providers(model: &Model) -> Option<Vec<IdentityProviderInfo>> {
 
 /// Starts reading the pool's providers unless they are loaded or loading.
 fn ensure_providers(model: &mut Model, pool_id: &str) -> Vec<Effect> {
-    if model.providers.as_ref().is_some_and(|p| p.pool_id == pool_id) {
+    if model
+        .providers
+        .as_ref()
+        .is_some_and(|p| p.pool_id == pool_id)
+    {
         return Vec::new();
     }
     model.providers = Some(PoolProviders {
@@ -131,8 +135,7 @@ fn linked_attribute(model: &Model, provider: &str, value: &str) -> String {
         .find_map(|a| match &a.planned {
             Planned::Link { req, .. } => {
                 let s = req.source();
-                (s.name() == provider && s.value() == value)
-                    .then(|| s.attribute_name().to_owned())
+                (s.name() == provider && s.value() == value).then(|| s.attribute_name().to_owned())
             }
             Planned::Unlink { .. } => None,
         })
@@ -182,7 +185,11 @@ pub fn on_providers(
     pool_id: &str,
     result: Result<Vec<IdentityProviderInfo>, Failure>,
 ) {
-    if model.providers.as_ref().is_none_or(|p| p.pool_id != pool_id) {
+    if model
+        .providers
+        .as_ref()
+        .is_none_or(|p| p.pool_id != pool_id)
+    {
         return;
     }
     match result {
@@ -452,7 +459,9 @@ pub fn after_user_loaded(
             );
             match resolution {
                 Resolution::Applied => {
-                    model.flash(format!("{what}: {counts_text} (confirmed by reading {who} again)"));
+                    model.flash(format!(
+                        "{what}: {counts_text} (confirmed by reading {who} again)"
+                    ));
                     close_review(model, &planned);
                 }
                 Resolution::NotApplied => model.error(format!(
@@ -525,7 +534,10 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
     }
     match last.planned.clone() {
         Planned::Link { req, user, counts } => {
-            let now = model.users.find(&user).map_or(counts.after, |u| u.link_count());
+            let now = model
+                .users
+                .find(&user)
+                .map_or(counts.after, |u| u.link_count());
             let planned = Planned::Unlink {
                 req: crate::domain::UnlinkRequest::new(req.pool_id(), req.source()),
                 user,

@@ -70,7 +70,9 @@ fn review_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         KeyCode::PageUp => review.scroll = review.scroll.saturating_sub(PAGE),
         KeyCode::Esc if sending => {
             model.modal = None;
-            model.flash("The change continues: its result will show here and in the activity list (a)");
+            model.flash(
+                "The change continues: its result will show here and in the activity list (a)",
+            );
         }
         _ if sending => {}
         KeyCode::Esc | KeyCode::Char('n') => cancel(model),

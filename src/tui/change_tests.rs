@@ -215,7 +215,11 @@ fn providers_are_picked_and_social_ones_force_cognito_subject() {
     update(&mut m, key(KeyCode::Tab));
     assert_eq!(form(&m).attribute(), "Cognito_Subject");
     update(&mut m, key(KeyCode::Right));
-    assert_eq!(form(&m).attribute(), "email", "SAML offers mapped attributes");
+    assert_eq!(
+        form(&m).attribute(),
+        "email",
+        "SAML offers mapped attributes"
+    );
     update(&mut m, shift_tab());
     update(&mut m, key(KeyCode::Left));
     assert_eq!(form(&m).src_provider.as_deref(), Some("Facebook"));
@@ -223,7 +227,10 @@ fn providers_are_picked_and_social_ones_force_cognito_subject() {
     update(&mut m, key(KeyCode::Tab));
     update(&mut m, key(KeyCode::Right));
     assert_eq!(form(&m).attribute(), "Cognito_Subject", "the only choice");
-    assert_eq!(form(&m).request().source().attribute_name(), "Cognito_Subject");
+    assert_eq!(
+        form(&m).request().source().attribute_name(),
+        "Cognito_Subject"
+    );
 }
 
 #[test]
@@ -233,7 +240,10 @@ fn every_keystroke_revalidates_with_the_domain_rules() {
         rules_of(&m, Some(FormField::SrcProvider)),
         vec![Rule::Required]
     );
-    assert_eq!(rules_of(&m, Some(FormField::SrcValue)), vec![Rule::Required]);
+    assert_eq!(
+        rules_of(&m, Some(FormField::SrcValue)),
+        vec![Rule::Required]
+    );
     update(&mut m, ch('g'));
     assert!(rules_of(&m, Some(FormField::SrcProvider)).is_empty());
     update(&mut m, key(KeyCode::Tab));
@@ -309,8 +319,14 @@ fn a_valid_form_is_checked_with_cognito_then_reviewed() {
     let Planned::Link { user, counts, .. } = &r.planned else {
         panic!()
     };
-    assert_eq!((user.as_str(), counts.before, counts.after), ("alice", 0, 1));
-    assert!(r.request_json.contains("\"ProviderAttributeValue\": \"777\""));
+    assert_eq!(
+        (user.as_str(), counts.before, counts.after),
+        ("alice", 0, 1)
+    );
+    assert!(
+        r.request_json
+            .contains("\"ProviderAttributeValue\": \"777\"")
+    );
     assert!(r.aws_command.starts_with(
         "aws cognito-idp admin-link-provider-for-user --user-pool-id us-east-1_Demo00001"
     ));
@@ -409,7 +425,11 @@ fn success_reads_the_user_back_then_journals() {
     assert_eq!(change.user.as_deref(), Some("alice"));
     assert_eq!(change.counts.map(|c| (c.before, c.after)), Some((0, 1)));
     assert!(m.modal.is_none() && m.change.is_none());
-    assert_eq!(m.users.find("alice").unwrap().link_count(), 1, "row replaced");
+    assert_eq!(
+        m.users.find("alice").unwrap().link_count(),
+        1,
+        "row replaced"
+    );
     assert!(
         matches!(&m.status, Status::Info { text, .. } if text.contains("Linked Google Cognito_Subject=777 to alice: 0/5 -> 1/5")),
         "{:?}",
@@ -440,11 +460,21 @@ fn a_refusal_returns_to_the_form_with_the_error_at_its_field() {
     let f = service(ErrorKind::LimitExceeded, "Exceeded the maximum number");
     let effects = update(&mut m, done(id, Err(ChangeFailure::Failed(f))));
     let change = recorded(&effects);
-    assert!(matches!(&change.outcome, Outcome::Rejected { code, .. } if code == "LimitExceededException"));
+    assert!(
+        matches!(&change.outcome, Outcome::Rejected { code, .. } if code == "LimitExceededException")
+    );
     let note = form(&m).note.clone().expect("a note");
     assert_eq!(note.field, Some(FormField::DestValue));
-    assert!(note.text.contains("the destination already has 0/5"), "{}", note.text);
-    assert!(note.text.contains("LimitExceededException"), "{}", note.text);
+    assert!(
+        note.text.contains("the destination already has 0/5"),
+        "{}",
+        note.text
+    );
+    assert!(
+        note.text.contains("LimitExceededException"),
+        "{}",
+        note.text
+    );
     assert!(matches!(m.status, Status::Error { .. }));
 
     let mut m = reviewed("777", (80, 24));
@@ -456,7 +486,10 @@ fn a_refusal_returns_to_the_form_with_the_error_at_its_field() {
     update(&mut m, done(id, Err(ChangeFailure::Failed(f))));
     let note = form(&m).note.clone().unwrap();
     assert_eq!(note.field, Some(FormField::SrcValue));
-    assert!(note.text.contains("already signed in as user \"Google_777\""));
+    assert!(
+        note.text
+            .contains("already signed in as user \"Google_777\"")
+    );
 }
 
 #[test]
@@ -465,7 +498,10 @@ fn an_unwritable_journal_means_nothing_was_sent() {
     let id = confirmed(&mut m);
     let effects = update(
         &mut m,
-        done(id, Err(ChangeFailure::NotSent("cannot write the journal".into()))),
+        done(
+            id,
+            Err(ChangeFailure::NotSent("cannot write the journal".into())),
+        ),
     );
     assert_eq!(effects, vec![]);
     assert!(matches!(&m.status, Status::Error { text } if text.starts_with("Nothing was sent")));
@@ -509,7 +545,10 @@ fn an_ambiguous_failure_is_resolved_by_reading_the_user_never_by_resending() {
         assert!(m.change.is_none());
         if resolution == Resolution::NotApplied {
             assert!(matches!(&m.status, Status::Error { text } if text.contains("NOT applied")));
-            assert!(matches!(m.modal, Some(Modal::Review(_))), "confirm again to retry");
+            assert!(
+                matches!(m.modal, Some(Modal::Review(_))),
+                "confirm again to retry"
+            );
         }
     }
 }
@@ -519,20 +558,33 @@ fn unlink_reviews_the_identity_under_the_detail_cursor() {
     let mut m = loaded((80, 24));
     update(&mut m, ch('j')); // erin
     let effects = update(&mut m, ch('u'));
-    assert!(matches!(effects.as_slice(), [Effect::Worker(Command::GetUser { .. })]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Worker(Command::GetUser { .. })]
+    ));
     assert!(m.detail_open && m.modal.is_none(), "the detail opens first");
     update(&mut m, ch('u'));
     let r = review(&m);
-    let Planned::Unlink { req, user, counts, .. } = &r.planned else {
+    let Planned::Unlink {
+        req, user, counts, ..
+    } = &r.planned
+    else {
         panic!()
     };
     assert_eq!(user, "erin");
     assert_eq!(
-        (req.user().name(), req.user().attribute_name(), req.user().value()),
+        (
+            req.user().name(),
+            req.user().attribute_name(),
+            req.user().value()
+        ),
         ("Google", "Cognito_Subject", "10000")
     );
     assert_eq!((counts.before, counts.after), (1, 0));
-    assert!(r.aws_command.starts_with("aws cognito-idp admin-disable-provider-for-user"));
+    assert!(
+        r.aws_command
+            .starts_with("aws cognito-idp admin-disable-provider-for-user")
+    );
     let id = confirmed(&mut m);
     update(&mut m, done(id, Ok(())));
     let effects = update(&mut m, user_loaded(native("erin")));
@@ -559,10 +611,17 @@ fn the_last_change_is_undone_through_the_same_review() {
     let mut m = reviewed("777", (80, 24));
     let id = confirmed(&mut m);
     update(&mut m, done(id, Ok(())));
-    update(&mut m, user_loaded(linked("alice", &[("Google", "Google", "777")])));
+    update(
+        &mut m,
+        user_loaded(linked("alice", &[("Google", "Google", "777")])),
+    );
     update(&mut m, ch('a'));
     assert!(matches!(m.modal, Some(Modal::Activity { .. })));
-    assert_eq!(update(&mut m, ch('u')), vec![], "nothing is sent before the review");
+    assert_eq!(
+        update(&mut m, ch('u')),
+        vec![],
+        "nothing is sent before the review"
+    );
     let Planned::Unlink { req, counts, .. } = &review(&m).planned else {
         panic!()
     };
@@ -616,7 +675,10 @@ fn paste_goes_into_the_focused_text_field_without_control_characters() {
 #[test]
 fn a_journal_write_failure_is_shown() {
     let mut m = loaded((80, 24));
-    update(&mut m, Msg::Recorded(Err("cannot write the journal /x".into())));
+    update(
+        &mut m,
+        Msg::Recorded(Err("cannot write the journal /x".into())),
+    );
     assert!(
         matches!(&m.status, Status::Error { text } if text.contains("NOT recorded in the journal"))
     );

@@ -66,7 +66,8 @@ pub fn run(
     // Closing the channel lets the worker take the commands already sent (a journal entry
     // may be among them) before it stops.
     drop(cmd_tx);
-    let stopped = runtime.block_on(tokio::time::timeout(WORKER_DRAIN, worker));
+    // The timer must be made inside the runtime.
+    let stopped = runtime.block_on(async { tokio::time::timeout(WORKER_DRAIN, worker).await });
     if stopped.is_err() {
         tracing::warn!("the worker did not stop in time");
     }

@@ -75,7 +75,9 @@ impl FormField {
 pub enum FormPhase {
     Editing,
     /// Waiting for `link_facts` before the review.
-    Checking { request_id: RequestId },
+    Checking {
+        request_id: RequestId,
+    },
 }
 
 /// A message about a field (or the whole form, `field: None`) from outside the rules: a
@@ -363,7 +365,8 @@ pub fn loaded_context<'a>(
     };
     let source_as_user = match source.name() {
         "" | COGNITO => Known::Unknown,
-        _ => loaded_user(users, &source).map_or(Known::Unknown, |u| Known::Present(u.username.clone())),
+        _ => loaded_user(users, &source)
+            .map_or(Known::Unknown, |u| Known::Present(u.username.clone())),
     };
     LinkContext {
         pool_exists: None,

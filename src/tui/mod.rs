@@ -24,9 +24,9 @@ mod view;
 mod worker;
 
 #[cfg(test)]
-mod testdata;
-#[cfg(test)]
 mod change_tests;
+#[cfg(test)]
+mod testdata;
 #[cfg(test)]
 mod update_tests;
 

@@ -236,10 +236,7 @@ impl Model {
         self.load.phase == Phase::Loading
             || self.picker.phase == Phase::Loading
             || self.change.is_some()
-            || self
-                .providers
-                .as_ref()
-                .is_some_and(|p| p.list.is_none())
+            || self.providers.as_ref().is_some_and(|p| p.list.is_none())
             || matches!(
                 &self.modal,
                 Some(Modal::LinkForm(f)) if matches!(f.phase, FormPhase::Checking { .. })

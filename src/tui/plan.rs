@@ -88,9 +88,7 @@ impl Planned {
                 let (dest, src) = (req.destination(), req.source());
                 aws_command(&LINK, cli, req.pool_id(), &[&dest, &src])
             }
-            Planned::Unlink { req, .. } => {
-                aws_command(&UNLINK, cli, req.pool_id(), &[&req.user()])
-            }
+            Planned::Unlink { req, .. } => aws_command(&UNLINK, cli, req.pool_id(), &[&req.user()]),
         }
     }
 
@@ -174,7 +172,10 @@ pub struct Pending {
 pub enum PendingPhase {
     Sending,
     /// Sent; reading the user again. `unknown` holds the failure that left the outcome open.
-    Verifying { at: String, unknown: Option<Failure> },
+    Verifying {
+        at: String,
+        unknown: Option<Failure>,
+    },
 }
 
 /// A change attempted in this session.

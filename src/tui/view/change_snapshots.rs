@@ -5,9 +5,7 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::tests::screen;
 use crate::domain::ErrorKind;
-use crate::tui::change_tests::{
-    AT, confirmed, filled, form_on, loaded, reviewed, service, users,
-};
+use crate::tui::change_tests::{AT, confirmed, filled, form_on, loaded, reviewed, service, users};
 use crate::tui::model::{Modal, Model};
 use crate::tui::msg::{ChangeFailure, Msg};
 use crate::tui::testdata::linked;

@@ -28,8 +28,16 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
         theme,
     };
     body.heading("Destination · the existing user");
-    body.field(form, FormField::DestProvider, text_value(form, FormField::DestProvider));
-    body.field(form, FormField::DestValue, text_value(form, FormField::DestValue));
+    body.field(
+        form,
+        FormField::DestProvider,
+        text_value(form, FormField::DestProvider),
+    );
+    body.field(
+        form,
+        FormField::DestValue,
+        text_value(form, FormField::DestValue),
+    );
     let count = destination_count(model, form);
     if !count.is_empty() {
         body.detail(&count);
@@ -37,7 +45,11 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
     body.heading("Source · the external identity to link");
     body.field(form, FormField::SrcProvider, provider_value(model, form));
     body.field(form, FormField::SrcAttribute, attribute_value(form));
-    body.field(form, FormField::SrcValue, text_value(form, FormField::SrcValue));
+    body.field(
+        form,
+        FormField::SrcValue,
+        text_value(form, FormField::SrcValue),
+    );
     for v in form.errors_for(None) {
         body.error(&v.to_string());
     }
@@ -70,9 +82,9 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
         .border_style(theme.border(true));
     let inner = block.inner(popup);
     // Keep the focused field on screen when the terminal is short.
-    let scroll = body
-        .cursor
-        .map_or(0, |(_, row)| row.saturating_sub(inner.height.saturating_sub(3)));
+    let scroll = body.cursor.map_or(0, |(_, row)| {
+        row.saturating_sub(inner.height.saturating_sub(3))
+    });
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(body.lines).scroll((scroll, 0)).block(block),
@@ -186,8 +198,14 @@ fn provider_value(model: &Model, form: &LinkForm) -> Value {
             ))
         }
         (Some(list), None) => {
-            let names: Vec<String> = list.iter().map(|p| sanitize(&p.name).into_owned()).collect();
-            Span::styled(format!("←/→ or a letter: {}", names.join(", ")), theme.dim())
+            let names: Vec<String> = list
+                .iter()
+                .map(|p| sanitize(&p.name).into_owned())
+                .collect();
+            Span::styled(
+                format!("←/→ or a letter: {}", names.join(", ")),
+                theme.dim(),
+            )
         }
     };
     Value { text, cursor: None }

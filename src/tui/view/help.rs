@@ -49,12 +49,27 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     )));
     for (keys, desc) in [
         ("Tab / S-Tab", "Next / previous field (also ↓ / ↑)"),
-        ("← / →", "Choose the provider or the attribute (a letter jumps to a provider)"),
-        ("Enter", "Form: check with Cognito, then review (only when every field is valid)"),
-        ("Tab, Enter / y", "Review: move to the confirm button and press it, or y; nothing is sent before"),
+        (
+            "← / →",
+            "Choose the provider or the attribute (a letter jumps to a provider)",
+        ),
+        (
+            "Enter",
+            "Form: check with Cognito, then review (only when every field is valid)",
+        ),
+        (
+            "Tab, Enter / y",
+            "Review: move to the confirm button and press it, or y; nothing is sent before",
+        ),
         ("j / k", "Review: scroll"),
-        ("u", "Activity list: undo the session's last change (reviewed first)"),
-        ("Esc", "Cancel: nothing is sent (while sending, hides the dialog)"),
+        (
+            "u",
+            "Activity list: undo the session's last change (reviewed first)",
+        ),
+        (
+            "Esc",
+            "Cancel: nothing is sent (while sending, hides the dialog)",
+        ),
     ] {
         lines.push(Line::from(vec![
             Span::styled(format!("  {keys:<KEYS_WIDTH$}"), theme.key()),

@@ -96,7 +96,10 @@ mod wrap_tests {
     #[test]
     fn wraps_words_keeps_indentation_and_splits_long_words() {
         assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
-        assert_eq!(wrap("    \"k\": \"v w\"", 10), ["    \"k\":", "    \"v w\""]);
+        assert_eq!(
+            wrap("    \"k\": \"v w\"", 10),
+            ["    \"k\":", "    \"v w\""]
+        );
         assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
         assert_eq!(wrap("", 5), [""]);
     }

@@ -137,10 +137,9 @@ fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
     let planned = &review.planned;
     if let Some(pending) = model.change.as_ref().filter(|p| p.planned == *planned) {
         let doing = match &pending.phase {
-            PendingPhase::Sending => format!(
-                "Sending {}…  (Esc hides this dialog)",
-                planned.operation()
-            ),
+            PendingPhase::Sending => {
+                format!("Sending {}…  (Esc hides this dialog)", planned.operation())
+            }
             PendingPhase::Verifying { unknown: None, .. } => format!(
                 "Done; reading {} again to show the result…",
                 sanitize(planned.user())

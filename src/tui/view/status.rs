@@ -36,7 +36,11 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 Some(Modal::Review(_)) => &[("y", "confirm"), ("Esc", "cancel")],
                 _ => &[("u", "undo last"), ("Esc", "close")],
             };
-            hint_line(theme, keys.iter().map(|(k, h)| (k.to_string(), *h)), area.width)
+            hint_line(
+                theme,
+                keys.iter().map(|(k, h)| (k.to_string(), *h)),
+                area.width,
+            )
         }
         Status::None => {
             let read_only = model.setup.read_only;
@@ -49,7 +53,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 .map(|(k, h, _)| (k, h));
             let mut line = hint_line(theme, hints, area.width);
             if read_only {
-                line.spans.insert(1, Span::styled("read-only  ", theme.warn()));
+                line.spans
+                    .insert(1, Span::styled("read-only  ", theme.warn()));
             }
             line
         }
