@@ -68,7 +68,7 @@ pub fn open_link_form(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     };
     let form = LinkForm::new(&pool, &destination_of(user), cached_providers(model));
-    model.modal = Some(Modal::LinkForm(form));
+    model.modal = Some(Modal::LinkForm(Box::new(form)));
     revalidate(model);
     ensure_providers(model, &pool)
 }
@@ -121,7 +121,11 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         destination: destination_of(user),
         counts: CountChange::unlink(user.link_count()),
     };
-    model.modal = Some(Modal::Review(Review::new(planned, &model.setup.cli, None)));
+    model.modal = Some(Modal::Review(Box::new(Review::new(
+        planned,
+        &model.setup.cli,
+        None,
+    ))));
     Vec::new()
 }
 
@@ -262,8 +266,8 @@ pub fn on_facts(model: &mut Model, request_id: RequestId, result: Result<LinkFac
                 user: dest.username.clone(),
                 counts: CountChange::link(dest.link_count()),
             };
-            let review = Review::new(planned, &model.setup.cli, Some(form));
-            model.modal = Some(Modal::Review(review));
+            let review = Review::new(planned, &model.setup.cli, Some(*form));
+            model.modal = Some(Modal::Review(Box::new(review)));
         }
         _ => {
             form.checked = Some((req, violations));
@@ -355,7 +359,7 @@ fn refused(model: &mut Model, pending: Pending, at: String, f: &Failure) -> Vec<
     let reviewing = matches!(&model.modal, Some(Modal::Review(r)) if r.planned == pending.planned);
     if let (true, Some(mut form)) = (reviewing, pending.form.clone()) {
         form.note = Some(note_for(f, &pending.planned));
-        model.modal = Some(Modal::LinkForm(form));
+        model.modal = Some(Modal::LinkForm(Box::new(form)));
         revalidate(model);
     }
     remember(model, at, pending.planned, outcome);
@@ -544,7 +548,11 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
                 destination: req.destination(),
                 counts: CountChange::unlink(now),
             };
-            model.modal = Some(Modal::Review(Review::new(planned, &model.setup.cli, None)));
+            model.modal = Some(Modal::Review(Box::new(Review::new(
+                planned,
+                &model.setup.cli,
+                None,
+            ))));
             Vec::new()
         }
         Planned::Unlink {
@@ -563,7 +571,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
             form.phase = FormPhase::Checking { request_id };
             let link = form.request();
             let linked_to = linked_to(&model.users, &link.source());
-            model.modal = Some(Modal::LinkForm(form));
+            model.modal = Some(Modal::LinkForm(Box::new(form)));
             revalidate(model);
             vec![Effect::Worker(Command::LinkFacts {
                 request_id,

@@ -94,7 +94,7 @@ fn cancel(model: &mut Model) {
     };
     if let Some(mut form) = review.form {
         form.phase = FormPhase::Editing;
-        model.modal = Some(Modal::LinkForm(form));
+        model.modal = Some(Modal::LinkForm(Box::new(form)));
         revalidate(model);
     }
     model.flash(format!(

@@ -110,8 +110,8 @@ pub enum Status {
 /// A dialog over everything else; it takes the keys while open.
 #[derive(Clone, Debug)]
 pub enum Modal {
-    LinkForm(LinkForm),
-    Review(Review),
+    LinkForm(Box<LinkForm>),
+    Review(Box<Review>),
     /// This session's changes, newest last.
     Activity {
         scroll: u16,
