@@ -334,7 +334,7 @@ fn link_and_unlink_an_identity_then_find_both_in_the_journal() {
     let subject = format!("e2e{}", std::process::id());
     tmux.keys(&["l"]);
     tmux.wait_for(&format!("Link an identity to {name}"));
-    tmux.wait_for("or a letter:");
+    tmux.wait_for("or a letter to choose");
     tmux.keys(&["G"]);
     tmux.wait_for("◀ Google ▶");
     tmux.keys(&["Tab", "Tab"]);

@@ -44,6 +44,13 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
     }
     body.heading("Source · the external identity to link");
     body.field(form, FormField::SrcProvider, provider_value(model, form));
+    if let (Some(list), None) = (&form.providers, form.provider()) {
+        let names: Vec<String> = list
+            .iter()
+            .map(|p| sanitize(&p.name).into_owned())
+            .collect();
+        body.detail(&format!("from {}", names.join(", ")));
+    }
     body.field(form, FormField::SrcAttribute, attribute_value(form));
     body.field(
         form,
@@ -197,16 +204,7 @@ fn provider_value(model: &Model, form: &LinkForm) -> Value {
                 list.len()
             ))
         }
-        (Some(list), None) => {
-            let names: Vec<String> = list
-                .iter()
-                .map(|p| sanitize(&p.name).into_owned())
-                .collect();
-            Span::styled(
-                format!("←/→ or a letter: {}", names.join(", ")),
-                theme.dim(),
-            )
-        }
+        (Some(_), None) => Span::styled("←/→ or a letter to choose", theme.dim()),
     };
     Value { text, cursor: None }
 }

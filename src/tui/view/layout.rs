@@ -74,12 +74,19 @@ fn status_height(model: &Model, width: u16) -> u16 {
             let chars = text.chars().count() + ERROR_DECORATION;
             chars.div_ceil(usize::from(width.max(1))).clamp(1, 3) as u16
         }
+        // A change's result names the user, the identity and the counts: all of it shows.
+        Status::Info { text, .. } => {
+            let chars = text.chars().count() + INFO_DECORATION;
+            chars.div_ceil(usize::from(width.max(1))).clamp(1, 2) as u16
+        }
         _ => 1,
     }
 }
 
 /// Characters the status line adds around an error text.
 pub const ERROR_DECORATION: usize = 20;
+/// Characters it adds before a flash message.
+const INFO_DECORATION: usize = 4;
 
 /// Rows of data the main table shows (inside borders, below the column header).
 pub fn table_rows(model: &Model) -> usize {
