@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::aws::Target;
+use crate::aws::{Failure, Target};
 
 /// An append-only journal file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,6 +122,51 @@ pub struct JournalEntry {
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counts: Option<Counts>,
+}
+
+/// A change and its outcome, as a client (the CLI or the TUI) knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub operation: String,
+    pub pool_id: String,
+    /// The request as sent, in the AWS JSON shape.
+    pub request: serde_json::Value,
+    pub outcome: Outcome,
+    pub user: Option<String>,
+    pub counts: Option<Counts>,
+}
+
+impl JournalEntry {
+    /// The entry for `change`, stamped with the current time.
+    pub fn now(client: &str, target: &Target, change: Change) -> JournalEntry {
+        JournalEntry {
+            time: now_rfc3339(),
+            client: client.to_owned(),
+            operation: change.operation,
+            target: JournalTarget::from_target(target),
+            pool_id: change.pool_id,
+            request: change.request,
+            outcome: change.outcome,
+            user: change.user,
+            counts: change.counts,
+        }
+    }
+}
+
+impl Outcome {
+    /// The outcome of a failed call whose outcome is known: refused by the service when it
+    /// answered with a code, otherwise it never reached it.
+    pub fn from_failure(f: &Failure) -> Outcome {
+        match &f.code {
+            Some(code) => Outcome::Rejected {
+                code: code.clone(),
+                message: f.message.clone(),
+            },
+            None => Outcome::Failed {
+                message: f.message.clone(),
+            },
+        }
+    }
 }
 
 /// The current time in RFC 3339, UTC (e.g. `2026-11-03T10:00:00.123Z`).

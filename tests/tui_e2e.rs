@@ -1,7 +1,10 @@
 //! End-to-end: the real binary in a detached tmux session against the embedded local
-//! endpoint (`--local`). Picks the demo pool, waits for its users, navigates, fuzzy-filters,
-//! opens a user's detail and checks its linked identity, then quits and checks the process
-//! exited cleanly. Requires tmux (CI installs it): without it this test fails, on purpose.
+//! endpoint (`--local`). One test browses: picks the demo pool, waits for its users,
+//! navigates, fuzzy-filters, opens a user's detail and checks its linked identity. The other
+//! links a Google identity through the form and the review, sees the count go up, unlinks it
+//! from the detail, sees the count go back, and reads both changes in the journal. Both quit
+//! and check the process exited cleanly. Requires tmux (CI installs it): without it these
+//! tests fail, on purpose.
 //!
 //! The expected user is read from the demo pool asset the binary embeds
 //! (`assets/demo-pool.json`), so the test follows the seed when it changes.
@@ -11,6 +14,9 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(30);
+
+/// Tmux servers started by this process, to name each one differently.
+static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A tmux server of its own (`-L`), killed when dropped, so a failing test leaves nothing.
 struct Tmux {
@@ -27,7 +33,12 @@ impl Tmux {
             ),
         }
         let tmux = Tmux {
-            socket: format!("coglink-e2e-{}", std::process::id()),
+            // One server per test: the tests of this binary run in parallel.
+            socket: format!(
+                "coglink-e2e-{}-{}",
+                std::process::id(),
+                SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ),
             session: "e2e".into(),
         };
         let (w, h) = (width.to_string(), height.to_string());
@@ -173,37 +184,227 @@ fn expected_from_seed() -> Expected {
     panic!("the demo pool has no native user with a linked identity");
 }
 
+/// coglink under a shell in a fresh home (so the journal and local state are the test's
+/// own), at `width` × `height`.
+struct App {
+    tmux: Tmux,
+    dir: tempfile::TempDir,
+    exit_file: String,
+}
+
+impl App {
+    fn start(width: u16, height: u16) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display();
+        // A shell waits for coglink and records its exit status: tmux 3.3 sometimes never
+        // reaps a pane's process once its pty has closed, so its own `pane_dead_status` is
+        // unreliable.
+        let exit_file = format!("{d}/exit-status");
+        let command = format!(
+            "sh -c 'env HOME={d} XDG_STATE_HOME={d}/state XDG_DATA_HOME={d}/data XDG_CONFIG_HOME={d}/config \
+             {} --local --local-state {d}/state.json; echo $? > {exit_file}'",
+            env!("CARGO_BIN_EXE_coglink")
+        );
+        let tmux = Tmux::start(width, height, &command);
+        App {
+            tmux,
+            dir,
+            exit_file,
+        }
+    }
+
+    /// Picks the pool in the picker and waits for all its users; returns the screen.
+    fn open_pool(&self, pool_id: &str, users: usize) -> String {
+        let tmux = &self.tmux;
+        tmux.wait_for(pool_id);
+        for _ in 0..10 {
+            if selected_line(&tmux.capture()).contains(pool_id) {
+                break;
+            }
+            tmux.keys(&["j"]);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        tmux.keys(&["Enter"]);
+        let total = users.to_string();
+        tmux.wait_until("all users loaded", |s| {
+            s.contains(&format!(" {total} / ~{total} users")) && !s.contains("loading")
+        })
+    }
+
+    /// Fuzzy-filters down to the one user named `username`.
+    fn filter_to(&self, username: &str, users: usize) -> String {
+        let tmux = &self.tmux;
+        tmux.keys(&["/"]);
+        tmux.wait_for("Fuzzy filter");
+        tmux.type_text(&format!("^{username}"));
+        tmux.keys(&["Enter"]);
+        let screen = tmux.wait_for(&format!("Users 1 of {users}"));
+        assert!(selected_line(&screen).contains(username), "{screen}");
+        screen
+    }
+
+    /// Quits with `q` and checks the process exited with success and left the screen.
+    fn quit(&self) {
+        self.tmux.keys(&["q"]);
+        let start = Instant::now();
+        let status = loop {
+            if let Ok(status) = std::fs::read_to_string(&self.exit_file)
+                && status.ends_with('\n')
+            {
+                break status.trim().to_owned();
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "coglink did not exit:\n{}",
+                self.tmux.capture()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert_eq!(status, "0", "exit status");
+        let after = self.tmux.capture();
+        assert!(
+            !after.contains("coglink │") && !after.contains("Linked identities"),
+            "the alternate screen was left: {after}"
+        );
+    }
+}
+
+/// A native user of the demo pool to link a Google identity to: its name no other username
+/// starts with, fewer than 4 links, none from Google.
+struct LinkTarget {
+    pool_id: String,
+    users: usize,
+    username: String,
+    links: usize,
+}
+
+fn link_target_from_seed() -> LinkTarget {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-pool.json");
+    let seed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let pool = &seed["pools"][0];
+    let users = pool["users"].as_array().expect("users");
+    let names: Vec<&str> = users
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
+    for user in users {
+        let name = user["username"].as_str().unwrap_or_default();
+        if names.iter().filter(|n| n.starts_with(name)).count() != 1
+            || user["status"] == "EXTERNAL_PROVIDER"
+        {
+            continue;
+        }
+        let identities: Vec<serde_json::Value> = user["attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["name"] == "identities")
+            .and_then(|a| a["value"].as_str())
+            .and_then(|v| serde_json::from_str(v).ok())
+            .unwrap_or_default();
+        let links = identities.iter().filter(|i| i["primary"] == false).count();
+        let google = identities.iter().any(|i| i["providerName"] == "Google");
+        if (1..4).contains(&links) && !google && identities.len() == links {
+            return LinkTarget {
+                pool_id: pool["id"].as_str().unwrap().to_owned(),
+                users: users.len(),
+                username: name.to_owned(),
+                links,
+            };
+        }
+    }
+    panic!("the demo pool has no native user with 1 to 3 links and no Google link");
+}
+
+#[test]
+fn link_and_unlink_an_identity_then_find_both_in_the_journal() {
+    let target = link_target_from_seed();
+    let (n, name) = (target.links, target.username.as_str());
+    let app = App::start(120, 35);
+    let tmux = &app.tmux;
+    app.open_pool(&target.pool_id, target.users);
+    let screen = app.filter_to(name, target.users);
+    assert!(
+        selected_line(&screen).contains(&format!("{n}/5")),
+        "{screen}"
+    );
+
+    // The form: Google (a letter jumps to it), then a fresh subject.
+    let subject = format!("e2e{}", std::process::id());
+    tmux.keys(&["l"]);
+    tmux.wait_for(&format!("Link an identity to {name}"));
+    tmux.wait_for("or a letter to choose");
+    tmux.keys(&["G"]);
+    tmux.wait_for("◀ Google ▶");
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.type_text(&subject);
+    tmux.wait_for(&subject);
+    tmux.keys(&["Enter"]);
+
+    // The review, with fresh counts; Tab to the Link button and press it.
+    let screen = tmux.wait_for("Review AdminLinkProviderForUser");
+    assert!(
+        screen.contains(&format!("{n}/5 -> {}/5", n + 1)),
+        "{screen}"
+    );
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_until("n+1 links in the table", |s| {
+        selected_line(s).contains(&format!("{}/5", n + 1)) && !s.contains("Review")
+    });
+
+    // The detail lists the new identity last; the cursor goes to it and u reviews unlinking.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("user id {subject}"));
+    tmux.keys(&["Tab"]);
+    for _ in 0..n {
+        tmux.keys(&["j"]);
+    }
+    tmux.keys(&["u"]);
+    let screen = tmux.wait_for("Review AdminDisableProviderForUser");
+    assert!(screen.contains(&subject), "{screen}");
+    assert!(
+        screen.contains(&format!("{}/5 -> {n}/5", n + 1)),
+        "{screen}"
+    );
+    tmux.keys(&["y"]);
+    tmux.wait_until("n links again", |s| {
+        selected_line(s).contains(&format!("{n}/5")) && !s.contains("Review")
+    });
+    app.quit();
+
+    // Both changes are in the journal, from the TUI, with their outcome and counts.
+    let journal = app.dir.path().join("state/coglink/journal.jsonl");
+    let text = std::fs::read_to_string(&journal).expect("the journal exists");
+    let entries: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 2, "{text}");
+    let ops: Vec<&str> = entries
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ops,
+        ["AdminLinkProviderForUser", "AdminDisableProviderForUser"]
+    );
+    for (entry, (before, after)) in entries.iter().zip([(n, n + 1), (n + 1, n)]) {
+        assert_eq!(entry["client"], "tui");
+        assert_eq!(entry["outcome"]["status"], "ok", "{entry}");
+        assert_eq!(entry["user"], name);
+        assert_eq!(entry["counts"]["before"], before, "{entry}");
+        assert_eq!(entry["counts"]["after"], after, "{entry}");
+        assert!(entry["request"].to_string().contains(&subject), "{entry}");
+    }
+}
+
 #[test]
 fn browse_filter_and_open_a_user_in_the_local_pool() {
     let expected = expected_from_seed();
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display();
-    // A shell waits for coglink and records its exit status: tmux 3.3 sometimes never reaps
-    // a pane's process once its pty has closed, so its own `pane_dead_status` is unreliable.
-    let exit_file = format!("{d}/exit-status");
-    let command = format!(
-        "sh -c 'env HOME={d} XDG_STATE_HOME={d}/state XDG_DATA_HOME={d}/data XDG_CONFIG_HOME={d}/config \
-         {} --local --local-state {d}/state.json; echo $? > {exit_file}'",
-        env!("CARGO_BIN_EXE_coglink")
-    );
-    let tmux = Tmux::start(120, 35, &command);
-
-    // Pool picker: move to the demo pool and open it.
-    tmux.wait_for(&expected.pool_id);
-    for _ in 0..10 {
-        if selected_line(&tmux.capture()).contains(&expected.pool_id) {
-            break;
-        }
-        tmux.keys(&["j"]);
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    tmux.keys(&["Enter"]);
-
-    // The table fills in; the progress line reports every user loaded.
-    let total = expected.users.to_string();
-    let screen = tmux.wait_until("all users loaded", |s| {
-        s.contains(&format!(" {total} / ~{total} users")) && !s.contains("loading")
-    });
+    let app = App::start(120, 35);
+    let tmux = &app.tmux;
+    let screen = app.open_pool(&expected.pool_id, expected.users);
     assert!(
         screen.contains("Username") && screen.contains("Links"),
         "{screen}"
@@ -225,15 +426,7 @@ fn browse_filter_and_open_a_user_in_the_local_pool() {
     tmux.wait_until("g", |s| selected_line(s) == first);
 
     // Fuzzy filter down to the expected user.
-    tmux.keys(&["/"]);
-    tmux.wait_for("Fuzzy filter");
-    tmux.type_text(&format!("^{}", expected.username));
-    tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for(&format!("Users 1 of {total}"));
-    assert!(
-        selected_line(&screen).contains(&expected.username),
-        "{screen}"
-    );
+    app.filter_to(&expected.username, expected.users);
 
     // Detail: the linked identity, as the pool stores it.
     tmux.keys(&["Enter"]);
@@ -243,26 +436,5 @@ fn browse_filter_and_open_a_user_in_the_local_pool() {
     });
     assert!(screen.contains(&expected.username), "{screen}");
 
-    // Quit: the process exits with success and the UI is gone from the pane.
-    tmux.keys(&["q"]);
-    let start = Instant::now();
-    let status = loop {
-        if let Ok(status) = std::fs::read_to_string(&exit_file)
-            && status.ends_with('\n')
-        {
-            break status.trim().to_owned();
-        }
-        assert!(
-            start.elapsed() < WAIT,
-            "coglink did not exit:\n{}",
-            tmux.capture()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert_eq!(status, "0", "exit status");
-    let after = tmux.capture();
-    assert!(
-        !after.contains("coglink │") && !after.contains("Linked identities"),
-        "the alternate screen was left: {after}"
-    );
+    app.quit();
 }

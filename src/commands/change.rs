@@ -7,12 +7,12 @@ use super::CmdError;
 use super::input::OpSpec;
 use super::output::{json_terminal_safe, pretty4, shell_quote};
 use super::shorthand::to_shorthand;
-use crate::aws::{Failure, Target};
+use crate::aws::Target;
 use crate::cli::args::GlobalArgs;
 use crate::domain::rules::cognito_error_for;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{ProviderUserIdentifier, UserRecord, Violation};
-use crate::journal::{Counts, Journal, JournalEntry, JournalTarget, Outcome};
+use crate::journal::{Change, Counts, Journal, JournalEntry, Outcome};
 
 use super::EXIT_JOURNAL;
 
@@ -151,17 +151,15 @@ pub fn record<T: Serialize>(
     attempt: &Attempt<'_, T>,
     outcome: Outcome,
 ) -> Result<(), CmdError> {
-    let entry = JournalEntry {
-        time: crate::journal::now_rfc3339(),
-        client: "cli".into(),
+    let change = Change {
         operation: attempt.spec.operation.into(),
-        target: JournalTarget::from_target(attempt.target),
         pool_id: attempt.pool_id.to_owned(),
         request: serde_json::to_value(attempt.request).unwrap_or_default(),
         outcome,
         user: attempt.user.map(str::to_owned),
         counts: attempt.counts,
     };
+    let entry = JournalEntry::now("cli", attempt.target, change);
     journal.record(&entry).map_err(|e| CmdError {
         code: EXIT_JOURNAL,
         message: format!(
@@ -169,19 +167,6 @@ pub fn record<T: Serialize>(
             json_terminal_safe(&serde_json::to_string(&entry).unwrap_or_default())
         ),
     })
-}
-
-/// The journal outcome of a failed call whose outcome is known.
-pub fn failed_outcome(f: &Failure) -> Outcome {
-    match &f.code {
-        Some(code) => Outcome::Rejected {
-            code: code.clone(),
-            message: f.message.clone(),
-        },
-        None => Outcome::Failed {
-            message: f.message.clone(),
-        },
-    }
 }
 
 /// Combines the result of the change with the result of recording it: a journal failure

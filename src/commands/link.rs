@@ -1,8 +1,8 @@
 //! `coglink link`: AdminLinkProviderForUser with the destination checked first.
 
 use super::change::{
-    Attempt, aws_command, describe_user, failed_outcome, finish, invalid, journal_preflight,
-    read_only_refusal, record, refused_locally, request_json, skeleton,
+    Attempt, aws_command, describe_user, finish, invalid, journal_preflight, read_only_refusal,
+    record, refused_locally, request_json, skeleton,
 };
 use super::input::{LINK, resolve};
 use super::output::shell_quote;
@@ -119,7 +119,7 @@ async fn link(
         }
         Err(f) => (
             Err(CmdError::failure(LINK.operation, &f)),
-            failed_outcome(&f),
+            Outcome::from_failure(&f),
         ),
     };
     finish(result, record(journal, &attempt, outcome))
@@ -166,7 +166,7 @@ async fn resolve_unknown(
     match refetch(ops, req).await {
         None => (Resolution::Unresolved, None),
         Some(user) => {
-            let resolution = if link_applied(&user, req, before) {
+            let resolution = if user.shows_link(&req.source(), before) {
                 Resolution::Applied
             } else {
                 Resolution::NotApplied
@@ -174,16 +174,6 @@ async fn resolve_unknown(
             (resolution, Some(user.link_count()))
         }
     }
-}
-
-/// Whether the destination read after a link shows it: the identity is listed, or the count
-/// went up (an identity linked by an attribute other than its subject is listed by subject).
-fn link_applied(user: &UserRecord, req: &LinkRequest, before: usize) -> bool {
-    let source = req.source();
-    user.identities_or_empty()
-        .iter()
-        .any(|i| i.is_identified_by(&source))
-        || user.link_count() > before
 }
 
 fn report_unknown(
@@ -212,41 +202,5 @@ fn report_unknown(
              `coglink users --user-pool-id {} --filter ...` before retrying.",
             shell_quote(req.pool_id())
         ))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::ProviderUserIdentifier;
-
-    fn user(identities: &str) -> UserRecord {
-        UserRecord::new(
-            "diego".into(),
-            "CONFIRMED".into(),
-            true,
-            vec![("identities".into(), identities.into())],
-            None,
-            None,
-        )
-    }
-
-    #[test]
-    fn an_unknown_link_outcome_is_read_from_the_destination() {
-        let req = LinkRequest::new(
-            "p_1",
-            ProviderUserIdentifier::cognito_user("diego"),
-            ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "7"),
-        );
-        let linked = user(
-            r#"[{"userId":"7","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#,
-        );
-        assert!(link_applied(&linked, &req, 1));
-        let other = user(
-            r#"[{"userId":"8","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#,
-        );
-        assert!(!link_applied(&other, &req, 1));
-        assert!(link_applied(&other, &req, 0), "the count went up");
-        assert!(!link_applied(&user(""), &req, 0));
     }
 }

@@ -2,8 +2,8 @@
 //! first (a scan of the pool: Cognito cannot search by linked identity).
 
 use super::change::{
-    Attempt, aws_command, describe_user, failed_outcome, finish, invalid, journal_preflight,
-    read_only_refusal, record, refused_locally, request_json, skeleton,
+    Attempt, aws_command, describe_user, finish, invalid, journal_preflight, read_only_refusal,
+    record, refused_locally, request_json, skeleton,
 };
 use super::input::{UNLINK, resolve};
 use super::{CmdError, with_session};
@@ -149,7 +149,7 @@ async fn unlink(
         }
         Err(f) => (
             Err(CmdError::failure(UNLINK.operation, &f)),
-            failed_outcome(&f),
+            Outcome::from_failure(&f),
         ),
     };
     finish(result, record(journal, &attempt, outcome))
@@ -176,13 +176,6 @@ fn print_dry_run(global: &GlobalArgs, req: &UnlinkRequest, change: Option<CountC
     println!("{}", aws_command(&UNLINK, global, req.pool_id(), &[&user]));
 }
 
-/// Whether a user lists the identity as linked (not as its own sign-in identity).
-fn holds(user: &UserRecord, identity: &ProviderUserIdentifier) -> bool {
-    user.identities_or_empty()
-        .iter()
-        .any(|i| !i.primary && i.is_identified_by(identity))
-}
-
 /// The user the identity is linked to: the native user itself for `Cognito`, otherwise the
 /// first user listing it, found by paging through the pool.
 async fn find_holder(
@@ -200,7 +193,7 @@ async fn find_holder(
     while let Some(event) = events.recv().await {
         match event {
             ListingEvent::Page { users } => {
-                if let Some(user) = users.into_iter().find(|u| holds(u, identity)) {
+                if let Some(user) = users.into_iter().find(|u| u.holds_link(identity)) {
                     return Ok(Some(user));
                 }
             }
@@ -224,41 +217,8 @@ async fn still_linked(
     identity: &ProviderUserIdentifier,
 ) -> Resolution {
     match ops.get_user(pool, &user.username).await {
-        Ok(Some(fresh)) if holds(&fresh, identity) => Resolution::NotApplied,
+        Ok(Some(fresh)) if fresh.holds_link(identity) => Resolution::NotApplied,
         Ok(_) => Resolution::Applied,
         Err(_) => Resolution::Unresolved,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn user(identities: &str) -> UserRecord {
-        UserRecord::new(
-            "diego".into(),
-            "CONFIRMED".into(),
-            true,
-            vec![("identities".into(), identities.into())],
-            None,
-            None,
-        )
-    }
-
-    #[test]
-    fn holders_list_the_identity_as_linked_not_as_their_own() {
-        let id = ProviderUserIdentifier::new("Google", Some(COGNITO_SUBJECT), "1");
-        let linked = user(
-            r#"[{"userId":"1","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#,
-        );
-        assert!(holds(&linked, &id));
-        let own = user(
-            r#"[{"userId":"1","providerName":"Google","providerType":"Google","primary":true,"dateCreated":1}]"#,
-        );
-        assert!(!holds(&own, &id));
-        let other = user(
-            r#"[{"userId":"2","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#,
-        );
-        assert!(!holds(&other, &id));
     }
 }

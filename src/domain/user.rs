@@ -4,6 +4,7 @@ use super::filter::SearchAttribute;
 use super::identities::{
     IDENTITIES_ATTRIBUTE, IdentitiesError, LinkedIdentity, link_count, parse_identities,
 };
+use super::provider::ProviderUserIdentifier;
 
 /// `UserStatus` of users created by a federated sign-in.
 pub const EXTERNAL_PROVIDER: &str = "EXTERNAL_PROVIDER";
@@ -85,6 +86,23 @@ impl UserRecord {
     /// The user's own federated identity, for federated users.
     pub fn primary_identity(&self) -> Option<&LinkedIdentity> {
         self.identities_or_empty().iter().find(|i| i.primary)
+    }
+
+    /// Whether this user lists the identity as linked to it (not as its own sign-in identity).
+    pub fn holds_link(&self, identity: &ProviderUserIdentifier) -> bool {
+        self.identities_or_empty()
+            .iter()
+            .any(|i| !i.primary && i.is_identified_by(identity))
+    }
+
+    /// Whether this user, read after a link of `source` when it had `before` links, shows the
+    /// link: the identity is listed, or the count went up (an identity linked by an attribute
+    /// other than its subject is listed by subject).
+    pub fn shows_link(&self, source: &ProviderUserIdentifier, before: usize) -> bool {
+        self.identities_or_empty()
+            .iter()
+            .any(|i| i.is_identified_by(source))
+            || self.link_count() > before
     }
 
     /// The value ListUsers filters compare for this attribute.
@@ -187,5 +205,38 @@ mod tests {
         assert!(f.matches(u.search_value(f.attribute)));
         let f = parse_filter(r#"email = "x""#).unwrap().unwrap();
         assert!(!f.matches(u.search_value(f.attribute)));
+    }
+
+    fn with_identities(identities: &str) -> UserRecord {
+        UserRecord::new(
+            "diego".into(),
+            "CONFIRMED".into(),
+            true,
+            vec![("identities".into(), identities.into())],
+            None,
+            None,
+        )
+    }
+
+    const LINKED_1: &str = r#"[{"userId":"1","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#;
+
+    #[test]
+    fn holders_list_the_identity_as_linked_not_as_their_own() {
+        let id = ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "1");
+        assert!(with_identities(LINKED_1).holds_link(&id));
+        let own = LINKED_1.replace("false", "true");
+        assert!(!with_identities(&own).holds_link(&id));
+        let other = LINKED_1.replace("\"1\"", "\"2\"");
+        assert!(!with_identities(&other).holds_link(&id));
+    }
+
+    #[test]
+    fn a_link_shows_by_its_identity_or_a_higher_count() {
+        let source = ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "1");
+        assert!(with_identities(LINKED_1).shows_link(&source, 1));
+        let other = with_identities(&LINKED_1.replace("\"1\"", "\"2\""));
+        assert!(!other.shows_link(&source, 1));
+        assert!(other.shows_link(&source, 0), "the count went up");
+        assert!(!with_identities("").shows_link(&source, 0));
     }
 }

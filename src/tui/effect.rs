@@ -1,6 +1,8 @@
 //! What `update` asks the outside world to do. `update` never performs I/O itself.
 
 use super::msg::RequestId;
+use crate::domain::{Known, LinkRequest, UnlinkRequest};
+use crate::journal::Change;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -28,4 +30,26 @@ pub enum Command {
     CancelUsers,
     /// AdminGetUser → `Msg::UserLoaded`.
     GetUser { pool_id: String, username: String },
+    /// ListIdentityProviders + DescribeIdentityProvider of each → `Msg::ProvidersLoaded`.
+    LoadProviders { pool_id: String },
+    /// `Ops::link_facts` (providers, destination, source as its own user) →
+    /// `Msg::LinkFactsLoaded`.
+    LinkFacts {
+        request_id: RequestId,
+        req: LinkRequest,
+        linked_to: Known<String>,
+    },
+    /// Checks the journal is writable, then AdminLinkProviderForUser, sent once →
+    /// `Msg::ChangeDone`.
+    Link {
+        request_id: RequestId,
+        req: LinkRequest,
+    },
+    /// The same for AdminDisableProviderForUser.
+    Unlink {
+        request_id: RequestId,
+        req: UnlinkRequest,
+    },
+    /// Appends a change to the journal (client `tui`) → `Msg::Recorded`.
+    Record(Change),
 }

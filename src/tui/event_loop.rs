@@ -20,6 +20,9 @@ use super::terminal::TerminalGuard;
 use super::{update, view, worker};
 use crate::aws::ops::Ops;
 
+/// How long quitting waits for the worker to take its last commands.
+const WORKER_DRAIN: Duration = Duration::from_secs(2);
+
 pub fn run(
     runtime: &Runtime,
     setup: Setup,
@@ -35,7 +38,8 @@ pub fn run(
     }
     let (msg_tx, mut msg_rx) = unbounded_channel::<Msg>();
     let (cmd_tx, cmd_rx) = unbounded_channel::<Command>();
-    let worker = runtime.spawn(worker::run(ops, cmd_rx, msg_tx.clone()));
+    let journal = crate::journal::Journal::default_location();
+    let worker = runtime.spawn(worker::run(ops, journal, cmd_rx, msg_tx.clone()));
     let input = InputReader::spawn(msg_tx);
 
     let mut quit = perform(update::init(&mut model), &cmd_tx);
@@ -59,8 +63,14 @@ pub fn run(
         Ok::<(), io::Error>(())
     });
     input.stop();
+    // Closing the channel lets the worker take the commands already sent (a journal entry
+    // may be among them) before it stops.
     drop(cmd_tx);
-    worker.abort();
+    // The timer must be made inside the runtime.
+    let stopped = runtime.block_on(async { tokio::time::timeout(WORKER_DRAIN, worker).await });
+    if stopped.is_err() {
+        tracing::warn!("the worker did not stop in time");
+    }
     drop(guard);
     result
 }

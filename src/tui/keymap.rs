@@ -65,6 +65,16 @@ pub enum Action {
     ServerFilter,
     CycleSort,
     SwitchPool,
+    Link,
+    Unlink,
+    Activity,
+}
+
+impl Action {
+    /// Actions that change the pool: hidden and refused with `--read-only`.
+    pub fn is_change(self) -> bool {
+        matches!(self, Action::Link | Action::Unlink)
+    }
 }
 
 /// One key with its modifiers: a character (shift is part of the character) or a named key.
@@ -271,15 +281,15 @@ impl Keymap {
         self.bindings.iter().filter(move |b| b.context == context)
     }
 
-    /// Footer hints for `context`: `(keys, label)`, most specific context first.
-    pub fn hints(&self, context: Context) -> Vec<(String, &str)> {
+    /// Footer hints for `context`: `(keys, label, action)`, most specific context first.
+    pub fn hints(&self, context: Context) -> Vec<(String, &str, Action)> {
         context
             .chain()
             .iter()
             .flat_map(|c| self.bindings(*c))
             .filter_map(|b| {
                 let hint = b.hint.as_deref()?;
-                Some((b.keys.first()?.to_string(), hint))
+                Some((b.keys.first()?.to_string(), hint, b.action))
             })
             .collect()
     }
@@ -377,6 +387,6 @@ mod tests {
         let km = Keymap::default();
         let hints = km.hints(Context::Users);
         assert_eq!(hints.first().map(|h| h.1), Some("detail"));
-        assert!(hints.iter().any(|(k, h)| k == "q" && *h == "quit"));
+        assert!(hints.iter().any(|(k, h, _)| k == "q" && *h == "quit"));
     }
 }

@@ -4,11 +4,12 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
+use super::change;
 use super::effect::{Command, Effect};
 use super::keymap::Action;
 use super::model::{Model, Pane, Phase, Prompt, PromptKind, Screen, Status};
 use super::update::{load_pools, open_pool, start_users_load};
-use super::view::layout;
+use super::view::{detail as detail_view, layout};
 use crate::domain::filter::parse_filter;
 use crate::domain::sanitize::is_unsafe;
 
@@ -26,6 +27,9 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     if model.prompt.is_some() {
         return on_prompt_key(model, key);
     }
+    if model.modal.is_some() {
+        return change::on_modal_key(model, key);
+    }
     match model.setup.keymap.action(model.context(), &key) {
         Some(action) => on_action(model, action),
         None => Vec::new(),
@@ -34,6 +38,9 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
 
 /// Pasted text goes into the open prompt, without line breaks or control characters.
 pub fn on_paste(model: &mut Model, text: &str) {
+    if model.prompt.is_none() {
+        change::on_modal_paste(model, text);
+    }
     let Some(prompt) = &mut model.prompt else {
         return;
     };
@@ -84,6 +91,9 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
             model.users.move_by(isize::MIN / 2);
             model.flash(format!("Sorted by {}", sort.label()));
         }
+        Action::Link => return change::open_link_form(model),
+        Action::Unlink => return change::open_unlink(model),
+        Action::Activity => change::open_activity(model),
         Action::SwitchPool => {
             model.screen = Screen::Pools;
             if matches!(model.picker.phase, Phase::Idle | Phase::Failed) {
@@ -105,15 +115,40 @@ fn page(model: &Model) -> isize {
 fn move_by(model: &mut Model, delta: isize) {
     match model.context() {
         super::keymap::Context::Pools => move_pool_selection(model, delta),
-        super::keymap::Context::Detail => {
-            let delta = delta.clamp(i16::MIN.into(), i16::MAX.into()) as i16;
-            model.detail_scroll = model.detail_scroll.saturating_add_signed(delta);
-        }
+        super::keymap::Context::Detail => move_in_detail(model, delta),
         _ => {
             model.users.move_by(delta);
             model.detail_scroll = 0;
+            model.identity_cursor = 0;
         }
     }
+}
+
+/// One step moves the identity cursor (and scrolls to keep it visible) when the user has
+/// identities; bigger moves scroll.
+fn move_in_detail(model: &mut Model, delta: isize) {
+    let identities = model
+        .users
+        .selected_user()
+        .map_or(0, |u| u.identities_or_empty().len());
+    if identities > 0 && delta.abs() == 1 {
+        let cursor = model.identity_cursor.saturating_add_signed(delta);
+        model.identity_cursor = cursor.min(identities - 1);
+        let first = detail_view::identity_line(model.identity_cursor);
+        let last = first + detail_view::IDENTITY_LINES - 1;
+        let rows = layout::detail_rows(model);
+        if first < model.detail_scroll {
+            model.detail_scroll = first;
+        } else if last >= model.detail_scroll + rows {
+            model.detail_scroll = last + 1 - rows;
+        }
+        return;
+    }
+    if delta == isize::MIN / 2 {
+        model.identity_cursor = 0;
+    }
+    let delta = delta.clamp(i16::MIN.into(), i16::MAX.into()) as i16;
+    model.detail_scroll = model.detail_scroll.saturating_add_signed(delta);
 }
 
 pub fn move_pool_selection(model: &mut Model, delta: isize) {
@@ -150,6 +185,7 @@ fn open(model: &mut Model) -> Vec<Effect> {
             };
             model.detail_open = true;
             model.detail_scroll = 0;
+            model.identity_cursor = 0;
             vec![Effect::Worker(command)]
         }
     }

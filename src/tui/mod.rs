@@ -5,14 +5,17 @@
 //! tokio [`worker`] owns the SDK client and answers [`effect::Command`]s with `Msg`s on the
 //! same channel the terminal input arrives on. The UI thread never awaits the network.
 
+mod change;
 mod effect;
 mod event_loop;
+mod form;
 mod format;
 mod fuzzy;
 mod keymap;
 mod keys;
 mod model;
 mod msg;
+mod plan;
 mod terminal;
 mod theme;
 mod update;
@@ -20,6 +23,8 @@ mod users;
 mod view;
 mod worker;
 
+#[cfg(test)]
+mod change_tests;
 #[cfg(test)]
 mod testdata;
 #[cfg(test)]
@@ -61,6 +66,7 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
         read_only: session.read_only,
         theme: Theme::from_env(),
         keymap,
+        cli: global.clone(),
     };
     let ops = Ops::new(session.connection.client.clone(), target.clone());
     tracing::info!(target = %setup.target, "terminal UI starting");

@@ -4,11 +4,15 @@ use std::time::Duration;
 
 use tui_input::Input;
 
+use super::form::{FormPhase, LinkForm};
 use super::keymap::{Context, Keymap};
 use super::msg::RequestId;
+use super::plan::{Activity, Pending, Review};
 use super::theme::Theme;
 use super::users::UserTable;
 use crate::aws::ops::PoolSummary;
+use crate::cli::args::GlobalArgs;
+use crate::domain::IdentityProviderInfo;
 
 /// Ticks (of [`TICK`]) a flash message stays.
 pub const FLASH_TICKS: u16 = 30;
@@ -103,6 +107,25 @@ pub enum Status {
     },
 }
 
+/// A dialog over everything else; it takes the keys while open.
+#[derive(Clone, Debug)]
+pub enum Modal {
+    LinkForm(Box<LinkForm>),
+    Review(Box<Review>),
+    /// This session's changes, newest last.
+    Activity {
+        scroll: u16,
+    },
+}
+
+/// The identity providers of a pool, read once per pool for the link form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolProviders {
+    pub pool_id: String,
+    /// `None` while loading.
+    pub list: Option<Vec<IdentityProviderInfo>>,
+}
+
 /// Start-up settings that do not change.
 #[derive(Clone, Debug)]
 pub struct Setup {
@@ -111,6 +134,8 @@ pub struct Setup {
     pub read_only: bool,
     pub theme: Theme,
     pub keymap: Keymap,
+    /// The command-line options, for the equivalent `aws` commands.
+    pub cli: GlobalArgs,
 }
 
 #[derive(Clone, Debug)]
@@ -133,6 +158,13 @@ pub struct Model {
     /// Terminal size in cells.
     pub size: (u16, u16),
     pub spinner: usize,
+    pub modal: Option<Modal>,
+    pub providers: Option<PoolProviders>,
+    /// The change in flight.
+    pub change: Option<Pending>,
+    pub activity: Vec<Activity>,
+    /// The linked identity under the cursor in the detail pane.
+    pub identity_cursor: usize,
     next_request: RequestId,
 }
 
@@ -172,6 +204,11 @@ impl Model {
             status: Status::None,
             size,
             spinner: 0,
+            modal: None,
+            providers: None,
+            change: None,
+            activity: Vec::new(),
+            identity_cursor: 0,
             next_request: 0,
         }
     }
@@ -196,7 +233,14 @@ impl Model {
     }
 
     pub fn is_busy(&self) -> bool {
-        self.load.phase == Phase::Loading || self.picker.phase == Phase::Loading
+        self.load.phase == Phase::Loading
+            || self.picker.phase == Phase::Loading
+            || self.change.is_some()
+            || self.providers.as_ref().is_some_and(|p| p.list.is_none())
+            || matches!(
+                &self.modal,
+                Some(Modal::LinkForm(f)) if matches!(f.phase, FormPhase::Checking { .. })
+            )
     }
 
     /// Whether the loop should send ticks (spinner or a flash message to expire).

@@ -5,8 +5,8 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::aws::Failure;
-use crate::aws::ops::PoolSummary;
-use crate::domain::UserRecord;
+use crate::aws::ops::{LinkFacts, PoolSummary};
+use crate::domain::{IdentityProviderInfo, UserRecord};
 
 /// Identifies one user load; replies of an older load are stale and ignored.
 pub type RequestId = u64;
@@ -40,6 +40,33 @@ pub enum Msg {
         username: String,
         result: Result<Option<UserRecord>, Failure>,
     },
+    /// The pool's identity providers for the link form.
+    ProvidersLoaded {
+        pool_id: String,
+        result: Result<Vec<IdentityProviderInfo>, Failure>,
+    },
+    /// Fresh facts for the link rules, before the review.
+    LinkFactsLoaded {
+        request_id: RequestId,
+        result: Result<LinkFacts, Failure>,
+    },
+    /// A link or unlink was answered; `at` is when (RFC 3339).
+    ChangeDone {
+        request_id: RequestId,
+        at: String,
+        result: Result<(), ChangeFailure>,
+    },
+    /// A journal entry was written, or why not.
+    Recorded(Result<(), String>),
+}
+
+/// Why a change did not go through.
+#[derive(Debug)]
+pub enum ChangeFailure {
+    /// Refused before sending (the journal cannot be written): nothing was sent.
+    NotSent(String),
+    /// The call failed; `Failure::outcome_unknown` says whether it may have been applied.
+    Failed(Failure),
 }
 
 /// A page with what the progress line needs.

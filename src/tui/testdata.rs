@@ -141,3 +141,44 @@ pub fn pools() -> Vec<PoolSummary> {
         },
     ]
 }
+
+/// A native user with these linked identities: `(provider name, provider type, user id)`.
+pub fn linked(name: &str, identities: &[(&str, &str, &str)]) -> UserRecord {
+    let ids: Vec<String> = identities
+        .iter()
+        .map(|(p, k, id)| identity(p, k, id, false, 1_700_000_000_000))
+        .collect();
+    let mut user = native(name);
+    user.attributes
+        .push(("identities".into(), format!("[{}]", ids.join(","))));
+    UserRecord::new(
+        user.username,
+        user.status,
+        user.enabled,
+        user.attributes,
+        user.created,
+        user.modified,
+    )
+}
+
+/// The providers of the test pool: two social, one SAML mapping `email`.
+pub fn providers() -> Vec<crate::domain::IdentityProviderInfo> {
+    use crate::domain::{IdentityProviderInfo, ProviderType};
+    let info = |name: &str, provider_type, mapping: &[(&str, &str)]| IdentityProviderInfo {
+        name: name.into(),
+        provider_type,
+        attribute_mapping: mapping
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+    };
+    vec![
+        info("Google", ProviderType::Google, &[("email", "email")]),
+        info("Facebook", ProviderType::Facebook, &[]),
+        info(
+            "CorpSAML",
+            ProviderType::Saml,
+            &[("email", "http://schemas/claims/email")],
+        ),
+    ]
+}

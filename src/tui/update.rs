@@ -6,6 +6,7 @@ use std::time::Duration;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
+use super::change;
 use super::effect::{Command, Effect};
 use super::keys;
 use super::model::{LoadProgress, Model, Phase, PoolInfo, Screen, Status, WHEEL_STEP};
@@ -64,6 +65,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::UsersPage { request_id, result } => {
             on_users_page(model, request_id, result);
+            change::revalidate(model);
             Vec::new()
         }
         Msg::UserLoaded {
@@ -71,7 +73,25 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             username,
             result,
         } => {
-            on_user(model, &pool_id, &username, result);
+            on_user(model, &pool_id, &username, result.clone());
+            change::revalidate(model);
+            change::after_user_loaded(model, &pool_id, &username, &result)
+        }
+        Msg::ProvidersLoaded { pool_id, result } => {
+            change::on_providers(model, &pool_id, result);
+            Vec::new()
+        }
+        Msg::LinkFactsLoaded { request_id, result } => {
+            change::on_facts(model, request_id, result);
+            Vec::new()
+        }
+        Msg::ChangeDone {
+            request_id,
+            at,
+            result,
+        } => change::on_change_done(model, request_id, at, result),
+        Msg::Recorded(result) => {
+            change::on_recorded(model, result);
             Vec::new()
         }
     }
@@ -231,6 +251,7 @@ fn on_mouse(model: &mut Model, mouse: MouseEvent) {
             if model.screen == Screen::Users
                 && !model.help_open
                 && model.prompt.is_none()
+                && model.modal.is_none()
                 && areas.main.contains(at)
                 && at.y >= first_row
             {
@@ -243,6 +264,9 @@ fn on_mouse(model: &mut Model, mouse: MouseEvent) {
     };
     if model.help_open {
         model.help_scroll = model.help_scroll.saturating_add_signed(delta as i16);
+        return;
+    }
+    if model.modal.is_some() {
         return;
     }
     match model.screen {

@@ -25,6 +25,10 @@ pub fn setup() -> Setup {
         read_only: false,
         theme: Theme { color: true },
         keymap: Keymap::default(),
+        cli: crate::cli::args::GlobalArgs {
+            local: true,
+            ..Default::default()
+        },
     }
 }
 

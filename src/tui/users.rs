@@ -93,6 +93,15 @@ impl UserTable {
         self.selected
     }
 
+    /// Every loaded user, in load order (filtered out or not).
+    pub fn all(&self) -> impl Iterator<Item = &UserRecord> + '_ {
+        self.users.iter()
+    }
+
+    pub fn find(&self, username: &str) -> Option<&UserRecord> {
+        self.users.iter().find(|u| u.username == username)
+    }
+
     pub fn selected_user(&self) -> Option<&UserRecord> {
         self.view.get(self.selected).map(|&i| &self.users[i])
     }

@@ -7,12 +7,15 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 
 use super::effect::Command;
-use super::msg::{Msg, RequestId, UsersPageReport};
+use super::msg::{ChangeFailure, Msg, RequestId, UsersPageReport};
+use crate::aws::Failure;
 use crate::aws::ops::{MAX_PAGE, Ops};
+use crate::journal::{Journal, JournalEntry, now_rfc3339};
 
 /// Runs until the command channel closes (the UI quit), then stops any running load.
 pub async fn run(
     ops: Ops,
+    journal: Journal,
     mut commands: UnboundedReceiver<Command>,
     replies: UnboundedSender<Msg>,
 ) {
@@ -65,11 +68,84 @@ pub async fn run(
                     });
                 });
             }
+            Command::LoadProviders { pool_id } => {
+                let (ops, replies) = (ops.clone(), replies.clone());
+                tokio::spawn(async move {
+                    let result = ops.list_providers(&pool_id).await;
+                    let _ = replies.send(Msg::ProvidersLoaded { pool_id, result });
+                });
+            }
+            Command::LinkFacts {
+                request_id,
+                req,
+                linked_to,
+            } => {
+                let (ops, replies) = (ops.clone(), replies.clone());
+                tokio::spawn(async move {
+                    let result = ops.link_facts(&req, linked_to).await;
+                    let _ = replies.send(Msg::LinkFactsLoaded { request_id, result });
+                });
+            }
+            Command::Link { request_id, req } => {
+                let (ops, replies, journal) = (ops.clone(), replies.clone(), journal.clone());
+                tokio::spawn(async move {
+                    let result = change(&journal, ops.link(&req)).await;
+                    send_change(&replies, request_id, result);
+                });
+            }
+            Command::Unlink { request_id, req } => {
+                let (ops, replies, journal) = (ops.clone(), replies.clone(), journal.clone());
+                tokio::spawn(async move {
+                    let result = change(&journal, ops.unlink(&req)).await;
+                    send_change(&replies, request_id, result);
+                });
+            }
+            Command::Record(change) => {
+                let (replies, journal) = (replies.clone(), journal.clone());
+                let entry = JournalEntry::now("tui", &ops.target, change);
+                tokio::task::spawn_blocking(move || {
+                    let result = journal.record(&entry).map_err(|e| e.to_string());
+                    if result.is_err() {
+                        tracing::error!(?entry, "journal entry not recorded");
+                    }
+                    let _ = replies.send(Msg::Recorded(result));
+                });
+            }
         }
     }
     if let Some(load) = users_load {
         load.abort();
     }
+}
+
+/// Makes a change only when the journal can record it, like the CLI.
+async fn change(
+    journal: &Journal,
+    call: impl Future<Output = Result<(), Failure>>,
+) -> Result<(), ChangeFailure> {
+    let check = journal.clone();
+    let writable = tokio::task::spawn_blocking(move || check.check_writable())
+        .await
+        .map_err(|e| ChangeFailure::NotSent(format!("journal check failed: {e}")))?;
+    if let Err(e) = writable {
+        return Err(ChangeFailure::NotSent(format!(
+            "refusing to make a change that could not be recorded: {e}"
+        )));
+    }
+    call.await.map_err(ChangeFailure::Failed)
+}
+
+fn send_change(
+    replies: &UnboundedSender<Msg>,
+    request_id: RequestId,
+    result: Result<(), ChangeFailure>,
+) {
+    tracing::info!(request_id, ok = result.is_ok(), "change answered");
+    let _ = replies.send(Msg::ChangeDone {
+        request_id,
+        at: now_rfc3339(),
+        result,
+    });
 }
 
 /// Sends every ListUsers page as its own message, stopping at the last page, at the first

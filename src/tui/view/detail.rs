@@ -15,14 +15,24 @@ use crate::tui::theme::Theme;
 
 /// Widest attribute name column.
 const NAME_WIDTH: usize = 20;
+/// Lines each identity takes.
+pub const IDENTITY_LINES: u16 = 3;
+/// Lines before the first identity: four summary lines, a blank, the identities heading.
+const BEFORE_IDENTITIES: u16 = 6;
+
+/// The line (from the top of the pane's text) identity `i` starts on.
+pub fn identity_line(i: usize) -> u16 {
+    BEFORE_IDENTITIES + IDENTITY_LINES * i as u16
+}
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
     let block = Block::bordered()
         .title(" Detail (Tab focus, Esc close) ")
         .border_style(theme.border(model.focus == Pane::Detail));
+    let cursor = (model.focus == Pane::Detail).then_some(model.identity_cursor);
     let lines = match model.users.selected_user() {
-        Some(user) => lines(user, theme),
+        Some(user) => lines(user, theme, cursor),
         None => vec![Line::from("No user selected.")],
     };
     let body = Paragraph::new(lines)
@@ -32,7 +42,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(body, area);
 }
 
-pub fn lines(user: &UserRecord, theme: Theme) -> Vec<Line<'static>> {
+/// The pane's text; `cursor` marks that identity (when the pane has the focus).
+pub fn lines(user: &UserRecord, theme: Theme, cursor: Option<usize>) -> Vec<Line<'static>> {
     let field = |name: &str, value: String| {
         Line::from(vec![
             Span::styled(format!("{name:<10}"), theme.dim()),
@@ -55,7 +66,7 @@ pub fn lines(user: &UserRecord, theme: Theme) -> Vec<Line<'static>> {
         field("Modified", utc_time(user.modified)),
         Line::default(),
     ];
-    out.extend(identity_lines(user, theme));
+    out.extend(identity_lines(user, theme, cursor));
     out.push(Line::default());
     out.push(Line::from(Span::styled(
         format!("Attributes ({})", user.attributes.len()),
@@ -83,7 +94,7 @@ pub fn lines(user: &UserRecord, theme: Theme) -> Vec<Line<'static>> {
     out
 }
 
-fn identity_lines(user: &UserRecord, theme: Theme) -> Vec<Line<'static>> {
+fn identity_lines(user: &UserRecord, theme: Theme, cursor: Option<usize>) -> Vec<Line<'static>> {
     let identities = match user.identities() {
         Ok(ids) => ids,
         Err(err) => {
@@ -119,13 +130,18 @@ fn identity_lines(user: &UserRecord, theme: Theme) -> Vec<Line<'static>> {
     if identities.is_empty() {
         out.push(Line::from("  none"));
     }
-    for identity in identities {
-        out.extend(identity_entry(identity, theme));
+    let last = identities.len().saturating_sub(1);
+    for (i, identity) in identities.iter().enumerate() {
+        out.extend(identity_entry(
+            identity,
+            theme,
+            cursor.map(|c| c.min(last)) == Some(i),
+        ));
     }
     out
 }
 
-fn identity_entry(identity: &LinkedIdentity, theme: Theme) -> [Line<'static>; 3] {
+fn identity_entry(identity: &LinkedIdentity, theme: Theme, selected: bool) -> [Line<'static>; 3] {
     let role = if identity.primary {
         " · primary (the user's own sign-in)"
     } else {
@@ -136,14 +152,22 @@ fn identity_entry(identity: &LinkedIdentity, theme: Theme) -> [Line<'static>; 3]
         .as_deref()
         .map(|i| format!(" · issuer {}", sanitize(i)))
         .unwrap_or_default();
+    let (bullet, style) = if selected {
+        ("▶ • ", theme.selected())
+    } else {
+        ("  • ", ratatui::style::Style::new())
+    };
     [
         Line::from(vec![
-            Span::raw("  • "),
+            Span::styled(bullet, style),
             Span::styled(
                 sanitize(&identity.provider_name).into_owned(),
-                theme.badge(),
+                theme.badge().patch(style),
             ),
-            Span::raw(format!(" ({}){role}", sanitize(&identity.provider_type))),
+            Span::styled(
+                format!(" ({}){role}", sanitize(&identity.provider_type)),
+                style,
+            ),
         ]),
         Line::from(format!("    user id {}", sanitize(&identity.user_id))),
         Line::from(format!(

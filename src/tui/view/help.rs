@@ -19,7 +19,13 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             context.title(),
             theme.column_header(),
         )));
-        for binding in model.setup.keymap.bindings(context) {
+        let read_only = model.setup.read_only;
+        for binding in model
+            .setup
+            .keymap
+            .bindings(context)
+            .filter(|b| !(read_only && b.action.is_change()))
+        {
             lines.push(Line::from(vec![
                 Span::styled(
                     format!("  {:<KEYS_WIDTH$}", binding.keys_label()),
@@ -30,6 +36,47 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::default());
     }
+    if model.setup.read_only {
+        lines.push(Line::from(Span::styled(
+            "--read-only is on: link and unlink are hidden and refused",
+            theme.warn(),
+        )));
+        lines.push(Line::default());
+    }
+    lines.push(Line::from(Span::styled(
+        "Link form, review and activity list",
+        theme.column_header(),
+    )));
+    for (keys, desc) in [
+        ("Tab / S-Tab", "Next / previous field (also ↓ / ↑)"),
+        (
+            "← / →",
+            "Choose the provider or the attribute (a letter jumps to a provider)",
+        ),
+        (
+            "Enter",
+            "Form: check with Cognito, then review (only when every field is valid)",
+        ),
+        (
+            "Tab, Enter / y",
+            "Review: move to the confirm button and press it, or y; nothing is sent before",
+        ),
+        ("j / k", "Review: scroll"),
+        (
+            "u",
+            "Activity list: undo the session's last change (reviewed first)",
+        ),
+        (
+            "Esc",
+            "Cancel: nothing is sent (while sending, hides the dialog)",
+        ),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {keys:<KEYS_WIDTH$}"), theme.key()),
+            Span::raw(desc),
+        ]));
+    }
+    lines.push(Line::default());
     lines.push(Line::from(Span::styled("Prompts", theme.column_header())));
     for (keys, desc) in [
         (

@@ -16,6 +16,19 @@ pub struct Areas {
     pub detail: Option<Rect>,
     pub prompt: Option<Rect>,
     pub status: Rect,
+    /// Between the header and the status line: where dialogs are centred.
+    pub modal: Rect,
+}
+
+/// A `width` × `height` rectangle centred in `area`, shrunk to fit.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let (w, h) = (width.min(area.width), height.min(area.height));
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 pub fn areas(model: &Model, area: Rect) -> Areas {
@@ -25,6 +38,7 @@ pub fn areas(model: &Model, area: Rect) -> Areas {
         Constraint::Length(status_height(model, area.width)),
     ])
     .areas(area);
+    let modal = body;
     let prompt_height = match model.prompt.as_ref().map(|p| p.kind) {
         Some(PromptKind::Fuzzy) => 3,
         Some(PromptKind::Server) => 5,
@@ -49,6 +63,7 @@ pub fn areas(model: &Model, area: Rect) -> Areas {
         detail,
         prompt,
         status,
+        modal,
     }
 }
 
@@ -59,12 +74,19 @@ fn status_height(model: &Model, width: u16) -> u16 {
             let chars = text.chars().count() + ERROR_DECORATION;
             chars.div_ceil(usize::from(width.max(1))).clamp(1, 3) as u16
         }
+        // A change's result names the user, the identity and the counts: all of it shows.
+        Status::Info { text, .. } => {
+            let chars = text.chars().count() + INFO_DECORATION;
+            chars.div_ceil(usize::from(width.max(1))).clamp(1, 2) as u16
+        }
         _ => 1,
     }
 }
 
 /// Characters the status line adds around an error text.
 pub const ERROR_DECORATION: usize = 20;
+/// Characters it adds before a flash message.
+const INFO_DECORATION: usize = 4;
 
 /// Rows of data the main table shows (inside borders, below the column header).
 pub fn table_rows(model: &Model) -> usize {

@@ -1,20 +1,27 @@
 //! Pure rendering: `view(&Model, &mut Frame)` draws everything from the model, nothing else.
 
-mod detail;
+mod activity;
+pub mod detail;
+mod form;
 mod header;
 mod help;
 pub mod layout;
 mod pools;
 mod prompt;
+mod review;
 mod status;
 mod users;
 
+#[cfg(test)]
+mod change_snapshots;
 #[cfg(test)]
 mod tests;
 
 use ratatui::Frame;
 
-use super::model::{Model, Screen};
+use unicode_width::UnicodeWidthChar;
+
+use super::model::{Modal, Model, Screen};
 
 /// Braille spinner frames, advanced by ticks while something loads.
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -33,6 +40,12 @@ pub fn view(model: &Model, frame: &mut Frame) {
         prompt::render(model, frame, area);
     }
     status::render(model, frame, areas.status);
+    match &model.modal {
+        Some(Modal::LinkForm(f)) => form::render(model, f, frame, areas.modal),
+        Some(Modal::Review(r)) => review::render(model, r, frame, areas.modal),
+        Some(Modal::Activity { scroll }) => activity::render(model, *scroll, frame, areas.modal),
+        None => {}
+    }
     if model.help_open {
         help::render(model, frame, frame.area());
     }
@@ -40,4 +53,54 @@ pub fn view(model: &Model, frame: &mut Frame) {
 
 fn spinner(model: &Model) -> &'static str {
     SPINNER[model.spinner % SPINNER.len()]
+}
+
+/// Greedy word wrap to `width` terminal columns; words longer than a line are split, and
+/// a line's leading spaces (JSON indentation) are kept on each of its parts. Dialogs wrap
+/// their own text so they know which row each line lands on.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let body = text.trim_start_matches(' ');
+    let indent = &text[..text.len() - body.len()];
+    let indent = if indent.len() * 2 > width { "" } else { indent };
+    let width = width.saturating_sub(indent.len()).max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_width = 0;
+    for word in body.split(' ') {
+        let word_width: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        if line_width > 0 && line_width + 1 + word_width > width {
+            lines.push(std::mem::take(&mut line));
+            line_width = 0;
+        } else if line_width > 0 {
+            line.push(' ');
+            line_width += 1;
+        }
+        for c in word.chars() {
+            let w = c.width().unwrap_or(0);
+            if line_width + w > width {
+                lines.push(std::mem::take(&mut line));
+                line_width = 0;
+            }
+            line.push(c);
+            line_width += w;
+        }
+    }
+    lines.push(line);
+    lines.into_iter().map(|l| format!("{indent}{l}")).collect()
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_words_keeps_indentation_and_splits_long_words() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(
+            wrap("    \"k\": \"v w\"", 10),
+            ["    \"k\":", "    \"v w\""]
+        );
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 5), [""]);
+    }
 }

@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::model::{Model, Status};
+use crate::tui::model::{Modal, Model, Status};
+use crate::tui::theme::Theme;
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
@@ -28,14 +29,56 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             Span::styled("Ctrl-C", theme.key()),
             Span::raw(" quit"),
         ]),
+        Status::None if model.modal.is_some() => {
+            let keys: &[(&str, &str)] = match &model.modal {
+                Some(Modal::LinkForm(_)) => &[("Enter", "review"), ("Esc", "cancel")],
+                Some(Modal::Review(_)) if model.change.is_some() => &[("Esc", "hide")],
+                Some(Modal::Review(_)) => &[("y", "confirm"), ("Esc", "cancel")],
+                _ => &[("u", "undo last"), ("Esc", "close")],
+            };
+            hint_line(
+                theme,
+                keys.iter().map(|(k, h)| (k.to_string(), *h)),
+                area.width,
+            )
+        }
         Status::None => {
-            let mut spans = vec![Span::raw(" ")];
-            for (key, hint) in model.setup.keymap.hints(model.context()) {
-                spans.push(Span::styled(key, theme.key()));
-                spans.push(Span::raw(format!(" {hint}  ")));
+            let read_only = model.setup.read_only;
+            let hints = model
+                .setup
+                .keymap
+                .hints(model.context())
+                .into_iter()
+                .filter(|(_, _, action)| !(read_only && action.is_change()))
+                .map(|(k, h, _)| (k, h));
+            let mut line = hint_line(theme, hints, area.width);
+            if read_only {
+                line.spans
+                    .insert(1, Span::styled("read-only  ", theme.warn()));
             }
-            Line::from(spans)
+            line
         }
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
+}
+
+/// Key hints, as many whole ones as fit in `width`.
+fn hint_line<'a>(
+    theme: Theme,
+    hints: impl Iterator<Item = (String, &'a str)>,
+    width: u16,
+) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (key, hint) in hints {
+        let label = format!(" {hint}  ");
+        let w = key.chars().count() + label.chars().count();
+        if used + w > usize::from(width) + 2 {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(label));
+    }
+    Line::from(spans)
 }

@@ -23,7 +23,7 @@ fn draw(model: &Model) -> Buffer {
     terminal.backend().buffer().clone()
 }
 
-fn screen(model: &Model) -> String {
+pub fn screen(model: &Model) -> String {
     let (w, h) = model.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|frame| view(model, frame)).unwrap();

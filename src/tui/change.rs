@@ -1,0 +1,583 @@
+//! Linking and unlinking: the form, the review, the change in flight, its read-back and its
+//! journal entry. Pure like the rest of `update`: the worker does the calls and the writing.
+//!
+//! Flow: `l` → form (validated per keystroke against loaded data) → Enter → fresh facts from
+//! Cognito → review → explicit confirm → one `Command::Link` → `ChangeDone` → AdminGetUser
+//! of the user → outcome decided from what it shows → journal + activity list. An unlink
+//! starts at the review. A failure whose outcome is unknown is resolved by the same read,
+//! never by sending again.
+
+use super::effect::{Command, Effect};
+use super::form::{FieldNote, FormField, FormPhase, LinkForm, destination_of, linked_to};
+use super::model::{Modal, Model, Pane, PoolProviders};
+use super::msg::{ChangeFailure, RequestId};
+use super::plan::{Activity, Pending, PendingPhase, Planned, Review, describe_identity};
+use super::update::failure_text;
+use crate::aws::Failure;
+use crate::aws::ops::LinkFacts;
+use crate::domain::provider::federated_username;
+use crate::domain::rules::{CountChange, Rule, check_link, check_unlink};
+use crate::domain::sanitize::sanitize;
+use crate::domain::{COGNITO_SUBJECT, ErrorKind, IdentityProviderInfo, Known, UserRecord};
+use crate::journal::{Outcome, Resolution};
+
+#[path = "change_keys.rs"]
+mod keys;
+
+pub use keys::{on_modal_key, on_modal_paste};
+
+const READ_ONLY: &str = "--read-only is on: link and unlink are disabled in this session";
+
+fn pool_id(model: &Model) -> Option<String> {
+    model.pool.as_ref().map(|p| p.id.clone())
+}
+
+/// The cached providers of the current pool, if loaded.
+fn cached_providers(model: &Model) -> Option<Vec<IdentityProviderInfo>> {
+    let cache = model.providers.as_ref()?;
+    (Some(&cache.pool_id) == model.pool.as_ref().map(|p| &p.id))
+        .then(|| cache.list.clone())
+        .flatten()
+}
+
+/// Starts reading the pool's providers unless they are loaded or loading.
+fn ensure_providers(model: &mut Model, pool_id: &str) -> Vec<Effect> {
+    if model
+        .providers
+        .as_ref()
+        .is_some_and(|p| p.pool_id == pool_id)
+    {
+        return Vec::new();
+    }
+    model.providers = Some(PoolProviders {
+        pool_id: pool_id.to_owned(),
+        list: None,
+    });
+    vec![Effect::Worker(Command::LoadProviders {
+        pool_id: pool_id.to_owned(),
+    })]
+}
+
+/// `l`: the link form for the selected user.
+pub fn open_link_form(model: &mut Model) -> Vec<Effect> {
+    if model.setup.read_only {
+        model.flash(READ_ONLY);
+        return Vec::new();
+    }
+    let (Some(pool), Some(user)) = (pool_id(model), model.users.selected_user()) else {
+        return Vec::new();
+    };
+    let form = LinkForm::new(&pool, &destination_of(user), cached_providers(model));
+    model.modal = Some(Modal::LinkForm(Box::new(form)));
+    revalidate(model);
+    ensure_providers(model, &pool)
+}
+
+/// `u`: the review of unlinking the identity under the detail cursor. From the table it
+/// opens the detail first, so the identity can be chosen.
+pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
+    if model.setup.read_only {
+        model.flash(READ_ONLY);
+        return Vec::new();
+    }
+    let (Some(pool), Some(user)) = (pool_id(model), model.users.selected_user()) else {
+        return Vec::new();
+    };
+    if !(model.detail_open && model.focus == Pane::Detail) {
+        let username = user.username.clone();
+        model.detail_open = true;
+        model.focus = Pane::Detail;
+        model.identity_cursor = 0;
+        model.flash("Choose the identity with j/k, then press u to review its unlinking");
+        return vec![Effect::Worker(Command::GetUser {
+            pool_id: pool,
+            username,
+        })];
+    }
+    let Some(identity) = user.identities_or_empty().get(model.identity_cursor) else {
+        model.flash("This user has no linked identity to unlink");
+        return Vec::new();
+    };
+    if identity.primary {
+        model.error(format!(
+            "{} is this user's own sign-in identity, not a link: it cannot be unlinked",
+            sanitize(&identity.provider_name)
+        ));
+        return Vec::new();
+    }
+    let attribute = linked_attribute(model, &identity.provider_name, &identity.user_id);
+    let req = crate::domain::UnlinkRequest::new(&pool, identity.as_source(&attribute));
+    let providers = cached_providers(model);
+    let holder = Known::Present(user.username.clone());
+    let violations = check_unlink(&req, None, providers.as_deref(), &holder);
+    if !violations.is_empty() {
+        let text: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        model.error(sanitize(&text.join("; ")).into_owned());
+        return Vec::new();
+    }
+    let planned = Planned::Unlink {
+        req,
+        user: user.username.clone(),
+        destination: destination_of(user),
+        counts: CountChange::unlink(user.link_count()),
+    };
+    model.modal = Some(Modal::Review(Box::new(Review::new(
+        planned,
+        &model.setup.cli,
+        None,
+    ))));
+    Vec::new()
+}
+
+/// The attribute an identity was linked by in this session, else `Cognito_Subject`.
+fn linked_attribute(model: &Model, provider: &str, value: &str) -> String {
+    model
+        .activity
+        .iter()
+        .rev()
+        .filter(|a| a.applied())
+        .find_map(|a| match &a.planned {
+            Planned::Link { req, .. } => {
+                let s = req.source();
+                (s.name() == provider && s.value() == value).then(|| s.attribute_name().to_owned())
+            }
+            Planned::Unlink { .. } => None,
+        })
+        .unwrap_or_else(|| COGNITO_SUBJECT.to_owned())
+}
+
+/// Re-validates the open form against the loaded users and providers.
+pub fn revalidate(model: &mut Model) {
+    let Some(Modal::LinkForm(form)) = &mut model.modal else {
+        return;
+    };
+    let providers = form.providers.clone();
+    let ctx = super::form::loaded_context(&model.users, providers.as_deref(), &form.request());
+    form.validate(&ctx);
+}
+
+/// Enter in the form: when every field is valid, asks Cognito for fresh facts.
+pub fn submit_form(model: &mut Model) -> Vec<Effect> {
+    let request_id = model.new_request_id();
+    let Some(Modal::LinkForm(form)) = &mut model.modal else {
+        return Vec::new();
+    };
+    if form.providers.is_none() {
+        model.flash("Waiting for the pool's identity providers");
+        return Vec::new();
+    }
+    if !form.is_valid() {
+        let n = form.violations.len();
+        model.flash(format!(
+            "{n} problem{} to fix first (marked ✗); nothing was sent",
+            if n == 1 { "" } else { "s" }
+        ));
+        return Vec::new();
+    }
+    form.phase = FormPhase::Checking { request_id };
+    let req = form.request();
+    let linked_to = linked_to(&model.users, &req.source());
+    vec![Effect::Worker(Command::LinkFacts {
+        request_id,
+        req,
+        linked_to,
+    })]
+}
+
+pub fn on_providers(
+    model: &mut Model,
+    pool_id: &str,
+    result: Result<Vec<IdentityProviderInfo>, Failure>,
+) {
+    if model
+        .providers
+        .as_ref()
+        .is_none_or(|p| p.pool_id != pool_id)
+    {
+        return;
+    }
+    match result {
+        Ok(list) => {
+            model.providers = Some(PoolProviders {
+                pool_id: pool_id.to_owned(),
+                list: Some(list.clone()),
+            });
+            if let Some(Modal::LinkForm(form)) = &mut model.modal
+                && form.pool_id == pool_id
+            {
+                form.providers = Some(list);
+            }
+            revalidate(model);
+        }
+        Err(f) => {
+            // Forget the attempt, so opening the form again retries.
+            model.providers = None;
+            let text = failure_text("Reading the identity providers failed", &f)
+                + " (Esc, then l retries)";
+            match &mut model.modal {
+                Some(Modal::LinkForm(form)) => {
+                    form.note = Some(FieldNote {
+                        field: Some(FormField::SrcProvider),
+                        text,
+                    })
+                }
+                _ => model.error(text),
+            }
+        }
+    }
+}
+
+pub fn on_facts(model: &mut Model, request_id: RequestId, result: Result<LinkFacts, Failure>) {
+    let Some(Modal::LinkForm(form)) = &mut model.modal else {
+        return;
+    };
+    if form.phase != (FormPhase::Checking { request_id }) {
+        tracing::debug!(request_id, "stale link facts ignored");
+        return;
+    }
+    form.phase = FormPhase::Editing;
+    let facts = match result {
+        Ok(facts) => facts,
+        Err(f) => {
+            form.note = Some(FieldNote {
+                field: None,
+                text: failure_text("Checking with Cognito failed", &f) + " (Enter retries)",
+            });
+            return;
+        }
+    };
+    form.providers = Some(facts.providers.clone());
+    let req = form.request();
+    let violations = check_link(&req, &facts.context());
+    model.providers = Some(PoolProviders {
+        pool_id: req.pool_id().to_owned(),
+        list: Some(facts.providers.clone()),
+    });
+    if let Some(dest) = &facts.destination {
+        model.users.replace(dest.clone());
+    }
+    let Some(Modal::LinkForm(mut form)) = model.modal.take() else {
+        unreachable!("checked above");
+    };
+    match (&facts.destination, violations.is_empty()) {
+        (Some(dest), true) => {
+            let planned = Planned::Link {
+                req,
+                user: dest.username.clone(),
+                counts: CountChange::link(dest.link_count()),
+            };
+            let review = Review::new(planned, &model.setup.cli, Some(*form));
+            model.modal = Some(Modal::Review(Box::new(review)));
+        }
+        _ => {
+            form.checked = Some((req, violations));
+            model.modal = Some(Modal::LinkForm(form));
+            revalidate(model);
+            model.flash("Cognito's current data refuses this link: see the marked fields");
+        }
+    }
+}
+
+/// The explicit confirmation in the review: sends the change, once.
+pub fn confirm(model: &mut Model) -> Vec<Effect> {
+    if model.setup.read_only {
+        model.flash(READ_ONLY);
+        return Vec::new();
+    }
+    if model.change.is_some() {
+        return Vec::new();
+    }
+    let request_id = model.new_request_id();
+    let Some(Modal::Review(review)) = &model.modal else {
+        return Vec::new();
+    };
+    let planned = review.planned.clone();
+    let command = planned.command(request_id);
+    model.change = Some(Pending {
+        request_id,
+        planned,
+        phase: PendingPhase::Sending,
+        form: review.form.clone(),
+    });
+    vec![Effect::Worker(command)]
+}
+
+pub fn on_change_done(
+    model: &mut Model,
+    request_id: RequestId,
+    at: String,
+    result: Result<(), ChangeFailure>,
+) -> Vec<Effect> {
+    let Some(pending) = &mut model.change else {
+        return Vec::new();
+    };
+    if pending.request_id != request_id || pending.phase != PendingPhase::Sending {
+        tracing::debug!(request_id, "stale change reply ignored");
+        return Vec::new();
+    }
+    let verify = |p: &Pending| {
+        vec![Effect::Worker(Command::GetUser {
+            pool_id: p.planned.pool_id().to_owned(),
+            username: p.planned.user().to_owned(),
+        })]
+    };
+    match result {
+        Ok(()) => {
+            pending.phase = PendingPhase::Verifying { at, unknown: None };
+            verify(pending)
+        }
+        Err(ChangeFailure::Failed(f)) if f.outcome_unknown() => {
+            pending.phase = PendingPhase::Verifying {
+                at,
+                unknown: Some(f),
+            };
+            verify(pending)
+        }
+        Err(ChangeFailure::NotSent(reason)) => {
+            let pending = model.change.take().expect("checked above");
+            model.error(format!("Nothing was sent: {}", sanitize(&reason)));
+            let outcome = Outcome::Failed { message: reason };
+            remember(model, at, pending.planned, outcome);
+            Vec::new()
+        }
+        Err(ChangeFailure::Failed(f)) => {
+            let pending = model.change.take().expect("checked above");
+            refused(model, pending, at, &f)
+        }
+    }
+}
+
+/// Cognito refused the change (or it never reached Cognito): journal it, say why next to
+/// the field it concerns, and go back to the form (links) or stay on the review (unlinks).
+fn refused(model: &mut Model, pending: Pending, at: String, f: &Failure) -> Vec<Effect> {
+    let outcome = Outcome::from_failure(f);
+    let record = pending
+        .planned
+        .journal_change(outcome.clone(), pending.planned.counts().before);
+    let what = format!("{} refused", pending.planned.operation());
+    model.error(failure_text(&what, f));
+    let reviewing = matches!(&model.modal, Some(Modal::Review(r)) if r.planned == pending.planned);
+    if let (true, Some(mut form)) = (reviewing, pending.form.clone()) {
+        form.note = Some(note_for(f, &pending.planned));
+        model.modal = Some(Modal::LinkForm(Box::new(form)));
+        revalidate(model);
+    }
+    remember(model, at, pending.planned, outcome);
+    vec![Effect::Worker(Command::Record(record))]
+}
+
+/// Where a Cognito refusal belongs in the form, in the domain's plain words when it is one
+/// of its rules, always with Cognito's own code and message.
+pub fn note_for(f: &Failure, planned: &Planned) -> FieldNote {
+    let raw = sanitize(&f.summary()).into_owned();
+    let identity = planned.identity();
+    let (field, rule) = match f.service_kind() {
+        Some(ErrorKind::LimitExceeded) => (
+            Some(FormField::DestValue),
+            Some(Rule::LinkLimitReached {
+                count: planned.counts().before,
+            }),
+        ),
+        Some(ErrorKind::UserNotFound) => (Some(FormField::DestValue), Some(Rule::UserNotFound)),
+        Some(ErrorKind::AliasExists) => (Some(FormField::DestValue), None),
+        Some(ErrorKind::InvalidParameter) => {
+            let m = f.message.as_str();
+            if m.contains("Merging is not currently supported") {
+                let username = federated_username(identity.name(), identity.value());
+                let rule = Rule::SourceIsExistingUser { username };
+                (Some(FormField::SrcValue), Some(rule))
+            } else if m.contains("already linked") {
+                (Some(FormField::SrcValue), None)
+            } else if m.contains("Cognito users with a username/password") {
+                (Some(FormField::SrcProvider), Some(Rule::CognitoSource))
+            } else if m.contains("does not exist") {
+                (Some(FormField::SrcProvider), None)
+            } else if m.contains("ProviderAttributeName") || m.contains("attribute") {
+                (Some(FormField::SrcAttribute), None)
+            } else {
+                (None, None)
+            }
+        }
+        _ => (None, None),
+    };
+    let text = match rule {
+        Some(rule) => format!("{} · Cognito said {raw}", sanitize(&rule.to_string())),
+        None => format!("Cognito said {raw}"),
+    };
+    FieldNote { field, text }
+}
+
+/// AdminGetUser answered: if it is the read-back of the change in flight, decide and
+/// record the outcome.
+pub fn after_user_loaded(
+    model: &mut Model,
+    pool_id: &str,
+    username: &str,
+    result: &Result<Option<UserRecord>, Failure>,
+) -> Vec<Effect> {
+    let matches = model.change.as_ref().is_some_and(|p| {
+        matches!(p.phase, PendingPhase::Verifying { .. })
+            && p.planned.user() == username
+            && p.planned.pool_id() == pool_id
+    });
+    if !matches {
+        return Vec::new();
+    }
+    let pending = model.change.take().expect("checked above");
+    let PendingPhase::Verifying { at, unknown } = pending.phase else {
+        unreachable!("checked above");
+    };
+    let planned = pending.planned;
+    let counts = planned.counts();
+    let fresh = match result {
+        Ok(Some(user)) => Some(user),
+        _ => None,
+    };
+    let after = fresh.map_or(counts.after, |u| u.link_count());
+    let who = sanitize(planned.user()).into_owned();
+    let identity = sanitize(&describe_identity(&planned.identity())).into_owned();
+    let what = match planned {
+        Planned::Link { .. } => format!("Linked {identity} to {who}"),
+        Planned::Unlink { .. } => format!("Unlinked {identity} from {who}"),
+    };
+    let counts_text = CountChange {
+        before: counts.before,
+        after,
+    };
+    let outcome = match unknown {
+        None => {
+            model.flash(format!("{what}: {counts_text}"));
+            close_review(model, &planned);
+            Outcome::Ok
+        }
+        Some(f) => {
+            let resolution = match fresh {
+                Some(user) if planned.applied_in(user) => Resolution::Applied,
+                Some(_) => Resolution::NotApplied,
+                None => Resolution::Unresolved,
+            };
+            let lead = format!(
+                "No clear answer to {} ({}); read {who} again",
+                planned.operation(),
+                sanitize(&f.message)
+            );
+            match resolution {
+                Resolution::Applied => {
+                    model.flash(format!(
+                        "{what}: {counts_text} (confirmed by reading {who} again)"
+                    ));
+                    close_review(model, &planned);
+                }
+                Resolution::NotApplied => model.error(format!(
+                    "{lead}: it was NOT applied. Nothing was resent; confirm again to retry"
+                )),
+                Resolution::Unresolved => {
+                    model.error(format!(
+                        "{lead}, which failed too: the outcome is UNKNOWN. Check {who} (Enter re-reads) before retrying"
+                    ));
+                    close_review(model, &planned);
+                }
+            }
+            Outcome::Unknown {
+                message: f.message.clone(),
+                resolution,
+            }
+        }
+    };
+    let record = planned.journal_change(outcome.clone(), after);
+    remember(model, at, planned, outcome);
+    vec![Effect::Worker(Command::Record(record))]
+}
+
+fn close_review(model: &mut Model, planned: &Planned) {
+    if matches!(&model.modal, Some(Modal::Review(r)) if r.planned == *planned) {
+        model.modal = None;
+    }
+}
+
+fn remember(model: &mut Model, at: String, planned: Planned, outcome: Outcome) {
+    model.activity.push(Activity {
+        at,
+        planned,
+        outcome,
+    });
+}
+
+pub fn on_recorded(model: &mut Model, result: Result<(), String>) {
+    if let Err(e) = result {
+        model.error(format!(
+            "{}: the last change was NOT recorded in the journal (it is in the activity list, a)",
+            sanitize(&e)
+        ));
+    }
+}
+
+/// `a`: the activity list.
+pub fn open_activity(model: &mut Model) {
+    model.modal = Some(Modal::Activity { scroll: 0 });
+}
+
+/// Undo from the activity list: the inverse of the session's last change, through the same
+/// review (an unlink is reviewed at once; a link goes through the form's fresh check).
+pub fn undo_last(model: &mut Model) -> Vec<Effect> {
+    if model.setup.read_only {
+        model.flash(READ_ONLY);
+        return Vec::new();
+    }
+    if model.change.is_some() {
+        model.flash("A change is still running");
+        return Vec::new();
+    }
+    let Some(last) = model.activity.last() else {
+        model.flash("No change in this session yet");
+        return Vec::new();
+    };
+    if !last.applied() {
+        model.flash("The last change was not applied: nothing to undo");
+        return Vec::new();
+    }
+    match last.planned.clone() {
+        Planned::Link { req, user, counts } => {
+            let now = model
+                .users
+                .find(&user)
+                .map_or(counts.after, |u| u.link_count());
+            let planned = Planned::Unlink {
+                req: crate::domain::UnlinkRequest::new(req.pool_id(), req.source()),
+                user,
+                destination: req.destination(),
+                counts: CountChange::unlink(now),
+            };
+            model.modal = Some(Modal::Review(Box::new(Review::new(
+                planned,
+                &model.setup.cli,
+                None,
+            ))));
+            Vec::new()
+        }
+        Planned::Unlink {
+            req, destination, ..
+        } => {
+            let identity = req.user();
+            let providers = cached_providers(model);
+            let mut form = LinkForm::new(req.pool_id(), &destination, providers);
+            form.src_provider = Some(identity.name().to_owned());
+            form.src_attribute = identity.attribute_name().to_owned();
+            form.src_value = tui_input::Input::new(identity.value().to_owned());
+            form.focus = FormField::SrcValue;
+            // Check with Cognito at once (its answer carries the providers), so the review
+            // follows without another keystroke.
+            let request_id = model.new_request_id();
+            form.phase = FormPhase::Checking { request_id };
+            let link = form.request();
+            let linked_to = linked_to(&model.users, &link.source());
+            model.modal = Some(Modal::LinkForm(Box::new(form)));
+            revalidate(model);
+            vec![Effect::Worker(Command::LinkFacts {
+                request_id,
+                req: link,
+                linked_to,
+            })]
+        }
+    }
+}

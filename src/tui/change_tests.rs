@@ -1,0 +1,685 @@
+//! Transition tests of linking and unlinking: form editing and validation, the fresh check,
+//! the review, the change, its read-back, the journal record and undo. No I/O.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::effect::{Command, Effect};
+use super::form::{FormField, FormPhase, LinkForm};
+use super::model::{Modal, Model, Status};
+use super::msg::{ChangeFailure, Msg};
+use super::plan::{PendingPhase, Planned, Review};
+use super::testdata::{federated, linked, native, providers, with_links};
+use super::update::update;
+use super::update_tests::{POOL, ch, key, page, started, typed};
+use crate::aws::ops::LinkFacts;
+use crate::aws::{Failure, FailureKind};
+use crate::domain::rules::Rule;
+use crate::domain::{ErrorKind, Known, UserRecord};
+use crate::journal::{Change, Outcome, Resolution};
+
+pub const AT: &str = "2026-11-21T10:04:05.000Z";
+
+/// alice (0 links), erin (Google 10000 linked), carol (5 links), a Google federated user.
+pub fn users() -> Vec<UserRecord> {
+    vec![
+        native("alice"),
+        with_links("erin", 1),
+        with_links("carol", 5),
+        federated("117892860558610669905"),
+    ]
+}
+
+pub fn loaded(size: (u16, u16)) -> Model {
+    let (mut m, id) = started(size);
+    update(&mut m, page(id, users(), false));
+    m
+}
+
+/// The model with the link form open on the `n`th user, providers loaded.
+pub fn form_on(n: usize, size: (u16, u16)) -> Model {
+    let mut m = loaded(size);
+    for _ in 0..n {
+        update(&mut m, ch('j'));
+    }
+    let effects = update(&mut m, ch('l'));
+    assert_eq!(
+        effects,
+        vec![Effect::Worker(Command::LoadProviders {
+            pool_id: POOL.into()
+        })]
+    );
+    update(
+        &mut m,
+        Msg::ProvidersLoaded {
+            pool_id: POOL.into(),
+            result: Ok(providers()),
+        },
+    );
+    m
+}
+
+pub fn form(m: &Model) -> &LinkForm {
+    match &m.modal {
+        Some(Modal::LinkForm(f)) => f,
+        other => panic!("no form open: {other:?}"),
+    }
+}
+
+pub fn review(m: &Model) -> &Review {
+    match &m.modal {
+        Some(Modal::Review(r)) => r,
+        other => panic!("no review open: {other:?}"),
+    }
+}
+
+fn shift_tab() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT))
+}
+
+/// alice's form with Google and `value` filled in.
+pub fn filled(value: &str, size: (u16, u16)) -> Model {
+    let mut m = form_on(0, size);
+    update(&mut m, ch('G'));
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Tab));
+    typed(&mut m, value);
+    m
+}
+
+fn rules_of(m: &Model, field: Option<FormField>) -> Vec<Rule> {
+    form(m).errors_for(field).map(|v| v.rule.clone()).collect()
+}
+
+pub fn facts(destination: UserRecord) -> LinkFacts {
+    LinkFacts {
+        providers: providers(),
+        destination: Some(destination),
+        source_as_user: Known::Absent,
+        source_linked_to: Known::Unknown,
+    }
+}
+
+/// Enter on a valid form, and Cognito's facts: the review of linking Google `value` to alice.
+pub fn reviewed(value: &str, size: (u16, u16)) -> Model {
+    let mut m = filled(value, size);
+    let effects = update(&mut m, key(KeyCode::Enter));
+    let [Effect::Worker(Command::LinkFacts { request_id, .. })] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let request_id = *request_id;
+    update(
+        &mut m,
+        Msg::LinkFactsLoaded {
+            request_id,
+            result: Ok(facts(native("alice"))),
+        },
+    );
+    m
+}
+
+/// Confirms the open review; returns the request id of the one change sent.
+pub fn confirmed(m: &mut Model) -> u64 {
+    update(m, key(KeyCode::Tab));
+    let effects = update(m, key(KeyCode::Enter));
+    match effects.as_slice() {
+        [Effect::Worker(Command::Link { request_id, .. })]
+        | [Effect::Worker(Command::Unlink { request_id, .. })] => *request_id,
+        other => panic!("expected one change: {other:?}"),
+    }
+}
+
+fn done(request_id: u64, result: Result<(), ChangeFailure>) -> Msg {
+    Msg::ChangeDone {
+        request_id,
+        at: AT.into(),
+        result,
+    }
+}
+
+fn user_loaded(user: UserRecord) -> Msg {
+    Msg::UserLoaded {
+        pool_id: POOL.into(),
+        username: user.username.clone(),
+        result: Ok(Some(user)),
+    }
+}
+
+pub fn service(kind: ErrorKind, message: &str) -> Failure {
+    Failure {
+        kind: FailureKind::Service(kind),
+        code: Some(kind.type_name().into()),
+        message: message.into(),
+        hint: None,
+    }
+}
+
+fn timeout() -> Failure {
+    Failure {
+        kind: FailureKind::Timeout,
+        code: None,
+        message: "no answer in time".into(),
+        hint: None,
+    }
+}
+
+fn recorded(effects: &[Effect]) -> &Change {
+    match effects {
+        [Effect::Worker(Command::Record(change))] => change,
+        other => panic!("expected one journal record: {other:?}"),
+    }
+}
+
+#[test]
+fn l_opens_the_form_prefilled_from_the_selected_user() {
+    let m = form_on(0, (80, 24));
+    let f = form(&m);
+    assert_eq!(f.dest_provider.value(), "Cognito");
+    assert_eq!(f.dest_value.value(), "alice");
+    assert_eq!(f.focus, FormField::SrcProvider);
+    assert_eq!(f.providers.as_ref().map(Vec::len), Some(3));
+
+    let m = form_on(3, (80, 24));
+    let f = form(&m);
+    assert_eq!(f.dest_provider.value(), "Google");
+    assert_eq!(f.dest_value.value(), "117892860558610669905");
+}
+
+#[test]
+fn providers_are_read_once_per_pool() {
+    let mut m = form_on(0, (80, 24));
+    update(&mut m, key(KeyCode::Esc));
+    assert!(m.modal.is_none());
+    assert_eq!(update(&mut m, ch('l')), vec![], "cached");
+    assert!(form(&m).providers.is_some());
+}
+
+#[test]
+fn tab_and_shift_tab_move_between_fields_and_wrap() {
+    let mut m = form_on(0, (80, 24));
+    update(&mut m, key(KeyCode::Tab));
+    assert_eq!(form(&m).focus, FormField::SrcAttribute);
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Tab));
+    assert_eq!(form(&m).focus, FormField::DestProvider, "wraps to the top");
+    update(&mut m, shift_tab());
+    assert_eq!(form(&m).focus, FormField::SrcValue);
+    update(&mut m, key(KeyCode::Up));
+    assert_eq!(form(&m).focus, FormField::SrcAttribute);
+}
+
+#[test]
+fn providers_are_picked_and_social_ones_force_cognito_subject() {
+    let mut m = form_on(0, (80, 24));
+    update(&mut m, ch('c'));
+    assert_eq!(form(&m).src_provider.as_deref(), Some("CorpSAML"));
+    update(&mut m, key(KeyCode::Tab));
+    assert_eq!(form(&m).attribute(), "Cognito_Subject");
+    update(&mut m, key(KeyCode::Right));
+    assert_eq!(
+        form(&m).attribute(),
+        "email",
+        "SAML offers mapped attributes"
+    );
+    update(&mut m, shift_tab());
+    update(&mut m, key(KeyCode::Left));
+    assert_eq!(form(&m).src_provider.as_deref(), Some("Facebook"));
+    assert_eq!(form(&m).attribute(), "Cognito_Subject");
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Right));
+    assert_eq!(form(&m).attribute(), "Cognito_Subject", "the only choice");
+    assert_eq!(
+        form(&m).request().source().attribute_name(),
+        "Cognito_Subject"
+    );
+}
+
+#[test]
+fn every_keystroke_revalidates_with_the_domain_rules() {
+    let mut m = form_on(0, (80, 24));
+    assert_eq!(
+        rules_of(&m, Some(FormField::SrcProvider)),
+        vec![Rule::Required]
+    );
+    assert_eq!(
+        rules_of(&m, Some(FormField::SrcValue)),
+        vec![Rule::Required]
+    );
+    update(&mut m, ch('g'));
+    assert!(rules_of(&m, Some(FormField::SrcProvider)).is_empty());
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, ch('7'));
+    assert!(form(&m).is_valid(), "{:?}", form(&m).violations);
+    update(&mut m, key(KeyCode::Backspace));
+    assert!(!form(&m).is_valid());
+    // The destination is editable and checked too.
+    update(&mut m, ch('7'));
+    update(&mut m, key(KeyCode::Tab));
+    for _ in 0..7 {
+        update(&mut m, key(KeyCode::Backspace));
+    }
+    assert_eq!(
+        rules_of(&m, Some(FormField::DestProvider)),
+        vec![Rule::Required]
+    );
+    typed(&mut m, "Nope");
+    assert!(matches!(
+        rules_of(&m, Some(FormField::DestProvider)).as_slice(),
+        [Rule::UnknownProvider { .. }]
+    ));
+}
+
+#[test]
+fn submit_is_impossible_while_a_field_is_invalid() {
+    let mut m = form_on(0, (80, 24));
+    assert_eq!(update(&mut m, key(KeyCode::Enter)), vec![]);
+    assert_eq!(form(&m).phase, FormPhase::Editing);
+    assert!(matches!(&m.status, Status::Info { text, .. } if text.contains("nothing was sent")));
+}
+
+#[test]
+fn conflicts_show_from_the_loaded_users() {
+    // erin holds Google 10000.
+    let m = filled("10000", (80, 24));
+    assert_eq!(
+        rules_of(&m, Some(FormField::SrcValue)),
+        vec![Rule::AlreadyLinked {
+            to_username: "erin".into()
+        }]
+    );
+    // The Google identity already signed in as its own user.
+    let m = filled("117892860558610669905", (80, 24));
+    assert_eq!(
+        rules_of(&m, Some(FormField::SrcValue)),
+        vec![Rule::SourceIsExistingUser {
+            username: "Google_117892860558610669905".into()
+        }]
+    );
+    // carol is at 5/5.
+    let mut m = form_on(2, (80, 24));
+    update(&mut m, ch('g'));
+    assert_eq!(
+        rules_of(&m, Some(FormField::DestValue)),
+        vec![Rule::LinkLimitReached { count: 5 }]
+    );
+}
+
+#[test]
+fn a_valid_form_is_checked_with_cognito_then_reviewed() {
+    let mut m = filled("777", (80, 24));
+    let effects = update(&mut m, key(KeyCode::Enter));
+    let [Effect::Worker(Command::LinkFacts { req, linked_to, .. })] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(req.source().value(), "777");
+    assert_eq!(*linked_to, Known::Unknown);
+    assert!(m.is_busy(), "the spinner runs while checking");
+    let m = reviewed("777", (80, 24));
+    let r = review(&m);
+    let Planned::Link { user, counts, .. } = &r.planned else {
+        panic!()
+    };
+    assert_eq!(
+        (user.as_str(), counts.before, counts.after),
+        ("alice", 0, 1)
+    );
+    assert!(
+        r.request_json
+            .contains("\"ProviderAttributeValue\": \"777\"")
+    );
+    assert!(r.aws_command.starts_with(
+        "aws cognito-idp admin-link-provider-for-user --user-pool-id us-east-1_Demo00001"
+    ));
+    assert!(!r.confirm_focused, "the focus starts on Cancel");
+}
+
+#[test]
+fn fresh_facts_that_refuse_keep_the_form_with_the_reason() {
+    let mut m = filled("777", (80, 24));
+    let effects = update(&mut m, key(KeyCode::Enter));
+    let [Effect::Worker(Command::LinkFacts { request_id, .. })] = effects.as_slice() else {
+        panic!()
+    };
+    let mut f = facts(native("alice"));
+    f.source_as_user = Known::Present("Google_777".into());
+    update(
+        &mut m,
+        Msg::LinkFactsLoaded {
+            request_id: *request_id,
+            result: Ok(f),
+        },
+    );
+    let expected = vec![Rule::SourceIsExistingUser {
+        username: "Google_777".into(),
+    }];
+    assert_eq!(rules_of(&m, Some(FormField::SrcValue)), expected);
+    update(&mut m, key(KeyCode::Tab));
+    assert_eq!(
+        rules_of(&m, Some(FormField::SrcValue)),
+        expected,
+        "kept while the request is the same"
+    );
+}
+
+#[test]
+fn stale_facts_are_ignored() {
+    let mut m = filled("777", (80, 24));
+    update(&mut m, key(KeyCode::Enter));
+    update(&mut m, key(KeyCode::Esc));
+    assert_eq!(form(&m).phase, FormPhase::Editing);
+    update(
+        &mut m,
+        Msg::LinkFactsLoaded {
+            request_id: 999,
+            result: Ok(facts(native("alice"))),
+        },
+    );
+    assert!(matches!(m.modal, Some(Modal::LinkForm(_))));
+}
+
+#[test]
+fn cancelling_the_review_sends_nothing() {
+    let mut m = reviewed("777", (80, 24));
+    assert_eq!(update(&mut m, key(KeyCode::Esc)), vec![]);
+    assert_eq!(form(&m).src_value.value(), "777", "back to the form");
+    assert_eq!(update(&mut m, key(KeyCode::Esc)), vec![]);
+    assert!(m.modal.is_none());
+    // Enter alone presses Cancel, where the focus starts.
+    let mut m = reviewed("777", (80, 24));
+    assert_eq!(update(&mut m, key(KeyCode::Enter)), vec![]);
+    assert!(m.change.is_none());
+}
+
+#[test]
+fn confirming_sends_exactly_one_link() {
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    assert!(matches!(
+        m.change.as_ref().map(|p| &p.phase),
+        Some(PendingPhase::Sending)
+    ));
+    assert_eq!(update(&mut m, ch('y')), vec![], "never twice");
+    assert_eq!(update(&mut m, key(KeyCode::Enter)), vec![]);
+    assert!(id > 0);
+    let mut m = reviewed("777", (80, 24));
+    assert_eq!(update(&mut m, ch('y')).len(), 1, "y confirms too");
+}
+
+#[test]
+fn success_reads_the_user_back_then_journals() {
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    let effects = update(&mut m, done(id, Ok(())));
+    assert_eq!(
+        effects,
+        vec![Effect::Worker(Command::GetUser {
+            pool_id: POOL.into(),
+            username: "alice".into()
+        })]
+    );
+    let fresh = linked("alice", &[("Google", "Google", "777")]);
+    let effects = update(&mut m, user_loaded(fresh));
+    let change = recorded(&effects);
+    assert_eq!(change.outcome, Outcome::Ok);
+    assert_eq!(change.operation, "AdminLinkProviderForUser");
+    assert_eq!(change.user.as_deref(), Some("alice"));
+    assert_eq!(change.counts.map(|c| (c.before, c.after)), Some((0, 1)));
+    assert!(m.modal.is_none() && m.change.is_none());
+    assert_eq!(
+        m.users.find("alice").unwrap().link_count(),
+        1,
+        "row replaced"
+    );
+    assert!(
+        matches!(&m.status, Status::Info { text, .. } if text.contains("Linked Google Cognito_Subject=777 to alice: 0/5 -> 1/5")),
+        "{:?}",
+        m.status
+    );
+    assert_eq!(m.activity.len(), 1);
+}
+
+#[test]
+fn stale_change_replies_are_ignored() {
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    assert_eq!(update(&mut m, done(id + 100, Ok(()))), vec![]);
+    assert!(matches!(
+        m.change.as_ref().map(|p| &p.phase),
+        Some(PendingPhase::Sending)
+    ));
+    // A read of another user does not settle the change.
+    update(&mut m, done(id, Ok(())));
+    assert_eq!(update(&mut m, user_loaded(native("erin"))), vec![]);
+    assert!(m.change.is_some());
+}
+
+#[test]
+fn a_refusal_returns_to_the_form_with_the_error_at_its_field() {
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    let f = service(ErrorKind::LimitExceeded, "Exceeded the maximum number");
+    let effects = update(&mut m, done(id, Err(ChangeFailure::Failed(f))));
+    let change = recorded(&effects);
+    assert!(
+        matches!(&change.outcome, Outcome::Rejected { code, .. } if code == "LimitExceededException")
+    );
+    let note = form(&m).note.clone().expect("a note");
+    assert_eq!(note.field, Some(FormField::DestValue));
+    assert!(
+        note.text.contains("the destination already has 0/5"),
+        "{}",
+        note.text
+    );
+    assert!(
+        note.text.contains("LimitExceededException"),
+        "{}",
+        note.text
+    );
+    assert!(matches!(m.status, Status::Error { .. }));
+
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    let f = service(
+        ErrorKind::InvalidParameter,
+        crate::domain::cognito_error::link_messages::MERGING_NOT_SUPPORTED,
+    );
+    update(&mut m, done(id, Err(ChangeFailure::Failed(f))));
+    let note = form(&m).note.clone().unwrap();
+    assert_eq!(note.field, Some(FormField::SrcValue));
+    assert!(
+        note.text
+            .contains("already signed in as user \"Google_777\"")
+    );
+}
+
+#[test]
+fn an_unwritable_journal_means_nothing_was_sent() {
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    let effects = update(
+        &mut m,
+        done(
+            id,
+            Err(ChangeFailure::NotSent("cannot write the journal".into())),
+        ),
+    );
+    assert_eq!(effects, vec![]);
+    assert!(matches!(&m.status, Status::Error { text } if text.starts_with("Nothing was sent")));
+    assert!(m.change.is_none());
+}
+
+#[test]
+fn an_ambiguous_failure_is_resolved_by_reading_the_user_never_by_resending() {
+    for (fresh, resolution) in [
+        (
+            Some(linked("alice", &[("Google", "Google", "777")])),
+            Resolution::Applied,
+        ),
+        (Some(native("alice")), Resolution::NotApplied),
+        (None, Resolution::Unresolved),
+    ] {
+        let mut m = reviewed("777", (80, 24));
+        let id = confirmed(&mut m);
+        let effects = update(&mut m, done(id, Err(ChangeFailure::Failed(timeout()))));
+        assert!(
+            matches!(effects.as_slice(), [Effect::Worker(Command::GetUser { username, .. })] if username == "alice"),
+            "{effects:?}"
+        );
+        let reply = match fresh {
+            Some(user) => user_loaded(user),
+            None => Msg::UserLoaded {
+                pool_id: POOL.into(),
+                username: "alice".into(),
+                result: Err(timeout()),
+            },
+        };
+        let effects = update(&mut m, reply);
+        let change = recorded(&effects);
+        assert_eq!(
+            change.outcome,
+            Outcome::Unknown {
+                message: "no answer in time".into(),
+                resolution
+            }
+        );
+        assert!(m.change.is_none());
+        if resolution == Resolution::NotApplied {
+            assert!(matches!(&m.status, Status::Error { text } if text.contains("NOT applied")));
+            assert!(
+                matches!(m.modal, Some(Modal::Review(_))),
+                "confirm again to retry"
+            );
+        }
+    }
+}
+
+#[test]
+fn unlink_reviews_the_identity_under_the_detail_cursor() {
+    let mut m = loaded((80, 24));
+    update(&mut m, ch('j')); // erin
+    let effects = update(&mut m, ch('u'));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Worker(Command::GetUser { .. })]
+    ));
+    assert!(m.detail_open && m.modal.is_none(), "the detail opens first");
+    update(&mut m, ch('u'));
+    let r = review(&m);
+    let Planned::Unlink {
+        req, user, counts, ..
+    } = &r.planned
+    else {
+        panic!()
+    };
+    assert_eq!(user, "erin");
+    assert_eq!(
+        (
+            req.user().name(),
+            req.user().attribute_name(),
+            req.user().value()
+        ),
+        ("Google", "Cognito_Subject", "10000")
+    );
+    assert_eq!((counts.before, counts.after), (1, 0));
+    assert!(
+        r.aws_command
+            .starts_with("aws cognito-idp admin-disable-provider-for-user")
+    );
+    let id = confirmed(&mut m);
+    update(&mut m, done(id, Ok(())));
+    let effects = update(&mut m, user_loaded(native("erin")));
+    let change = recorded(&effects);
+    assert_eq!(change.operation, "AdminDisableProviderForUser");
+    assert_eq!(change.outcome, Outcome::Ok);
+}
+
+#[test]
+fn a_users_own_identity_cannot_be_unlinked() {
+    let mut m = loaded((80, 24));
+    for _ in 0..3 {
+        update(&mut m, ch('j'));
+    }
+    update(&mut m, key(KeyCode::Enter));
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, ch('u'));
+    assert!(m.modal.is_none());
+    assert!(matches!(&m.status, Status::Error { text } if text.contains("own sign-in identity")));
+}
+
+#[test]
+fn the_last_change_is_undone_through_the_same_review() {
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    update(&mut m, done(id, Ok(())));
+    update(
+        &mut m,
+        user_loaded(linked("alice", &[("Google", "Google", "777")])),
+    );
+    update(&mut m, ch('a'));
+    assert!(matches!(m.modal, Some(Modal::Activity { .. })));
+    assert_eq!(
+        update(&mut m, ch('u')),
+        vec![],
+        "nothing is sent before the review"
+    );
+    let Planned::Unlink { req, counts, .. } = &review(&m).planned else {
+        panic!()
+    };
+    assert_eq!(req.user().value(), "777");
+    assert_eq!((counts.before, counts.after), (1, 0));
+    let id = confirmed(&mut m);
+    update(&mut m, done(id, Ok(())));
+    update(&mut m, user_loaded(native("alice")));
+    // Undoing the unlink links again, after a fresh check.
+    update(&mut m, ch('a'));
+    let effects = update(&mut m, ch('u'));
+    let [Effect::Worker(Command::LinkFacts { req, .. })] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(req.source().value(), "777");
+    assert_eq!(req.destination().value(), "alice");
+}
+
+#[test]
+fn read_only_refuses_and_says_why() {
+    let (mut m, id) = {
+        let mut setup = super::update_tests::setup();
+        setup.read_only = true;
+        let mut m = Model::new(setup, Some(POOL.into()), (80, 24));
+        let effects = super::update::init(&mut m);
+        let Some(Effect::Worker(Command::LoadUsers { request_id, .. })) = effects.first() else {
+            panic!()
+        };
+        let id = *request_id;
+        (m, id)
+    };
+    update(&mut m, page(id, users(), false));
+    assert_eq!(update(&mut m, ch('l')), vec![]);
+    assert!(m.modal.is_none());
+    assert!(matches!(&m.status, Status::Info { text, .. } if text.contains("--read-only")));
+    update(&mut m, ch('u'));
+    assert!(m.modal.is_none());
+}
+
+#[test]
+fn paste_goes_into_the_focused_text_field_without_control_characters() {
+    let mut m = form_on(0, (80, 24));
+    update(&mut m, ch('g'));
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, Msg::Paste("12\u{1b}[2J34\n".into()));
+    assert_eq!(form(&m).src_value.value(), "12[2J34");
+    assert!(form(&m).is_valid());
+}
+
+#[test]
+fn a_journal_write_failure_is_shown() {
+    let mut m = loaded((80, 24));
+    update(
+        &mut m,
+        Msg::Recorded(Err("cannot write the journal /x".into())),
+    );
+    assert!(
+        matches!(&m.status, Status::Error { text } if text.contains("NOT recorded in the journal"))
+    );
+}

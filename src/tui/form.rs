@@ -1,0 +1,389 @@
+//! The link form: five fields, validated with the domain rules on every keystroke.
+//!
+//! The destination is prefilled from the selected user; the source provider and attribute
+//! name are choices (from the pool's identity providers), the values are text inputs.
+//! Validation needs facts about the pool: [`loaded_context`] builds them from what the UI
+//! has loaded, and a fresh check with Cognito (`link_facts`) is merged in when it answers.
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
+
+use super::msg::RequestId;
+use super::users::UserTable;
+use crate::domain::provider::federated_username;
+use crate::domain::rules::{DestinationFacts, Part, Role, check_link};
+use crate::domain::sanitize::is_unsafe;
+use crate::domain::{
+    COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, Known, LinkContext, LinkRequest,
+    ProviderUserIdentifier, UserRecord, Violation,
+};
+
+/// The form's fields, in Tab order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormField {
+    DestProvider,
+    DestValue,
+    SrcProvider,
+    SrcAttribute,
+    SrcValue,
+}
+
+impl FormField {
+    pub const ALL: [FormField; 5] = [
+        FormField::DestProvider,
+        FormField::DestValue,
+        FormField::SrcProvider,
+        FormField::SrcAttribute,
+        FormField::SrcValue,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FormField::DestProvider | FormField::SrcProvider => "ProviderName",
+            FormField::DestValue | FormField::SrcValue => "AttributeValue",
+            FormField::SrcAttribute => "AttributeName",
+        }
+    }
+
+    fn step(self, delta: isize) -> FormField {
+        let i = FormField::ALL.iter().position(|f| *f == self).unwrap_or(0) as isize;
+        let n = FormField::ALL.len() as isize;
+        FormField::ALL[(i + delta).rem_euclid(n) as usize]
+    }
+
+    /// The field a violation is shown under; `None` for the form as a whole.
+    pub fn of(v: &Violation) -> Option<FormField> {
+        use crate::domain::rules::Field;
+        match v.field {
+            Field::Member(Role::Destination, Part::ProviderName) => Some(FormField::DestProvider),
+            Field::Member(Role::Destination, _) | Field::Identifier(Role::Destination) => {
+                Some(FormField::DestValue)
+            }
+            Field::Member(Role::Source, Part::ProviderName) => Some(FormField::SrcProvider),
+            Field::Member(Role::Source, Part::AttributeName) => Some(FormField::SrcAttribute),
+            Field::Member(Role::Source, Part::AttributeValue) | Field::Identifier(Role::Source) => {
+                Some(FormField::SrcValue)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What the form is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormPhase {
+    Editing,
+    /// Waiting for `link_facts` before the review.
+    Checking {
+        request_id: RequestId,
+    },
+}
+
+/// A message about a field (or the whole form, `field: None`) from outside the rules: a
+/// refusal by Cognito, or a failed read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldNote {
+    pub field: Option<FormField>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct LinkForm {
+    pub pool_id: String,
+    pub dest_provider: Input,
+    pub dest_value: Input,
+    /// `None` while ListIdentityProviders runs.
+    pub providers: Option<Vec<IdentityProviderInfo>>,
+    /// The chosen source provider, by name (kept when the provider list is re-read).
+    pub src_provider: Option<String>,
+    /// The chosen attribute name; only used for SAML/OIDC providers.
+    pub src_attribute: String,
+    pub src_value: Input,
+    pub focus: FormField,
+    pub phase: FormPhase,
+    /// Every rule the current values break (recomputed after each edit).
+    pub violations: Vec<Violation>,
+    /// Violations Cognito's fresh facts showed for exactly this request.
+    pub checked: Option<(LinkRequest, Vec<Violation>)>,
+    pub note: Option<FieldNote>,
+}
+
+/// The identifier that names `user` as a link destination: `Cognito` + username for a
+/// native user, its own provider and subject for a federated one.
+pub fn destination_of(user: &UserRecord) -> ProviderUserIdentifier {
+    match user.primary_identity() {
+        Some(id) => ProviderUserIdentifier::new(&id.provider_name, None, &id.user_id),
+        None => ProviderUserIdentifier::cognito_user(&user.username),
+    }
+}
+
+impl LinkForm {
+    pub fn new(
+        pool_id: &str,
+        destination: &ProviderUserIdentifier,
+        providers: Option<Vec<IdentityProviderInfo>>,
+    ) -> LinkForm {
+        LinkForm {
+            pool_id: pool_id.to_owned(),
+            dest_provider: Input::new(destination.name().to_owned()),
+            dest_value: Input::new(destination.value().to_owned()),
+            providers,
+            src_provider: None,
+            src_attribute: COGNITO_SUBJECT.to_owned(),
+            src_value: Input::default(),
+            focus: FormField::SrcProvider,
+            phase: FormPhase::Editing,
+            violations: Vec::new(),
+            checked: None,
+            note: None,
+        }
+    }
+
+    pub fn provider(&self) -> Option<&IdentityProviderInfo> {
+        let name = self.src_provider.as_deref()?;
+        self.providers.as_ref()?.iter().find(|p| p.name == name)
+    }
+
+    /// Attribute names the chosen provider's identities can be linked by.
+    pub fn attribute_choices(&self) -> Vec<String> {
+        match self.provider() {
+            Some(p) => p.linkable_attribute_names(),
+            None => vec![COGNITO_SUBJECT.to_owned()],
+        }
+    }
+
+    /// The attribute name sent: forced to `Cognito_Subject` for social providers.
+    pub fn attribute(&self) -> &str {
+        match self.provider() {
+            Some(p) if p.provider_type.is_social() => COGNITO_SUBJECT,
+            _ => &self.src_attribute,
+        }
+    }
+
+    /// The request the form describes; the destination's attribute name is left out
+    /// (Cognito ignores it).
+    pub fn request(&self) -> LinkRequest {
+        // An empty provider name is left out, so the rules say "is required" rather than
+        // the model's minimum length (which would hide every other problem).
+        let name = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let destination = ProviderUserIdentifier {
+            provider_name: name(self.dest_provider.value()),
+            provider_attribute_name: None,
+            provider_attribute_value: Some(self.dest_value.value().to_owned()),
+        };
+        let source = ProviderUserIdentifier {
+            provider_name: self.src_provider.clone(),
+            provider_attribute_name: Some(self.attribute().to_owned()),
+            provider_attribute_value: Some(self.src_value.value().to_owned()),
+        };
+        LinkRequest::new(&self.pool_id, destination, source)
+    }
+
+    /// Re-validates with `ctx`, plus what Cognito's fresh facts said of this exact request.
+    pub fn validate(&mut self, ctx: &LinkContext) {
+        let req = self.request();
+        let mut violations = check_link(&req, ctx);
+        if let Some((checked_req, checked)) = &self.checked
+            && *checked_req == req
+        {
+            for v in checked {
+                if !violations.contains(v) {
+                    violations.push(v.clone());
+                }
+            }
+        }
+        self.violations = violations;
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.violations.is_empty() && self.providers.is_some()
+    }
+
+    pub fn errors_for(&self, field: Option<FormField>) -> impl Iterator<Item = &Violation> {
+        self.violations
+            .iter()
+            .filter(move |v| FormField::of(v) == field)
+    }
+
+    pub fn move_focus(&mut self, delta: isize) {
+        self.focus = self.focus.step(delta);
+    }
+
+    fn input_mut(&mut self, field: FormField) -> Option<&mut Input> {
+        match field {
+            FormField::DestProvider => Some(&mut self.dest_provider),
+            FormField::DestValue => Some(&mut self.dest_value),
+            FormField::SrcValue => Some(&mut self.src_value),
+            FormField::SrcProvider | FormField::SrcAttribute => None,
+        }
+    }
+
+    pub fn input(&self, field: FormField) -> Option<&Input> {
+        match field {
+            FormField::DestProvider => Some(&self.dest_provider),
+            FormField::DestValue => Some(&self.dest_value),
+            FormField::SrcValue => Some(&self.src_value),
+            FormField::SrcProvider | FormField::SrcAttribute => None,
+        }
+    }
+
+    /// Chooses the provider at `index`; the attribute goes back to `Cognito_Subject` (the
+    /// only choice for social providers).
+    pub fn choose_provider(&mut self, index: usize) {
+        self.src_provider = self
+            .providers
+            .as_ref()
+            .and_then(|ps| ps.get(index))
+            .map(|p| p.name.clone());
+        self.src_attribute = COGNITO_SUBJECT.to_owned();
+    }
+
+    fn provider_index(&self) -> Option<usize> {
+        let name = self.src_provider.as_deref()?;
+        self.providers.as_ref()?.iter().position(|p| p.name == name)
+    }
+
+    /// An edit key on the focused field; true when a value changed.
+    pub fn edit(&mut self, key: KeyEvent) -> bool {
+        self.note = None;
+        match self.focus {
+            FormField::SrcProvider => self.edit_provider(key),
+            FormField::SrcAttribute => {
+                let choices = self.attribute_choices();
+                let Some(delta) = cycle_delta(key).filter(|_| choices.len() > 1) else {
+                    return false;
+                };
+                let at = choices.iter().position(|c| *c == self.src_attribute);
+                let next = cycle(at.unwrap_or(0), delta, choices.len());
+                self.src_attribute = choices[next].clone();
+                true
+            }
+            field => {
+                let input = self.input_mut(field).expect("text field");
+                input.handle_event(&Event::Key(key)).is_some()
+            }
+        }
+    }
+
+    fn edit_provider(&mut self, key: KeyEvent) -> bool {
+        let Some(providers) = &self.providers else {
+            return false;
+        };
+        let n = providers.len();
+        if n == 0 {
+            return false;
+        }
+        if let Some(delta) = cycle_delta(key) {
+            let next = match self.provider_index() {
+                None if delta < 0 => n - 1,
+                None => 0,
+                Some(i) => cycle(i, delta, n),
+            };
+            self.choose_provider(next);
+            return true;
+        }
+        // A letter jumps to the next provider whose name starts with it.
+        let KeyCode::Char(c) = key.code else {
+            return false;
+        };
+        let start = self.provider_index().map_or(0, |i| i + 1);
+        let found = (0..n).map(|k| (start + k) % n).find(|&i| {
+            providers[i]
+                .name
+                .chars()
+                .next()
+                .is_some_and(|f| f.eq_ignore_ascii_case(&c))
+        });
+        match found {
+            Some(i) => {
+                self.choose_provider(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Pasted text into the focused text field, without control characters.
+    pub fn paste(&mut self, text: &str) -> bool {
+        let Some(input) = self.input_mut(self.focus) else {
+            return false;
+        };
+        for c in text.chars().filter(|c| !is_unsafe(*c)) {
+            input.handle(InputRequest::InsertChar(c));
+        }
+        self.note = None;
+        true
+    }
+}
+
+fn cycle_delta(key: KeyEvent) -> Option<isize> {
+    match key.code {
+        KeyCode::Right | KeyCode::Char(' ') => Some(1),
+        KeyCode::Left => Some(-1),
+        _ => None,
+    }
+}
+
+fn cycle(i: usize, delta: isize, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    (i as isize + delta).rem_euclid(n as isize) as usize
+}
+
+/// The user a loaded identifier names: `Cognito` + username, or a federated user by its
+/// own identity or its `<Provider>_<id>` username (any case: some pools lower-case it).
+fn loaded_user<'a>(users: &'a UserTable, id: &ProviderUserIdentifier) -> Option<&'a UserRecord> {
+    if id.value().is_empty() {
+        return None;
+    }
+    if id.is_cognito() {
+        return users.find(id.value());
+    }
+    let username = federated_username(id.name(), id.value());
+    users.all().find(|u| {
+        u.username.eq_ignore_ascii_case(&username)
+            || u.primary_identity().is_some_and(|p| p.is_identified_by(id))
+    })
+}
+
+/// Facts for the rules from what the UI has loaded. What is not loaded stays unknown (the
+/// table may hold a filtered part of the pool), so only conflicts seen are reported.
+pub fn loaded_context<'a>(
+    users: &UserTable,
+    providers: Option<&'a [IdentityProviderInfo]>,
+    req: &LinkRequest,
+) -> LinkContext<'a> {
+    let source = req.source();
+    let destination = match loaded_user(users, &req.destination()) {
+        Some(u) => Known::Present(DestinationFacts {
+            username: u.username.clone(),
+            link_count: u.link_count(),
+        }),
+        None => Known::Unknown,
+    };
+    let source_as_user = match source.name() {
+        "" | COGNITO => Known::Unknown,
+        _ => loaded_user(users, &source)
+            .map_or(Known::Unknown, |u| Known::Present(u.username.clone())),
+    };
+    LinkContext {
+        pool_exists: None,
+        providers,
+        destination,
+        source_as_user,
+        source_linked_to: linked_to(users, &source),
+    }
+}
+
+/// The loaded user the identity is linked to, if any.
+pub fn linked_to(users: &UserTable, identity: &ProviderUserIdentifier) -> Known<String> {
+    if identity.value().is_empty() {
+        return Known::Unknown;
+    }
+    users
+        .all()
+        .find(|u| u.holds_link(identity))
+        .map_or(Known::Unknown, |u| Known::Present(u.username.clone()))
+}

@@ -1,0 +1,189 @@
+//! Snapshots of linking and unlinking: the form (empty, each invalid field, valid, checking),
+//! the review dialogs, the spinner while sending, success, a refusal, read-only, activity.
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::tests::screen;
+use crate::domain::ErrorKind;
+use crate::tui::change_tests::{AT, confirmed, filled, form_on, loaded, reviewed, service, users};
+use crate::tui::model::{Modal, Model};
+use crate::tui::msg::{ChangeFailure, Msg};
+use crate::tui::testdata::linked;
+use crate::tui::update::update;
+use crate::tui::update_tests::{POOL, ch, key, page, setup, typed};
+
+const NARROW: (u16, u16) = (80, 24);
+const WIDE: (u16, u16) = (120, 40);
+
+fn done(m: &mut Model, id: u64, result: Result<(), ChangeFailure>) {
+    update(
+        m,
+        Msg::ChangeDone {
+            request_id: id,
+            at: AT.into(),
+            result,
+        },
+    );
+}
+
+/// The review of linking Google 777 to alice, confirmed and answered, alice read again.
+fn linked_777(size: (u16, u16)) -> Model {
+    let mut m = reviewed("777", size);
+    let id = confirmed(&mut m);
+    done(&mut m, id, Ok(()));
+    let fresh = linked("alice", &[("Google", "Google", "777")]);
+    update(
+        &mut m,
+        Msg::UserLoaded {
+            pool_id: POOL.into(),
+            username: "alice".into(),
+            result: Ok(Some(fresh)),
+        },
+    );
+    m
+}
+
+#[test]
+fn form_empty() {
+    insta::assert_snapshot!(screen(&form_on(0, NARROW)));
+}
+
+#[test]
+fn form_empty_wide() {
+    insta::assert_snapshot!(screen(&form_on(0, WIDE)));
+}
+
+#[test]
+fn form_invalid_destination() {
+    let mut m = form_on(0, NARROW);
+    update(&mut m, ch('g'));
+    for _ in 0..3 {
+        update(&mut m, key(KeyCode::Tab));
+    }
+    typed(&mut m, "X");
+    update(&mut m, key(KeyCode::Tab));
+    for _ in 0..5 {
+        update(&mut m, key(KeyCode::Backspace));
+    }
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn form_source_already_linked() {
+    insta::assert_snapshot!(screen(&filled("10000", NARROW)));
+}
+
+#[test]
+fn form_source_signed_in_as_its_own_user() {
+    insta::assert_snapshot!(screen(&filled("117892860558610669905", NARROW)));
+}
+
+#[test]
+fn form_destination_at_the_limit() {
+    let mut m = form_on(2, NARROW);
+    update(&mut m, ch('f'));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn form_attribute_not_mapped() {
+    let mut m = form_on(0, NARROW);
+    update(&mut m, ch('c'));
+    if let Some(Modal::LinkForm(f)) = &mut m.modal {
+        // As an undo of an unlink by another attribute would fill it in.
+        f.src_attribute = "custom:employee_id".into();
+    }
+    crate::tui::change::revalidate(&mut m);
+    update(&mut m, key(KeyCode::Tab));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn form_valid() {
+    insta::assert_snapshot!(screen(&filled("104790318432776551234", NARROW)));
+}
+
+#[test]
+fn form_checking_with_cognito() {
+    let mut m = filled("777", NARROW);
+    update(&mut m, key(KeyCode::Enter));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn review_link_narrow() {
+    insta::assert_snapshot!(screen(&reviewed("777", NARROW)));
+}
+
+#[test]
+fn review_link_scrolled_to_the_command() {
+    let mut m = reviewed("777", NARROW);
+    update(&mut m, key(KeyCode::PageDown));
+    update(&mut m, key(KeyCode::PageDown));
+    update(&mut m, key(KeyCode::Tab));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn review_link_wide() {
+    insta::assert_snapshot!(screen(&reviewed("777", WIDE)));
+}
+
+#[test]
+fn review_unlink() {
+    let mut m = loaded(WIDE);
+    update(&mut m, ch('j'));
+    update(&mut m, ch('u'));
+    update(&mut m, ch('u'));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn sending_spinner() {
+    let mut m = reviewed("777", NARROW);
+    confirmed(&mut m);
+    update(&mut m, Msg::Tick);
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn success() {
+    insta::assert_snapshot!(screen(&linked_777(NARROW)));
+}
+
+#[test]
+fn refused_by_cognito() {
+    let mut m = reviewed("777", NARROW);
+    let id = confirmed(&mut m);
+    let f = service(
+        ErrorKind::InvalidParameter,
+        crate::domain::cognito_error::link_messages::MERGING_NOT_SUPPORTED,
+    );
+    done(&mut m, id, Err(ChangeFailure::Failed(f)));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn read_only() {
+    let mut s = setup();
+    s.read_only = true;
+    let mut m = Model::new(s, Some(POOL.into()), NARROW);
+    let effects = crate::tui::update::init(&mut m);
+    let Some(crate::tui::effect::Effect::Worker(crate::tui::effect::Command::LoadUsers {
+        request_id,
+        ..
+    })) = effects.first()
+    else {
+        panic!()
+    };
+    update(&mut m, page(*request_id, users(), false));
+    update(&mut m, ch('l'));
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
+fn activity_list() {
+    let mut m = linked_777(NARROW);
+    update(&mut m, ch('a'));
+    insta::assert_snapshot!(screen(&m));
+}

@@ -1,0 +1,257 @@
+//! The link form: destination (prefilled), source, and each field's problems under it.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::layout::centered;
+use super::{spinner, wrap};
+use crate::domain::sanitize::sanitize;
+use crate::domain::{Known, MAX_LINKED_IDENTITIES};
+use crate::tui::form::{FormField, FormPhase, LinkForm, loaded_context};
+use crate::tui::model::Model;
+use crate::tui::theme::Theme;
+
+/// Columns before a field's value: marker and label.
+const LABEL: usize = 18;
+const WIDTH: u16 = 80;
+
+pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
+    let theme = model.theme();
+    let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let mut body = Body {
+        lines: Vec::new(),
+        cursor: None,
+        width: inner_width,
+        theme,
+    };
+    body.heading("Destination · the existing user");
+    body.field(
+        form,
+        FormField::DestProvider,
+        text_value(form, FormField::DestProvider),
+    );
+    body.field(
+        form,
+        FormField::DestValue,
+        text_value(form, FormField::DestValue),
+    );
+    let count = destination_count(model, form);
+    if !count.is_empty() {
+        body.detail(&count);
+    }
+    body.heading("Source · the external identity to link");
+    body.field(form, FormField::SrcProvider, provider_value(model, form));
+    if let (Some(list), None) = (&form.providers, form.provider()) {
+        let names: Vec<String> = list
+            .iter()
+            .map(|p| sanitize(&p.name).into_owned())
+            .collect();
+        body.detail(&format!("from {}", names.join(", ")));
+    }
+    body.field(form, FormField::SrcAttribute, attribute_value(form));
+    body.field(
+        form,
+        FormField::SrcValue,
+        text_value(form, FormField::SrcValue),
+    );
+    for v in form.errors_for(None) {
+        body.error(&v.to_string());
+    }
+    if let Some(note) = form.note.as_ref().filter(|n| n.field.is_none()) {
+        body.error(&note.text);
+    }
+    body.lines.push(Line::default());
+    let user = match form.dest_value.value() {
+        "" => "the destination user".to_owned(),
+        value => sanitize(value).into_owned(),
+    };
+    body.wrapped(
+        &format!("! Whoever controls the source identity will sign in as {user}."),
+        theme.warn(),
+        "",
+    );
+    let footer = match form.phase {
+        FormPhase::Checking { .. } => Line::from(vec![
+            Span::styled(format!("{} ", spinner(model)), theme.key()),
+            Span::raw("Checking with Cognito (destination, source)…  Esc abandons"),
+        ]),
+        FormPhase::Editing => keys_line(theme, form.is_valid()),
+    };
+    body.lines.push(footer);
+
+    let height = body.lines.len() as u16 + 2;
+    let popup = centered(area, WIDTH, height);
+    let block = Block::bordered()
+        .title(format!(" Link an identity to {user} "))
+        .border_style(theme.border(true));
+    let inner = block.inner(popup);
+    // Keep the focused field on screen when the terminal is short.
+    let scroll = body.cursor.map_or(0, |(_, row)| {
+        row.saturating_sub(inner.height.saturating_sub(3))
+    });
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(body.lines).scroll((scroll, 0)).block(block),
+        popup,
+    );
+    if let Some((col, row)) = body.cursor
+        && row >= scroll
+        && row - scroll < inner.height
+    {
+        frame.set_cursor_position(Position::new(inner.x + col, inner.y + row - scroll));
+    }
+}
+
+struct Body {
+    lines: Vec<Line<'static>>,
+    /// Column and row of the text cursor in the focused field.
+    cursor: Option<(u16, u16)>,
+    width: usize,
+    theme: Theme,
+}
+
+impl Body {
+    fn heading(&mut self, text: &str) {
+        self.lines.push(Line::from(Span::styled(
+            text.to_owned(),
+            self.theme.column_header(),
+        )));
+    }
+
+    fn wrapped(&mut self, text: &str, style: Style, indent: &str) {
+        let width = self.width.saturating_sub(indent.chars().count());
+        for part in wrap(text, width) {
+            self.lines
+                .push(Line::from(Span::styled(format!("{indent}{part}"), style)));
+        }
+    }
+
+    fn detail(&mut self, text: &str) {
+        let indent = " ".repeat(LABEL);
+        self.wrapped(text, self.theme.dim(), &indent);
+    }
+
+    fn error(&mut self, text: &str) {
+        let indent = " ".repeat(LABEL);
+        let text = format!("✗ {}", sanitize(text));
+        self.wrapped(&text, self.theme.error(), &indent);
+    }
+
+    fn field(&mut self, form: &LinkForm, field: FormField, value: Value) {
+        let focused = form.focus == field && form.phase == FormPhase::Editing;
+        let marker = if focused { "› " } else { "  " };
+        let label_style = if focused {
+            self.theme.key()
+        } else {
+            Style::new()
+        };
+        let Value { text, cursor } = value;
+        if let (true, Some(col)) = (focused, cursor) {
+            self.cursor = Some(((LABEL + col) as u16, self.lines.len() as u16));
+        }
+        self.lines.push(Line::from(vec![
+            Span::styled(format!("{marker}{:<16}", field.label()), label_style),
+            text,
+        ]));
+        for v in form.errors_for(Some(field)) {
+            let rule = sanitize(&v.rule.to_string()).into_owned();
+            self.error(&rule);
+        }
+        if let Some(note) = form.note.as_ref().filter(|n| n.field == Some(field)) {
+            self.error(&note.text.clone());
+        }
+    }
+}
+
+/// A field's value as shown, and where the text cursor sits in it.
+struct Value {
+    text: Span<'static>,
+    cursor: Option<usize>,
+}
+
+fn text_value(form: &LinkForm, field: FormField) -> Value {
+    let input = form.input(field).expect("a text field");
+    let width = (WIDTH as usize).saturating_sub(LABEL + 3);
+    let scroll = input.visual_scroll(width);
+    let shown: String = sanitize(input.value()).chars().skip(scroll).collect();
+    Value {
+        text: Span::raw(shown),
+        cursor: Some(input.visual_cursor().saturating_sub(scroll)),
+    }
+}
+
+fn provider_value(model: &Model, form: &LinkForm) -> Value {
+    let theme = model.theme();
+    let text = match (&form.providers, form.provider()) {
+        (None, _) => Span::styled(
+            format!("{} reading the pool's identity providers…", spinner(model)),
+            theme.dim(),
+        ),
+        (Some(list), _) if list.is_empty() => Span::styled(
+            "this pool has no identity providers to link from",
+            theme.error(),
+        ),
+        (Some(list), Some(p)) => {
+            let at = list.iter().position(|x| x.name == p.name).unwrap_or(0);
+            Span::raw(format!(
+                "◀ {} ▶  {} · {} of {}",
+                sanitize(&p.name),
+                p.provider_type,
+                at + 1,
+                list.len()
+            ))
+        }
+        (Some(_), None) => Span::styled("←/→ or a letter to choose", theme.dim()),
+    };
+    Value { text, cursor: None }
+}
+
+fn attribute_value(form: &LinkForm) -> Value {
+    let attribute = sanitize(form.attribute()).into_owned();
+    let text = match form.provider() {
+        Some(p) if p.provider_type.is_social() => {
+            format!("{attribute}  (the only choice for {})", p.provider_type)
+        }
+        Some(_) => format!("◀ {attribute} ▶"),
+        None => attribute,
+    };
+    Value {
+        text: Span::raw(text),
+        cursor: None,
+    }
+}
+
+fn destination_count(model: &Model, form: &LinkForm) -> String {
+    if form.dest_value.value().is_empty() {
+        return String::new();
+    }
+    let ctx = loaded_context(&model.users, None, &form.request());
+    match ctx.destination {
+        Known::Present(d) => format!(
+            "{} · {}/{MAX_LINKED_IDENTITIES} linked identities",
+            sanitize(&d.username),
+            d.link_count
+        ),
+        _ => "not among the loaded users: Cognito is asked on Enter".to_owned(),
+    }
+}
+
+fn keys_line(theme: Theme, valid: bool) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (key, label) in [
+        ("Tab/S-Tab", " fields  "),
+        ("←/→", " choose  "),
+        ("Enter", " review  "),
+        ("Esc", " cancel"),
+    ] {
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(label));
+    }
+    if !valid {
+        spans.push(Span::styled("  (fix ✗ first)", theme.dim()));
+    }
+    Line::from(spans)
+}

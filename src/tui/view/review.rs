@@ -1,0 +1,186 @@
+//! The review dialog: who changes, the link count before and after, the warning, the exact
+//! request and the equivalent `aws` command; then Cancel / confirm buttons, or the spinner
+//! while the change runs. The body scrolls; the buttons stay.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::layout::centered;
+use super::{spinner, wrap};
+use crate::domain::sanitize::sanitize;
+use crate::tui::model::Model;
+use crate::tui::plan::{PendingPhase, Planned, Review, describe_identity};
+use crate::tui::theme::Theme;
+
+const WIDTH: u16 = 100;
+/// Columns of the labels in the summary.
+const LABEL: usize = 14;
+
+pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
+    let theme = model.theme();
+    let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let body = body(review, theme, inner_width);
+    let height = body.len() as u16 + 4;
+    let popup = centered(area, WIDTH, height);
+    let planned = &review.planned;
+    let block = Block::bordered()
+        .title(format!(
+            " Review {} · nothing is sent before you confirm ",
+            planned.operation()
+        ))
+        .border_style(theme.border(true));
+    let inner = block.inner(popup);
+    let [text, rule, buttons] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let max_scroll = (body.len() as u16).saturating_sub(text.height);
+    let scroll = review.scroll.min(max_scroll);
+    let more = if scroll < max_scroll {
+        " ↓ more: j/PgDn "
+    } else {
+        ""
+    };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block.title_bottom(more), popup);
+    frame.render_widget(Paragraph::new(body).scroll((scroll, 0)), text);
+    frame.render_widget(
+        Paragraph::new("─".repeat(usize::from(rule.width))).style(theme.dim()),
+        rule,
+    );
+    frame.render_widget(Paragraph::new(actions(model, review, theme)), buttons);
+}
+
+fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let planned = &review.planned;
+    let user = sanitize(planned.user()).into_owned();
+    let identity = planned.identity();
+    let provider = sanitize(identity.name()).into_owned();
+    let mut lines = Vec::new();
+    let mut row = |label: &str, value: String, style: Style| {
+        let indent = " ".repeat(LABEL);
+        for (i, part) in wrap(&value, width.saturating_sub(LABEL))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                format!("{label:<LABEL$}")
+            } else {
+                indent.clone()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.dim()),
+                Span::styled(part, style),
+            ]));
+        }
+    };
+    let (verb, warning) = match planned {
+        Planned::Link { .. } => (
+            "Link",
+            format!(
+                "! Whoever controls this {provider} identity will sign in as {user}, with \
+                 {user}'s attributes and groups. Link only an identity you know belongs to \
+                 the same person."
+            ),
+        ),
+        Planned::Unlink { .. } => (
+            "Unlink",
+            format!(
+                "! {user} can no longer sign in with this {provider} identity; its next \
+                 sign-in creates a new, separate user."
+            ),
+        ),
+    };
+    row("User", user.clone(), theme.header());
+    row(
+        "Links",
+        format!("{} linked identities", planned.counts()),
+        Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+    );
+    row(
+        verb,
+        sanitize(&describe_identity(&identity)).into_owned(),
+        Style::new(),
+    );
+    lines.push(Line::default());
+    for part in wrap(&warning, width) {
+        lines.push(Line::from(Span::styled(part, theme.warn())));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        format!("Request ({})", planned.operation()),
+        theme.column_header(),
+    )));
+    for json_line in review.request_json.lines() {
+        for part in wrap(json_line, width) {
+            lines.push(Line::from(part));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "Equivalent AWS CLI command",
+        theme.column_header(),
+    )));
+    for part in wrap(&review.aws_command, width) {
+        lines.push(Line::from(part));
+    }
+    lines
+}
+
+/// The buttons, or what the change in flight is doing.
+fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
+    let planned = &review.planned;
+    if let Some(pending) = model.change.as_ref().filter(|p| p.planned == *planned) {
+        let doing = match &pending.phase {
+            PendingPhase::Sending => {
+                format!("Sending {}…  (Esc hides this dialog)", planned.operation())
+            }
+            PendingPhase::Verifying { unknown: None, .. } => format!(
+                "Done; reading {} again to show the result…",
+                sanitize(planned.user())
+            ),
+            PendingPhase::Verifying {
+                unknown: Some(_), ..
+            } => format!(
+                "No clear answer; reading {} again to learn whether it was applied (nothing is resent)…",
+                sanitize(planned.user())
+            ),
+        };
+        return Line::from(vec![
+            Span::styled(format!(" {} ", spinner(model)), theme.key()),
+            Span::raw(doing),
+        ]);
+    }
+    let button = |label: &str, focused: bool| {
+        let style = if focused {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        Span::styled(format!("[ {label} ]"), style)
+    };
+    let confirm = match planned {
+        Planned::Link { .. } => "Link",
+        Planned::Unlink { .. } => "Unlink",
+    };
+    Line::from(vec![
+        Span::raw(" "),
+        button("Cancel", !review.confirm_focused),
+        Span::raw("  "),
+        button(confirm, review.confirm_focused),
+        Span::raw("   "),
+        Span::styled("Tab", theme.key()),
+        Span::raw(" switch  "),
+        Span::styled("Enter", theme.key()),
+        Span::raw(" press  "),
+        Span::styled("y", theme.key()),
+        Span::raw(" confirm  "),
+        Span::styled("Esc", theme.key()),
+        Span::raw(" cancel"),
+    ])
+}
