@@ -302,6 +302,23 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
     vec![Effect::Worker(command)]
 }
 
+/// Quitting with a change in flight: its outcome is unknown to this session, so it is
+/// journaled as such (the worker still finishes the call on its way out, but nobody reads
+/// the user back). Check the user before trusting it either way.
+pub fn abandon(model: &mut Model) -> Vec<Effect> {
+    let Some(pending) = model.change.take() else {
+        return Vec::new();
+    };
+    let outcome = Outcome::Unknown {
+        message: "coglink quit before the change was confirmed".into(),
+        resolution: Resolution::Unresolved,
+    };
+    let before = pending.planned.counts().before;
+    vec![Effect::Worker(Command::Record(
+        pending.planned.journal_change(outcome, before),
+    ))]
+}
+
 pub fn on_change_done(
     model: &mut Model,
     request_id: RequestId,

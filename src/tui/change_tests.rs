@@ -683,3 +683,60 @@ fn a_journal_write_failure_is_shown() {
         matches!(&m.status, Status::Error { text } if text.contains("NOT recorded in the journal"))
     );
 }
+
+fn ctrl_c() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn quitting_during_a_change_waits_until_it_is_journaled() {
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    assert_eq!(
+        update(&mut m, ctrl_c()),
+        vec![],
+        "not while the change is in flight"
+    );
+    assert!(m.quit_after_change);
+    let effects = update(&mut m, done(id, Ok(())));
+    assert!(
+        !effects.contains(&Effect::Quit),
+        "still reading the user back"
+    );
+    let fresh = linked("alice", &[("Google", "Google", "777")]);
+    let effects = update(&mut m, user_loaded(fresh));
+    match effects.as_slice() {
+        [Effect::Worker(Command::Record(change)), Effect::Quit] => {
+            assert_eq!(change.outcome, Outcome::Ok)
+        }
+        other => panic!("expected the journal record, then quit: {other:?}"),
+    }
+}
+
+#[test]
+fn quitting_twice_during_a_change_journals_it_as_unresolved() {
+    let mut m = reviewed("777", (80, 24));
+    confirmed(&mut m);
+    update(&mut m, ctrl_c());
+    let effects = update(&mut m, ctrl_c());
+    match effects.as_slice() {
+        [Effect::Worker(Command::Record(change)), Effect::Quit] => {
+            assert!(matches!(
+                &change.outcome,
+                Outcome::Unknown {
+                    resolution: Resolution::Unresolved,
+                    ..
+                }
+            ));
+            assert_eq!(change.operation, "AdminLinkProviderForUser");
+        }
+        other => panic!("expected an unresolved journal record, then quit: {other:?}"),
+    }
+    assert!(m.change.is_none());
+}
+
+#[test]
+fn quitting_with_no_change_in_flight_is_immediate() {
+    let mut m = loaded((80, 24));
+    assert_eq!(update(&mut m, ctrl_c()), vec![Effect::Quit]);
+}

@@ -18,7 +18,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-        return vec![Effect::Quit];
+        return quit(model);
     }
     if model.help_open {
         on_help_key(model, key);
@@ -34,6 +34,22 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         Some(action) => on_action(model, action),
         None => Vec::new(),
     }
+}
+
+/// Quits, unless a change is in flight: then the first request waits for it to be settled
+/// and journaled, and a second one quits at once, journaling the change as unresolved.
+fn quit(model: &mut Model) -> Vec<Effect> {
+    if model.change.is_none() {
+        return vec![Effect::Quit];
+    }
+    if !model.quit_after_change {
+        model.quit_after_change = true;
+        model.flash("Quitting once the change in flight is settled and journaled (q or Ctrl-C again: quit now)");
+        return Vec::new();
+    }
+    let mut effects = change::abandon(model);
+    effects.push(Effect::Quit);
+    effects
 }
 
 /// Pasted text goes into the open prompt, without line breaks or control characters.
@@ -64,7 +80,7 @@ fn on_help_key(model: &mut Model, key: KeyEvent) {
 
 fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => return vec![Effect::Quit],
+        Action::Quit => return quit(model),
         Action::Help => model.help_open = true,
         Action::Refresh => return refresh(model),
         Action::Up => move_by(model, -1),

@@ -162,6 +162,8 @@ pub struct Model {
     pub providers: Option<PoolProviders>,
     /// The change in flight.
     pub change: Option<Pending>,
+    /// Quit was asked for while a change was in flight: quit once it is settled and journaled.
+    pub quit_after_change: bool,
     pub activity: Vec<Activity>,
     /// The linked identity under the cursor in the detail pane.
     pub identity_cursor: usize,
@@ -207,6 +209,7 @@ impl Model {
             modal: None,
             providers: None,
             change: None,
+            quit_after_change: false,
             activity: Vec::new(),
             identity_cursor: 0,
             next_request: 0,

@@ -26,9 +26,14 @@ pub fn init(model: &mut Model) -> Vec<Effect> {
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    let effects = dispatch(model, msg);
+    let mut effects = dispatch(model, msg);
     let rows = layout::table_rows(model);
     model.users.scroll_into_view(rows);
+    // A quit asked for during a change happens once the change is settled: after the
+    // effects that journal it, which the event loop still runs on its way out.
+    if model.quit_after_change && model.change.is_none() && !effects.contains(&Effect::Quit) {
+        effects.push(Effect::Quit);
+    }
     effects
 }
 
