@@ -5,6 +5,10 @@
 //! pages never make an existing user appear twice or go missing: every user that exists for
 //! the whole walk is returned exactly once. Hex keeps the token within Cognito's `[\S]+`.
 
+use std::collections::BTreeMap;
+use std::collections::btree_map::Range;
+use std::ops::Bound;
+
 use crate::domain::CognitoError;
 
 /// What a token pages through.
@@ -31,6 +35,22 @@ pub fn encode(kind: Kind, scope: &str, last_key: &str) -> String {
 }
 
 /// The last key of a token issued by [`encode`] for the same kind and scope.
+/// The entries of `map` after the key a page token names (all of them without a token), in
+/// key order: a page never repeats or skips an entry that exists throughout, whatever is
+/// created or deleted between pages.
+pub fn resume<'a, V>(
+    map: &'a BTreeMap<String, V>,
+    kind: Kind,
+    scope: &str,
+    token: Option<&str>,
+) -> Result<Range<'a, String, V>, CognitoError> {
+    let start = match token.map(|t| decode(kind, scope, t)).transpose()? {
+        Some(k) => Bound::Excluded(k),
+        None => Bound::Unbounded,
+    };
+    Ok(map.range((start, Bound::Unbounded)))
+}
+
 pub fn decode(kind: Kind, scope: &str, token: &str) -> Result<String, CognitoError> {
     let bad = CognitoError::invalid_pagination_token;
     if !token.len().is_multiple_of(2) || !token.is_ascii() {

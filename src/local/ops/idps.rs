@@ -1,7 +1,6 @@
 //! ListIdentityProviders, DescribeIdentityProvider, CreateIdentityProvider (spec §1.8, §1.9).
 
 use std::collections::BTreeMap;
-use std::ops::Bound;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -46,21 +45,14 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     let limit = page_size(req.max_results, LIST_PROVIDERS_DEFAULT_LIMIT);
     shared.read(|s| {
         let p = pool(s, &pool_id)?;
-        let after = req
-            .next_token
-            .as_deref()
-            .map(|t| token::decode(Kind::Providers, &pool_id, t))
-            .transpose()?;
-        let start = match &after {
-            Some(k) => Bound::Excluded(k.as_str()),
-            None => Bound::Unbounded,
-        };
-        let mut it = p
-            .data()
-            .providers
-            .range::<str, _>((start, Bound::Unbounded))
-            .map(|(_, idp)| idp)
-            .peekable();
+        let mut it = token::resume(
+            &p.data().providers,
+            Kind::Providers,
+            &pool_id,
+            req.next_token.as_deref(),
+        )?
+        .map(|(_, idp)| idp)
+        .peekable();
         let page: Vec<&IdentityProvider> = it.by_ref().take(limit).collect();
         // `Providers` without details (spec §1.8).
         let mut out = json!({

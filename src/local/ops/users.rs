@@ -1,7 +1,6 @@
 //! ListUsers, AdminGetUser, AdminCreateUser (spec §1.4, §1.5, §1.10).
 
 use std::collections::BTreeMap;
-use std::ops::Bound;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -80,21 +79,12 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             }
             Err(_) => return Err(CognitoError::filter_parse()),
         };
-        let after = req
-            .pagination_token
-            .as_deref()
-            .map(|t| token::decode(Kind::Users, &pool_id, t))
-            .transpose()?;
-        let start = match &after {
-            Some(k) => Bound::Excluded(k.as_str()),
-            None => Bound::Unbounded,
-        };
-        // Walk users in key order from the cursor: a page never repeats or skips a user that
-        // exists throughout, whatever is created or deleted between pages.
-        let mut it = p
-            .data()
-            .users
-            .range::<str, _>((start, Bound::Unbounded))
+        let mut it = token::resume(
+            &p.data().users,
+            Kind::Users,
+            &pool_id,
+            req.pagination_token.as_deref(),
+        )?
             .filter(|(_, u)| matches(&filter, u));
         let page: Vec<(&String, &User)> = it.by_ref().take(limit).map(|(k, u)| (k, &**u)).collect();
         let more = it.next().is_some();
