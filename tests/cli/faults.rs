@@ -581,3 +581,44 @@ fn a_batch_survives_its_endpoint_being_killed_and_restarted() {
     assert!(out.contains("0 refused, 0 unresolved, 0 skipped"), "{out}");
     assert_batch_done(&env, &rows, &env.journal());
 }
+
+/// `--read-only` on `link`, `unlink` and `batch`: exit 2 naming the flag, and the endpoint
+/// receives no change request at all (reads and `--dry-run` still work).
+#[test]
+fn read_only_commands_send_no_change() {
+    let env = Env::new();
+    let user = env.native_user(3);
+    let subject = fresh_subject();
+    let file = write_batch(&env, &[(user.clone(), fresh_subject())]);
+    let server = SimServer::start(&env.state(), Simulation::default());
+    let url = server.url();
+    let refused: Vec<Assert> = vec![
+        remote(&env, &url)
+            .arg("--read-only")
+            .args(env.link_args(&user, &subject))
+            .assert(),
+        remote(&env, &url)
+            .arg("--read-only")
+            .args(["unlink", "--user-pool-id", &env.pool, "--user"])
+            .arg(env.source(&subject))
+            .assert(),
+        remote(&env, &url)
+            .arg("--read-only")
+            .args(["batch", "--user-pool-id", &env.pool])
+            .arg(&file)
+            .assert(),
+    ];
+    let dry = remote(&env, &url)
+        .arg("--read-only")
+        .args(env.link_args(&user, &subject))
+        .arg("--dry-run")
+        .assert();
+    let changes = server.stop();
+    for a in &refused {
+        assert_eq!(a.get_output().status.code(), Some(2), "{}", stderr(a));
+        assert!(stderr(a).contains("--read-only is set"), "{}", stderr(a));
+    }
+    assert_eq!(dry.get_output().status.code(), Some(0), "{}", stderr(&dry));
+    assert!(changes.is_empty(), "{changes:?}");
+    assert!(env.journal().is_empty());
+}
