@@ -6,8 +6,14 @@
 mod batch;
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/faults.rs"]
+mod faults;
 #[path = "cli/global.rs"]
 mod global;
+#[path = "cli/hostile.rs"]
+mod hostile;
+#[path = "support/hostile_cognito.rs"]
+mod hostile_cognito;
 #[path = "cli/input.rs"]
 mod input;
 #[path = "cli/link.rs"]

@@ -9,6 +9,9 @@
 //! The expected user is read from the demo pool asset the binary embeds
 //! (`assets/demo-pool.json`), so the test follows the seed when it changes.
 
+#[path = "support/hostile_cognito.rs"]
+mod hostile_cognito;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -25,7 +28,8 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(width: u16, height: u16, command: &str) -> Tmux {
+    /// `command` in a new session, with global `options` set on the server before it starts.
+    fn start(width: u16, height: u16, command: &str, options: &[(&str, &str)]) -> Tmux {
         match Command::new("tmux").arg("-V").output() {
             Ok(out) if out.status.success() => {}
             _ => panic!(
@@ -42,7 +46,11 @@ impl Tmux {
             session: "e2e".into(),
         };
         let (w, h) = (width.to_string(), height.to_string());
-        tmux.run(&[
+        let mut args: Vec<&str> = vec!["start-server", ";"];
+        for (name, value) in options {
+            args.extend_from_slice(&["set-option", "-g", name, value, ";"]);
+        }
+        args.extend_from_slice(&[
             "new-session",
             "-d",
             "-s",
@@ -59,6 +67,7 @@ impl Tmux {
             "remain-on-exit",
             "on",
         ]);
+        tmux.run(&args);
         tmux
     }
 
@@ -194,18 +203,31 @@ struct App {
 
 impl App {
     fn start(width: u16, height: u16) -> App {
+        App::start_args(
+            width,
+            height,
+            "--local --local-state {d}/state.json",
+            "",
+            &[],
+        )
+    }
+
+    /// coglink with `args` (`{d}` stands for the test's directory) and extra environment
+    /// `env` (`NAME=value ...`), tmux global `options` set before it starts.
+    fn start_args(width: u16, height: u16, args: &str, env: &str, options: &[(&str, &str)]) -> App {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().display();
+        let args = args.replace("{d}", &d.to_string());
         // A shell waits for coglink and records its exit status: tmux 3.3 sometimes never
         // reaps a pane's process once its pty has closed, so its own `pane_dead_status` is
         // unreliable.
         let exit_file = format!("{d}/exit-status");
         let command = format!(
-            "sh -c 'env HOME={d} XDG_STATE_HOME={d}/state XDG_DATA_HOME={d}/data XDG_CONFIG_HOME={d}/config \
-             {} --local --local-state {d}/state.json; echo $? > {exit_file}'",
+            "sh -c 'env HOME={d} XDG_STATE_HOME={d}/state XDG_DATA_HOME={d}/data XDG_CONFIG_HOME={d}/config {env} \
+             {} {args}; echo $? > {exit_file}'",
             env!("CARGO_BIN_EXE_coglink")
         );
-        let tmux = Tmux::start(width, height, &command);
+        let tmux = Tmux::start(width, height, &command, options);
         App {
             tmux,
             dir,
@@ -246,6 +268,11 @@ impl App {
     /// Quits with `q` and checks the process exited with success and left the screen.
     fn quit(&self) {
         self.tmux.keys(&["q"]);
+        self.expect_exit("0");
+    }
+
+    /// Waits for the process to exit with `expected` and checks it left the screen.
+    fn expect_exit(&self, expected: &str) {
         let start = Instant::now();
         let status = loop {
             if let Ok(status) = std::fs::read_to_string(&self.exit_file)
@@ -260,7 +287,7 @@ impl App {
             );
             std::thread::sleep(Duration::from_millis(100));
         };
-        assert_eq!(status, "0", "exit status");
+        assert_eq!(status, expected, "exit status");
         let after = self.tmux.capture();
         assert!(
             !after.contains("coglink │") && !after.contains("Linked identities"),
@@ -437,4 +464,139 @@ fn browse_filter_and_open_a_user_in_the_local_pool() {
     assert!(screen.contains(&expected.username), "{screen}");
 
     app.quit();
+}
+
+/// The display width of a captured line (wide characters take two cells).
+fn width(line: &str) -> usize {
+    ratatui::text::Line::raw(line).width()
+}
+
+/// The frame: header on the first line, boxes whose every line spans the whole width
+/// between its borders, the key hints on the last line.
+fn assert_layout(screen: &str, w: usize, h: usize) {
+    let lines: Vec<&str> = screen.lines().collect();
+    assert_eq!(lines.len(), h, "{screen}");
+    assert!(lines[0].starts_with(" coglink │"), "header: {screen}");
+    assert!(lines[h - 1].contains("q quit"), "footer: {screen}");
+    for (n, line) in lines[1..h - 1].iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let first = line.chars().next().unwrap();
+        let last = line.chars().last().unwrap();
+        assert!(
+            "┌│└".contains(first) && "┐│┘".contains(last) && width(line) == w,
+            "line {} is broken ({} cells): {line:?}\n{screen}",
+            n + 2,
+            width(line)
+        );
+    }
+}
+
+fn pane_format(tmux: &Tmux, format: &str) -> String {
+    let out = tmux.run(&["display-message", "-p", "-t", &tmux.session, format]);
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Hostile pool data (escape sequences that set the title and the clipboard, C1 controls,
+/// bidi, zero-width, combining, wide, 2 KB values, invalid `identities`): shown escaped, the
+/// layout holds on every user's detail, the terminal's title and clipboard are untouched,
+/// and coglink quits cleanly.
+#[test]
+fn hostile_pool_data_is_escaped_and_the_layout_holds() {
+    use hostile_cognito::{HostileCognito, POOL, usernames};
+    let fake = HostileCognito::start();
+    let (w, h) = (100u16, 32u16);
+    let app = App::start_args(
+        w,
+        h,
+        &format!("--endpoint-url {} --user-pool-id {POOL}", fake.url),
+        "AWS_ACCESS_KEY_ID=AKIAHOSTILETEST00001 AWS_SECRET_ACCESS_KEY=hostile-test-secret \
+         AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+         AWS_EC2_METADATA_DISABLED=true",
+        // Applications may set tmux's clipboard (OSC 52): a leak would create a buffer.
+        &[("set-clipboard", "on"), ("allow-rename", "on")],
+    );
+    let tmux = &app.tmux;
+    let title_before = pane_format(tmux, "#{pane_title}");
+    let n = usernames().len();
+    let screen = tmux.wait_until("the hostile users", |s| {
+        s.contains(&format!(" {n} / ~{n} users")) && !s.contains("loading")
+    });
+    let (w, h) = (usize::from(w), usize::from(h));
+    assert_layout(&screen, w, h);
+    assert!(screen.contains("evil\\e[31mred\\x9b0m"), "{screen}");
+    assert!(
+        screen.contains("pool-title\\x07") || screen.contains(POOL),
+        "{screen}"
+    );
+
+    // Every user's detail, scrolled through.
+    tmux.keys(&["g"]);
+    for i in 0..n {
+        tmux.keys(&["Enter"]);
+        let screen = tmux.wait_for("Detail");
+        tmux.keys(&["Tab"]);
+        for _ in 0..12 {
+            tmux.keys(&["j"]);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let scrolled = tmux.capture();
+        for s in [&screen, &scrolled] {
+            assert_layout(s, w, h);
+        }
+        if i == 0 {
+            assert!(
+                screen.contains("\\e]52;c;") || scrolled.contains("\\e]52;c;"),
+                "{screen}\n{scrolled}"
+            );
+        }
+        tmux.keys(&["Escape"]);
+        tmux.wait_until("the detail closed", |s| !s.contains("Detail ("));
+        tmux.keys(&["j"]);
+    }
+
+    // Nothing reached the terminal as a sequence: no title, no clipboard buffer.
+    let title = pane_format(tmux, "#{pane_title}");
+    assert_eq!(title, title_before, "the pane title was changed");
+    assert!(!title.contains("pwned") && !title.contains("pool-title"));
+    let buffers = tmux.run(&["list-buffers"]);
+    assert!(
+        buffers.stdout.is_empty(),
+        "a clipboard buffer was set: {}",
+        String::from_utf8_lossy(&buffers.stdout)
+    );
+    assert_eq!(pane_format(tmux, "#{alternate_on}"), "1");
+    app.quit();
+}
+
+/// SIGTERM and SIGHUP stop the UI like `q` would: the terminal is restored (back on the main
+/// screen) and the exit status is 128 + the signal.
+#[test]
+fn a_signal_restores_the_terminal() {
+    for (signal, status) in [("TERM", "143"), ("HUP", "129")] {
+        let app = App::start(100, 30);
+        let tmux = &app.tmux;
+        tmux.wait_for("us-east-1_DemoPool1");
+        assert_eq!(pane_format(tmux, "#{alternate_on}"), "1");
+        // The pane runs `sh -c '...'`, whose child is coglink (`env` execs it).
+        let shell = pane_format(tmux, "#{pane_pid}");
+        let children = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep runs");
+        let pid = String::from_utf8_lossy(&children.stdout).trim().to_owned();
+        assert!(!pid.is_empty() && !pid.contains('\n'), "one child: {pid:?}");
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        app.expect_exit(status);
+        assert_eq!(
+            pane_format(tmux, "#{alternate_on}"),
+            "0",
+            "SIG{signal}: back on the main screen"
+        );
+    }
 }

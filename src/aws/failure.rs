@@ -46,7 +46,7 @@ impl Failure {
             FailureKind::Timeout
                 | FailureKind::Unreadable
                 | FailureKind::Service(ErrorKind::InternalError)
-        ) || (self.kind == FailureKind::Network && !self.message.to_lowercase().contains("refused"))
+        ) || (self.kind == FailureKind::Network && !never_sent(&self.message))
     }
 
     pub fn is_throttling(&self) -> bool {
@@ -93,7 +93,11 @@ impl Failure {
             }
             _ => (classify_text(&chain), None, chain.clone()),
         };
-        let hint = hint_for(kind, code.as_deref(), target);
+        let hint = if kind == FailureKind::Network && connection_lost(&chain) {
+            Some(lost_hint(target))
+        } else {
+            hint_for(kind, code.as_deref(), target)
+        };
         Failure {
             kind,
             code,
@@ -133,6 +137,39 @@ fn is_credentials_code(code: &str) -> bool {
             | "MissingAuthenticationTokenException"
             | "InvalidClientTokenId"
             | "SignatureDoesNotMatch"
+    )
+}
+
+/// Whether a network failure happened before the request could leave: the connection was
+/// refused or the host name did not resolve. Such a change was certainly not applied.
+fn never_sent(chain: &str) -> bool {
+    let lower = chain.to_lowercase();
+    ["refused", "dns error", "failed to lookup address"]
+        .iter()
+        .any(|s| lower.contains(s))
+}
+
+/// Whether the connection broke after the request was (or may have been) sent: the server
+/// is reachable, and a change may have been applied (hyper's `IncompleteMessage`, a reset).
+fn connection_lost(chain: &str) -> bool {
+    let lower = chain.to_lowercase();
+    [
+        "connection closed before message completed",
+        "incompletemessage",
+        "connection reset",
+        "broken pipe",
+        "connection aborted",
+        "unexpected eof",
+    ]
+    .iter()
+    .any(|s| lower.contains(s))
+}
+
+fn lost_hint(target: &Target) -> String {
+    let whom = target.endpoint_url.as_deref().unwrap_or("Cognito");
+    format!(
+        "the connection to {whom} was lost before its answer arrived: the request may have been \
+         applied; a change is read back, never resent blindly"
     )
 }
 
@@ -270,5 +307,44 @@ mod tests {
             ..f(FailureKind::Network)
         };
         assert!(dropped.outcome_unknown());
+        let dns = Failure {
+            message: "dns error: failed to lookup address information".into(),
+            ..f(FailureKind::Network)
+        };
+        assert!(
+            !dns.outcome_unknown(),
+            "a name that does not resolve sent nothing"
+        );
+    }
+
+    #[test]
+    fn a_lost_connection_is_not_an_unreachable_endpoint() {
+        let t = target(None, Some("http://127.0.0.1:9"));
+        // What the SDK reports for a connection closed where the answer should be.
+        let dropped = "dispatch failure: io error: an error occurred while sending the request: \
+                       connection closed before message completed: IncompleteMessage";
+        assert!(connection_lost(dropped));
+        assert!(!never_sent(dropped));
+        let hint = lost_hint(&t);
+        assert!(
+            hint.contains("connection to http://127.0.0.1:9 was lost"),
+            "{hint}"
+        );
+        assert!(hint.contains("may have been applied"), "{hint}");
+        assert!(!hint.contains("could not reach"), "{hint}");
+        assert!(lost_hint(&target(None, None)).contains("connection to Cognito was lost"));
+        // Refused and unresolvable stay "could not reach".
+        for text in [
+            "dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111)",
+            "dispatch failure: other: dns error: failed to lookup address information: Name or service not known",
+        ] {
+            assert!(!connection_lost(text), "{text}");
+            assert!(never_sent(text), "{text}");
+            assert_eq!(classify_text(text), FailureKind::Network);
+        }
+        assert_eq!(
+            hint_for(FailureKind::Network, None, &t).unwrap(),
+            "could not reach http://127.0.0.1:9: is it running?"
+        );
     }
 }

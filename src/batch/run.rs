@@ -20,6 +20,9 @@ use crate::aws::rate::RateLimiter;
 
 /// Sends of one row before its failures are reported as they are.
 pub const MAX_SENDS_PER_ROW: u32 = 5;
+/// Reads of the destination after a send with no clear answer, before the row is left
+/// unresolved (it is never sent again without one succeeding).
+pub const MAX_READ_BACKS: u32 = 5;
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -43,26 +46,37 @@ impl Default for RunOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RowOutcome {
     Linked,
+    /// The send had no clear answer (`message`), and reading the destination showed the
+    /// link: it was applied.
+    Confirmed {
+        message: String,
+    },
     Refused {
         code: String,
         message: String,
     },
     /// Could not be sent or resolved (e.g. the network stayed down): left for a re-run.
+    /// `outcome_unknown`: the last send may have been applied (its read-back failed too).
     Unresolved {
         reason: String,
+        outcome_unknown: bool,
     },
 }
 
 impl RowOutcome {
     pub fn recorded(&self) -> Option<Recorded> {
         match self {
-            RowOutcome::Linked => Some(Recorded::Linked),
+            RowOutcome::Linked | RowOutcome::Confirmed { .. } => Some(Recorded::Linked),
             RowOutcome::Refused { code, message } => Some(Recorded::Refused {
                 code: code.clone(),
                 message: message.clone(),
             }),
             RowOutcome::Unresolved { .. } => None,
         }
+    }
+
+    pub fn is_linked(&self) -> bool {
+        matches!(self, RowOutcome::Linked | RowOutcome::Confirmed { .. })
     }
 }
 
@@ -76,9 +90,11 @@ pub enum RunEvent {
     Throttled {
         rate: f64,
     },
-    /// A send's outcome was unknown and was read back.
+    /// A send's outcome was unknown (`message`) and was read back: applied (the row then
+    /// ends `Confirmed`) or not (the row is sent again).
     Resolved {
-        line: usize,
+        row: Box<PlannedRow>,
+        message: String,
         applied: bool,
     },
     Finished {
@@ -188,21 +204,34 @@ async fn send_row(shared: &Shared, row: &PlannedRow) -> RowOutcome {
                 rate: shared.limiter.rate(),
             });
         } else if failure.outcome_unknown() {
-            match read_back(shared, row).await {
-                Some(true) => {
-                    let _ = shared.tx.send(RunEvent::Resolved {
-                        line: row.row.line,
-                        applied: true,
-                    });
-                    return RowOutcome::Linked;
+            // Resolved by reading, never by resending: the row is sent again only once a
+            // read has shown the link is not there.
+            let mut applied = None;
+            for attempt in 0..MAX_READ_BACKS {
+                applied = read_back(shared, row).await;
+                if applied.is_some() {
+                    break;
                 }
-                Some(false) => {
-                    let _ = shared.tx.send(RunEvent::Resolved {
-                        line: row.row.line,
-                        applied: false,
-                    });
-                }
-                None => tokio::time::sleep(Duration::from_millis(200)).await,
+                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt + 1))).await;
+            }
+            let Some(applied) = applied else {
+                return RowOutcome::Unresolved {
+                    reason: format!(
+                        "{}; the destination could not be read back, so the outcome is unknown",
+                        failure.summary()
+                    ),
+                    outcome_unknown: true,
+                };
+            };
+            let _ = shared.tx.send(RunEvent::Resolved {
+                row: Box::new(row.clone()),
+                message: failure.message.clone(),
+                applied,
+            });
+            if applied {
+                return RowOutcome::Confirmed {
+                    message: failure.message,
+                };
             }
         } else if let Some(code) = failure.code.clone() {
             return RowOutcome::Refused {
@@ -210,12 +239,14 @@ async fn send_row(shared: &Shared, row: &PlannedRow) -> RowOutcome {
                 message: failure.message,
             };
         } else {
+            // Never sent (connection refused, no credentials): safe to send again.
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         last_failure = Some(failure);
     }
     RowOutcome::Unresolved {
         reason: last_failure.map_or_else(|| "not sent".into(), |f| f.summary()),
+        outcome_unknown: false,
     }
 }
 

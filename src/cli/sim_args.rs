@@ -33,6 +33,9 @@ pub struct SimulationArgs {
     /// Seed of the fault and jitter random numbers (default: random).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Fault only AdminLinkProviderForUser and AdminDisableProviderForUser (reads never fail).
+    #[arg(long)]
+    pub faults_on_changes_only: bool,
 }
 
 impl SimulationArgs {
@@ -48,6 +51,7 @@ impl SimulationArgs {
             drop_rate: self.drop_rate,
             fault_after_apply_fraction: self.fault_after_apply,
             seed: self.seed,
+            faults_on_changes_only: self.faults_on_changes_only,
         })
     }
 }
@@ -111,6 +115,7 @@ mod tests {
             "1",
             "--seed",
             "7",
+            "--faults-on-changes-only",
         ])
         .unwrap();
         assert_eq!(
@@ -123,6 +128,7 @@ mod tests {
                 drop_rate: 0.05,
                 fault_after_apply_fraction: 1.0,
                 seed: Some(7),
+                faults_on_changes_only: true,
             }
         );
         assert_eq!(

@@ -22,7 +22,7 @@ use crate::domain::provider::federated_username;
 use crate::domain::rules::check_username;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{COGNITO, LinkRequest};
-use crate::journal::{Counts, Journal, Outcome};
+use crate::journal::{Counts, Journal, Outcome, Resolution};
 
 /// Lookups made at the same time while reading the pool before planning.
 const READ_CONCURRENCY: usize = 8;
@@ -120,7 +120,7 @@ async fn batch(
         match event {
             RunEvent::Row { row, outcome } => {
                 match &outcome {
-                    RowOutcome::Linked => linked += 1,
+                    RowOutcome::Linked | RowOutcome::Confirmed { .. } => linked += 1,
                     RowOutcome::Refused { .. } => refused += 1,
                     RowOutcome::Unresolved { .. } => unresolved += 1,
                 }
@@ -138,14 +138,26 @@ async fn batch(
             RunEvent::Throttled { rate } => {
                 bar.set_rate_note(format!("throttled: slowing to {rate:.1} req/s"))
             }
-            RunEvent::Resolved { line, applied } => bar.note(&format!(
-                "line {line}: outcome unknown, read back: {}",
-                if applied {
-                    "linked"
-                } else {
-                    "not linked, sending again"
+            RunEvent::Resolved {
+                row,
+                message,
+                applied,
+            } => {
+                bar.note(&format!(
+                    "line {}: outcome unknown, read back: {}",
+                    row.row.line,
+                    if applied {
+                        "linked"
+                    } else {
+                        "not linked, sending again"
+                    }
+                ));
+                // An applied one is journaled with the row's outcome (`Confirmed`).
+                if !applied && let Err(e) = journal_not_applied(session, journal, &row, &message) {
+                    stop.store(true, Ordering::Relaxed);
+                    journal_error.get_or_insert(e);
                 }
-            )),
+            }
             RunEvent::Finished { sent, elapsed } => {
                 bar.finish(sent, elapsed);
                 break;
@@ -195,16 +207,38 @@ fn journal_row(
     };
     let outcome = match outcome {
         RowOutcome::Linked => Outcome::Ok,
+        RowOutcome::Confirmed { message } => Outcome::Unknown {
+            message: message.clone(),
+            resolution: Resolution::Applied,
+        },
         RowOutcome::Refused { code, message } => Outcome::Rejected {
             code: code.clone(),
             message: message.clone(),
         },
-        RowOutcome::Unresolved { reason } => Outcome::Failed {
+        RowOutcome::Unresolved {
+            reason,
+            outcome_unknown: true,
+        } => Outcome::Unknown {
+            message: reason.clone(),
+            resolution: Resolution::Unresolved,
+        },
+        RowOutcome::Unresolved {
+            reason,
+            outcome_unknown: false,
+        } => Outcome::Failed {
             message: reason.clone(),
         },
     };
     let dest = row.row.request.destination();
-    let counts = matches!(outcome, Outcome::Ok).then_some(Counts { before, after });
+    let linked = matches!(
+        outcome,
+        Outcome::Ok
+            | Outcome::Unknown {
+                resolution: Resolution::Applied,
+                ..
+            }
+    );
+    let counts = linked.then_some(Counts { before, after });
     let attempt = Attempt {
         spec: &LINK,
         target: &session.connection.target,
@@ -214,6 +248,39 @@ fn journal_row(
         counts,
     };
     record(journal, &attempt, outcome)
+}
+
+/// A send with no clear answer that reading the destination showed was not applied (the
+/// row is then sent again, and journaled again with that outcome).
+fn journal_not_applied(
+    session: &Session,
+    journal: &Journal,
+    row: &PlannedRow,
+    message: &str,
+) -> Result<(), CmdError> {
+    let Action::Link { before, .. } = row.action else {
+        return Ok(());
+    };
+    let dest = row.row.request.destination();
+    let attempt = Attempt {
+        spec: &LINK,
+        target: &session.connection.target,
+        pool_id: row.row.request.pool_id(),
+        request: &row.row.request,
+        user: Some(dest.value()),
+        counts: Some(Counts {
+            before,
+            after: before,
+        }),
+    };
+    record(
+        journal,
+        &attempt,
+        Outcome::Unknown {
+            message: message.to_owned(),
+            resolution: Resolution::NotApplied,
+        },
+    )
 }
 
 /// Reads what planning needs: providers, every destination, and whether each source
@@ -338,10 +405,15 @@ impl ProgressBar {
         let what = describe(&row.row.request);
         let line = match outcome {
             RowOutcome::Linked => format!("linked   {what}"),
+            RowOutcome::Confirmed { .. } => {
+                format!("linked   {what} (no clear answer; confirmed by reading the user)")
+            }
             RowOutcome::Refused { code, message } => {
                 format!("refused  {what}: {code}: {}", sanitize(message))
             }
-            RowOutcome::Unresolved { reason } => format!("unresolved {what}: {}", sanitize(reason)),
+            RowOutcome::Unresolved { reason, .. } => {
+                format!("unresolved {what}: {}", sanitize(reason))
+            }
         };
         self.clear();
         println!("line {:<5} {line}", row.row.line);

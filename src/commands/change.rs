@@ -124,6 +124,18 @@ pub fn describe_user(user: &UserRecord) -> String {
     )
 }
 
+/// Reads of the user after a change with no clear answer, before its outcome is reported as
+/// unresolved (each read has the SDK's own retries too).
+pub const READ_BACK_ATTEMPTS: u32 = 4;
+
+/// The wait before read-back attempt `attempt + 1`.
+pub async fn read_back_pause(attempt: u32) {
+    tokio::time::sleep(std::time::Duration::from_millis(
+        100 * u64::from(attempt + 1),
+    ))
+    .await;
+}
+
 /// Checks the journal can be written before a change is made.
 pub fn journal_preflight(journal: &Journal) -> Result<(), CmdError> {
     journal.check_writable().map_err(|e| CmdError {

@@ -1,8 +1,8 @@
 //! `coglink link`: AdminLinkProviderForUser with the destination checked first.
 
 use super::change::{
-    Attempt, aws_command, describe_user, finish, invalid, journal_preflight, read_only_refusal,
-    record, refused_locally, request_json, skeleton,
+    Attempt, READ_BACK_ATTEMPTS, aws_command, describe_user, finish, invalid, journal_preflight,
+    read_back_pause, read_only_refusal, record, refused_locally, request_json, skeleton,
 };
 use super::input::{LINK, resolve};
 use super::output::shell_quote;
@@ -157,23 +157,32 @@ async fn refetch(ops: &Ops, req: &LinkRequest) -> Option<UserRecord> {
 }
 
 /// Reads the destination again to learn whether a link with no clear answer was applied:
-/// it was if the identity is now listed, or the count went up.
+/// it was if the identity is now listed, or the count went up. A failed read is retried
+/// (reads change nothing); the link itself is never resent.
 async fn resolve_unknown(
     ops: &Ops,
     req: &LinkRequest,
     before: usize,
 ) -> (Resolution, Option<usize>) {
-    match refetch(ops, req).await {
-        None => (Resolution::Unresolved, None),
-        Some(user) => {
-            let resolution = if user.shows_link(&req.source(), before) {
-                Resolution::Applied
-            } else {
-                Resolution::NotApplied
-            };
-            (resolution, Some(user.link_count()))
+    let dest = req.destination();
+    for attempt in 0..READ_BACK_ATTEMPTS {
+        match ops
+            .find_destination(req.pool_id(), dest.name(), dest.value())
+            .await
+        {
+            Ok(Some(user)) => {
+                let resolution = if user.shows_link(&req.source(), before) {
+                    Resolution::Applied
+                } else {
+                    Resolution::NotApplied
+                };
+                return (resolution, Some(user.link_count()));
+            }
+            Ok(None) => break,
+            Err(_) => read_back_pause(attempt).await,
         }
     }
+    (Resolution::Unresolved, None)
 }
 
 fn report_unknown(

@@ -220,3 +220,60 @@ fn shorthand_round_trips_any_value() {
         "ProviderName=Cognito,ProviderAttributeValue=diego"
     );
 }
+
+/// Property tests (bounded fuzzing) of the shorthand parser: no input panics; every
+/// identifier re-rendered with `to_shorthand` parses back to itself; a parse that succeeds
+/// is stable under render → parse.
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text biased toward the grammar's own characters, plus anything at all.
+    fn shorthandish() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[ A-Za-z=,\"'\\\\\\[\\]{}\t]{0,40}",
+            r#"(ProviderName|ProviderAttributeName|ProviderAttributeValue|Other) ?= ?("[^"]{0,6}"|'[^']{0,6}'|[a-z,\\=]{0,8})( ?, ?(ProviderName|ProviderAttributeValue)=.{0,6})?"#,
+            any::<String>(),
+        ]
+    }
+
+    fn any_value() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof![
+            "[ a-z,=\"'\\\\\\[\\]{}]{0,12}",
+            any::<String>()
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1500, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_input_panics(input in shorthandish()) {
+            let _ = parse_pairs(D, &input);
+            if let Ok(parsed) = parse_identifier(D, &input) {
+                let text = to_shorthand(&parsed);
+                prop_assert_eq!(parse_identifier(D, &text).ok(), Some(parsed), "{:?} -> {:?}", input, text);
+            }
+        }
+
+        #[test]
+        fn rendered_identifiers_round_trip(
+            name in any_value(),
+            attr in any_value(),
+            value in any_value(),
+        ) {
+            let original = ProviderUserIdentifier {
+                provider_name: name,
+                provider_attribute_name: attr,
+                provider_attribute_value: value,
+            };
+            let text = to_shorthand(&original);
+            if text.is_empty() {
+                // No member at all has no shorthand (the AWS CLI needs a key).
+                prop_assert!(original == ProviderUserIdentifier::default());
+            } else {
+                prop_assert_eq!(parse_identifier(D, &text).ok(), Some(original), "{:?}", text);
+            }
+        }
+    }
+}

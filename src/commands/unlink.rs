@@ -2,8 +2,8 @@
 //! first (a scan of the pool: Cognito cannot search by linked identity).
 
 use super::change::{
-    Attempt, aws_command, describe_user, finish, invalid, journal_preflight, read_only_refusal,
-    record, refused_locally, request_json, skeleton,
+    Attempt, READ_BACK_ATTEMPTS, aws_command, describe_user, finish, invalid, journal_preflight,
+    read_back_pause, read_only_refusal, record, refused_locally, request_json, skeleton,
 };
 use super::input::{UNLINK, resolve};
 use super::{CmdError, with_session};
@@ -210,15 +210,20 @@ async fn refetch_count(ops: &Ops, pool: &str, user: &UserRecord) -> Option<usize
     Some(fresh.link_count())
 }
 
+/// Whether an unlink with no clear answer was applied, by reading the user again (a failed
+/// read is retried; the unlink itself is never resent).
 async fn still_linked(
     ops: &Ops,
     pool: &str,
     user: &UserRecord,
     identity: &ProviderUserIdentifier,
 ) -> Resolution {
-    match ops.get_user(pool, &user.username).await {
-        Ok(Some(fresh)) if fresh.holds_link(identity) => Resolution::NotApplied,
-        Ok(_) => Resolution::Applied,
-        Err(_) => Resolution::Unresolved,
+    for attempt in 0..READ_BACK_ATTEMPTS {
+        match ops.get_user(pool, &user.username).await {
+            Ok(Some(fresh)) if fresh.holds_link(identity) => return Resolution::NotApplied,
+            Ok(_) => return Resolution::Applied,
+            Err(_) => read_back_pause(attempt).await,
+        }
     }
+    Resolution::Unresolved
 }

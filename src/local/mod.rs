@@ -24,6 +24,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use seed::{DEMO_POOL_ID, SYNTHETIC_POOL_ID, synthetic_username};
+pub use server::ChangeRecord;
 pub use simulate::{Category, QUOTA_TABLE, Quota, Simulation, SimulationStats};
 
 use persist::Shared;
@@ -206,6 +207,7 @@ impl LocalServer {
         let app = Arc::new(App {
             shared,
             sim: Simulator::new(opts.simulation.clone()),
+            changes: Default::default(),
         });
         let service =
             server::router(app.clone()).into_make_service_with_connect_info::<conn::ConnHandle>();
@@ -243,6 +245,17 @@ impl LocalServer {
     #[doc(hidden)]
     pub fn simulation_stats(&self) -> SimulationStats {
         self.app.sim.stats()
+    }
+
+    /// Every link and unlink request received so far, in arrival order, with whether it was
+    /// applied and what the client was answered. For tests and measurements.
+    #[doc(hidden)]
+    pub fn change_requests(&self) -> Vec<ChangeRecord> {
+        self.app
+            .changes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// `http://127.0.0.1:PORT`.

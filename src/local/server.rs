@@ -1,7 +1,7 @@
 //! The AWS JSON 1.1 wire protocol (spec §1.1): `POST /` with `X-Amz-Target`, SigV4-shaped
 //! `Authorization`, JSON bodies, Cognito-style errors in body and headers.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Instant;
 
 use axum::Router;
@@ -23,10 +23,38 @@ use crate::domain::CognitoError;
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
-/// What every handler shares: the pools and the simulation.
+/// What every handler shares: the pools, the simulation and the record of changes asked.
 pub struct App {
     pub shared: Arc<Shared>,
     pub sim: Simulator,
+    pub changes: Mutex<Vec<ChangeRecord>>,
+}
+
+/// Change requests kept in [`App::changes`]; older ones are dropped beyond this.
+const MAX_CHANGE_RECORDS: usize = 100_000;
+
+/// One AdminLinkProviderForUser / AdminDisableProviderForUser request the endpoint received
+/// with a known operation, in arrival order: what was asked, whether the change was made,
+/// and what the client was told. For tests (no blind resend, journal versus state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeRecord {
+    pub operation: &'static str,
+    /// The request body (`Value::Null` when it was not JSON).
+    pub input: Value,
+    /// The operation ran and succeeded, whatever the client was then told.
+    pub applied: bool,
+    /// `ok`, the error `__type` sent, or `dropped` (no answer at all).
+    pub answer: String,
+}
+
+impl App {
+    fn record_change(&self, record: ChangeRecord) {
+        let mut changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        if changes.len() >= MAX_CHANGE_RECORDS {
+            changes.remove(0);
+        }
+        changes.push(record);
+    }
 }
 
 pub fn router(app: Arc<App>) -> Router {
@@ -42,6 +70,7 @@ async fn handle(
     let request_id = ids::uuid_v4();
     let (parts, body) = req.into_parts();
     let mut decision = None;
+    let mut change: Option<(Operation, Value, bool)> = None;
     let result = async {
         if parts.method != Method::POST || parts.uri.path() != "/" {
             return Err(CognitoError::unsupported_request(
@@ -54,6 +83,14 @@ async fn handle(
         // Decided on arrival, so the quota judges the client's own spacing (see simulate).
         let d = *decision.insert(app.sim.decide(op, arrived));
         let bytes = read_body(&parts.headers, body).await?;
+        let is_change = matches!(
+            op,
+            Operation::AdminLinkProviderForUser | Operation::AdminDisableProviderForUser
+        );
+        if is_change {
+            let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            change = Some((op, body, false));
+        }
         let input = parse_body(&bytes)?;
         tracing::debug!(op = op.name(), "local request");
         if d.throttled {
@@ -65,12 +102,16 @@ async fn handle(
             return Err(CognitoError::internal());
         }
         let out = ops::dispatch(&app.shared, op, input).await;
+        if let Some((_, _, applied)) = change.as_mut() {
+            *applied = out.is_ok();
+        }
         match d.fault {
             Some((_, Phase::AfterApply)) => Err(CognitoError::internal()),
             _ => out,
         }
     }
     .await;
+    let mut dropped = false;
     if let Some(d) = decision {
         if !d.delay.is_zero() {
             tokio::time::sleep_until((arrived + d.delay).into()).await;
@@ -78,7 +119,21 @@ async fn handle(
         if matches!(d.fault, Some((Fault::Drop, _))) {
             tracing::debug!(peer = %conn.peer, "simulated fault: dropping the connection");
             conn.drop_connection();
+            dropped = true;
         }
+    }
+    if let Some((op, input, applied)) = change {
+        let answer = match (&result, dropped) {
+            (_, true) => "dropped".to_owned(),
+            (Ok(_), false) => "ok".to_owned(),
+            (Err(e), false) => e.kind.type_name().to_owned(),
+        };
+        app.record_change(ChangeRecord {
+            operation: op.name(),
+            input,
+            applied,
+            answer,
+        });
     }
     match result {
         Ok(v) => success(&v, &request_id),

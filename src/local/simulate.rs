@@ -112,6 +112,9 @@ pub struct Simulation {
     pub fault_after_apply_fraction: f64,
     /// RNG seed; None = a random one.
     pub seed: Option<u64>,
+    /// Faults (5xx, drops) only for the changes (AdminLinkProviderForUser,
+    /// AdminDisableProviderForUser); reads are never faulted. Latency and quota still apply.
+    pub faults_on_changes_only: bool,
 }
 
 impl Simulation {
@@ -121,6 +124,7 @@ impl Simulation {
             != Simulation {
                 seed: self.seed,
                 fault_after_apply_fraction: self.fault_after_apply_fraction,
+                faults_on_changes_only: self.faults_on_changes_only,
                 ..Simulation::default()
             }
     }
@@ -145,10 +149,15 @@ impl Simulation {
         }
         if self.fault_rate > 0.0 || self.drop_rate > 0.0 {
             parts.push(format!(
-                "{}% InternalError, {}% dropped connections, {}% of them after applying",
+                "{}% InternalError, {}% dropped connections, {}% of them after applying{}",
                 self.fault_rate * 100.0,
                 self.drop_rate * 100.0,
-                self.fault_after_apply_fraction * 100.0
+                self.fault_after_apply_fraction * 100.0,
+                if self.faults_on_changes_only {
+                    ", on changes only"
+                } else {
+                    ""
+                }
             ));
         }
         if let Some(seed) = self.seed {
@@ -293,6 +302,17 @@ impl Simulator {
                 };
             }
         }
+        let is_change = matches!(
+            op,
+            Operation::AdminLinkProviderForUser | Operation::AdminDisableProviderForUser
+        );
+        if c.faults_on_changes_only && !is_change {
+            return Decision {
+                delay,
+                throttled: false,
+                fault: None,
+            };
+        }
         let draw = rng.f64();
         let fault = if draw < c.fault_rate {
             stats.internal_errors += 1;
@@ -329,6 +349,27 @@ mod tests {
             seed: Some(1),
             ..Simulation::default()
         })
+    }
+
+    #[test]
+    fn faults_on_changes_only_spare_every_read() {
+        let sim = Simulator::new(Simulation {
+            fault_rate: 0.5,
+            drop_rate: 0.5,
+            faults_on_changes_only: true,
+            seed: Some(3),
+            ..Simulation::default()
+        });
+        let now = Instant::now();
+        for op in Operation::ALL {
+            let change = matches!(
+                op,
+                Operation::AdminLinkProviderForUser | Operation::AdminDisableProviderForUser
+            );
+            for _ in 0..20 {
+                assert_eq!(sim.decide(op, now).fault.is_some(), change, "{op:?}");
+            }
+        }
     }
 
     #[test]

@@ -740,3 +740,151 @@ fn quitting_with_no_change_in_flight_is_immediate() {
     let mut m = loaded((80, 24));
     assert_eq!(update(&mut m, ctrl_c()), vec![Effect::Quit]);
 }
+
+/// `--read-only` from every screen and pane: `l` and `u` (and undo in the activity list)
+/// refuse with the message and send nothing; and no sequence of keys, from any of these
+/// screens, ever hands the worker a Link or Unlink.
+mod read_only_everywhere {
+    use super::*;
+    use crate::tui::testdata::pools;
+    use proptest::prelude::*;
+
+    /// The starting screens: the pool picker, the table, the detail (focused), the activity
+    /// list holding a change to undo, and a review left open (read-only is per session; this
+    /// one checks the confirmation itself refuses).
+    fn screens() -> Vec<(&'static str, Model)> {
+        let ro = |mut m: Model| {
+            m.setup.read_only = true;
+            m
+        };
+        let mut picker = Model::new(super::super::update_tests::setup(), None, (100, 30));
+        super::super::update::init(&mut picker);
+        update(&mut picker, Msg::PoolsLoaded(Ok(pools())));
+
+        let table = loaded((100, 30));
+
+        let mut detail = loaded((100, 30));
+        update(&mut detail, ch('j'));
+        update(&mut detail, key(KeyCode::Enter));
+        update(&mut detail, user_loaded(with_links("erin", 1)));
+        update(&mut detail, key(KeyCode::Tab));
+
+        let mut activity = reviewed("777", (100, 30));
+        let id = confirmed(&mut activity);
+        update(&mut activity, done(id, Ok(())));
+        update(
+            &mut activity,
+            user_loaded(linked("alice", &[("Google", "Google", "777")])),
+        );
+        update(&mut activity, ch('a'));
+        assert!(matches!(activity.modal, Some(Modal::Activity { .. })));
+
+        let review = reviewed("778", (100, 30));
+        vec![
+            ("pool picker", ro(picker)),
+            ("table", ro(table)),
+            ("detail", ro(detail)),
+            ("activity", ro(activity)),
+            ("review", ro(review)),
+        ]
+    }
+
+    fn is_change(e: &Effect) -> bool {
+        matches!(
+            e,
+            Effect::Worker(Command::Link { .. } | Command::Unlink { .. })
+        )
+    }
+
+    #[test]
+    fn l_and_u_refuse_on_every_screen() {
+        for c in ['l', 'u'] {
+            for (name, mut m) in screens() {
+                let effects = update(&mut m, ch(c));
+                assert!(
+                    effects.iter().all(|e| !is_change(e)),
+                    "{name} {c}: {effects:?}"
+                );
+                let bound = matches!((name, c), ("table" | "detail", _) | ("activity", 'u'));
+                if bound {
+                    assert!(
+                        matches!(&m.status, Status::Info { text, .. } if text.contains("--read-only")),
+                        "{name} {c}: {:?}",
+                        m.status
+                    );
+                    assert!(
+                        !matches!(m.modal, Some(Modal::LinkForm(_))),
+                        "{name} {c}: the form opened"
+                    );
+                }
+            }
+        }
+        // The review's own confirmation refuses too.
+        let (_, mut m) = screens().pop().unwrap();
+        for k in [key(KeyCode::Tab), key(KeyCode::Enter), ch('y')] {
+            let effects = update(&mut m, k);
+            assert!(effects.iter().all(|e| !is_change(e)), "{effects:?}");
+        }
+    }
+
+    /// What may arrive: keys, and the worker's replies a screen may wait for.
+    #[derive(Clone, Debug)]
+    enum Input {
+        Key(KeyCode),
+        UserLoaded,
+        ProvidersLoaded,
+    }
+
+    impl Input {
+        fn msg(&self) -> Msg {
+            match self {
+                Input::Key(k) => key(*k),
+                Input::UserLoaded => user_loaded(linked("alice", &[("Google", "Google", "777")])),
+                Input::ProvidersLoaded => Msg::ProvidersLoaded {
+                    pool_id: POOL.into(),
+                    result: Ok(providers()),
+                },
+            }
+        }
+    }
+
+    fn keys() -> impl Strategy<Value = Input> {
+        prop_oneof![
+            4 => proptest::sample::select(&['l', 'u', 'a', 'j', 'k', 'y', 'n', 'g', 'G', '/', 'f', '?', 's', 'x', '1'][..])
+                .prop_map(|c| Input::Key(KeyCode::Char(c))),
+            2 => proptest::sample::select(&[
+                KeyCode::Enter, KeyCode::Tab, KeyCode::BackTab, KeyCode::Esc,
+                KeyCode::Down, KeyCode::Up, KeyCode::Left, KeyCode::Right,
+            ][..]).prop_map(Input::Key),
+            1 => Just(Input::UserLoaded),
+            1 => Just(Input::ProvidersLoaded),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_key_sequence_sends_a_change(
+            start in 0usize..5,
+            msgs in proptest::collection::vec(keys(), 1..40),
+        ) {
+            let (name, mut m) = screens().swap_remove(start);
+            for input in msgs {
+                let shown = format!("{input:?}");
+                let effects = update(&mut m, input.msg());
+                prop_assert!(effects.iter().all(|e| !is_change(e)), "{}: {} -> {:?}", name, shown, effects);
+                // A fresh check that comes back must not lead to a change either.
+                for e in &effects {
+                    if let Effect::Worker(Command::LinkFacts { request_id, .. }) = e {
+                        let effects = update(&mut m, Msg::LinkFactsLoaded {
+                            request_id: *request_id,
+                            result: Ok(facts(native("alice"))),
+                        });
+                        prop_assert!(effects.iter().all(|e| !is_change(e)), "{:?}", effects);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -23,13 +23,23 @@ use crate::aws::ops::Ops;
 /// How long quitting waits for the worker to take its last commands.
 const WORKER_DRAIN: Duration = Duration::from_secs(2);
 
+/// How the UI ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit.
+    Quit,
+    /// SIGTERM or SIGHUP (its number): the UI stopped as if quit, terminal restored and
+    /// journal entries written; the process should exit with 128 + the number.
+    Signal(i32),
+}
+
 pub fn run(
     runtime: &Runtime,
     setup: Setup,
     pool_id: Option<String>,
     ops: Ops,
     notice: Option<String>,
-) -> io::Result<()> {
+) -> io::Result<Ended> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let mut model = Model::new(setup, pool_id, (size.width, size.height));
@@ -44,6 +54,7 @@ pub fn run(
 
     let mut quit = perform(update::init(&mut model), &cmd_tx);
     let result = runtime.block_on(async {
+        let mut stop_signals = StopSignals::new()?;
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
         while !quit {
@@ -54,13 +65,14 @@ pub fn run(
                     None => break,
                 },
                 _ = ticker.tick(), if model.wants_tick() => Msg::Tick,
+                n = stop_signals.recv() => return Ok(Ended::Signal(n)),
             };
             quit = perform(update::update(&mut model, msg), &cmd_tx);
             while !quit && let Ok(msg) = msg_rx.try_recv() {
                 quit = perform(update::update(&mut model, msg), &cmd_tx);
             }
         }
-        Ok::<(), io::Error>(())
+        Ok::<Ended, io::Error>(Ended::Quit)
     });
     input.stop();
     // Closing the channel lets the worker take the commands already sent (a journal entry
@@ -73,6 +85,47 @@ pub fn run(
     }
     drop(guard);
     result
+}
+
+/// SIGTERM and SIGHUP, caught so the terminal is restored and pending journal entries are
+/// written instead of the process dying in raw mode on the alternate screen.
+#[cfg(unix)]
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    fn new() -> io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(StopSignals {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    /// The number of the next signal (POSIX: SIGHUP 1, SIGTERM 15).
+    async fn recv(&mut self) -> i32 {
+        tokio::select! {
+            _ = self.term.recv() => 15,
+            _ = self.hup.recv() => 1,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+struct StopSignals;
+
+#[cfg(not(unix))]
+impl StopSignals {
+    fn new() -> io::Result<Self> {
+        Ok(StopSignals)
+    }
+
+    async fn recv(&mut self) -> i32 {
+        std::future::pending().await
+    }
 }
 
 /// Hands commands to the worker; true when the UI should quit.

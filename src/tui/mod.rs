@@ -73,7 +73,11 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
     let result = event_loop::run(&runtime, setup, user_pool_id, ops, keymap_problem);
     runtime.block_on(session.close());
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(event_loop::Ended::Quit) => ExitCode::SUCCESS,
+        Ok(event_loop::Ended::Signal(n)) => {
+            tracing::info!(signal = n, "terminal UI stopped by a signal");
+            ExitCode::from(128 + n as u8)
+        }
         Err(e) => {
             tracing::error!("terminal error: {e}");
             eprintln!("coglink: terminal error: {e}");

@@ -57,7 +57,18 @@ async fn a_killed_endpoint_restarts_with_every_acknowledged_change() {
                 }
             });
         }
-        tokio::time::sleep(Duration::from_millis(150 + 97 * round)).await;
+        // Kill once this round's writers are under way (a fixed sleep is too short on a
+        // loaded machine), at a different moment of the write cycle each round.
+        let acked_before = acknowledged.lock().unwrap().len();
+        let start = std::time::Instant::now();
+        while acknowledged.lock().unwrap().len() < acked_before + 3 {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "round {round}: no write answered"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(7 + 31 * round)).await;
         child.kill().unwrap();
         child.wait().unwrap();
         while writers.join_next().await.is_some() {}

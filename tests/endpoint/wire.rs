@@ -237,3 +237,32 @@ async fn oversized_bodies_are_refused_cleanly() {
         .unwrap();
     assert_eq!(out.username(), "small");
 }
+
+/// The endpoint listens on 127.0.0.1 only: its address is loopback, and the same port on
+/// the machine's other addresses (the one it would use to reach outside) refuses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_endpoint_listens_on_loopback_only() {
+    let env = start(Seed::Empty).await;
+    let addr = env.server.addr();
+    assert_eq!(addr.ip(), std::net::Ipv4Addr::LOCALHOST);
+    // The interface address a packet to a public address would leave from (UDP connect
+    // sends nothing). Without any network, only loopback exists and there is nothing more.
+    let outward = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").map(|()| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip());
+    if let Ok(ip) = outward
+        && !ip.is_loopback()
+        && !ip.is_unspecified()
+    {
+        let reached =
+            TcpStream::connect_timeout(&SocketAddr::new(ip, addr.port()), Duration::from_secs(2));
+        assert!(reached.is_err(), "reached the endpoint on {ip}");
+    }
+    // And it does answer on loopback.
+    let reply = raw(
+        addr,
+        &post(Some(LIST_POOLS), Some(SIGNED), r#"{"MaxResults":1}"#),
+    );
+    assert_eq!(reply.status, 200);
+}

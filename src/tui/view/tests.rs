@@ -224,3 +224,89 @@ fn pool_picker_when_listing_failed_and_when_empty() {
     update(&mut m, Msg::PoolsLoaded(Ok(Vec::new())));
     assert!(screen(&m).contains("No user pools in this region"));
 }
+
+/// Every hostile kind of text at once: OSC 52 (clipboard) and OSC 0 (title), CSI, C0 and C1
+/// controls, DEL, bidi overrides and isolates, zero-width characters, combining marks, wide
+/// characters, a 2 KB value and an `identities` value that is not JSON.
+fn very_hostile_users() -> Vec<UserRecord> {
+    let big: String = "ab\u{1b}[2Jc\u{200b}d\u{202e}e\u{7}f\u{85}g用"
+        .chars()
+        .cycle()
+        .take(2048)
+        .collect();
+    let attrs = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    let created = Some(1_700_000_000.0);
+    vec![
+        UserRecord::new(
+            "mallory\u{1b}]52;c;ZXZpbA==\u{7}".into(),
+            "CONFIRMED".into(),
+            true,
+            attrs(&[
+                ("sub", "s-1"),
+                ("email", "m\u{1b}[2J\u{1b}[Hallory@evil.example"),
+                ("name", "\u{1b}]0;pwned-title\u{7}Mal\u{9b}31m\u{7f}"),
+                ("custom:bidi", "admin\u{202e}fdp.exe\u{2066}iso\u{2069}"),
+                ("custom:zw", "in\u{200b}vis\u{200d}ible\u{feff}"),
+                ("custom:big", &big),
+                ("identities", "[{\"userId\": \"\u{1b}[31m\u{202e}"),
+            ]),
+            created,
+            created,
+        ),
+        UserRecord::new(
+            "用户名称データ".into(),
+            "CONFIRMED".into(),
+            true,
+            attrs(&[("sub", "s-2"), ("email", "wide@例え.jp")]),
+            created,
+            created,
+        ),
+        UserRecord::new(
+            "ze\u{301}\u{301}\u{301}\u{301}lgo".into(),
+            "CONF\u{1b}[5mIRMED".into(),
+            true,
+            attrs(&[
+                ("sub", "s-3"),
+                ("custom:c", "Z\u{336}\u{334}a\u{35c}l\u{489}go"),
+            ]),
+            created,
+            created,
+        ),
+    ]
+}
+
+fn assert_safe(buffer: &Buffer) {
+    for cell in buffer.content() {
+        assert!(
+            !cell
+                .symbol()
+                .chars()
+                .any(crate::domain::sanitize::is_unsafe),
+            "a raw unsafe character reached the screen: {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+#[test]
+fn table_and_detail_of_very_hostile_users() {
+    let (mut m, id) = started((100, 30));
+    update(&mut m, page(id, very_hostile_users(), false));
+    assert_safe(&draw(&m));
+    // Regression: an unknown status was passed through unescaped (ratatui dropped the ESC
+    // and showed `CONF[5mIRME`, hiding that the status held an escape sequence).
+    assert!(screen(&m).contains("CONF\\e[5m"), "{}", screen(&m));
+    insta::assert_snapshot!("very_hostile_table", screen(&m));
+    update(&mut m, key(KeyCode::Enter));
+    update(&mut m, key(KeyCode::Tab));
+    for _ in 0..40 {
+        update(&mut m, ch('j'));
+    }
+    assert_safe(&draw(&m));
+    insta::assert_snapshot!("very_hostile_detail_scrolled", screen(&m));
+}

@@ -71,7 +71,8 @@ fn row(user: &UserRecord, theme: Theme) -> Row<'static> {
     };
     Row::new([
         Cell::from(sanitize(&user.username).into_owned()),
-        Cell::from(short_status(&user.status).to_owned()),
+        // Unknown statuses are shown as sent: escaped like any pool text.
+        Cell::from(sanitize(short_status(&user.status)).into_owned()),
         enabled,
         Cell::from(sanitize(user.email().unwrap_or("")).into_owned()),
         links_cell,

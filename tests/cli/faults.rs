@@ -1,0 +1,624 @@
+//! The real binary's `link`, `unlink` and `batch` against an endpoint that throttles, answers
+//! 5xx, drops connections (before and after applying the change) and is slow; and against
+//! an endpoint killed and restarted in the middle of a batch.
+//!
+//! What is proven, from the endpoint's own record of every change request
+//! (`LocalServer::change_requests`), the journal and the final pool:
+//! - a change is never resent blindly: one request per `link`/`unlink` run; in a batch a
+//!   row is sent again only after a throttle or after a read showed it was not applied, and
+//!   never after a request that applied it;
+//! - every ambiguous outcome is resolved by reading: journal `unknown` with the resolution
+//!   the endpoint's record confirms (`applied` exactly when the change was made);
+//! - no link made twice or lost; the journal matches the final state.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::assert::Assert;
+use serde_json::Value;
+
+use coglink::aws::ops::Ops;
+use coglink::domain::{LinkRequest, ProviderUserIdentifier};
+use coglink::local::{self, ChangeRecord, LocalOptions, LocalServer, Quota, Seed, Simulation};
+
+use crate::common::{Env, fresh_subject, isolated, stderr, stdout, with_local_server};
+
+/// An in-process endpoint with a simulation, on the environment's state file.
+struct SimServer {
+    rt: tokio::runtime::Runtime,
+    server: Option<LocalServer>,
+}
+
+impl SimServer {
+    fn start(state: &Path, simulation: Simulation) -> SimServer {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let server = rt
+            .block_on(LocalServer::start(LocalOptions {
+                port: 0,
+                state_file: Some(state.to_owned()),
+                seed: Seed::Demo,
+                simulation,
+            }))
+            .expect("the endpoint starts");
+        SimServer {
+            rt,
+            server: Some(server),
+        }
+    }
+
+    fn url(&self) -> String {
+        self.server.as_ref().unwrap().endpoint_url()
+    }
+
+    /// Stops it (every change on disk) and returns its record of change requests.
+    fn stop(mut self) -> Vec<ChangeRecord> {
+        let server = self.server.take().unwrap();
+        let changes = server.change_requests();
+        self.rt.block_on(server.shutdown());
+        changes
+    }
+}
+
+/// The binary pointed at `url` with static credentials (as against AWS), journal in `env`.
+fn remote(env: &Env, url: &str) -> assert_cmd::Command {
+    let mut cmd = isolated(env.dir.path());
+    cmd.env("AWS_ACCESS_KEY_ID", local::LOCAL_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", local::LOCAL_SECRET_ACCESS_KEY)
+        .env("AWS_REGION", local::LOCAL_REGION)
+        .args(["--endpoint-url", url]);
+    cmd
+}
+
+/// The identity value a change request or journal request is about.
+fn subject_of(request: &Value) -> String {
+    let id = if request["SourceUser"].is_object() {
+        &request["SourceUser"]
+    } else {
+        &request["User"]
+    };
+    id["ProviderAttributeValue"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn status(entry: &Value) -> String {
+    match entry["outcome"]["status"].as_str().unwrap() {
+        "unknown" => format!(
+            "unknown/{}",
+            entry["outcome"]["resolution"].as_str().unwrap()
+        ),
+        s => s.to_owned(),
+    }
+}
+
+/// Native users with at most `max_links` links, `n` of them.
+fn native_users(env: &Env, max_links: u64, n: usize) -> Vec<String> {
+    let users: Vec<String> = env
+        .users()
+        .into_iter()
+        .filter(|u| {
+            u["UserStatus"] != "EXTERNAL_PROVIDER" && u["LinkCount"].as_u64() <= Some(max_links)
+        })
+        .filter_map(|u| u["Username"].as_str().map(str::to_owned))
+        .take(n)
+        .collect();
+    assert_eq!(users.len(), n, "the demo pool has {n} such users");
+    users
+}
+
+/// Per identity value: which users list it (by the final listing).
+fn holders(env: &Env) -> BTreeMap<String, Vec<String>> {
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for u in env.users() {
+        for i in u["Identities"].as_array().unwrap() {
+            if i["Primary"] == true {
+                continue;
+            }
+            map.entry(i["UserId"].as_str().unwrap().to_owned())
+                .or_default()
+                .push(u["Username"].as_str().unwrap().to_owned());
+        }
+    }
+    map
+}
+
+/// The journal against the final state: for each identity, the last entry with a definite
+/// conclusion says whether it is linked now (a link `ok`/`applied` → linked, `rejected`/
+/// `not_applied` → not linked; an unlink the other way round).
+fn assert_journal_matches(journal: &[Value], holders: &BTreeMap<String, Vec<String>>) {
+    let mut last: BTreeMap<String, bool> = BTreeMap::new();
+    for e in journal {
+        let linking = e["operation"] == "AdminLinkProviderForUser";
+        let made = match status(e).as_str() {
+            "ok" | "unknown/applied" => true,
+            "rejected" | "unknown/not_applied" => false,
+            _ => continue,
+        };
+        let subject = subject_of(&e["request"]);
+        if !made && !linking {
+            // A refused unlink leaves the identity where it was.
+            last.insert(subject, true);
+        } else {
+            last.insert(subject, made == linking);
+        }
+    }
+    assert!(!last.is_empty());
+    for (subject, linked) in &last {
+        let held = holders.get(subject).map_or(0, Vec::len);
+        assert_eq!(
+            held,
+            usize::from(*linked),
+            "identity {subject}: the journal says linked={linked}, the pool has it {held} times"
+        );
+    }
+}
+
+/// Single `link`/`unlink` runs per test. Faults hit the change only: a faulted read is
+/// retried by the SDK with its standard backoff (about a second a time), too slow for many
+/// runs; the batch test below has faults on its reads. The seed is one with which these runs
+/// meet every kind of fault on the change.
+const RUNS: usize = 24;
+
+/// The fault seed, `COGLINK_FAULT_SEED_<what>` overriding it (to look for another one).
+fn seed(what: &str, default: u64) -> u64 {
+    std::env::var(format!("COGLINK_FAULT_SEED_{what}"))
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+const LINK_SIM: Simulation = Simulation {
+    latency: Duration::from_millis(1),
+    jitter: Duration::from_millis(2),
+    quota: Quota::Off,
+    fault_rate: 0.25,
+    drop_rate: 0.25,
+    fault_after_apply_fraction: 0.5,
+    seed: Some(11),
+    faults_on_changes_only: true,
+};
+
+/// What one single change run tells: its change requests, journal entries and exit code.
+fn check_single_change_runs(
+    runs: &[(String, Assert)],
+    changes: &[ChangeRecord],
+    journal: &[Value],
+    holders: &BTreeMap<String, Vec<String>>,
+    linking: bool,
+) -> BTreeMap<String, usize> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (subject, run) in runs {
+        let sent: Vec<&ChangeRecord> = changes
+            .iter()
+            .filter(|c| subject_of(&c.input) == *subject)
+            .collect();
+        let entries: Vec<&Value> = journal
+            .iter()
+            .filter(|e| subject_of(&e["request"]) == *subject)
+            .collect();
+        let code = run.get_output().status.code();
+        let out = format!("{}{}", stdout(run), stderr(run));
+        assert!(
+            sent.len() <= 1,
+            "{subject}: sent {} times: {sent:?}",
+            sent.len()
+        );
+        let Some(sent) = sent.first() else {
+            // The reads before the change failed: nothing sent, nothing journaled.
+            assert!(entries.is_empty(), "{subject}: {entries:?}");
+            assert_eq!(code, Some(1), "{out}");
+            *seen.entry("not sent".into()).or_default() += 1;
+            continue;
+        };
+        assert_eq!(
+            entries.len(),
+            1,
+            "{subject}: one journal entry: {entries:?}"
+        );
+        let journaled = status(entries[0]);
+        let expected = match (sent.answer.as_str(), sent.applied) {
+            ("ok", true) => "ok",
+            ("InternalErrorException" | "dropped", true) => "unknown/applied",
+            ("InternalErrorException" | "dropped", false) => "unknown/not_applied",
+            other => panic!("{subject}: unexpected answer {other:?}"),
+        };
+        assert_eq!(journaled, expected, "{subject}: {sent:?}\n{out}");
+        assert_eq!(
+            code,
+            Some(if sent.applied { 0 } else { 1 }),
+            "{subject}: {out}"
+        );
+        if sent.answer != "ok" {
+            let word = if linking { "link" } else { "identity" };
+            let said = if sent.applied {
+                out.contains("confirmed by reading the user again")
+            } else {
+                out.contains("Nothing was resent") && out.contains(word)
+            };
+            assert!(said, "{subject}: {out}");
+        }
+        let held = holders.get(subject).map_or(0, Vec::len);
+        assert_eq!(
+            held,
+            usize::from(sent.applied == linking),
+            "{subject}: applied={} but held {held} times",
+            sent.applied
+        );
+        *seen
+            .entry(format!("{}/{}", sent.answer, sent.applied))
+            .or_default() += 1;
+    }
+    seen
+}
+
+fn assert_every_kind_of_fault_met(seen: &BTreeMap<String, usize>) {
+    for kind in [
+        "ok/true",
+        "InternalErrorException/true",
+        "InternalErrorException/false",
+        "dropped/true",
+        "dropped/false",
+    ] {
+        assert!(
+            seen.contains_key(kind),
+            "no {kind} with this seed: {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn links_through_faults_are_resolved_by_reading_never_resent() {
+    let env = Env::new();
+    let users = native_users(&env, 4, RUNS);
+    let server = SimServer::start(
+        &env.state(),
+        Simulation {
+            seed: Some(seed("LINK", 11)),
+            ..LINK_SIM
+        },
+    );
+    let url = server.url();
+    let runs: Vec<(String, Assert)> = users
+        .iter()
+        .map(|user| {
+            let subject = fresh_subject();
+            let run = remote(&env, &url)
+                .args(env.link_args(user, &subject))
+                .assert();
+            (subject, run)
+        })
+        .collect();
+    let changes = server.stop();
+    let journal = env.journal();
+    let holders = holders(&env);
+    let seen = check_single_change_runs(&runs, &changes, &journal, &holders, true);
+    assert_every_kind_of_fault_met(&seen);
+    assert_journal_matches(&journal, &holders);
+}
+
+#[test]
+fn unlinks_through_faults_are_resolved_by_reading_never_resent() {
+    let env = Env::new();
+    let users = native_users(&env, 4, RUNS);
+    let social = env.social();
+    let pool = env.pool.clone();
+    let subjects: Vec<String> = users.iter().map(|_| fresh_subject()).collect();
+    // Linked first, without faults.
+    with_local_server(&env.state(), async |_, ops: &Ops| {
+        for (user, subject) in users.iter().zip(&subjects) {
+            let req = LinkRequest {
+                user_pool_id: Some(pool.clone()),
+                destination_user: Some(ProviderUserIdentifier::cognito_user(user)),
+                source_user: Some(ProviderUserIdentifier::new(
+                    &social,
+                    Some("Cognito_Subject"),
+                    subject,
+                )),
+            };
+            ops.link(&req).await.unwrap();
+        }
+    });
+    let server = SimServer::start(
+        &env.state(),
+        Simulation {
+            seed: Some(seed("UNLINK", 5)),
+            ..LINK_SIM
+        },
+    );
+    let url = server.url();
+    let runs: Vec<(String, Assert)> = subjects
+        .iter()
+        .map(|subject| {
+            let run = remote(&env, &url)
+                .args(["unlink", "--user-pool-id", &env.pool, "--user"])
+                .arg(env.source(subject))
+                .assert();
+            (subject.clone(), run)
+        })
+        .collect();
+    let changes = server.stop();
+    let journal = env.journal();
+    let holders = holders(&env);
+    let seen = check_single_change_runs(&runs, &changes, &journal, &holders, false);
+    assert_every_kind_of_fault_met(&seen);
+    assert_journal_matches(&journal, &holders);
+}
+
+const HEADER: &str = "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n";
+
+fn write_batch(env: &Env, rows: &[(String, String)]) -> std::path::PathBuf {
+    let social = env.social();
+    let mut text = HEADER.to_owned();
+    for (user, subject) in rows {
+        text.push_str(&format!(
+            "Cognito,{user},{social},Cognito_Subject,{subject}\n"
+        ));
+    }
+    let path = env.dir.path().join("links.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// 2 links for each of 32 users: 64 rows.
+fn batch_rows(env: &Env) -> Vec<(String, String)> {
+    native_users(env, 3, 32)
+        .into_iter()
+        .flat_map(|u| [(u.clone(), fresh_subject()), (u, fresh_subject())])
+        .collect()
+}
+
+/// Each row's identity is linked exactly once, to its user, and the journal has exactly
+/// one `ok`/`applied` entry for it.
+fn assert_batch_done(env: &Env, rows: &[(String, String)], journal: &[Value]) {
+    let holders = holders(env);
+    for (user, subject) in rows {
+        assert_eq!(
+            holders.get(subject),
+            Some(&vec![user.clone()]),
+            "{subject} linked once, to {user}"
+        );
+        let made: Vec<String> = journal
+            .iter()
+            .filter(|e| subject_of(&e["request"]) == *subject)
+            .map(status)
+            .filter(|s| s == "ok" || s == "unknown/applied")
+            .collect();
+        assert_eq!(made.len(), 1, "{subject}: {made:?}");
+    }
+    assert!(
+        journal
+            .iter()
+            .all(|e| e["operation"] == "AdminLinkProviderForUser" && status(e) != "rejected"),
+        "no row refused"
+    );
+    assert_journal_matches(journal, &holders);
+}
+
+#[test]
+fn a_batch_through_faults_and_a_quota_links_every_row_exactly_once() {
+    let env = Env::new();
+    let rows = batch_rows(&env);
+    let file = write_batch(&env, &rows);
+    let server = SimServer::start(
+        &env.state(),
+        Simulation {
+            latency: Duration::from_millis(2),
+            jitter: Duration::from_millis(3),
+            quota: Quota::Uniform(15.0),
+            fault_rate: 0.10,
+            drop_rate: 0.10,
+            fault_after_apply_fraction: 0.5,
+            seed: Some(3),
+            faults_on_changes_only: false,
+        },
+    );
+    let url = server.url();
+    // Above the quota, so Cognito throttles and the client slows down.
+    let run = remote(&env, &url)
+        .args(["batch", "--user-pool-id", &env.pool, "--rate", "30"])
+        .arg(&file)
+        .assert();
+    let changes = server.stop();
+    let out = format!("{}{}", stdout(&run), stderr(&run));
+    assert_eq!(run.get_output().status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("Done: 64 linked, 0 already done, 0 refused, 0 unresolved"),
+        "{out}"
+    );
+
+    let journal = env.journal();
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, subject) in &rows {
+        let sent: Vec<&ChangeRecord> = changes
+            .iter()
+            .filter(|c| subject_of(&c.input) == *subject)
+            .collect();
+        // Applied exactly once, by the last request sent for it: never sent after that.
+        let applied: Vec<usize> = (0..sent.len()).filter(|&i| sent[i].applied).collect();
+        assert_eq!(applied, vec![sent.len() - 1], "{subject}: {sent:?}");
+        for c in &sent {
+            *kinds
+                .entry(format!("{}/{}", c.answer, c.applied))
+                .or_default() += 1;
+        }
+        // Every ambiguous answer is in the journal with the resolution the endpoint confirms.
+        let journaled: Vec<String> = journal
+            .iter()
+            .filter(|e| subject_of(&e["request"]) == *subject)
+            .map(status)
+            .collect();
+        let expected: Vec<String> = sent
+            .iter()
+            .filter_map(|c| match (c.answer.as_str(), c.applied) {
+                ("ok", true) => Some("ok".to_owned()),
+                ("TooManyRequestsException", false) => None,
+                ("InternalErrorException" | "dropped", applied) => Some(if applied {
+                    "unknown/applied".to_owned()
+                } else {
+                    "unknown/not_applied".to_owned()
+                }),
+                other => panic!("{subject}: unexpected answer {other:?}"),
+            })
+            .collect();
+        assert_eq!(journaled, expected, "{subject}: {sent:?}");
+    }
+    // Concurrent rows make the order of faults vary from run to run; with about 100
+    // requests at these rates each of these is met.
+    let met = |p: &dyn Fn(&str) -> bool| kinds.iter().any(|(k, n)| *n > 0 && p(k));
+    assert!(met(&|k| k == "ok/true"), "{kinds:?}");
+    assert!(met(&|k| k == "TooManyRequestsException/false"), "{kinds:?}");
+    assert!(
+        met(&|k| k != "ok/true" && k.ends_with("/true")),
+        "an ambiguous answer to an applied link: {kinds:?}"
+    );
+    assert!(
+        met(&|k| !k.starts_with("TooMany") && k.ends_with("/false")),
+        "an ambiguous answer to a link not applied: {kinds:?}"
+    );
+    assert_batch_done(&env, &rows, &journal);
+
+    // A re-run finds everything done and sends nothing.
+    let server = SimServer::start(&env.state(), Simulation::default());
+    let url = server.url();
+    let again = remote(&env, &url)
+        .args(["batch", "--user-pool-id", &env.pool])
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(
+        stdout(&again).contains("Plan: 0 to link, 64 already done"),
+        "{}",
+        stdout(&again)
+    );
+    assert!(server.stop().is_empty());
+    assert_eq!(env.journal().len(), journal.len());
+}
+
+/// `coglink local serve` on `port` (0: any); returns the child and its URL.
+fn serve(env: &Env, port: u16) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coglink"))
+        .args(["local", "serve", "--port", &port.to_string(), "--state"])
+        .arg(env.state())
+        .env("XDG_STATE_HOME", env.dir.path().join("serve-xdg"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("coglink runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no endpoint URL in {first:?}"))
+        .to_owned();
+    (child, url)
+}
+
+/// The endpoint SIGKILLed in the middle of a batch and restarted on the same state file and
+/// port while the batch still runs; then the batch is run again: every row linked exactly
+/// once, nothing refused, the journal consistent with the pool.
+#[test]
+fn a_batch_survives_its_endpoint_being_killed_and_restarted() {
+    let env = Env::new();
+    let rows = batch_rows(&env);
+    let file = write_batch(&env, &rows);
+    let (mut endpoint, url) = serve(&env, 0);
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+    let d = env.dir.path();
+    let mut batch = Command::new(env!("CARGO_BIN_EXE_coglink"))
+        .env("HOME", d)
+        .env("XDG_STATE_HOME", d.join("state"))
+        .env("XDG_DATA_HOME", d.join("data"))
+        .env("XDG_CONFIG_HOME", d.join("config"))
+        .env("AWS_CONFIG_FILE", d.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", d.join("aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ACCESS_KEY_ID", local::LOCAL_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", local::LOCAL_SECRET_ACCESS_KEY)
+        .env("AWS_REGION", local::LOCAL_REGION)
+        .env_remove("AWS_PROFILE")
+        .args(["--endpoint-url", &url])
+        .args(["batch", "--user-pool-id", &env.pool, "--rate", "25"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let progress = d.join("links.csv.progress.jsonl");
+    let start = Instant::now();
+    while std::fs::read_to_string(&progress).map_or(0, |p| p.lines().count()) < 10 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the batch made no progress"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    endpoint.kill().unwrap();
+    endpoint.wait().unwrap();
+    let done_at_kill = std::fs::read_to_string(&progress).unwrap().lines().count();
+    assert!(done_at_kill < rows.len(), "killed before the end");
+    // Back on the same port while the batch is still retrying.
+    std::thread::sleep(Duration::from_millis(300));
+    let (mut endpoint, url2) = serve(&env, port);
+    assert_eq!(url2, url);
+    let first = batch.wait().unwrap();
+    assert!(first.code().is_some(), "the batch exited by itself");
+
+    let again = remote(&env, &url)
+        .args(["batch", "--user-pool-id", &env.pool])
+        .arg(&file)
+        .assert();
+    let out = format!("{}{}", stdout(&again), stderr(&again));
+    endpoint.kill().unwrap();
+    endpoint.wait().unwrap();
+    assert_eq!(again.get_output().status.code(), Some(0), "{out}");
+    assert!(out.contains("0 refused, 0 unresolved, 0 skipped"), "{out}");
+    assert_batch_done(&env, &rows, &env.journal());
+}
+
+/// `--read-only` on `link`, `unlink` and `batch`: exit 2 naming the flag, and the endpoint
+/// receives no change request at all (reads and `--dry-run` still work).
+#[test]
+fn read_only_commands_send_no_change() {
+    let env = Env::new();
+    let user = env.native_user(3);
+    let subject = fresh_subject();
+    let file = write_batch(&env, &[(user.clone(), fresh_subject())]);
+    let server = SimServer::start(&env.state(), Simulation::default());
+    let url = server.url();
+    let refused: Vec<Assert> = vec![
+        remote(&env, &url)
+            .arg("--read-only")
+            .args(env.link_args(&user, &subject))
+            .assert(),
+        remote(&env, &url)
+            .arg("--read-only")
+            .args(["unlink", "--user-pool-id", &env.pool, "--user"])
+            .arg(env.source(&subject))
+            .assert(),
+        remote(&env, &url)
+            .arg("--read-only")
+            .args(["batch", "--user-pool-id", &env.pool])
+            .arg(&file)
+            .assert(),
+    ];
+    let dry = remote(&env, &url)
+        .arg("--read-only")
+        .args(env.link_args(&user, &subject))
+        .arg("--dry-run")
+        .assert();
+    let changes = server.stop();
+    for a in &refused {
+        assert_eq!(a.get_output().status.code(), Some(2), "{}", stderr(a));
+        assert!(stderr(a).contains("--read-only is set"), "{}", stderr(a));
+    }
+    assert_eq!(dry.get_output().status.code(), Some(0), "{}", stderr(&dry));
+    assert!(changes.is_empty(), "{changes:?}");
+    assert!(env.journal().is_empty());
+}
