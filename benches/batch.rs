@@ -24,8 +24,8 @@ use coglink::aws::ops::Ops;
 use coglink::aws::{ConnectOptions, Connection};
 use coglink::domain::UserRecord;
 use coglink::local::{
-    LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer, Quota,
-    QUOTA_TABLE, SYNTHETIC_POOL_ID, Seed, Simulation, synthetic_username,
+    LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer,
+    QUOTA_TABLE, Quota, SYNTHETIC_POOL_ID, Seed, Simulation, synthetic_username,
 };
 use common::cores;
 

@@ -53,7 +53,9 @@ fn main() -> ExitCode {
         SIZE.1
     );
     // `-- fuzzy` or `-- startup` runs one part only.
-    let only = |part: &str| !args.iter().any(|a| a == "fuzzy" || a == "startup") || args.iter().any(|a| a == part);
+    let only = |part: &str| {
+        !args.iter().any(|a| a == "fuzzy" || a == "startup") || args.iter().any(|a| a == part)
+    };
     let mut ok = true;
     if only("fuzzy") {
         ok &= fuzzy_bench(users);
@@ -77,9 +79,33 @@ const GIVEN: &[&str] = &[
     "ivan", "nora", "luca", "amara", "jonas", "mei", "omar", "sara", "ingmar", "isabel",
 ];
 const FAMILY: &[&str] = &[
-    "svensson", "smith", "schmidt", "nguyen", "garcia", "kowalski", "rossi", "tanaka", "okafor",
-    "silva", "johansson", "muller", "dubois", "ivanova", "kim", "patel", "novak", "sato",
-    "larsen", "sorensen", "stein", "singh", "costa", "berg", "haddad", "weber", "moreau",
+    "svensson",
+    "smith",
+    "schmidt",
+    "nguyen",
+    "garcia",
+    "kowalski",
+    "rossi",
+    "tanaka",
+    "okafor",
+    "silva",
+    "johansson",
+    "muller",
+    "dubois",
+    "ivanova",
+    "kim",
+    "patel",
+    "novak",
+    "sato",
+    "larsen",
+    "sorensen",
+    "stein",
+    "singh",
+    "costa",
+    "berg",
+    "haddad",
+    "weber",
+    "moreau",
 ];
 const DOMAINS: &[&str] = &[
     "gmail.com",
@@ -182,7 +208,12 @@ fn generate_users(n: usize) -> Vec<UserRecord> {
                 let identities = (0..links)
                     .map(|k| {
                         let (provider, ptype) = PROVIDERS[k];
-                        identity_json(provider, ptype, &provider_id(&mut rng, ptype, &email), false)
+                        identity_json(
+                            provider,
+                            ptype,
+                            &provider_id(&mut rng, ptype, &email),
+                            false,
+                        )
                     })
                     .collect();
                 (username, "CONFIRMED", identities)
@@ -324,7 +355,11 @@ fn fuzzy_bench(n: usize) -> bool {
     for sorts in 0..3 {
         let t = Instant::now();
         let mut h = Headless::with_users(DEMO_POOL_ID, users.clone(), 60, SIZE);
-        eprintln!("loaded {} users in 60-user pages in {:.2?}", h.total(), t.elapsed());
+        eprintln!(
+            "loaded {} users in 60-user pages in {:.2?}",
+            h.total(),
+            t.elapsed()
+        );
         let mut sort_key = Duration::ZERO;
         for _ in 0..sorts {
             let t = Instant::now();
@@ -472,7 +507,12 @@ struct Startup {
 }
 
 /// One start-up in a fresh tmux server; `state` is reused across calls when given.
-fn startup_once(dir: &Path, run: usize, state: &Path, pool: Option<&str>) -> Result<Startup, String> {
+fn startup_once(
+    dir: &Path,
+    run: usize,
+    state: &Path,
+    pool: Option<&str>,
+) -> Result<Startup, String> {
     let exe = env!("CARGO_BIN_EXE_coglink");
     let home = dir.join(format!("home-{run}"));
     let socket = format!("coglink-bench-{}-{run}", std::process::id());
@@ -495,7 +535,15 @@ fn startup_once(dir: &Path, run: usize, state: &Path, pool: Option<&str>) -> Res
     let loaded_re = regex::Regex::new(r"\d users · \d+ pages? · \d+\.\d s").expect("regex");
     let spawned = Instant::now();
     let out = tmux(&[
-        "new-session", "-d", "-x", "120", "-y", "35", "-s", "bench", &app,
+        "new-session",
+        "-d",
+        "-x",
+        "120",
+        "-y",
+        "35",
+        "-s",
+        "bench",
+        &app,
     ])?;
     if !out.status.success() {
         return Err(format!(
@@ -537,8 +585,8 @@ fn startup_once(dir: &Path, run: usize, state: &Path, pool: Option<&str>) -> Res
             .find_map(|l| l.split_once(prefix))
             .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
     };
-    let logged_frame =
-        logged("first frame drawn after ").ok_or_else(|| format!("no first-frame line in:\n{log}"))?;
+    let logged_frame = logged("first frame drawn after ")
+        .ok_or_else(|| format!("no first-frame line in:\n{log}"))?;
     let logged_loaded = logged("user table loaded after ");
     if pool.is_some() {
         let users = log
@@ -627,12 +675,21 @@ fn startup_bench(runs: usize) -> bool {
         ));
     }
     println!();
-    println!("Start-up of the release binary, `coglink --local` in a 120x35 tmux pane, {runs} runs each, ms median (min-max):");
+    println!(
+        "Start-up of the release binary, `coglink --local` in a 120x35 tmux pane, {runs} runs each, ms median (min-max):"
+    );
     println!(
         "| {:<34} | {:>20} | {:>20} | {:>20} | {:>20} |",
-        "case", "first frame (log)", "first frame (tmux)", "table loaded (log)", "table loaded (tmux)"
+        "case",
+        "first frame (log)",
+        "first frame (tmux)",
+        "table loaded (log)",
+        "table loaded (tmux)"
     );
-    println!("|{:-<36}|{:->22}|{:->22}|{:->22}|{:->22}|", "", "", "", "", "");
+    println!(
+        "|{:-<36}|{:->22}|{:->22}|{:->22}|{:->22}|",
+        "", "", "", "", ""
+    );
     let cell = |s: &Option<Spread>| match s {
         Some(s) => format!("{:.1} ({:.1}-{:.1})", s.median, s.min, s.max),
         None => "-".into(),
@@ -647,6 +704,8 @@ fn startup_bench(runs: usize) -> bool {
             cell(d)
         );
     }
-    println!("log: timed from the first line of main; tmux: from spawning the pane (includes tmux and exec)");
+    println!(
+        "log: timed from the first line of main; tmux: from spawning the pane (includes tmux and exec)"
+    );
     ok
 }

@@ -272,8 +272,8 @@ async fn read_facts(ops: &Ops, rows: &[BatchRow]) -> Result<PoolFacts, CmdError>
         };
         let (is_dest, key, found) =
             joined.map_err(|e| CmdError::rejected(format!("coglink: lookup failed: {e}")))?;
-        let user =
-            found.map_err(|f| CmdError::failure_while("reading the users named in the batch", &f))?;
+        let user = found
+            .map_err(|f| CmdError::failure_while("reading the users named in the batch", &f))?;
         if is_dest {
             facts.destinations.insert(key, user);
         } else {

@@ -211,7 +211,9 @@ impl FuzzyFilter {
             let checked = p.candidates[..p.next].binary_search(&index).is_ok();
             if checked {
                 let hit = {
-                    let score = self.pattern.score(haystacks[index].slice(..), &mut self.matcher);
+                    let score = self
+                        .pattern
+                        .score(haystacks[index].slice(..), &mut self.matcher);
                     if let Some(slot) = self.scores.get_mut(index) {
                         *slot = score.unwrap_or(0);
                     }
@@ -308,7 +310,10 @@ mod tests {
         assert_eq!(f.matched(), Some(&ab[..]));
         f.set_query("zz", &hs);
         assert!(f.is_pending() && f.is_active());
-        assert!(!f.step(&hs, Duration::ZERO), "one chunk per step at zero budget");
+        assert!(
+            !f.step(&hs, Duration::ZERO),
+            "one chunk per step at zero budget"
+        );
         assert_eq!(f.matched(), Some(&ab[..]), "previous matches until done");
         let mut steps = 1;
         while !f.step(&hs, Duration::ZERO) {

@@ -260,16 +260,23 @@ impl UserTable {
             match sort {
                 SortOrder::Links => self.ranked.sort_by_cached_key(|&i| {
                     let u = &users[i];
-                    (std::cmp::Reverse(u.link_count()), fold(u), u.username.as_str(), i)
+                    (
+                        std::cmp::Reverse(u.link_count()),
+                        fold(u),
+                        u.username.as_str(),
+                        i,
+                    )
                 }),
                 _ => self.ranked.sort_by_cached_key(|&i| {
                     let u = &users[i];
                     (0, fold(u), u.username.as_str(), i)
                 }),
             }
-            debug_assert!(self.ranked.windows(2).all(|w| {
-                sort.compare(users, &self.fuzzy, w[0], w[1]) == Ordering::Less
-            }));
+            debug_assert!(
+                self.ranked
+                    .windows(2)
+                    .all(|w| { sort.compare(users, &self.fuzzy, w[0], w[1]) == Ordering::Less })
+            );
         }
         self.rebuild_view(keep);
     }
@@ -296,7 +303,10 @@ impl UserTable {
                     .map(|&i| (u64::from(u32::MAX - self.fuzzy.score(i)) << 32) | i as u64)
                     .collect();
                 keyed.sort_unstable();
-                keyed.into_iter().map(|k| (k & 0xFFFF_FFFF) as usize).collect()
+                keyed
+                    .into_iter()
+                    .map(|k| (k & 0xFFFF_FFFF) as usize)
+                    .collect()
             }
             (_, None) => self.ranked.clone(),
             (_, Some(matched)) => {
