@@ -8,6 +8,8 @@
 //! not include the endpoint or the seeded pool. Exits non-zero unless every measurement
 //! returned exactly the pool's users.
 
+mod common;
+
 use std::collections::HashSet;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
@@ -19,6 +21,8 @@ use coglink::local::{
     LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer, Quota,
     SYNTHETIC_POOL_ID, Seed, Simulation,
 };
+
+use common::{cores, peak_kib};
 
 const LATENCY_MS: u64 = 40;
 const QUOTA_RPS: f64 = 30.0;
@@ -199,10 +203,6 @@ fn print_table(rows: &[Row]) {
     println!("throttles: seen by the client / counted by the endpoint");
 }
 
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
 /// `--child <sequential|partitioned> <url> <users> <max_rps|none>`: lists the pool and prints
 /// `RESULT wall_us pages throttles retries users peak_kib`.
 fn child(args: &[String]) -> ExitCode {
@@ -274,16 +274,4 @@ fn child(args: &[String]) -> ExitCode {
         );
         ExitCode::FAILURE
     }
-}
-
-/// This process's peak resident memory (`VmHWM`), in KiB; 0 where /proc is unavailable.
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
 }

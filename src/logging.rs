@@ -8,7 +8,8 @@
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
+use std::time::{Duration, Instant};
 
 use regex::Regex;
 use tracing_appender::non_blocking::WorkerGuard;
@@ -72,6 +73,19 @@ impl<W: Write> Write for Redacting<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.0.flush()
     }
+}
+
+static PROCESS_START: OnceLock<Instant> = OnceLock::new();
+
+/// Records when the process started; `main` calls it first thing. Later calls keep the first.
+pub fn mark_process_start() {
+    PROCESS_START.get_or_init(Instant::now);
+}
+
+/// Time since [`mark_process_start`] (zero when it was never called), for start-up figures
+/// in the log ("first frame drawn after N ms").
+pub fn since_process_start() -> Duration {
+    PROCESS_START.get().map_or(Duration::ZERO, Instant::elapsed)
 }
 
 /// Starts logging to `file`; keep the guard alive until exit so buffered lines are written.

@@ -308,36 +308,43 @@ async fn read_facts(ops: &Ops, rows: &[BatchRow]) -> Result<PoolFacts, CmdError>
             }
         }
     }
+    // A sliding window: a new lookup starts as soon as one ends (not chunk by chunk, which
+    // waited for the slowest of each chunk), so the reads run at READ_RPS.
     let limiter = std::sync::Arc::new(RateLimiter::new(Some(READ_RPS)));
-    for chunk in lookups.chunks(READ_CONCURRENCY) {
-        let mut tasks = tokio::task::JoinSet::new();
-        for (is_dest, key) in chunk.iter().cloned() {
+    let mut queue = lookups.into_iter();
+    let mut tasks = tokio::task::JoinSet::new();
+    loop {
+        while tasks.len() < READ_CONCURRENCY
+            && let Some((is_dest, key)) = queue.next()
+        {
             let (ops, pool_id, limiter) = (ops.clone(), pool_id.clone(), limiter.clone());
             tasks.spawn(async move {
-                limiter.acquire().await;
                 let found = if is_dest {
+                    limiter.acquire().await;
                     ops.find_destination(&pool_id, &key.0, &key.1).await
                 } else {
                     let name = federated_username(&key.0, &key.1);
                     if key.0 == COGNITO || check_username(&name).is_some() {
-                        Ok(None)
+                        Ok(None) // nothing to read: no request, no slot
                     } else {
+                        limiter.acquire().await;
                         ops.get_user(&pool_id, &name).await
                     }
                 };
                 (is_dest, key, found)
             });
         }
-        while let Some(joined) = tasks.join_next().await {
-            let (is_dest, key, found) =
-                joined.map_err(|e| CmdError::rejected(format!("coglink: lookup failed: {e}")))?;
-            let user = found
-                .map_err(|f| CmdError::failure_while("reading the users named in the batch", &f))?;
-            if is_dest {
-                facts.destinations.insert(key, user);
-            } else {
-                facts.source_users.insert(key, user.map(|u| u.username));
-            }
+        let Some(joined) = tasks.join_next().await else {
+            break;
+        };
+        let (is_dest, key, found) =
+            joined.map_err(|e| CmdError::rejected(format!("coglink: lookup failed: {e}")))?;
+        let user = found
+            .map_err(|f| CmdError::failure_while("reading the users named in the batch", &f))?;
+        if is_dest {
+            facts.destinations.insert(key, user);
+        } else {
+            facts.source_users.insert(key, user.map(|u| u.username));
         }
     }
     Ok(facts)

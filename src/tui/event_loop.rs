@@ -14,7 +14,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::MissedTickBehavior;
 
 use super::effect::{Command, Effect};
-use super::model::{Model, Setup, TICK};
+use super::model::{Model, Phase, Setup, TICK};
 use super::msg::Msg;
 use super::terminal::TerminalGuard;
 use super::{update, view, worker};
@@ -57,15 +57,20 @@ pub fn run(
         let mut stop_signals = StopSignals::new()?;
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        let mut startup = StartupLog::default();
         while !quit {
             guard.terminal.draw(|frame| view::view(&model, frame))?;
+            startup.drawn(&model);
             let msg = tokio::select! {
+                // Input first: a key typed while the filter works restarts or narrows it.
+                biased;
                 msg = msg_rx.recv() => match msg {
                     Some(msg) => msg,
                     None => break,
                 },
                 _ = ticker.tick(), if model.wants_tick() => Msg::Tick,
                 n = stop_signals.recv() => return Ok(Ended::Signal(n)),
+                () = std::future::ready(()), if model.users.is_filtering() => Msg::FilterStep,
             };
             quit = perform(update::update(&mut model, msg), &cmd_tx);
             while !quit && let Ok(msg) = msg_rx.try_recv() {
@@ -114,6 +119,34 @@ impl StopSignals {
     }
 }
 
+/// Logs the start-up figures once each: the first frame, and the first frame showing the
+/// opened pool's users fully loaded (timed from process start; `benches/tui.rs` reads them).
+#[derive(Default)]
+struct StartupLog {
+    first_frame: bool,
+    loaded: bool,
+}
+
+impl StartupLog {
+    fn drawn(&mut self, model: &Model) {
+        if !self.first_frame {
+            self.first_frame = true;
+            tracing::info!(
+                "first frame drawn after {:.1} ms",
+                ms(crate::logging::since_process_start())
+            );
+        }
+        if !self.loaded && model.load.phase == Phase::Done {
+            self.loaded = true;
+            tracing::info!(
+                "user table loaded after {:.1} ms: {} users",
+                ms(crate::logging::since_process_start()),
+                model.users.total()
+            );
+        }
+    }
+}
+
 #[cfg(not(unix))]
 struct StopSignals;
 
@@ -126,6 +159,10 @@ impl StopSignals {
     async fn recv(&mut self) -> i32 {
         std::future::pending().await
     }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// Hands commands to the worker; true when the UI should quit.

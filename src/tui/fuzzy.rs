@@ -2,9 +2,12 @@
 //! `!not`, words AND-ed).
 //!
 //! Cost per keystroke: when the new query only appends to the previous one, the previous
-//! matches are narrowed instead of matching every user again.
+//! matches are narrowed instead of matching every user again. Matching is done in steps of
+//! a time budget (`step`), so a keystroke over 100k users never holds the UI for longer than
+//! a frame: until a query is done, the previous matches stay on screen.
 
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
@@ -37,12 +40,25 @@ pub fn haystack(user: &UserRecord) -> Utf32String {
     Utf32String::from(text)
 }
 
+/// Candidates checked between two looks at the clock.
+const CLOCK_EVERY: usize = 512;
+
+/// A query being matched: the candidates (ascending), how far it got, what matched so far.
+#[derive(Clone, Debug, Default)]
+struct Pending {
+    candidates: Vec<usize>,
+    next: usize,
+    found: Vec<usize>,
+}
+
 /// The current query and the indices of the users it matches, in ascending order.
 pub struct FuzzyFilter {
     query: String,
     pattern: Pattern,
-    /// `None` when the query is empty (everyone matches).
+    /// The matches of the last query done; `None` when it was empty (everyone matches).
     matched: Option<Vec<usize>>,
+    /// The current query while its matching is unfinished.
+    pending: Option<Pending>,
     /// Match score by user index (0 when not matching), for best-match-first order.
     scores: Vec<u32>,
     matcher: Matcher,
@@ -53,6 +69,7 @@ impl fmt::Debug for FuzzyFilter {
         f.debug_struct("FuzzyFilter")
             .field("query", &self.query)
             .field("matched", &self.matched.as_ref().map(Vec::len))
+            .field("pending", &self.pending.is_some())
             .finish()
     }
 }
@@ -63,6 +80,7 @@ impl Clone for FuzzyFilter {
             query: self.query.clone(),
             pattern: self.pattern.clone(),
             matched: self.matched.clone(),
+            pending: self.pending.clone(),
             scores: self.scores.clone(),
             matcher: Matcher::new(Config::DEFAULT),
         }
@@ -75,6 +93,7 @@ impl Default for FuzzyFilter {
             query: String::new(),
             pattern: Pattern::default(),
             matched: None,
+            pending: None,
             scores: Vec::new(),
             matcher: Matcher::new(Config::DEFAULT),
         }
@@ -86,8 +105,14 @@ impl FuzzyFilter {
         &self.query
     }
 
+    /// Whether a non-empty query is in effect (its matching may be unfinished).
     pub fn is_active(&self) -> bool {
-        self.matched.is_some()
+        self.matched.is_some() || self.pending.is_some()
+    }
+
+    /// Whether the current query's matching is unfinished (`step` continues it).
+    pub fn is_pending(&self) -> bool {
+        self.pending.is_some()
     }
 
     /// How well user `index` matches (higher is better; 0 when it does not).
@@ -100,7 +125,8 @@ impl FuzzyFilter {
         self.matched.as_deref()
     }
 
-    /// Changes the query and recomputes the matches over `haystacks`.
+    /// Changes the query and starts matching it over `haystacks`; `step` does the work.
+    /// Until it is done, `matched` keeps the previous query's matches.
     pub fn set_query(&mut self, query: &str, haystacks: &[Utf32String]) {
         if query == self.query {
             return;
@@ -110,24 +136,61 @@ impl FuzzyFilter {
         if query.trim().is_empty() {
             self.pattern = Pattern::default();
             self.matched = None;
+            self.pending = None;
             return;
         }
         self.pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-        let candidates: Vec<usize> = match (&self.matched, narrows) {
-            (Some(previous), true) => previous.clone(),
+        let candidates: Vec<usize> = match (self.pending.take(), &self.matched, narrows) {
+            // Narrowing an unfinished query: what matched so far and what is left.
+            (Some(p), _, true) => {
+                let mut c = p.found;
+                c.extend_from_slice(&p.candidates[p.next..]);
+                c
+            }
+            (None, Some(previous), true) => previous.clone(),
             _ => (0..haystacks.len()).collect(),
         };
-        self.scores.clear();
         self.scores.resize(haystacks.len(), 0);
-        let matched = candidates
-            .into_iter()
-            .filter(|&i| self.is_match(&haystacks[i], i))
-            .collect();
-        self.matched = Some(matched);
+        self.pending = Some(Pending {
+            candidates,
+            next: 0,
+            found: Vec::new(),
+        });
     }
 
-    /// Matches newly loaded users (indices from `first` on) and returns the ones that match.
+    /// Matches candidates of the current query for about `budget`; true when the query is
+    /// done (its matches are then `matched`).
+    pub fn step(&mut self, haystacks: &[Utf32String], budget: Duration) -> bool {
+        let Some(mut p) = self.pending.take() else {
+            return true;
+        };
+        let started = Instant::now();
+        while p.next < p.candidates.len() {
+            let end = (p.next + CLOCK_EVERY).min(p.candidates.len());
+            for k in p.next..end {
+                let i = p.candidates[k];
+                if self.is_match(&haystacks[i], i) {
+                    p.found.push(i);
+                }
+            }
+            p.next = end;
+            if p.next < p.candidates.len() && started.elapsed() >= budget {
+                self.pending = Some(p);
+                return false;
+            }
+        }
+        self.matched = Some(p.found);
+        true
+    }
+
+    /// Matches newly loaded users (indices from `first` on) and returns the ones that match
+    /// (none while a query is unfinished: they join its candidates).
     pub fn extend(&mut self, haystacks: &[Utf32String], first: usize) -> Vec<usize> {
+        if let Some(p) = &mut self.pending {
+            self.scores.resize(haystacks.len(), 0);
+            p.candidates.extend(first..haystacks.len());
+            return Vec::new();
+        }
         if self.matched.is_none() {
             return (first..haystacks.len()).collect();
         }
@@ -143,22 +206,34 @@ impl FuzzyFilter {
 
     /// Matches a replaced user again (after a fresh read) and keeps `matched` sorted.
     pub fn rematch(&mut self, haystacks: &[Utf32String], index: usize) {
+        if let Some(p) = &mut self.pending {
+            // A candidate not reached yet is matched when it is; one already checked again.
+            let checked = p.candidates[..p.next].binary_search(&index).is_ok();
+            if checked {
+                let hit = {
+                    let score = self
+                        .pattern
+                        .score(haystacks[index].slice(..), &mut self.matcher);
+                    if let Some(slot) = self.scores.get_mut(index) {
+                        *slot = score.unwrap_or(0);
+                    }
+                    score.is_some()
+                };
+                toggle(&mut p.found, index, hit);
+            }
+            return;
+        }
         let hit = self.matched.is_some() && self.is_match(&haystacks[index], index);
         if let Some(m) = &mut self.matched {
-            match (m.binary_search(&index), hit) {
-                (Ok(at), false) => {
-                    m.remove(at);
-                }
-                (Err(at), true) => m.insert(at, index),
-                _ => {}
-            }
+            toggle(m, index, hit);
         }
     }
 
     /// Forgets the matches but keeps the query (the users were reloaded).
     pub fn reset_matches(&mut self) {
-        if self.matched.is_some() {
+        if self.is_active() {
             self.matched = Some(Vec::new());
+            self.pending = None;
         }
     }
 
@@ -169,6 +244,17 @@ impl FuzzyFilter {
             *slot = score.unwrap_or(0);
         }
         score.is_some()
+    }
+}
+
+/// Adds `index` to the sorted `list` or removes it from it.
+fn toggle(list: &mut Vec<usize>, index: usize, present: bool) {
+    match (list.binary_search(&index), present) {
+        (Ok(at), false) => {
+            list.remove(at);
+        }
+        (Err(at), true) => list.insert(at, index),
+        _ => {}
     }
 }
 
@@ -187,21 +273,93 @@ mod tests {
         names.iter().map(|n| Utf32String::from(*n)).collect()
     }
 
+    /// Sets the query and matches it to the end.
+    fn query(f: &mut FuzzyFilter, q: &str, hs: &[Utf32String]) {
+        f.set_query(q, hs);
+        assert!(f.step(hs, Duration::MAX));
+    }
+
+    /// 2,000 names: `n0`..: every third holds "ab", every fifth "abc".
+    fn many() -> Vec<Utf32String> {
+        (0..2000)
+            .map(|i| {
+                let tag = match (i % 3, i % 5) {
+                    (_, 0) => "abc",
+                    (0, _) => "ab",
+                    _ => "zz",
+                };
+                Utf32String::from(format!("n{i} {tag}").as_str())
+            })
+            .collect()
+    }
+
+    fn brute(hs: &[Utf32String], q: &str) -> Vec<usize> {
+        let p = Pattern::parse(q, CaseMatching::Smart, Normalization::Smart);
+        let mut m = Matcher::new(Config::DEFAULT);
+        (0..hs.len())
+            .filter(|&i| p.score(hs[i].slice(..), &mut m).is_some())
+            .collect()
+    }
+
+    #[test]
+    fn matching_goes_in_steps_and_keeps_the_previous_matches_meanwhile() {
+        let hs = many();
+        let mut f = FuzzyFilter::default();
+        query(&mut f, "ab", &hs);
+        let ab = brute(&hs, "ab");
+        assert_eq!(f.matched(), Some(&ab[..]));
+        f.set_query("zz", &hs);
+        assert!(f.is_pending() && f.is_active());
+        assert!(
+            !f.step(&hs, Duration::ZERO),
+            "one chunk per step at zero budget"
+        );
+        assert_eq!(f.matched(), Some(&ab[..]), "previous matches until done");
+        let mut steps = 1;
+        while !f.step(&hs, Duration::ZERO) {
+            steps += 1;
+        }
+        assert!(steps >= 3, "{steps}");
+        assert_eq!(f.matched(), Some(&brute(&hs, "zz")[..]));
+        assert!(!f.is_pending());
+    }
+
+    #[test]
+    fn narrowing_an_unfinished_query_and_pages_arriving_meanwhile() {
+        let mut hs = many();
+        let mut f = FuzzyFilter::default();
+        f.set_query("a", &hs);
+        assert!(!f.step(&hs, Duration::ZERO));
+        f.set_query("abc", &hs);
+        assert!(!f.step(&hs, Duration::ZERO));
+        hs.push(Utf32String::from("late abc"));
+        hs.push(Utf32String::from("late zz"));
+        assert!(f.extend(&hs, 2000).is_empty(), "joins the unfinished query");
+        hs[0] = Utf32String::from("n0 zz");
+        f.rematch(&hs, 0);
+        hs[1999] = Utf32String::from("n1999 abc");
+        f.rematch(&hs, 1999);
+        while !f.step(&hs, Duration::ZERO) {}
+        assert_eq!(f.matched(), Some(&brute(&hs, "abc")[..]));
+        f.set_query("", &hs);
+        assert!(!f.is_active() && !f.is_pending());
+    }
+
     #[test]
     fn matches_fuzzily_and_narrows_on_appended_text() {
         let hs = stacks(&["alice", "alan", "bob", "alfred"]);
         let mut f = FuzzyFilter::default();
-        f.set_query("al", &hs);
+        query(&mut f, "al", &hs);
         assert_eq!(f.matched(), Some(&[0, 1, 3][..]));
-        f.set_query("ali", &hs);
+        query(&mut f, "ali", &hs);
         assert_eq!(f.matched(), Some(&[0][..]));
-        f.set_query("a", &hs);
+        query(&mut f, "a", &hs);
         assert_eq!(
             f.matched(),
             Some(&[0, 1, 3][..]),
             "shorter query widens again"
         );
-        f.set_query("", &hs);
+        query(&mut f, "", &hs);
         assert_eq!(f.matched(), None);
     }
 
@@ -209,11 +367,11 @@ mod tests {
     fn negation_is_not_narrowed_from_previous_matches() {
         let hs = stacks(&["alice", "alan", "bob"]);
         let mut f = FuzzyFilter::default();
-        f.set_query("!a", &hs);
+        query(&mut f, "!a", &hs);
         assert_eq!(f.matched(), Some(&[2][..]));
-        f.set_query("!al", &hs);
+        query(&mut f, "!al", &hs);
         assert_eq!(f.matched(), Some(&[2][..]));
-        f.set_query("!ali", &hs);
+        query(&mut f, "!ali", &hs);
         assert_eq!(f.matched(), Some(&[1, 2][..]));
     }
 
@@ -231,7 +389,7 @@ mod tests {
     fn new_pages_are_matched_as_they_arrive() {
         let mut hs = stacks(&["alice", "bob"]);
         let mut f = FuzzyFilter::default();
-        f.set_query("b", &hs);
+        query(&mut f, "b", &hs);
         hs.extend(stacks(&["bert", "carl"]));
         assert_eq!(f.extend(&hs, 2), vec![2]);
         assert_eq!(f.matched(), Some(&[1, 2][..]));
@@ -241,9 +399,9 @@ mod tests {
     fn better_matches_score_higher() {
         let hs = stacks(&["anna ingrid", "a.i.n.g.r.i.d"]);
         let mut f = FuzzyFilter::default();
-        f.set_query("ingrid", &hs);
+        query(&mut f, "ingrid", &hs);
         assert!(f.score(0) > f.score(1), "{} {}", f.score(0), f.score(1));
-        f.set_query("zzz", &hs);
+        query(&mut f, "zzz", &hs);
         assert_eq!(f.score(0), 0);
     }
 
@@ -251,7 +409,7 @@ mod tests {
     fn rematch_keeps_order() {
         let mut hs = stacks(&["bob", "carl", "bea"]);
         let mut f = FuzzyFilter::default();
-        f.set_query("b", &hs);
+        query(&mut f, "b", &hs);
         assert_eq!(f.matched(), Some(&[0, 2][..]));
         hs[1] = Utf32String::from("bill");
         f.rematch(&hs, 1);
@@ -273,9 +431,9 @@ mod tests {
         );
         let hs = vec![haystack(&u)];
         let mut f = FuzzyFilter::default();
-        f.set_query("ann example", &hs);
+        query(&mut f, "ann example", &hs);
         assert_eq!(f.matched(), Some(&[0][..]));
-        f.set_query("ANN", &hs);
+        query(&mut f, "ANN", &hs);
         assert_eq!(
             f.matched(),
             Some(&[][..]),

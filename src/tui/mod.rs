@@ -11,6 +11,8 @@ mod event_loop;
 mod form;
 mod format;
 mod fuzzy;
+#[doc(hidden)]
+pub mod headless;
 mod keymap;
 mod keys;
 mod model;

@@ -22,6 +22,9 @@ pub enum Msg {
     Paste(String),
     /// Sent only while something animates or expires (spinner, flash message).
     Tick,
+    /// Sent by the loop while the fuzzy filter has matching left (when no other message
+    /// waits): matches for another frame's budget.
+    FilterStep,
     /// ListUserPools with estimated user counts.
     PoolsLoaded(Result<Vec<PoolSummary>, Failure>),
     /// DescribeUserPool of the pool being browsed (name and estimate for the progress line).

@@ -56,6 +56,10 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             on_tick(model);
             Vec::new()
         }
+        Msg::FilterStep => {
+            model.users.continue_filter(super::users::FILTER_BUDGET);
+            Vec::new()
+        }
         Msg::PoolsLoaded(result) => {
             on_pools(model, result);
             Vec::new()

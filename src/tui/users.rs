@@ -1,12 +1,21 @@
 //! The loaded users and the view the table shows: fuzzy-filtered, sorted, with a selection
 //! that stays on the same user while pages arrive, the filter changes or the sort changes.
+//!
+//! Cost per keystroke over 100k users: while sorted by name or link count, every user is
+//! kept in that order (sorted once per sort change, new pages merged in), so a new query
+//! only filters that order instead of sorting its matches again; in load order with a query,
+//! the matches are ordered by a packed (score, index) key.
 
 use std::cmp::Ordering;
+use std::time::Duration;
 
 use nucleo_matcher::Utf32String;
 
 use super::fuzzy::{FuzzyFilter, haystack};
 use crate::domain::UserRecord;
+
+/// Time a keystroke (or a `Msg::FilterStep`) may spend matching before the frame is drawn.
+pub const FILTER_BUDGET: Duration = Duration::from_millis(8);
 
 /// Table order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -67,6 +76,9 @@ pub struct UserTable {
     haystacks: Vec<Utf32String>,
     fuzzy: FuzzyFilter,
     sort: SortOrder,
+    /// Every user index in `sort` order while `sort` is not `Loaded` (empty then): a new
+    /// query filters it rather than sorting its matches.
+    ranked: Vec<usize>,
     /// Indices into `users`: the rows of the table, in display order.
     view: Vec<usize>,
     /// Position in `view`.
@@ -107,7 +119,6 @@ impl UserTable {
     }
 
     /// Users in display order.
-    #[cfg(test)]
     pub fn rows(&self) -> impl ExactSizeIterator<Item = &UserRecord> + '_ {
         self.view.iter().map(|&i| &self.users[i])
     }
@@ -162,6 +173,7 @@ impl UserTable {
     pub fn clear(&mut self) {
         self.users.clear();
         self.haystacks.clear();
+        self.ranked.clear();
         self.view.clear();
         self.fuzzy.reset_matches();
         self.selected = 0;
@@ -180,6 +192,11 @@ impl UserTable {
         }
         let keep = self.selected_index();
         let (sort, users, fuzzy) = (self.sort, &self.users, &self.fuzzy);
+        if sort != SortOrder::Loaded {
+            let mut page: Vec<usize> = (first..users.len()).collect();
+            page.sort_by(|&a, &b| sort.compare(users, fuzzy, a, b));
+            self.ranked = merge(&self.ranked, &page, |a, b| sort.compare(users, fuzzy, a, b));
+        }
         new.sort_by(|&a, &b| sort.compare(users, fuzzy, a, b));
         self.view = merge(&self.view, &new, |a, b| sort.compare(users, fuzzy, a, b));
         self.reselect(keep);
@@ -194,19 +211,73 @@ impl UserTable {
         self.haystacks[index] = haystack(&user);
         self.users[index] = user;
         self.fuzzy.rematch(&self.haystacks, index);
+        if self.sort != SortOrder::Loaded
+            && let Some(at) = self.ranked.iter().position(|&i| i == index)
+        {
+            // The link count (the sort key) may have changed: move the user to its place.
+            self.ranked.remove(at);
+            let (sort, users, fuzzy) = (self.sort, &self.users, &self.fuzzy);
+            let at = self
+                .ranked
+                .partition_point(|&i| sort.compare(users, fuzzy, i, index) == Ordering::Less);
+            self.ranked.insert(at, index);
+        }
         self.rebuild_view(keep);
         true
     }
 
+    /// Starts filtering by `query` and matches for up to [`FILTER_BUDGET`]; when that is
+    /// not enough, the previous rows stay and `continue_filter` goes on.
     pub fn set_query(&mut self, query: &str) {
-        let keep = self.selected_index();
         self.fuzzy.set_query(query, &self.haystacks);
-        self.rebuild_view(keep);
+        self.continue_filter(FILTER_BUDGET);
+    }
+
+    /// Whether the query's matching is unfinished (the rows are the previous query's).
+    pub fn is_filtering(&self) -> bool {
+        self.fuzzy.is_pending()
+    }
+
+    /// Matches for up to `budget` more; the rows change when the query is done.
+    pub fn continue_filter(&mut self, budget: Duration) {
+        let keep = self.selected_index();
+        if self.fuzzy.step(&self.haystacks, budget) {
+            self.rebuild_view(keep);
+        }
     }
 
     pub fn set_sort(&mut self, sort: SortOrder) {
         let keep = self.selected_index();
         self.sort = sort;
+        self.ranked.clear();
+        if sort != SortOrder::Loaded {
+            // Keys computed once per user (the same order as `compare`).
+            let users = &self.users;
+            let fold = |u: &UserRecord| -> Vec<u8> {
+                u.username.bytes().map(|c| c.to_ascii_lowercase()).collect()
+            };
+            self.ranked = (0..users.len()).collect();
+            match sort {
+                SortOrder::Links => self.ranked.sort_by_cached_key(|&i| {
+                    let u = &users[i];
+                    (
+                        std::cmp::Reverse(u.link_count()),
+                        fold(u),
+                        u.username.as_str(),
+                        i,
+                    )
+                }),
+                _ => self.ranked.sort_by_cached_key(|&i| {
+                    let u = &users[i];
+                    (0, fold(u), u.username.as_str(), i)
+                }),
+            }
+            debug_assert!(
+                self.ranked
+                    .windows(2)
+                    .all(|w| { sort.compare(users, &self.fuzzy, w[0], w[1]) == Ordering::Less })
+            );
+        }
         self.rebuild_view(keep);
     }
 
@@ -220,16 +291,32 @@ impl UserTable {
         self.view.get(self.selected).copied()
     }
 
+    /// The view from the matches: filtered from `ranked` when sorted by a key, by score
+    /// (best first, then load order) when filtering in load order.
     fn rebuild_view(&mut self, keep: Option<usize>) {
-        let mut view = match self.fuzzy.matched() {
-            Some(m) => m.to_vec(),
-            None => (0..self.users.len()).collect(),
+        self.view = match (self.sort, self.fuzzy.matched()) {
+            (SortOrder::Loaded, None) => (0..self.users.len()).collect(),
+            (SortOrder::Loaded, Some(matched)) => {
+                // Descending score, then ascending index, as one integer key.
+                let mut keyed: Vec<u64> = matched
+                    .iter()
+                    .map(|&i| (u64::from(u32::MAX - self.fuzzy.score(i)) << 32) | i as u64)
+                    .collect();
+                keyed.sort_unstable();
+                keyed
+                    .into_iter()
+                    .map(|k| (k & 0xFFFF_FFFF) as usize)
+                    .collect()
+            }
+            (_, None) => self.ranked.clone(),
+            (_, Some(matched)) => {
+                let mut hit = vec![false; self.users.len()];
+                for &i in matched {
+                    hit[i] = true;
+                }
+                self.ranked.iter().copied().filter(|&i| hit[i]).collect()
+            }
         };
-        if self.sort != SortOrder::Loaded || self.fuzzy.is_active() {
-            let (sort, users, fuzzy) = (self.sort, &self.users, &self.fuzzy);
-            view.sort_unstable_by(|&a, &b| sort.compare(users, fuzzy, a, b));
-        }
-        self.view = view;
         self.reselect(keep);
     }
 
@@ -366,6 +453,53 @@ mod tests {
         t.set_query("u19");
         t.scroll_into_view(5);
         assert_eq!(t.offset(), 0, "a shorter view pulls the window back");
+    }
+
+    #[test]
+    fn a_query_filters_the_kept_sort_order() {
+        let mut t = UserTable::default();
+        t.set_sort(SortOrder::Name);
+        t.push_page(vec![native("dora"), native("Rita"), native("zed")]);
+        t.set_query("r");
+        assert_eq!(names(&t), ["dora", "Rita"]);
+        t.push_page(vec![native("ari"), native("kim"), native("Ron")]);
+        assert_eq!(names(&t), ["ari", "dora", "Rita", "Ron"]);
+        t.set_query("");
+        assert_eq!(names(&t), ["ari", "dora", "kim", "Rita", "Ron", "zed"]);
+        t.set_query("z");
+        assert_eq!(names(&t), ["zed"]);
+    }
+
+    #[test]
+    fn a_changed_link_count_moves_the_user_in_the_link_sort() {
+        let mut t = UserTable::default();
+        t.push_page(vec![with_links("a", 1), with_links("b", 3), native("c")]);
+        t.set_sort(SortOrder::Links);
+        assert_eq!(names(&t), ["b", "a", "c"]);
+        assert!(t.replace(with_links("c", 4)));
+        assert_eq!(names(&t), ["c", "b", "a"]);
+        t.set_query("a");
+        assert!(t.replace(native("b")));
+        t.set_query("");
+        assert_eq!(names(&t), ["c", "a", "b"]);
+        t.set_sort(SortOrder::Loaded);
+        assert_eq!(names(&t), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn ties_in_score_keep_load_order() {
+        let mut t = UserTable::default();
+        t.push_page(vec![native("xa"), native("a"), native("ya")]);
+        t.set_query("a");
+        let n = names(&t);
+        assert_eq!(n.len(), 3);
+        let scores: Vec<u32> = t.view.iter().map(|&i| t.fuzzy.score(i)).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+        for w in t.view.windows(2) {
+            if t.fuzzy.score(w[0]) == t.fuzzy.score(w[1]) {
+                assert!(w[0] < w[1]);
+            }
+        }
     }
 
     #[test]

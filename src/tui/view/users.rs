@@ -115,6 +115,9 @@ fn title(model: &Model) -> Line<'static> {
     if let Some(filter) = &model.server_filter {
         text.push_str(&format!(" · cognito filter {}", sanitize(filter)));
     }
+    if users.is_filtering() {
+        text.push_str(" · filtering…");
+    }
     if users.sort() != SortOrder::Loaded {
         text.push_str(&format!(" · by {}", users.sort().label()));
     } else if users.is_filtered() {

@@ -1,0 +1,135 @@
+//! The terminal UI without a terminal, for benchmarks (`benches/tui.rs`): the real model,
+//! `update` and views, with the users handed in as `ListUsers` pages and every frame drawn
+//! into an off-screen buffer. Not a stable API.
+
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyEvent;
+
+use super::effect::Effect;
+use super::keymap::Keymap;
+use super::model::{Model, Setup};
+use super::msg::{Msg, UsersPageReport};
+use super::theme::Theme;
+use super::{update, view};
+use crate::domain::UserRecord;
+
+pub use super::fuzzy::haystack;
+
+/// A UI model browsing one pool, and an off-screen terminal to draw it on.
+pub struct Headless {
+    model: Model,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Headless {
+    /// A model on `pool_id` after start-up, fed `users` as pages of `page` users (the way
+    /// the worker delivers a load).
+    pub fn with_users(
+        pool_id: &str,
+        users: Vec<UserRecord>,
+        page: usize,
+        (width, height): (u16, u16),
+    ) -> Headless {
+        let setup = Setup {
+            target: "headless".into(),
+            read_only: false,
+            theme: Theme { color: true },
+            keymap: Keymap::default(),
+            cli: crate::cli::args::GlobalArgs::default(),
+        };
+        let mut model = Model::new(setup, Some(pool_id.to_owned()), (width, height));
+        update::init(&mut model);
+        let request_id = model.load.request_id;
+        let mut users = users.into_iter().peekable();
+        while users.peek().is_some() {
+            let chunk: Vec<UserRecord> = users.by_ref().take(page.max(1)).collect();
+            let more = users.peek().is_some();
+            update::update(
+                &mut model,
+                Msg::UsersPage {
+                    request_id,
+                    result: Ok(UsersPageReport {
+                        users: chunk,
+                        more,
+                        elapsed: Duration::from_secs(1),
+                    }),
+                },
+            );
+        }
+        let terminal = match Terminal::new(TestBackend::new(width, height)) {
+            Ok(terminal) => terminal,
+            Err(never) => match never {},
+        };
+        Headless { model, terminal }
+    }
+
+    /// One key, as the event loop hands it to `update`; true when the UI would quit.
+    pub fn key(&mut self, key: KeyEvent) -> bool {
+        update::update(&mut self.model, Msg::Key(key))
+            .iter()
+            .any(|e| matches!(e, Effect::Quit))
+    }
+
+    /// Whether the fuzzy filter has matching left; the event loop then sends
+    /// `Msg::FilterStep` whenever no other message waits.
+    pub fn filtering(&self) -> bool {
+        self.model.users.is_filtering()
+    }
+
+    /// One `Msg::FilterStep`, as the event loop sends it while `filtering`.
+    pub fn filter_step(&mut self) {
+        update::update(&mut self.model, Msg::FilterStep);
+    }
+
+    /// Draws one frame, as the event loop does after each batch of messages.
+    pub fn draw(&mut self) {
+        let model = &self.model;
+        if let Err(never) = self.terminal.draw(|frame| view::view(model, frame)) {
+            match never {}
+        }
+    }
+
+    /// The last frame drawn, one string per line.
+    pub fn screen(&self) -> Vec<String> {
+        let buffer = self.terminal.backend().buffer();
+        let width = usize::from(buffer.area.width);
+        buffer
+            .content
+            .chunks(width.max(1))
+            .map(|line| line.iter().map(|c| c.symbol()).collect())
+            .collect()
+    }
+
+    /// Users loaded.
+    pub fn total(&self) -> usize {
+        self.model.users.total()
+    }
+
+    /// Every loaded user, in load order.
+    pub fn users(&self) -> impl Iterator<Item = &UserRecord> + '_ {
+        self.model.users.all()
+    }
+
+    /// The table's rows, in display order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &UserRecord> + '_ {
+        self.model.users.rows()
+    }
+
+    /// The user under the cursor.
+    pub fn selected_user(&self) -> Option<&UserRecord> {
+        self.model.users.selected_user()
+    }
+
+    /// The fuzzy query in effect.
+    pub fn query(&self) -> &str {
+        self.model.users.query()
+    }
+
+    /// The sort in effect, as the UI names it.
+    pub fn sort_label(&self) -> &'static str {
+        self.model.users.sort().label()
+    }
+}
