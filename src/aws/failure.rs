@@ -49,6 +49,18 @@ impl Failure {
         ) || (self.kind == FailureKind::Network && !never_sent(&self.message))
     }
 
+    /// Whether sending the same *read* again may succeed: throttling, server faults, lost
+    /// connections, timeouts. (A change that failed like this is read back, never resent.)
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            FailureKind::Network
+                | FailureKind::Timeout
+                | FailureKind::Unreadable
+                | FailureKind::Service(ErrorKind::InternalError)
+        ) || self.is_throttling()
+    }
+
     pub fn is_throttling(&self) -> bool {
         self.kind == FailureKind::Service(ErrorKind::TooManyRequests)
             || self.code.as_deref() == Some("ThrottlingException")
@@ -346,5 +358,21 @@ mod tests {
             hint_for(FailureKind::Network, None, &t).unwrap(),
             "could not reach http://127.0.0.1:9: is it running?"
         );
+    }
+
+    #[test]
+    fn transient_failures_are_the_retryable_reads() {
+        let f = |kind| Failure {
+            kind,
+            code: None,
+            message: String::new(),
+            hint: None,
+        };
+        assert!(f(FailureKind::Service(ErrorKind::TooManyRequests)).is_transient());
+        assert!(f(FailureKind::Timeout).is_transient());
+        assert!(f(FailureKind::Network).is_transient());
+        assert!(f(FailureKind::Service(ErrorKind::InternalError)).is_transient());
+        assert!(!f(FailureKind::Service(ErrorKind::InvalidParameter)).is_transient());
+        assert!(!f(FailureKind::Credentials).is_transient());
     }
 }

@@ -15,9 +15,9 @@ use tokio::sync::mpsc;
 
 use super::failure::{Failure, FailureKind};
 use super::ops::{MAX_PAGE, Ops};
-use super::rate::RateLimiter;
+use super::rate::{RateLimiter, paced_read};
+use crate::domain::UserRecord;
 use crate::domain::filter::{FilterOp, SearchAttribute, UserFilter};
-use crate::domain::{ErrorKind, UserRecord};
 
 /// Attempts per page before a transient failure is given up on.
 pub const MAX_ATTEMPTS: u32 = 8;
@@ -171,16 +171,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn is_transient(f: &Failure) -> bool {
-    matches!(
-        f.kind,
-        FailureKind::Network
-            | FailureKind::Timeout
-            | FailureKind::Unreadable
-            | FailureKind::Service(ErrorKind::InternalError)
-    ) || f.is_throttling()
-}
-
 async fn worker(shared: Arc<Shared>) -> Result<(), Failure> {
     loop {
         let Some(partition) = lock(&shared.queue).pop_front() else {
@@ -218,40 +208,27 @@ async fn fetch_page(
     token: Option<String>,
 ) -> Result<super::ops::UsersPage, Failure> {
     let plan = &shared.plan;
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        shared.limiter.acquire().await;
-        let result = shared
-            .ops
-            .list_users_page_with(&plan.pool_id, filter, token.clone(), plan.page_size, false)
-            .await;
-        match result {
-            Ok(page) => {
-                shared.limiter.on_success();
-                return Ok(page);
-            }
-            Err(f) if is_transient(&f) && attempt < MAX_ATTEMPTS => {
-                if f.is_throttling() {
-                    shared.limiter.on_throttle();
-                } else {
-                    let backoff = Duration::from_millis(50u64 << attempt.min(6));
-                    tokio::time::sleep(backoff).await;
-                }
-                lock(&shared.stats).retries += 1;
-                tracing::debug!(
-                    attempt,
-                    "listing page failed, reading it again: {}",
-                    f.summary()
-                );
-                let _ = shared.tx.send(ListingEvent::Retrying {
-                    rate: shared.limiter.rate(),
-                    failure: f,
-                });
-            }
-            Err(f) => return Err(f),
-        }
-    }
+    paced_read(
+        &shared.limiter,
+        MAX_ATTEMPTS,
+        || {
+            shared.ops.list_users_page_with(
+                &plan.pool_id,
+                filter,
+                token.clone(),
+                plan.page_size,
+                false,
+            )
+        },
+        |f| {
+            lock(&shared.stats).retries += 1;
+            let _ = shared.tx.send(ListingEvent::Retrying {
+                rate: shared.limiter.rate(),
+                failure: f.clone(),
+            });
+        },
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -283,26 +260,5 @@ mod tests {
             ListingPlan::sequential("p_1", None).partitions(),
             vec![None]
         );
-    }
-
-    #[test]
-    fn transient_failures_are_the_retryable_ones() {
-        let f = |kind| Failure {
-            kind,
-            code: None,
-            message: String::new(),
-            hint: None,
-        };
-        assert!(is_transient(&f(FailureKind::Service(
-            ErrorKind::TooManyRequests
-        ))));
-        assert!(is_transient(&f(FailureKind::Timeout)));
-        assert!(is_transient(&f(FailureKind::Service(
-            ErrorKind::InternalError
-        ))));
-        assert!(!is_transient(&f(FailureKind::Service(
-            ErrorKind::InvalidParameter
-        ))));
-        assert!(!is_transient(&f(FailureKind::Credentials)));
     }
 }

@@ -8,11 +8,9 @@ use super::connect::Target;
 use super::convert;
 use super::failure::Failure;
 use super::retry::change_override;
-use crate::domain::provider::{federated_username, split_federated_username};
+use crate::domain::provider::{destination_username, federated_username, split_federated_username};
 use crate::domain::rules::{DestinationFacts, Known, LinkContext, check_username};
-use crate::domain::{
-    COGNITO, ErrorKind, IdentityProviderInfo, LinkRequest, UnlinkRequest, UserRecord,
-};
+use crate::domain::{ErrorKind, IdentityProviderInfo, LinkRequest, UnlinkRequest, UserRecord};
 
 /// Largest page ListUsers returns.
 pub const MAX_PAGE: i32 = 60;
@@ -220,12 +218,8 @@ impl Ops {
         provider_name: &str,
         value: &str,
     ) -> Result<Option<UserRecord>, Failure> {
-        if provider_name == COGNITO {
-            self.get_user(pool_id, value).await
-        } else {
-            self.get_user(pool_id, &federated_username(provider_name, value))
-                .await
-        }
+        self.get_user(pool_id, &destination_username(provider_name, value))
+            .await
     }
 
     /// Reads what the link rules need: providers, destination, and whether the source already

@@ -8,6 +8,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::failure::Failure;
+
 /// The limiter's state; pure and testable with synthetic instants.
 #[derive(Clone, Debug)]
 pub struct Pacer {
@@ -125,6 +127,42 @@ impl RateLimiter {
     }
 }
 
+/// Sends a read (reads are idempotent) at the limiter's pace, and again after a transient
+/// failure, up to `max_attempts` sends: throttling slows the shared limiter; 5xx, lost
+/// connections and timeouts wait a growing pause. `on_retry` hears of each failure read again.
+/// Never use it for changes: their unclear outcomes are read back, not resent.
+pub async fn paced_read<T, Fut>(
+    limiter: &RateLimiter,
+    max_attempts: u32,
+    mut read: impl FnMut() -> Fut,
+    mut on_retry: impl FnMut(&Failure),
+) -> Result<T, Failure>
+where
+    Fut: Future<Output = Result<T, Failure>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        limiter.acquire().await;
+        match read().await {
+            Ok(value) => {
+                limiter.on_success();
+                return Ok(value);
+            }
+            Err(f) if f.is_transient() && attempt < max_attempts => {
+                if f.is_throttling() {
+                    limiter.on_throttle();
+                } else {
+                    tokio::time::sleep(Duration::from_millis(50u64 << attempt.min(6))).await;
+                }
+                tracing::debug!(attempt, "read failed, reading again: {}", f.summary());
+                on_retry(&f);
+            }
+            Err(f) => return Err(f),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +225,72 @@ mod tests {
             p.on_throttle(Instant::now());
         }
         assert!(p.rate() >= 30.0 / 16.0);
+    }
+
+    fn failure(kind: crate::aws::FailureKind) -> Failure {
+        Failure {
+            kind,
+            code: None,
+            message: String::new(),
+            hint: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn paced_reads_retry_transient_failures_and_slow_down_on_throttling() {
+        use crate::aws::FailureKind;
+        use crate::domain::ErrorKind;
+        let limiter = RateLimiter::new(Some(1000.0));
+        let mut answers = vec![
+            Err(failure(FailureKind::Service(ErrorKind::TooManyRequests))),
+            Err(failure(FailureKind::Timeout)),
+            Ok(7),
+        ]
+        .into_iter();
+        let mut retries = 0;
+        let got = paced_read(
+            &limiter,
+            5,
+            || std::future::ready(answers.next().unwrap()),
+            |_| retries += 1,
+        )
+        .await;
+        assert_eq!(got, Ok(7));
+        assert_eq!(retries, 2);
+        assert_eq!(limiter.throttles(), 1);
+        assert!(limiter.rate() < 1000.0);
+    }
+
+    #[tokio::test]
+    async fn paced_reads_give_up_on_final_failures_and_after_max_attempts() {
+        use crate::aws::FailureKind;
+        use crate::domain::ErrorKind;
+        let limiter = RateLimiter::new(None);
+        let mut sends = 0;
+        let got: Result<(), Failure> = paced_read(
+            &limiter,
+            5,
+            || {
+                sends += 1;
+                std::future::ready(Err(failure(FailureKind::Service(ErrorKind::UserNotFound))))
+            },
+            |_| (),
+        )
+        .await;
+        assert!(got.is_err());
+        assert_eq!(sends, 1, "a final failure is not sent again");
+        let mut sends = 0;
+        let got: Result<(), Failure> = paced_read(
+            &limiter,
+            3,
+            || {
+                sends += 1;
+                std::future::ready(Err(failure(FailureKind::Service(ErrorKind::InternalError))))
+            },
+            |_| (),
+        )
+        .await;
+        assert!(got.is_err());
+        assert_eq!(sends, 3);
     }
 }

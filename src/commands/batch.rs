@@ -11,14 +11,14 @@ use super::change::{Attempt, journal_preflight, read_only_refusal, record};
 use super::input::LINK;
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
-use crate::aws::rate::RateLimiter;
+use crate::aws::rate::{RateLimiter, paced_read};
 use crate::batch::plan::{Action, Plan, PlannedRow, PoolFacts, identity_key, plan};
 use crate::batch::progress::{ProgressLog, default_path};
 use crate::batch::rows::{BatchRow, parse_rows};
 use crate::batch::run::{self, RowOutcome, RunEvent, RunOptions};
 use crate::cli::args::{BatchArgs, GlobalArgs};
 use crate::cli::session::Session;
-use crate::domain::provider::federated_username;
+use crate::domain::provider::{destination_username, federated_username};
 use crate::domain::rules::check_username;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{COGNITO, LinkRequest};
@@ -26,6 +26,9 @@ use crate::journal::{Counts, Journal, Outcome, Resolution};
 
 /// Lookups made at the same time while reading the pool before planning.
 const READ_CONCURRENCY: usize = 8;
+/// Sends of one planning read before its transient failures (throttling, 5xx, lost
+/// connections) stop the batch.
+const READ_ATTEMPTS: u32 = 8;
 /// Read rate while planning (AdminGetUser is in the UserRead category: 120 RPS by default).
 const READ_RPS: f64 = 50.0;
 
@@ -319,16 +322,26 @@ async fn read_facts(ops: &Ops, rows: &[BatchRow]) -> Result<PoolFacts, CmdError>
         {
             let (ops, pool_id, limiter) = (ops.clone(), pool_id.clone(), limiter.clone());
             tasks.spawn(async move {
+                let read = |name: String| {
+                    let (ops, pool_id, limiter) = (&ops, &pool_id, &limiter);
+                    async move {
+                        paced_read(
+                            limiter,
+                            READ_ATTEMPTS,
+                            || ops.get_user(pool_id, &name),
+                            |_| (),
+                        )
+                        .await
+                    }
+                };
                 let found = if is_dest {
-                    limiter.acquire().await;
-                    ops.find_destination(&pool_id, &key.0, &key.1).await
+                    read(destination_username(&key.0, &key.1)).await
                 } else {
                     let name = federated_username(&key.0, &key.1);
                     if key.0 == COGNITO || check_username(&name).is_some() {
                         Ok(None) // nothing to read: no request, no slot
                     } else {
-                        limiter.acquire().await;
-                        ops.get_user(&pool_id, &name).await
+                        read(name).await
                     }
                 };
                 (is_dest, key, found)

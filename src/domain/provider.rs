@@ -158,6 +158,16 @@ pub fn federated_username(provider_name: &str, subject: &str) -> String {
     format!("{provider_name}_{subject}")
 }
 
+/// The username of the user a link destination names: the username itself for `Cognito`,
+/// the federated user `<ProviderName>_<value>` otherwise.
+pub fn destination_username(provider_name: &str, value: &str) -> String {
+    if provider_name == COGNITO {
+        value.to_owned()
+    } else {
+        federated_username(provider_name, value)
+    }
+}
+
 /// Splits a federated username (`Google_1234`) into provider name and subject, if the prefix
 /// names one of `provider_names` (compared case-insensitively: pools with case-insensitive
 /// usernames store `google_1234`).
@@ -226,6 +236,8 @@ mod tests {
         assert_eq!(split_federated_username("Google_", names), None);
         assert_eq!(split_federated_username("alice", names), None);
         assert_eq!(federated_username("Facebook", "99"), "Facebook_99");
+        assert_eq!(destination_username("Cognito", "diego"), "diego");
+        assert_eq!(destination_username("Google", "12"), "Google_12");
     }
 
     #[test]
