@@ -232,7 +232,6 @@ fn journal_row(
             message: reason.clone(),
         },
     };
-    let dest = row.row.request.destination();
     let linked = matches!(
         outcome,
         Outcome::Ok
@@ -242,15 +241,29 @@ fn journal_row(
             }
     );
     let counts = linked.then_some(Counts { before, after });
-    let attempt = Attempt {
+    record(journal, &row_attempt(session, row, counts), outcome)
+}
+
+/// The journal entry's request part for one batch row.
+fn row_attempt<'a>(
+    session: &'a Session,
+    row: &'a PlannedRow,
+    counts: Option<Counts>,
+) -> Attempt<'a, LinkRequest> {
+    Attempt {
         spec: &LINK,
         target: &session.connection.target,
         pool_id: row.row.request.pool_id(),
         request: &row.row.request,
-        user: Some(dest.value()),
+        user: Some(
+            row.row
+                .request
+                .destination_user
+                .as_ref()
+                .map_or("", |d| d.value()),
+        ),
         counts,
-    };
-    record(journal, &attempt, outcome)
+    }
 }
 
 /// A send with no clear answer that reading the destination showed was not applied (the
@@ -264,21 +277,13 @@ fn journal_not_applied(
     let Action::Link { before, .. } = row.action else {
         return Ok(());
     };
-    let dest = row.row.request.destination();
-    let attempt = Attempt {
-        spec: &LINK,
-        target: &session.connection.target,
-        pool_id: row.row.request.pool_id(),
-        request: &row.row.request,
-        user: Some(dest.value()),
-        counts: Some(Counts {
-            before,
-            after: before,
-        }),
-    };
+    let unchanged = Some(Counts {
+        before,
+        after: before,
+    });
     record(
         journal,
-        &attempt,
+        &row_attempt(session, row, unchanged),
         Outcome::Unknown {
             message: message.to_owned(),
             resolution: Resolution::NotApplied,

@@ -7,9 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Checks, Outcome, input, page_size, pool, pool_mut};
 use crate::domain::cognito_error::ModelValidationFailure;
-use crate::domain::rules::{
-    PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN, PROVIDER_NAME_V2_PATTERN, TOKEN_PATTERN,
-};
+use crate::domain::rules::{PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN, PROVIDER_NAME_V2_PATTERN};
 use crate::domain::{CognitoError, ProviderType};
 use crate::local::ids::{now_ms, wire_time};
 use crate::local::limits::LIST_PROVIDERS_DEFAULT_LIMIT;
@@ -33,13 +31,7 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
     c.range("maxResults", req.max_results, 0, 60);
-    c.string(
-        "nextToken",
-        &req.next_token,
-        1,
-        usize::MAX,
-        Some(TOKEN_PATTERN),
-    );
+    c.page_token("nextToken", &req.next_token);
     c.done()?;
     let pool_id = req.user_pool_id.unwrap_or_default();
     let limit = page_size(req.max_results, LIST_PROVIDERS_DEFAULT_LIMIT);

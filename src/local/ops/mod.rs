@@ -12,7 +12,9 @@ use super::ids::wire_time;
 use super::persist::Shared;
 use super::store::{Pool, State, User};
 use crate::domain::cognito_error::ModelValidationFailure;
-use crate::domain::rules::{Violation, check_range, check_string, check_user_pool_id};
+use crate::domain::rules::{
+    TOKEN_PATTERN, Violation, check_range, check_string, check_user_pool_id,
+};
 use crate::domain::{CognitoError, Field, Rule};
 
 /// The operations of `AWSCognitoIdentityProviderService` this endpoint implements.
@@ -148,6 +150,12 @@ impl Checks {
         if let Some(v) = value {
             self.add_at(path, check_string(Field::Filter, v, min, max, pattern));
         }
+    }
+
+    /// A pagination token member (`nextToken`, `paginationToken`): 1+ characters of the
+    /// token pattern.
+    fn page_token(&mut self, path: &str, value: &Option<String>) {
+        self.string(path, value, 1, usize::MAX, Some(TOKEN_PATTERN));
     }
 
     /// An integer member's range.

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use super::page_size;
 use super::{Checks, Outcome, input, pool};
 use crate::domain::CognitoError;
-use crate::domain::rules::TOKEN_PATTERN;
 use crate::local::LOCAL_REGION;
 use crate::local::ids::{now_ms, user_pool_id, wire_time};
 use crate::local::limits::LOCAL_ACCOUNT_ID;
@@ -32,13 +31,7 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     // MaxResults is required, 1..60 (spec §1.6).
     c.required(&req.max_results, "maxResults");
     c.range("maxResults", req.max_results, 1, 60);
-    c.string(
-        "nextToken",
-        &req.next_token,
-        1,
-        usize::MAX,
-        Some(TOKEN_PATTERN),
-    );
+    c.page_token("nextToken", &req.next_token);
     c.done()?;
     let after = req
         .next_token

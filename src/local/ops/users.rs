@@ -60,13 +60,7 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     }
     c.range("limit", req.limit, 0, 60);
     c.string("filter", &req.filter, 0, FILTER_MAX, None);
-    c.string(
-        "paginationToken",
-        &req.pagination_token,
-        1,
-        usize::MAX,
-        Some(TOKEN_PATTERN),
-    );
+    c.page_token("paginationToken", &req.pagination_token);
     c.done()?;
     let pool_id = req.user_pool_id.unwrap_or_default();
     let limit = page_size(req.limit, LIST_USERS_DEFAULT_LIMIT);
