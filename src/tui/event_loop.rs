@@ -18,7 +18,6 @@ use super::model::{Model, Phase, Setup, TICK};
 use super::msg::Msg;
 use super::terminal::TerminalGuard;
 use super::{update, view, worker};
-use crate::aws::ops::Ops;
 
 /// How long quitting waits for the worker to take its last commands.
 const WORKER_DRAIN: Duration = Duration::from_secs(2);
@@ -37,7 +36,7 @@ pub fn run(
     runtime: &Runtime,
     setup: Setup,
     pool_id: Option<String>,
-    ops: Ops,
+    connecting: worker::Connecting,
     notice: Option<String>,
 ) -> io::Result<Ended> {
     let mut guard = TerminalGuard::enter()?;
@@ -49,7 +48,12 @@ pub fn run(
     let (msg_tx, mut msg_rx) = unbounded_channel::<Msg>();
     let (cmd_tx, cmd_rx) = unbounded_channel::<Command>();
     let journal = crate::journal::Journal::default_location();
-    let worker = runtime.spawn(worker::run(ops, journal, cmd_rx, msg_tx.clone()));
+    let worker = runtime.spawn(worker::run_when_connected(
+        connecting,
+        journal,
+        cmd_rx,
+        msg_tx.clone(),
+    ));
     let input = InputReader::spawn(msg_tx);
 
     let mut quit = perform(update::init(&mut model), &cmd_tx);

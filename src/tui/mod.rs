@@ -41,7 +41,9 @@ use keymap::Keymap;
 use model::Setup;
 use theme::Theme;
 
-/// Opens the session (starting the embedded endpoint for `--local`) and runs the UI.
+/// Runs the UI. The first frame is drawn at once; the session (the embedded endpoint for
+/// `--local`, the AWS configuration otherwise) opens on the runtime meanwhile, and the worker
+/// starts serving the commands queued so far when it is ready.
 pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -54,26 +56,44 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let session = match runtime.block_on(Session::open(&global)) {
-        Ok(session) => session,
-        Err(e) => {
+    let (connected_tx, connecting) = tokio::sync::oneshot::channel();
+    let opening = {
+        let global = global.clone();
+        runtime.spawn(async move {
+            let opened = Session::open(&global).await;
+            let connected = opened.as_ref().map_err(|_| ()).map(|session| {
+                let target = &session.connection.target;
+                tracing::info!(target = %target.describe(), "session open");
+                worker::Connected {
+                    ops: Ops::new(session.connection.client.clone(), target.clone()),
+                    target: target.describe(),
+                }
+            });
+            let _ = connected_tx.send(connected);
+            opened
+        })
+    };
+    let (keymap, keymap_problem) = load_keymap();
+    let setup = Setup {
+        target: connecting_target(&global),
+        read_only: global.read_only,
+        theme: Theme::from_env(),
+        keymap,
+        cli: global,
+    };
+    tracing::info!("terminal UI starting");
+    let result = event_loop::run(&runtime, setup, user_pool_id, connecting, keymap_problem);
+    match runtime.block_on(opening) {
+        Ok(Ok(session)) => runtime.block_on(session.close()),
+        Ok(Err(e)) => {
             eprintln!("coglink: cannot start the local endpoint: {e}");
             return ExitCode::FAILURE;
         }
-    };
-    let (keymap, keymap_problem) = load_keymap();
-    let target = &session.connection.target;
-    let setup = Setup {
-        target: target.describe(),
-        read_only: session.read_only,
-        theme: Theme::from_env(),
-        keymap,
-        cli: global.clone(),
-    };
-    let ops = Ops::new(session.connection.client.clone(), target.clone());
-    tracing::info!(target = %setup.target, "terminal UI starting");
-    let result = event_loop::run(&runtime, setup, user_pool_id, ops, keymap_problem);
-    runtime.block_on(session.close());
+        Err(e) => {
+            eprintln!("coglink: opening the session failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     match result {
         Ok(event_loop::Ended::Quit) => ExitCode::SUCCESS,
         Ok(event_loop::Ended::Signal(n)) => {
@@ -88,6 +108,21 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
     }
 }
 
+/// The header until the session has opened: what the options ask for.
+fn connecting_target(global: &GlobalArgs) -> String {
+    if global.local {
+        return "local · starting the endpoint…".into();
+    }
+    let mut parts = vec![match &global.profile {
+        Some(p) => format!("profile {p}"),
+        None => "default credentials".into(),
+    }];
+    parts.extend(global.endpoint_url.clone());
+    parts.extend(global.region.clone());
+    parts.push("connecting…".into());
+    parts.join(" · ")
+}
+
 /// The default keymap with the user's overrides, and why the overrides were not used.
 fn load_keymap() -> (Keymap, Option<String>) {
     let path = crate::paths::config_dir().join("keymap.toml");
@@ -100,5 +135,33 @@ fn load_keymap() -> (Keymap, Option<String>) {
             ),
         },
         Err(_) => (Keymap::default(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::connecting_target;
+    use crate::cli::args::GlobalArgs;
+
+    #[test]
+    fn the_header_before_connecting_says_what_the_options_ask_for() {
+        let local = GlobalArgs {
+            local: true,
+            ..Default::default()
+        };
+        assert_eq!(connecting_target(&local), "local · starting the endpoint…");
+        let aws = GlobalArgs {
+            profile: Some("prod".into()),
+            region: Some("eu-west-1".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            connecting_target(&aws),
+            "profile prod · eu-west-1 · connecting…"
+        );
+        assert_eq!(
+            connecting_target(&GlobalArgs::default()),
+            "default credentials · connecting…"
+        );
     }
 }

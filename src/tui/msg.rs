@@ -25,6 +25,14 @@ pub enum Msg {
     /// Sent by the loop while the fuzzy filter has matching left (when no other message
     /// waits): matches for another frame's budget.
     FilterStep,
+    /// The session opened (the local endpoint started, the SDK client was built): where
+    /// coglink is connected, for the header. Until then commands wait in the worker's queue.
+    Connected {
+        target: String,
+    },
+    /// The session could not open (the local endpoint did not start): the UI quits and the
+    /// reason is printed once the terminal is restored.
+    ConnectFailed,
     /// ListUserPools with estimated user counts.
     PoolsLoaded(Result<Vec<PoolSummary>, Failure>),
     /// DescribeUserPool of the pool being browsed (name and estimate for the progress line).

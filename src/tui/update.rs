@@ -60,6 +60,11 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.users.continue_filter(super::users::FILTER_BUDGET);
             Vec::new()
         }
+        Msg::Connected { target } => {
+            model.setup.target = target;
+            Vec::new()
+        }
+        Msg::ConnectFailed => vec![Effect::Quit],
         Msg::PoolsLoaded(result) => {
             on_pools(model, result);
             Vec::new()

@@ -503,3 +503,18 @@ fn switching_pools_loads_the_list_once_and_esc_returns() {
     );
     assert_eq!(m.users.total(), 3);
 }
+
+#[test]
+fn the_header_names_the_target_once_the_session_opens_and_a_failed_open_quits() {
+    let (mut m, _) = started((100, 30));
+    m.setup.target = "local · starting the endpoint…".into();
+    let effects = update(
+        &mut m,
+        Msg::Connected {
+            target: "local · http://127.0.0.1:4599 · us-east-1".into(),
+        },
+    );
+    assert!(effects.is_empty());
+    assert_eq!(m.setup.target, "local · http://127.0.0.1:4599 · us-east-1");
+    assert_eq!(update(&mut m, Msg::ConnectFailed), vec![Effect::Quit]);
+}

@@ -12,8 +12,38 @@ use crate::aws::Failure;
 use crate::aws::ops::{MAX_PAGE, Ops};
 use crate::journal::{Journal, JournalEntry, now_rfc3339};
 
+/// What the UI's worker needs once the session has opened.
+pub struct Connected {
+    pub ops: Ops,
+    /// `Target::describe()`, for the header.
+    pub target: String,
+}
+
+/// How the session's opening reaches the worker: `Err` carries nothing, as the reason is
+/// reported by whoever opened it, after the terminal is restored.
+pub type Connecting = tokio::sync::oneshot::Receiver<Result<Connected, ()>>;
+
+/// Waits for the session to open (commands queue meanwhile; the UI is already drawn), then
+/// runs. When it cannot open, the UI is told to quit.
+pub async fn run_when_connected(
+    connecting: Connecting,
+    journal: Journal,
+    commands: UnboundedReceiver<Command>,
+    replies: UnboundedSender<Msg>,
+) {
+    match connecting.await {
+        Ok(Ok(Connected { ops, target })) => {
+            let _ = replies.send(Msg::Connected { target });
+            run(ops, journal, commands, replies).await;
+        }
+        Ok(Err(())) | Err(_) => {
+            let _ = replies.send(Msg::ConnectFailed);
+        }
+    }
+}
+
 /// Runs until the command channel closes (the UI quit), then stops any running load.
-pub async fn run(
+async fn run(
     ops: Ops,
     journal: Journal,
     mut commands: UnboundedReceiver<Command>,
