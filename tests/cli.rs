@@ -22,6 +22,8 @@ mod link;
 mod pools;
 #[path = "cli/security.rs"]
 mod security;
+#[path = "support/serve.rs"]
+mod serve;
 #[path = "cli/unlink.rs"]
 mod unlink;
 #[path = "cli/users.rs"]

@@ -18,6 +18,8 @@ mod persistence;
 mod pools;
 #[path = "endpoint/scale.rs"]
 mod scale;
+#[path = "support/serve.rs"]
+mod serve;
 #[path = "endpoint/simulation.rs"]
 mod simulation;
 #[path = "endpoint/wire.rs"]

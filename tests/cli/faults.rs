@@ -12,7 +12,6 @@
 //! - no link made twice or lost; the journal matches the final state.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -500,24 +499,7 @@ fn a_batch_through_faults_and_a_quota_links_every_row_exactly_once() {
 
 /// `coglink local serve` on `port` (0: any); returns the child and its URL.
 fn serve(env: &Env, port: u16) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coglink"))
-        .args(["local", "serve", "--port", &port.to_string(), "--state"])
-        .arg(env.state())
-        .env("XDG_STATE_HOME", env.dir.path().join("serve-xdg"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("coglink runs");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no endpoint URL in {first:?}"))
-        .to_owned();
-    (child, url)
+    crate::serve::serve(&env.state(), port, &env.dir.path().join("serve-xdg"))
 }
 
 /// The endpoint SIGKILLed in the middle of a batch and restarted on the same state file and

@@ -1,8 +1,7 @@
 //! The endpoint killed (SIGKILL) while it writes its state file: the file is never torn, and
 //! every change it acknowledged is there after a restart.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,24 +9,7 @@ use crate::helpers::{DEMO_POOL_ID, all_users, client, usernames};
 
 /// `coglink local serve` on a free port; returns the child and its endpoint URL.
 fn serve(state: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coglink"))
-        .args(["local", "serve", "--port", "0", "--state"])
-        .arg(state)
-        .env("XDG_STATE_HOME", state.parent().unwrap().join("xdg"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("coglink runs");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no endpoint URL in {first:?}"))
-        .to_owned();
-    (child, url)
+    crate::serve::serve(state, 0, &state.parent().unwrap().join("xdg"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
