@@ -11,6 +11,8 @@
 //! once, to its destination, and nothing else linked; otherwise the bench exits non-zero.
 
 mod common;
+#[path = "../tests/support/isolate.rs"]
+mod isolate;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -199,21 +201,8 @@ async fn run_case(n: usize, rate: f64, extra: &[&str]) -> Result<CaseResult, Str
     let (planning, sending, wall, output, throttled_at_send, requests) = {
         let home = dir.path();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_coglink"));
-        for var in [
-            "AWS_PROFILE",
-            "AWS_SESSION_TOKEN",
-            "AWS_DEFAULT_REGION",
-            "AWS_ENDPOINT_URL",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("HOME", home)
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("AWS_CONFIG_FILE", home.join("aws-config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-            .env("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID)
+        isolate::isolate(&mut cmd, home);
+        cmd.env("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID)
             .env("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY)
             .env("AWS_REGION", LOCAL_REGION)
             .args(["batch", "--user-pool-id", SYNTHETIC_POOL_ID])

@@ -16,6 +16,8 @@ mod hostile;
 mod hostile_cognito;
 #[path = "cli/input.rs"]
 mod input;
+#[path = "support/isolate.rs"]
+mod isolate;
 #[path = "cli/link.rs"]
 mod link;
 #[path = "cli/pools.rs"]

@@ -40,28 +40,10 @@ pub fn stderr(a: &Assert) -> String {
 
 /// A command of the binary with every user-level directory inside `dir`.
 pub fn isolated(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("coglink").expect("the coglink binary is built");
-    for var in [
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", dir)
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("AWS_CONFIG_FILE", dir.join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1");
-    cmd
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_coglink"));
+    crate::isolate::isolate(&mut cmd, dir);
+    cmd.env("NO_COLOR", "1");
+    Command::from_std(cmd)
 }
 
 /// Runs the embedded endpoint in this process on `state` for the duration of `f`. The
