@@ -20,6 +20,8 @@ mod input;
 mod isolate;
 #[path = "cli/link.rs"]
 mod link;
+#[path = "cli/listing.rs"]
+mod listing;
 #[path = "cli/pools.rs"]
 mod pools;
 #[path = "cli/security.rs"]

@@ -466,6 +466,24 @@ fn browse_filter_and_open_a_user_in_the_local_pool() {
     app.quit();
 }
 
+/// `--listing partitioned`: the table fills from 16 `sub` partitions at once, holds every
+/// user once (the count matches the pool), and says how it was loaded.
+#[test]
+fn a_partitioned_load_fills_the_table_with_every_user_once() {
+    let expected = expected_from_seed();
+    let app = App::start_args(
+        120,
+        35,
+        "--local --local-state {d}/state.json --listing partitioned",
+        "",
+        &[],
+    );
+    let screen = app.open_pool(&expected.pool_id, expected.users);
+    assert!(screen.contains("· 16 partitions ·"), "{screen}");
+    app.filter_to(&expected.username, expected.users);
+    app.quit();
+}
+
 /// The display width of a captured line (wide characters take two cells).
 fn width(line: &str) -> usize {
     ratatui::text::Line::raw(line).width()

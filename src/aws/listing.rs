@@ -22,6 +22,37 @@ use crate::domain::filter::{FilterOp, SearchAttribute, UserFilter};
 /// Attempts per page before a transient failure is given up on.
 pub const MAX_ATTEMPTS: u32 = 8;
 
+/// Under `--listing auto`, pools whose DescribeUserPool estimate reaches this are listed
+/// partitioned. Below it the 16 partitions' extra requests (at least one page each) cost
+/// about what concurrent paging saves (~17 pages of 60).
+pub const PARTITION_FROM_USERS: i32 = 1_000;
+
+/// Default request-rate ceiling of a listing against AWS: ListUsers' quota category
+/// (UserList) allows 30 RPS per account by default, not adjustable (spec §4; which category
+/// ListUsers is in is UNVERIFIED, see `src/local/simulate.rs`).
+pub const DEFAULT_LIST_RPS: f64 = 30.0;
+
+/// How a whole pool is listed (`--listing`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListingMode {
+    /// Partitioned when the pool's estimate reaches [`PARTITION_FROM_USERS`], else one page
+    /// at a time.
+    #[default]
+    Auto,
+    /// One page at a time, in Cognito's order.
+    Sequential,
+    /// 16 `sub` prefixes paged concurrently.
+    Partitioned,
+}
+
+/// How listings run: the mode and the request-rate ceiling (`None`: no ceiling; the rate
+/// still adapts when throttled).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ListingSettings {
+    pub mode: ListingMode,
+    pub max_rps: Option<f64>,
+}
+
 /// What to list and how.
 #[derive(Clone, Debug)]
 pub struct ListingPlan {
@@ -54,6 +85,45 @@ impl ListingPlan {
             concurrency: concurrency.clamp(1, 16),
             max_rps,
             ..ListingPlan::sequential(pool_id, None)
+        }
+    }
+
+    /// The plan for listing `pool_id` under `settings`, given the pool's estimated user count
+    /// (when it was read). A filter of its own always lists one page at a time: Cognito
+    /// filters on one attribute, so it cannot be combined with the `sub` partitions.
+    pub fn choose(
+        pool_id: &str,
+        filter: Option<String>,
+        settings: ListingSettings,
+        estimate: Option<i32>,
+    ) -> ListingPlan {
+        let partitioned = filter.is_none()
+            && match settings.mode {
+                ListingMode::Sequential => false,
+                ListingMode::Partitioned => true,
+                ListingMode::Auto => estimate.is_some_and(|n| n >= PARTITION_FROM_USERS),
+            };
+        if partitioned {
+            ListingPlan::partitioned(pool_id, 16, settings.max_rps)
+        } else {
+            ListingPlan {
+                max_rps: settings.max_rps,
+                ..ListingPlan::sequential(pool_id, filter)
+            }
+        }
+    }
+
+    /// Whether the plan needs the pool's estimate to choose (`Auto` over the whole pool).
+    pub fn needs_estimate(filter: Option<&str>, settings: ListingSettings) -> bool {
+        filter.is_none() && settings.mode == ListingMode::Auto
+    }
+
+    /// How many listing tasks page at the same time.
+    pub fn workers(&self) -> usize {
+        if self.partitioned {
+            self.concurrency.max(1)
+        } else {
+            1
         }
     }
 
@@ -114,11 +184,7 @@ struct Shared {
 /// `Finished` or `Failed`. Dropping the receiver stops the listing.
 pub fn start(ops: Ops, plan: ListingPlan) -> mpsc::UnboundedReceiver<ListingEvent> {
     let (tx, rx) = mpsc::unbounded_channel();
-    let workers = if plan.partitioned {
-        plan.concurrency.max(1)
-    } else {
-        1
-    };
+    let workers = plan.workers();
     let shared = Arc::new(Shared {
         queue: Mutex::new(plan.partitions().into()),
         limiter: RateLimiter::new(plan.max_rps),
@@ -165,6 +231,39 @@ pub fn start(ops: Ops, plan: ListingPlan) -> mpsc::UnboundedReceiver<ListingEven
         let _ = shared.tx.send(event);
     });
     rx
+}
+
+/// Chooses the plan under `settings` (reading the pool's estimate with DescribeUserPool when
+/// `Auto` needs it; if that read fails, one page at a time) and starts listing.
+pub async fn start_chosen(
+    ops: Ops,
+    pool_id: &str,
+    filter: Option<String>,
+    settings: ListingSettings,
+) -> (ListingPlan, mpsc::UnboundedReceiver<ListingEvent>) {
+    let estimate = if ListingPlan::needs_estimate(filter.as_deref(), settings) {
+        match ops.estimated_users(pool_id).await {
+            Ok(estimate) => estimate,
+            Err(f) => {
+                tracing::info!(
+                    "DescribeUserPool failed, listing sequentially: {}",
+                    f.summary()
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let plan = ListingPlan::choose(pool_id, filter, settings, estimate);
+    tracing::info!(
+        partitioned = plan.partitioned,
+        max_rps = ?plan.max_rps,
+        ?estimate,
+        "listing users"
+    );
+    let events = start(ops, plan.clone());
+    (plan, events)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -249,6 +348,47 @@ mod tests {
         for c in "0123456789abcdef".chars() {
             assert!(prefixes.contains(&c.to_string()));
         }
+    }
+
+    #[test]
+    fn auto_partitions_large_pools_only_and_explicit_modes_win() {
+        let auto = ListingSettings {
+            mode: ListingMode::Auto,
+            max_rps: Some(30.0),
+        };
+        let large = ListingPlan::choose("p_1", None, auto, Some(PARTITION_FROM_USERS));
+        assert!(large.partitioned);
+        assert_eq!(large.partitions().len(), 16);
+        assert_eq!(large.max_rps, Some(30.0));
+        let small = ListingPlan::choose("p_1", None, auto, Some(PARTITION_FROM_USERS - 1));
+        assert!(!small.partitioned);
+        assert_eq!(small.max_rps, Some(30.0));
+        assert!(!ListingPlan::choose("p_1", None, auto, None).partitioned);
+        let forced = ListingSettings {
+            mode: ListingMode::Partitioned,
+            max_rps: None,
+        };
+        assert!(ListingPlan::choose("p_1", None, forced, Some(3)).partitioned);
+        let sequential = ListingSettings {
+            mode: ListingMode::Sequential,
+            max_rps: None,
+        };
+        assert!(!ListingPlan::choose("p_1", None, sequential, Some(1_000_000)).partitioned);
+        assert!(ListingPlan::needs_estimate(None, auto));
+        assert!(!ListingPlan::needs_estimate(Some("email = \"a\""), auto));
+        assert!(!ListingPlan::needs_estimate(None, forced));
+    }
+
+    #[test]
+    fn a_filter_keeps_the_listing_sequential_whatever_the_mode() {
+        let forced = ListingSettings {
+            mode: ListingMode::Partitioned,
+            max_rps: None,
+        };
+        let plan = ListingPlan::choose("p_1", Some("email ^= \"a\"".into()), forced, Some(50_000));
+        assert!(!plan.partitioned);
+        assert_eq!(plan.workers(), 1);
+        assert_eq!(plan.partitions(), vec![Some("email ^= \"a\"".to_owned())]);
     }
 
     #[test]

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::aws::listing::{DEFAULT_LIST_RPS, ListingMode, ListingSettings};
+
 /// A terminal console for Amazon Cognito user pools: browse users and their linked
 /// identities, link and unlink federated identities safely.
 ///
@@ -41,6 +43,31 @@ pub struct GlobalArgs {
     /// Refuse every change: browse and review only.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// How a whole pool is listed (TUI, `users`, `unlink`): `auto` pages 16 `sub` prefixes
+    /// concurrently when the pool's estimate reaches 1,000 users; a filter is always
+    /// sequential.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "MODE")]
+    pub listing: ListingMode,
+    /// ListUsers requests per second at most (default: 30, the UserList quota; no ceiling
+    /// with --local). The rate also drops when Cognito throttles.
+    #[arg(long, global = true, value_name = "RPS", value_parser = positive_rate)]
+    pub list_rate: Option<f64>,
+}
+
+impl GlobalArgs {
+    /// The listing mode and rate ceiling these options ask for.
+    pub fn listing_settings(&self) -> ListingSettings {
+        let max_rps = match (self.list_rate, self.local) {
+            (Some(rate), _) => Some(rate),
+            // The embedded endpoint has no quota unless one is simulated.
+            (None, true) => None,
+            (None, false) => Some(DEFAULT_LIST_RPS),
+        };
+        ListingSettings {
+            mode: self.listing,
+            max_rps,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,7 @@ use super::change::{
 };
 use super::input::{UNLINK, resolve};
 use super::{CmdError, with_session};
-use crate::aws::listing::{self, ListingEvent, ListingPlan};
+use crate::aws::listing::{self, ListingEvent, ListingSettings};
 use crate::aws::ops::Ops;
 use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
 use crate::cli::session::Session;
@@ -61,7 +61,7 @@ async fn unlink(
         return Err(refused_locally(UNLINK.operation, &violations, pool));
     }
     let identity = req.user();
-    let holder = find_holder(ops, pool, &identity).await?;
+    let holder = find_holder(ops, pool, &identity, global.listing_settings()).await?;
     match &holder {
         Some(user) => println!("Linked to: {}", describe_user(user)),
         None if identity.name() != COGNITO
@@ -182,6 +182,7 @@ async fn find_holder(
     ops: &Ops,
     pool: &str,
     identity: &ProviderUserIdentifier,
+    listing: ListingSettings,
 ) -> Result<Option<UserRecord>, CmdError> {
     if identity.name() == COGNITO {
         return ops
@@ -189,7 +190,7 @@ async fn find_holder(
             .await
             .map_err(|f| CmdError::failure("AdminGetUser", &f));
     }
-    let mut events = listing::start(ops.clone(), ListingPlan::sequential(pool, None));
+    let (_, mut events) = listing::start_chosen(ops.clone(), pool, None, listing).await;
     while let Some(event) = events.recv().await {
         match event {
             ListingEvent::Page { users } => {

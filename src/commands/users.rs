@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::output::{cell, csv_record, json_terminal_safe};
 use super::{CmdError, with_session, write_result};
-use crate::aws::listing::{self, ListingEvent, ListingPlan};
+use crate::aws::listing::{self, ListingEvent, ListingMode, ListingSettings};
 use crate::aws::ops::Ops;
 use crate::cli::args::{GlobalArgs, OutputFormat, UsersArgs};
 use crate::cli::session::Session;
@@ -27,15 +27,27 @@ pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
     if let Some(filter) = &args.filter {
         parse_filter(filter).map_err(CmdError::bad_input)?;
     }
+    let settings = global.listing_settings();
+    if args.filter.is_some() && settings.mode == ListingMode::Partitioned {
+        return Err(CmdError::bad_input(
+            "--listing partitioned: cannot be combined with --filter (a Cognito filter names \
+             one attribute, and the partitions are filters on sub)",
+        ));
+    }
     with_session(global, async |_: &Session, ops: &Ops| {
-        list(ops, &args).await
+        list(ops, &args, settings).await
     })
     .await
 }
 
-async fn list(ops: &Ops, args: &UsersArgs) -> Result<(), CmdError> {
-    let plan = ListingPlan::sequential(&args.user_pool_id, args.filter.clone());
-    let mut events = listing::start(ops.clone(), plan);
+async fn list(ops: &Ops, args: &UsersArgs, settings: ListingSettings) -> Result<(), CmdError> {
+    let (plan, mut events) = listing::start_chosen(
+        ops.clone(),
+        &args.user_pool_id,
+        args.filter.clone(),
+        settings,
+    )
+    .await;
     let mut printer = Printer::new(args.output);
     let stdout = std::io::stdout();
     while let Some(event) = events.recv().await {
@@ -50,7 +62,18 @@ async fn list(ops: &Ops, args: &UsersArgs) -> Result<(), CmdError> {
             ListingEvent::Finished(stats) => {
                 let mut out = stdout.lock();
                 write_result(printer.finish(&mut out).and_then(|()| out.flush()))?;
-                eprintln!("{} users", stats.users);
+                if plan.partitioned {
+                    eprintln!(
+                        "{} users ({} partitions, {} pages, {} throttled, {:.1} s)",
+                        stats.users,
+                        plan.partitions().len(),
+                        stats.pages,
+                        stats.throttles,
+                        stats.elapsed.as_secs_f64()
+                    );
+                } else {
+                    eprintln!("{} users", stats.users);
+                }
                 return Ok(());
             }
             ListingEvent::Failed(f) => return Err(CmdError::failure("ListUsers", &f)),

@@ -53,8 +53,11 @@ impl Headless {
                     request_id,
                     result: Ok(UsersPageReport {
                         users: chunk,
+                        pages: 1,
                         more,
                         elapsed: Duration::from_secs(1),
+                        partitions: 1,
+                        retries: 0,
                     }),
                 },
             );

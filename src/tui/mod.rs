@@ -67,6 +67,7 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
                 worker::Connected {
                     ops: Ops::new(session.connection.client.clone(), target.clone()),
                     target: target.describe(),
+                    listing: global.listing_settings(),
                 }
             });
             let _ = connected_tx.send(connected);

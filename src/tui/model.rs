@@ -65,6 +65,24 @@ pub struct LoadProgress {
     pub phase: Phase,
     pub pages: u32,
     pub elapsed: Duration,
+    /// Partitions paged concurrently (1: one page at a time).
+    pub partitions: u8,
+    /// Pages read again after throttling or a transient failure.
+    pub retries: u32,
+}
+
+impl LoadProgress {
+    /// A load that has not read anything yet.
+    pub fn new(request_id: RequestId, phase: Phase) -> Self {
+        LoadProgress {
+            request_id,
+            phase,
+            pages: 0,
+            elapsed: Duration::ZERO,
+            partitions: 1,
+            retries: 0,
+        }
+    }
 }
 
 impl LoadProgress {
@@ -190,12 +208,7 @@ impl Model {
                 estimated_users: None,
             }),
             users: UserTable::default(),
-            load: LoadProgress {
-                request_id: 0,
-                phase: Phase::Idle,
-                pages: 0,
-                elapsed: Duration::ZERO,
-            },
+            load: LoadProgress::new(0, Phase::Idle),
             server_filter: None,
             prompt: None,
             detail_open: false,

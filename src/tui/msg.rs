@@ -80,12 +80,19 @@ pub enum ChangeFailure {
     Failed(Failure),
 }
 
-/// A page with what the progress line needs.
+/// New users of a load (possibly none: a retry or the end) with what the progress line
+/// needs.
 #[derive(Debug)]
 pub struct UsersPageReport {
     pub users: Vec<UserRecord>,
-    /// Whether another page follows.
+    /// Pages this report brings: 1 for a page, 0 for a retry or the end.
+    pub pages: u32,
+    /// Whether more is to come.
     pub more: bool,
     /// Time since the load started, measured by the worker.
     pub elapsed: Duration,
+    /// Partitions paged concurrently (1: one page at a time).
+    pub partitions: u8,
+    /// Pages read again so far after throttling or a transient failure.
+    pub retries: u32,
 }

@@ -1,8 +1,6 @@
 //! `update(model, msg) -> effects`: every state change of the UI, with no I/O and no async.
 //! Keys are handled in `keys.rs`; the worker's replies, the clock and the mouse here.
 
-use std::time::Duration;
-
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
@@ -127,12 +125,7 @@ pub fn start_users_load(model: &mut Model) -> Vec<Effect> {
     let describe = pool.estimated_users.is_none();
     let request_id = model.new_request_id();
     model.users.clear();
-    model.load = LoadProgress {
-        request_id,
-        phase: Phase::Loading,
-        pages: 0,
-        elapsed: Duration::ZERO,
-    };
+    model.load = LoadProgress::new(request_id, Phase::Loading);
     let mut effects = vec![Effect::Worker(Command::LoadUsers {
         request_id,
         pool_id: pool_id.clone(),
@@ -205,9 +198,13 @@ fn on_users_page(
     }
     match result {
         Ok(page) => {
-            model.users.push_page(page.users);
-            model.load.pages += 1;
+            if !page.users.is_empty() {
+                model.users.push_page(page.users);
+            }
+            model.load.pages += page.pages;
             model.load.elapsed = page.elapsed;
+            model.load.partitions = page.partitions;
+            model.load.retries = page.retries;
             if !page.more {
                 model.load.phase = Phase::Done;
             }

@@ -45,8 +45,11 @@ pub fn page(request_id: u64, users: Vec<UserRecord>, more: bool) -> Msg {
         request_id,
         result: Ok(UsersPageReport {
             users,
+            pages: 1,
             more,
             elapsed: Duration::from_millis(500),
+            partitions: 1,
+            retries: 0,
         }),
     }
 }

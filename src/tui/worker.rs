@@ -9,7 +9,8 @@ use tokio::task::JoinHandle;
 use super::effect::Command;
 use super::msg::{ChangeFailure, Msg, RequestId, UsersPageReport};
 use crate::aws::Failure;
-use crate::aws::ops::{MAX_PAGE, Ops};
+use crate::aws::listing::{self, ListingEvent, ListingSettings};
+use crate::aws::ops::Ops;
 use crate::journal::{Journal, JournalEntry, now_rfc3339};
 
 /// What the UI's worker needs once the session has opened.
@@ -17,6 +18,8 @@ pub struct Connected {
     pub ops: Ops,
     /// `Target::describe()`, for the header.
     pub target: String,
+    /// How user tables are listed (`--listing`, `--list-rate`).
+    pub listing: ListingSettings,
 }
 
 /// How the session's opening reaches the worker: `Err` carries nothing, as the reason is
@@ -32,9 +35,13 @@ pub async fn run_when_connected(
     replies: UnboundedSender<Msg>,
 ) {
     match connecting.await {
-        Ok(Ok(Connected { ops, target })) => {
+        Ok(Ok(Connected {
+            ops,
+            target,
+            listing,
+        })) => {
             let _ = replies.send(Msg::Connected { target });
-            run(ops, journal, commands, replies).await;
+            run(ops, listing, journal, commands, replies).await;
         }
         Ok(Err(())) | Err(_) => {
             let _ = replies.send(Msg::ConnectFailed);
@@ -45,6 +52,7 @@ pub async fn run_when_connected(
 /// Runs until the command channel closes (the UI quit), then stops any running load.
 async fn run(
     ops: Ops,
+    listing: ListingSettings,
     journal: Journal,
     mut commands: UnboundedReceiver<Command>,
     replies: UnboundedSender<Msg>,
@@ -79,7 +87,7 @@ async fn run(
                 }
                 let (ops, replies) = (ops.clone(), replies.clone());
                 users_load = Some(tokio::spawn(stream_users(
-                    ops, replies, request_id, pool_id, filter,
+                    ops, listing, replies, request_id, pool_id, filter,
                 )));
             }
             Command::CancelUsers => {
@@ -178,37 +186,51 @@ fn send_change(
     });
 }
 
-/// Sends every ListUsers page as its own message, stopping at the last page, at the first
-/// failure, or when the UI has gone.
+/// Lists the pool (one page at a time or partitioned, as `listing` and the pool's size
+/// decide) and sends every page, retry and the end as a `Msg::UsersPage`, stopping at the
+/// end, at the first failure that retrying did not cure, or when the UI has gone. Dropping
+/// the task (a new load, `CancelUsers`) drops the listing's receiver, which stops it.
 async fn stream_users(
     ops: Ops,
+    listing: ListingSettings,
     replies: UnboundedSender<Msg>,
     request_id: RequestId,
     pool_id: String,
     filter: Option<String>,
 ) {
     let started = Instant::now();
-    let mut token = None;
-    loop {
-        let result = ops
-            .list_users_page(&pool_id, filter.as_deref(), token.take(), MAX_PAGE)
-            .await;
-        let (result, next) = match result {
-            Ok(page) => {
-                let next = page.next_token;
-                let report = UsersPageReport {
-                    users: page.users,
-                    more: next.is_some(),
-                    elapsed: started.elapsed(),
-                };
-                (Ok(report), next)
+    let (plan, mut events) = listing::start_chosen(ops, &pool_id, filter, listing).await;
+    let partitions = u8::try_from(plan.partitions().len()).unwrap_or(u8::MAX);
+    let mut retries = 0u32;
+    while let Some(event) = events.recv().await {
+        let (users, pages, more) = match event {
+            ListingEvent::Page { users } => (users, 1, true),
+            ListingEvent::Retrying { failure, rate } => {
+                retries += 1;
+                tracing::info!(rate, "reading a page again: {}", failure.summary());
+                (Vec::new(), 0, true)
             }
-            Err(failure) => (Err(failure), None),
+            ListingEvent::Finished(_) => (Vec::new(), 0, false),
+            ListingEvent::Failed(failure) => {
+                let _ = replies.send(Msg::UsersPage {
+                    request_id,
+                    result: Err(failure),
+                });
+                break;
+            }
         };
-        if replies.send(Msg::UsersPage { request_id, result }).is_err() || next.is_none() {
+        let report = UsersPageReport {
+            users,
+            pages,
+            more,
+            elapsed: started.elapsed(),
+            partitions,
+            retries,
+        };
+        let result = Ok(report);
+        if replies.send(Msg::UsersPage { request_id, result }).is_err() || !more {
             break;
         }
-        token = next;
     }
     tracing::info!(request_id, elapsed = ?started.elapsed(), "user load finished");
 }

@@ -87,6 +87,35 @@ fn loading_partial_pages() {
 }
 
 #[test]
+fn loading_partitioned_with_retries() {
+    let (mut m, id) = started((80, 24));
+    update(
+        &mut m,
+        Msg::PoolDescribed {
+            pool_id: crate::tui::update_tests::POOL.into(),
+            result: Ok(Some(25_000)),
+        },
+    );
+    let report = |users: Vec<UserRecord>, pages: u32, retries: u32| Msg::UsersPage {
+        request_id: id,
+        result: Ok(crate::tui::msg::UsersPageReport {
+            users,
+            pages,
+            more: true,
+            elapsed: std::time::Duration::from_secs(2),
+            partitions: 16,
+            retries,
+        }),
+    };
+    update(&mut m, report(sample_users()[..3].to_vec(), 1, 0));
+    update(&mut m, report(Vec::new(), 0, 1));
+    update(&mut m, report(sample_users()[3..5].to_vec(), 1, 2));
+    assert_eq!(m.load.pages, 2);
+    assert_eq!(m.load.retries, 2);
+    insta::assert_snapshot!(screen(&m));
+}
+
+#[test]
 fn loaded_narrow() {
     insta::assert_snapshot!(screen(&with_sample_users((80, 24))));
 }

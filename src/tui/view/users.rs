@@ -127,7 +127,8 @@ fn title(model: &Model) -> Line<'static> {
     Line::from(text)
 }
 
-/// `⠋ 360 / ~1,000 users · 6 pages · 1,200/s`.
+/// `⠋ 360 / ~1,000 users · 6 pages · 1,200/s`; a partitioned load adds `· 16 partitions`,
+/// pages read again add `· 3 retried`.
 fn progress(model: &Model) -> Line<'static> {
     let load = &model.load;
     let loaded = model.users.total();
@@ -138,11 +139,17 @@ fn progress(model: &Model) -> Line<'static> {
         .filter(|_| model.server_filter.is_none())
         .map(|n| format!(" / ~{}", count(n.max(0) as usize)))
         .unwrap_or_default();
-    let pages = format!(
+    let mut pages = format!(
         "{} page{}",
-        load.pages,
+        count(load.pages as usize),
         if load.pages == 1 { "" } else { "s" }
     );
+    if load.partitions > 1 {
+        pages.push_str(&format!(" · {} partitions", load.partitions));
+    }
+    if load.retries > 0 {
+        pages.push_str(&format!(" · {} retried", count(load.retries as usize)));
+    }
     let rate = load
         .rate(loaded)
         .map(|r| format!(" · {}/s", count(r.round() as usize)))
