@@ -80,6 +80,8 @@ impl Failure {
         R: fmt::Debug,
     {
         let chain = DisplayErrorContext(err).to_string();
+        tracing::debug!(error = %chain, "request failed");
+        let readable = without_debug(&chain);
         let (kind, code, message) = match err {
             SdkError::ServiceError(se) => {
                 let code = se.err().code().map(str::to_owned);
@@ -96,14 +98,14 @@ impl Failure {
             SdkError::TimeoutError(_) => {
                 (FailureKind::Timeout, None, "no answer in time".to_owned())
             }
-            SdkError::ResponseError(_) => (FailureKind::Unreadable, None, chain.clone()),
+            SdkError::ResponseError(_) => (FailureKind::Unreadable, None, readable),
             SdkError::DispatchFailure(df) if df.is_timeout() => {
-                (FailureKind::Timeout, None, chain.clone())
+                (FailureKind::Timeout, None, readable)
             }
             SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => {
-                (classify_text(&chain), None, chain.clone())
+                (classify_text(&chain), None, readable)
             }
-            _ => (classify_text(&chain), None, chain.clone()),
+            _ => (classify_text(&chain), None, readable),
         };
         let hint = if kind == FailureKind::Network && connection_lost(&chain) {
             Some(lost_hint(target))
@@ -136,6 +138,24 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.summary())
     }
+}
+
+/// `DisplayErrorContext` ends the chain of `Display`ed causes with ` (<Debug of the error>)`:
+/// useful in the log (where the whole chain goes), noise in a status line or on stderr.
+fn without_debug(chain: &str) -> String {
+    const VARIANTS: [&str; 5] = [
+        " (DispatchFailure(",
+        " (ConstructionFailure(",
+        " (ResponseError(",
+        " (TimeoutError(",
+        " (ServiceError(",
+    ];
+    let end = VARIANTS
+        .iter()
+        .filter_map(|v| chain.find(v))
+        .min()
+        .unwrap_or(chain.len());
+    chain[..end].to_owned()
 }
 
 fn is_credentials_code(code: &str) -> bool {
@@ -249,6 +269,23 @@ mod tests {
             endpoint_url: endpoint.map(Into::into),
             label: None,
         }
+    }
+
+    #[test]
+    fn shown_messages_keep_the_causes_and_drop_the_debug_dump() {
+        let chain = "dispatch failure: io error: client error (Connect): dns error: failed to \
+                     lookup address information: Name or service not known \
+                     (DispatchFailure(DispatchFailure { source: ConnectorError { kind: Io } }))";
+        assert_eq!(
+            without_debug(chain),
+            "dispatch failure: io error: client error (Connect): dns error: failed to lookup \
+             address information: Name or service not known"
+        );
+        assert!(never_sent(&without_debug(chain)));
+        let refused = "dispatch failure: io error: client error (Connect): tcp connect error: \
+                       Connection refused (os error 111) (DispatchFailure(DispatchFailure { }))";
+        assert!(never_sent(&without_debug(refused)));
+        assert_eq!(without_debug("no dump here"), "no dump here");
     }
 
     #[test]

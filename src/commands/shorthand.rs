@@ -390,11 +390,16 @@ pub fn to_shorthand(id: &ProviderUserIdentifier) -> String {
         (MEMBERS[1], &id.provider_attribute_name),
         (MEMBERS[2], &id.provider_attribute_value),
     ];
-    members
+    let pairs: Vec<String> = members
         .iter()
         .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", quote_value(v))))
-        .collect::<Vec<_>>()
-        .join(",")
+        .collect();
+    if pairs.is_empty() {
+        // Shorthand cannot write a structure with no members (an empty value is an error to
+        // the AWS CLI); JSON can, and both CLIs take JSON where shorthand goes.
+        return "{}".to_owned();
+    }
+    pairs.join(",")
 }
 
 fn quote_value(v: &str) -> String {

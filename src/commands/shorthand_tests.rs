@@ -38,6 +38,16 @@ fn official_examples() {
     );
 }
 
+/// Found by `properties::no_input_panics`: `{}` is an identifier with no members, which
+/// shorthand cannot write; it renders as `{}` and reads back the same.
+#[test]
+fn an_identifier_with_no_members_renders_as_json_and_reads_back() {
+    let empty = ident(None, None, None);
+    assert_eq!(id("{}"), empty);
+    assert_eq!(to_shorthand(&empty), "{}");
+    assert_eq!(id(&to_shorthand(&empty)), empty);
+}
+
 #[test]
 fn whitespace_around_separators_is_ignored() {
     assert_eq!(
