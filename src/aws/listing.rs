@@ -35,8 +35,9 @@ pub const DEFAULT_LIST_RPS: f64 = 30.0;
 /// How a whole pool is listed (`--listing`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListingMode {
-    /// Partitioned when the pool's estimate reaches [`PARTITION_FROM_USERS`], else one page
-    /// at a time.
+    /// Partitioned when the pool's estimated size reaches 1,000 users, else one page at a
+    /// time.
+    // (Shown by --help, hence no link: the figure is PARTITION_FROM_USERS.)
     #[default]
     Auto,
     /// One page at a time, in Cognito's order.

@@ -214,6 +214,25 @@ mod tests {
     }
 
     #[test]
+    fn help_states_the_listing_threshold_and_rate_the_code_uses() {
+        use crate::aws::listing::PARTITION_FROM_USERS;
+        let help = Cli::command().render_long_help().to_string();
+        assert_eq!(PARTITION_FROM_USERS, 1_000, "update --listing's help");
+        assert!(help.contains("reaches 1,000 users"), "{help}");
+        assert_eq!(DEFAULT_LIST_RPS, 30.0, "update --list-rate's help");
+        assert!(help.contains("(default: 30, the UserList quota"), "{help}");
+        let local = GlobalArgs {
+            local: true,
+            ..Default::default()
+        };
+        assert_eq!(local.listing_settings().max_rps, None);
+        assert_eq!(
+            GlobalArgs::default().listing_settings().max_rps,
+            Some(DEFAULT_LIST_RPS)
+        );
+    }
+
+    #[test]
     fn local_conflicts_with_profile() {
         assert!(Cli::try_parse_from(["coglink", "--local", "--profile", "p"]).is_err());
         let cli =
