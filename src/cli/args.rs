@@ -171,6 +171,10 @@ pub struct BatchArgs {
     /// Requests per second (AdminLinkProviderForUser's quota; 25 is the UserUpdate default).
     #[arg(long, value_name = "RPS", default_value_t = 25.0, value_parser = positive_rate)]
     pub rate: f64,
+    /// AdminGetUser requests per second while planning (its UserRead quota is 120 by default;
+    /// 50 leaves room for the account's other reads).
+    #[arg(long, value_name = "RPS", default_value_t = 50.0, value_parser = positive_rate)]
+    pub read_rate: f64,
     /// Destinations worked on at the same time.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,

@@ -29,8 +29,6 @@ const READ_CONCURRENCY: usize = 8;
 /// Sends of one planning read before its transient failures (throttling, 5xx, lost
 /// connections) stop the batch.
 const READ_ATTEMPTS: u32 = 8;
-/// Read rate while planning (AdminGetUser is in the UserRead category: 120 RPS by default).
-const READ_RPS: f64 = 50.0;
 
 pub async fn run(global: &GlobalArgs, args: BatchArgs) -> Result<(), CmdError> {
     let text = std::fs::read_to_string(&args.file).map_err(|e| {
@@ -82,7 +80,7 @@ async fn batch(
         (Some(log), recorded)
     };
     eprintln!("reading the pool for {} rows...", rows.len());
-    let mut facts = read_facts(ops, rows).await?;
+    let mut facts = read_facts(ops, rows, args.read_rate).await?;
     facts.recorded = recorded;
     let plan = plan(rows, &facts);
     print_plan(&plan);
@@ -293,7 +291,7 @@ fn journal_not_applied(
 
 /// Reads what planning needs: providers, every destination, and whether each source
 /// already signed in as its own user. Lookups run a few at a time under a read rate.
-async fn read_facts(ops: &Ops, rows: &[BatchRow]) -> Result<PoolFacts, CmdError> {
+async fn read_facts(ops: &Ops, rows: &[BatchRow], read_rps: f64) -> Result<PoolFacts, CmdError> {
     let pool_id = rows[0].request.pool_id().to_owned();
     let providers = ops
         .list_providers(&pool_id)
@@ -317,8 +315,8 @@ async fn read_facts(ops: &Ops, rows: &[BatchRow]) -> Result<PoolFacts, CmdError>
         }
     }
     // A sliding window: a new lookup starts as soon as one ends (not chunk by chunk, which
-    // waited for the slowest of each chunk), so the reads run at READ_RPS.
-    let limiter = std::sync::Arc::new(RateLimiter::new(Some(READ_RPS)));
+    // waited for the slowest of each chunk), so the reads run at `read_rps`.
+    let limiter = std::sync::Arc::new(RateLimiter::new(Some(read_rps)));
     let mut queue = lookups.into_iter();
     let mut tasks = tokio::task::JoinSet::new();
     loop {

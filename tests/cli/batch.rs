@@ -133,6 +133,14 @@ fn bad_files_and_read_only_are_refused_with_exit_2() {
         "{}",
         stderr(&a)
     );
+    for flag in ["--rate", "--read-rate"] {
+        let a = batch_cmd(&env, &good).args([flag, "0"]).assert().code(2);
+        assert!(
+            stderr(&a).contains(flag) && stderr(&a).contains("above 0"),
+            "{}",
+            stderr(&a)
+        );
+    }
 }
 
 /// coglink killed (SIGKILL) in the middle of a batch: the re-run finishes it, and every
