@@ -11,6 +11,8 @@
 
 #[path = "support/hostile_cognito.rs"]
 mod hostile_cognito;
+#[path = "support/serve.rs"]
+mod serve;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -130,6 +132,19 @@ impl Drop for Tmux {
     }
 }
 
+/// `20000` as the UI shows it: `20,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The selected row (marked `▶`).
 fn selected_line(screen: &str) -> String {
     screen
@@ -247,7 +262,7 @@ impl App {
             std::thread::sleep(Duration::from_millis(100));
         }
         tmux.keys(&["Enter"]);
-        let total = users.to_string();
+        let total = thousands(users);
         tmux.wait_until("all users loaded", |s| {
             s.contains(&format!(" {total} / ~{total} users")) && !s.contains("loading")
         })
@@ -260,7 +275,7 @@ impl App {
         tmux.wait_for("Fuzzy filter");
         tmux.type_text(&format!("^{username}"));
         tmux.keys(&["Enter"]);
-        let screen = tmux.wait_for(&format!("Users 1 of {users}"));
+        let screen = tmux.wait_for(&format!("Users 1 of {}", thousands(users)));
         assert!(selected_line(&screen).contains(username), "{screen}");
         screen
     }
@@ -484,6 +499,42 @@ fn a_partitioned_load_fills_the_table_with_every_user_once() {
     app.quit();
 }
 
+/// A 20,000-user pool served by `coglink local serve --synthetic-users`, opened through
+/// `--endpoint-url` as a remote pool would be: `--listing auto` partitions it (its estimate
+/// passes 1,000), the table fills with every user once, and the fuzzy filter finds one.
+#[test]
+fn a_large_pool_is_listed_partitioned_and_filtered() {
+    const USERS: usize = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, url) = serve::serve(
+        &dir.path().join("large.json"),
+        0,
+        &dir.path().join("serve-xdg"),
+        &["--synthetic-users", &USERS.to_string()],
+    );
+    let app = App::start_args(
+        120,
+        35,
+        &format!("--endpoint-url {url} --region us-east-1 --user-pool-id us-east-1_Synthetic"),
+        &format!(
+            "AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={}",
+            coglink::local::LOCAL_ACCESS_KEY_ID,
+            coglink::local::LOCAL_SECRET_ACCESS_KEY
+        ),
+        &[],
+    );
+    let tmux = &app.tmux;
+    let total = thousands(USERS);
+    let screen = tmux.wait_until("every user loaded", |s| {
+        s.contains(&format!(" {total} / ~{total} users")) && !s.contains("loading")
+    });
+    assert!(screen.contains("· 16 partitions ·"), "{screen}");
+    app.filter_to(&coglink::local::synthetic_username(12_345), USERS);
+    app.quit();
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
 /// The display width of a captured line (wide characters take two cells).
 fn width(line: &str) -> usize {
     ratatui::text::Line::raw(line).width()
@@ -617,4 +668,44 @@ fn a_signal_restores_the_terminal() {
             "SIG{signal}: back on the main screen"
         );
     }
+}
+
+/// The terminal hanging up (its tmux server killed, as an SSH session dropping would):
+/// coglink stops within seconds instead of living on, spinning on the dead tty.
+#[test]
+fn a_hung_up_terminal_ends_the_process() {
+    let app = App::start(100, 30);
+    let tmux = &app.tmux;
+    tmux.wait_for("us-east-1_DemoPool1");
+    let shell = pane_format(tmux, "#{pane_pid}");
+    let children = Command::new("pgrep")
+        .args(["-P", &shell])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&children.stdout).trim().to_owned();
+    assert!(!pid.is_empty() && !pid.contains('\n'), "one child: {pid:?}");
+    tmux.run(&["kill-server"]);
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+    let start = Instant::now();
+    while proc_dir.join("status").exists() && start.elapsed() < Duration::from_secs(10) {
+        let state = std::fs::read_to_string(proc_dir.join("status")).unwrap_or_default();
+        if state
+            .lines()
+            .any(|l| l.starts_with("State:") && l.contains('Z'))
+        {
+            break; // exited; a zombie until its parent reaps it
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let state = std::fs::read_to_string(proc_dir.join("status")).unwrap_or_default();
+    let alive = state
+        .lines()
+        .any(|l| l.starts_with("State:") && !l.contains('Z'));
+    if alive {
+        let _ = Command::new("kill").args(["-9", &pid]).status();
+    }
+    assert!(
+        !alive,
+        "coglink {pid} still runs 10 s after its terminal hung up"
+    );
 }

@@ -202,6 +202,10 @@ pub enum LocalCommand {
         /// State file (default: see Files below).
         #[arg(long, value_name = "FILE")]
         state: Option<PathBuf>,
+        /// Seed a new state file with one pool, us-east-1_Synthetic, of N generated users
+        /// instead of the demo pool: to try coglink at scale. The state file must not exist.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        synthetic_users: Option<u32>,
         #[command(flatten)]
         sim: crate::cli::sim_args::SimulationArgs,
     },

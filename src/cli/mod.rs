@@ -27,9 +27,12 @@ pub fn main() -> ExitCode {
     let _log_guard = crate::logging::init(&crate::paths::log_file());
     match cli.command {
         None => crate::tui::run(cli.global, cli.user_pool_id),
-        Some(Command::Local(LocalCommand::Serve { port, state, sim })) => {
-            serve_local(port, state, &sim)
-        }
+        Some(Command::Local(LocalCommand::Serve {
+            port,
+            state,
+            synthetic_users,
+            sim,
+        })) => serve_local(port, state, synthetic_users, &sim),
         Some(command) => crate::commands::run(cli.global, command),
     }
 }
@@ -37,6 +40,7 @@ pub fn main() -> ExitCode {
 fn serve_local(
     port: u16,
     state: Option<std::path::PathBuf>,
+    synthetic_users: Option<u32>,
     sim: &sim_args::SimulationArgs,
 ) -> ExitCode {
     let simulation = match sim.simulation() {
@@ -46,10 +50,25 @@ fn serve_local(
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    let state_file = state.unwrap_or_else(crate::paths::local_state_file);
+    let seed = match synthetic_users {
+        Some(_) if state_file.exists() => {
+            eprintln!(
+                "coglink local serve: --synthetic-users: seeds a new state file, and {} exists \
+                 (pass --state with a new path)",
+                state_file.display()
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        Some(users) => crate::local::Seed::Synthetic {
+            users: users as usize,
+        },
+        None => crate::local::Seed::Demo,
+    };
     let opts = crate::local::LocalOptions {
         port,
-        state_file: Some(state.unwrap_or_else(crate::paths::local_state_file)),
-        seed: crate::local::Seed::Demo,
+        state_file: Some(state_file),
+        seed,
         simulation,
     };
     let runtime = match tokio::runtime::Runtime::new() {

@@ -21,6 +21,8 @@ use super::{update, view, worker};
 
 /// How long quitting waits for the worker to take its last commands.
 const WORKER_DRAIN: Duration = Duration::from_secs(2);
+/// How long quitting waits for the input reader, whose poll wakes every 100 ms.
+const INPUT_STOP_WAIT: Duration = Duration::from_millis(500);
 
 /// How the UI ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,8 +226,22 @@ impl InputReader {
         InputReader { stop, handle }
     }
 
+    /// Asks the reader to stop and waits for it briefly. A reader that does not stop is left
+    /// behind (it ends with the process): once the terminal has hung up (SSH dropped, tmux
+    /// killed) crossterm's `poll` can spin on the dead tty without returning, and waiting for
+    /// it would keep the process alive forever.
     fn stop(self) {
         self.stop.store(true, Ordering::Relaxed);
-        let _ = self.handle.join();
+        let deadline = std::time::Instant::now() + INPUT_STOP_WAIT;
+        while !self.handle.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if self.handle.is_finished() {
+            let _ = self.handle.join();
+        } else {
+            tracing::warn!(
+                "the terminal input reader did not stop (terminal hung up?); leaving it"
+            );
+        }
     }
 }

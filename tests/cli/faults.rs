@@ -499,7 +499,7 @@ fn a_batch_through_faults_and_a_quota_links_every_row_exactly_once() {
 
 /// `coglink local serve` on `port` (0: any); returns the child and its URL.
 fn serve(env: &Env, port: u16) -> (Child, String) {
-    crate::serve::serve(&env.state(), port, &env.dir.path().join("serve-xdg"))
+    crate::serve::serve(&env.state(), port, &env.dir.path().join("serve-xdg"), &[])
 }
 
 /// The endpoint SIGKILLed in the middle of a batch and restarted on the same state file and

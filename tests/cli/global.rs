@@ -90,3 +90,30 @@ fn profile_region_and_endpoint_url_reach_any_endpoint_and_are_journaled() {
     });
     assert!(env.has_identity(&user, &env.social(), &subject));
 }
+
+/// `local serve --synthetic-users` only seeds a new state file: an existing one (here, the
+/// demo pool's) is never replaced.
+#[test]
+fn synthetic_users_refuse_an_existing_state_file() {
+    let env = Env::new();
+    let before = std::fs::read_to_string(env.state()).unwrap();
+    let out = isolated(env.dir.path())
+        .args([
+            "local",
+            "serve",
+            "--port",
+            "0",
+            "--synthetic-users",
+            "10",
+            "--state",
+        ])
+        .arg(env.state())
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("--synthetic-users: seeds a new state file"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(env.state()).unwrap(), before);
+}

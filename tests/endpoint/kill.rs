@@ -9,7 +9,7 @@ use crate::helpers::{DEMO_POOL_ID, all_users, client, usernames};
 
 /// `coglink local serve` on a free port; returns the child and its endpoint URL.
 fn serve(state: &std::path::Path) -> (Child, String) {
-    crate::serve::serve(state, 0, &state.parent().unwrap().join("xdg"))
+    crate::serve::serve(state, 0, &state.parent().unwrap().join("xdg"), &[])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

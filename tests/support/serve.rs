@@ -4,13 +4,14 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-/// Starts `coglink local serve --port PORT --state STATE` (port 0: any free port) with its
-/// own XDG state directory `xdg`; returns the child and its endpoint URL, read from the first
-/// line it prints.
-pub fn serve(state: &Path, port: u16, xdg: &Path) -> (Child, String) {
+/// Starts `coglink local serve --port PORT --state STATE EXTRA...` (port 0: any free port)
+/// with its own XDG state directory `xdg`; returns the child and its endpoint URL, read from
+/// the first line it prints.
+pub fn serve(state: &Path, port: u16, xdg: &Path, extra: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_coglink"))
         .args(["local", "serve", "--port", &port.to_string(), "--state"])
         .arg(state)
+        .args(extra)
         .env("XDG_STATE_HOME", xdg)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
