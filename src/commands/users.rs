@@ -145,7 +145,9 @@ fn identities_text(u: &UserRecord, sep: &str) -> String {
     }
 }
 
-const WIDTHS: [usize; 4] = [36, 21, 8, 6];
+/// Column widths of `table`: a 35-character username, the longest status
+/// (`FORCE_CHANGE_PASSWORD`, 21) and a space after each.
+const WIDTHS: [usize; 4] = [36, 22, 8, 6];
 
 /// Writes users in one format, keeping what it needs between pages.
 pub struct Printer {
@@ -277,6 +279,17 @@ mod tests {
             "{}",
             lines[1]
         );
+    }
+
+    #[test]
+    fn the_longest_status_keeps_the_columns_aligned() {
+        let mut long = user("a", LINKED);
+        long.status = "FORCE_CHANGE_PASSWORD".into();
+        let text = render(OutputFormat::Table, &[vec![long, user("b", LINKED)]]);
+        let lines: Vec<_> = text.lines().collect();
+        let links = lines[0].find("LINKS").unwrap();
+        assert_eq!(lines[1].find("1/5"), Some(links), "{text}");
+        assert_eq!(lines[2].find("1/5"), Some(links), "{text}");
     }
 
     #[test]
