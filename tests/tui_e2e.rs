@@ -639,6 +639,19 @@ fn hostile_pool_data_is_escaped_and_the_layout_holds() {
     app.quit();
 }
 
+/// The pid of coglink in the pane: the pane runs `sh -c '...'`, whose one child is coglink
+/// (`env` execs it).
+fn coglink_pid(tmux: &Tmux) -> String {
+    let shell = pane_format(tmux, "#{pane_pid}");
+    let children = Command::new("pgrep")
+        .args(["-P", &shell])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&children.stdout).trim().to_owned();
+    assert!(!pid.is_empty() && !pid.contains('\n'), "one child: {pid:?}");
+    pid
+}
+
 /// SIGTERM and SIGHUP stop the UI like `q` would: the terminal is restored (back on the main
 /// screen) and the exit status is 128 + the signal.
 #[test]
@@ -648,14 +661,7 @@ fn a_signal_restores_the_terminal() {
         let tmux = &app.tmux;
         tmux.wait_for("us-east-1_DemoPool1");
         assert_eq!(pane_format(tmux, "#{alternate_on}"), "1");
-        // The pane runs `sh -c '...'`, whose child is coglink (`env` execs it).
-        let shell = pane_format(tmux, "#{pane_pid}");
-        let children = Command::new("pgrep")
-            .args(["-P", &shell])
-            .output()
-            .expect("pgrep runs");
-        let pid = String::from_utf8_lossy(&children.stdout).trim().to_owned();
-        assert!(!pid.is_empty() && !pid.contains('\n'), "one child: {pid:?}");
+        let pid = coglink_pid(tmux);
         let killed = Command::new("kill")
             .args([&format!("-{signal}"), &pid])
             .status()
@@ -677,13 +683,7 @@ fn a_hung_up_terminal_ends_the_process() {
     let app = App::start(100, 30);
     let tmux = &app.tmux;
     tmux.wait_for("us-east-1_DemoPool1");
-    let shell = pane_format(tmux, "#{pane_pid}");
-    let children = Command::new("pgrep")
-        .args(["-P", &shell])
-        .output()
-        .expect("pgrep runs");
-    let pid = String::from_utf8_lossy(&children.stdout).trim().to_owned();
-    assert!(!pid.is_empty() && !pid.contains('\n'), "one child: {pid:?}");
+    let pid = coglink_pid(tmux);
     tmux.run(&["kill-server"]);
     let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
     let start = Instant::now();
