@@ -42,23 +42,16 @@ pub fn with_links(name: &str, n: usize) -> UserRecord {
         ("Okta", "OIDC"),
         ("SignInWithApple", "SignInWithApple"),
     ];
-    let ids: Vec<String> = (0..n)
-        .map(|i| {
+    let user_ids: Vec<String> = (0..n).map(|i| format!("{}{i}", 1000 + i)).collect();
+    let identities: Vec<(&str, &str, &str)> = user_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
             let (p, k) = kinds[i % kinds.len()];
-            identity(p, k, &format!("{}{i}", 1000 + i), false, 1_700_000_000_000)
+            (p, k, id.as_str())
         })
         .collect();
-    let mut user = native(name);
-    user.attributes
-        .push(("identities".into(), format!("[{}]", ids.join(","))));
-    UserRecord::new(
-        user.username,
-        user.status,
-        user.enabled,
-        user.attributes,
-        user.created,
-        user.modified,
-    )
+    linked(name, &identities)
 }
 
 /// A user created by a Google sign-in.

@@ -2,22 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Env, fresh_subject, stderr, stdout};
-
-const HEADER: &str = "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n";
-
-fn write_batch(env: &Env, rows: &[(String, String)]) -> std::path::PathBuf {
-    let social = env.social();
-    let mut text = HEADER.to_owned();
-    for (user, subject) in rows {
-        text.push_str(&format!(
-            "Cognito,{user},{social},Cognito_Subject,{subject}\n"
-        ));
-    }
-    let path = env.dir.path().join("links.csv");
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use crate::common::{Env, fresh_subject, stderr, stdout, write_batch};
 
 fn batch_cmd(env: &Env, file: &std::path::Path) -> assert_cmd::Command {
     let mut cmd = env.cmd();

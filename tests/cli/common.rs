@@ -236,3 +236,20 @@ impl Has for Assert {
         self
     }
 }
+
+const BATCH_HEADER: &str = "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n";
+
+/// A batch CSV in `env`'s directory linking each `(user, subject)` with the pool's social
+/// provider.
+pub fn write_batch(env: &Env, rows: &[(String, String)]) -> PathBuf {
+    let social = env.social();
+    let mut text = BATCH_HEADER.to_owned();
+    for (user, subject) in rows {
+        text.push_str(&format!(
+            "Cognito,{user},{social},Cognito_Subject,{subject}\n"
+        ));
+    }
+    let path = env.dir.path().join("links.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}

@@ -23,7 +23,7 @@ use coglink::aws::ops::Ops;
 use coglink::domain::{LinkRequest, ProviderUserIdentifier};
 use coglink::local::{self, ChangeRecord, LocalOptions, LocalServer, Quota, Seed, Simulation};
 
-use crate::common::{Env, fresh_subject, isolated, stderr, stdout, with_local_server};
+use crate::common::{Env, fresh_subject, isolated, stderr, stdout, with_local_server, write_batch};
 
 /// An in-process endpoint with a simulation, on the environment's state file.
 struct SimServer {
@@ -345,21 +345,6 @@ fn unlinks_through_faults_are_resolved_by_reading_never_resent() {
     let seen = check_single_change_runs(&runs, &changes, &journal, &holders, false);
     assert_every_kind_of_fault_met(&seen);
     assert_journal_matches(&journal, &holders);
-}
-
-const HEADER: &str = "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n";
-
-fn write_batch(env: &Env, rows: &[(String, String)]) -> std::path::PathBuf {
-    let social = env.social();
-    let mut text = HEADER.to_owned();
-    for (user, subject) in rows {
-        text.push_str(&format!(
-            "Cognito,{user},{social},Cognito_Subject,{subject}\n"
-        ));
-    }
-    let path = env.dir.path().join("links.csv");
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 /// 2 links for each of 32 users: 64 rows.
