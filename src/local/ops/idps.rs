@@ -6,7 +6,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Checks, Outcome, input, page_size, pool, pool_mut};
-use crate::domain::cognito_error::ModelValidationFailure;
 use crate::domain::rules::{PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN, PROVIDER_NAME_V2_PATTERN};
 use crate::domain::{CognitoError, ProviderType};
 use crate::local::ids::{now_ms, wire_time};
@@ -124,14 +123,7 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     let provider_type = req.provider_type.as_deref().and_then(ProviderType::parse);
     if let (Some(t), None) = (&req.provider_type, provider_type) {
         let allowed: Vec<&str> = ProviderType::ALL.iter().map(|t| t.as_str()).collect();
-        c.0.push(ModelValidationFailure {
-            value: Some(t.clone()),
-            member_path: "providerType".into(),
-            constraint: format!(
-                "Member must satisfy enum value set: [{}]",
-                allowed.join(", ")
-            ),
-        });
+        c.one_of("providerType", t, &allowed);
     }
     c.required(&req.provider_details, "providerDetails");
     for key in req.attribute_mapping.iter().flat_map(|m| m.keys()) {

@@ -158,6 +158,21 @@ impl Checks {
         self.string(path, value, 1, usize::MAX, Some(TOKEN_PATTERN));
     }
 
+    /// An enum member: `Member must satisfy enum value set: [A, B]` unless `value` is one of
+    /// `allowed`.
+    fn one_of(&mut self, path: &str, value: &str, allowed: &[&str]) {
+        if !allowed.contains(&value) {
+            self.0.push(ModelValidationFailure {
+                value: Some(value.to_owned()),
+                member_path: path.to_owned(),
+                constraint: format!(
+                    "Member must satisfy enum value set: [{}]",
+                    allowed.join(", ")
+                ),
+            });
+        }
+    }
+
     /// An integer member's range.
     fn range(&mut self, path: &str, value: Option<i64>, min: i64, max: i64) {
         if let Some(v) = value {

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use super::{Checks, Outcome, input, page_size, pool, pool_mut, user_json};
 use crate::domain::CognitoError;
-use crate::domain::cognito_error::ModelValidationFailure;
 use crate::domain::filter::{FILTER_MAX, FilterError, UserFilter, parse_filter};
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
 use crate::domain::rules::{Field, TOKEN_PATTERN, USERNAME_MAX, USERNAME_PATTERN, check_string};
@@ -160,19 +159,6 @@ struct CreateInput {
     client_metadata: Option<BTreeMap<String, String>>,
 }
 
-fn check_enum(c: &mut Checks, path: &str, value: &str, allowed: &[&str]) {
-    if !allowed.contains(&value) {
-        c.0.push(ModelValidationFailure {
-            value: Some(value.to_owned()),
-            member_path: path.to_owned(),
-            constraint: format!(
-                "Member must satisfy enum value set: [{}]",
-                allowed.join(", ")
-            ),
-        });
-    }
-}
-
 /// AdminCreateUser: new users start in FORCE_CHANGE_PASSWORD with a generated `sub`
 /// (spec §1.10). `MessageAction: RESEND` answers the existing user.
 pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
@@ -200,11 +186,11 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         Some(TOKEN_PATTERN),
     );
     if let Some(m) = &req.message_action {
-        check_enum(&mut c, "messageAction", m, &["RESEND", "SUPPRESS"]);
+        c.one_of("messageAction", m, &["RESEND", "SUPPRESS"]);
     }
     for (i, m) in req.desired_delivery_mediums.iter().flatten().enumerate() {
         let path = format!("desiredDeliveryMediums.{}.member", i + 1);
-        check_enum(&mut c, &path, m, &["SMS", "EMAIL"]);
+        c.one_of(&path, m, &["SMS", "EMAIL"]);
     }
     c.done()?;
     let pool_id = req.user_pool_id.unwrap_or_default();
