@@ -105,6 +105,13 @@ pub struct LinkArgs {
     /// The identity to link: shorthand `ProviderName=Google,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=123` or JSON.
     #[arg(long, value_name = "ID")]
     pub source_user: Option<String>,
+    #[command(flatten)]
+    pub request: RequestArgs,
+}
+
+/// What `link` and `unlink` share with the AWS CLI besides their members.
+#[derive(Debug, Clone, Args)]
+pub struct RequestArgs {
     /// The request as JSON, or `file://path`; explicit flags override its members.
     #[arg(long, value_name = "JSON")]
     pub cli_input_json: Option<String>,
@@ -123,12 +130,8 @@ pub struct UnlinkArgs {
     /// The linked identity: shorthand `ProviderName=Google,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=123` or JSON.
     #[arg(long, value_name = "ID")]
     pub user: Option<String>,
-    #[arg(long, value_name = "JSON")]
-    pub cli_input_json: Option<String>,
-    #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "input")]
-    pub generate_cli_skeleton: Option<SkeletonKind>,
-    #[arg(long)]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub request: RequestArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -253,7 +256,7 @@ mod tests {
         let cli = Cli::try_parse_from(["coglink", "link", "--generate-cli-skeleton"]).unwrap();
         match cli.command {
             Some(Command::Link(a)) => {
-                assert_eq!(a.generate_cli_skeleton, Some(SkeletonKind::Input))
+                assert_eq!(a.request.generate_cli_skeleton, Some(SkeletonKind::Input))
             }
             other => panic!("{other:?}"),
         }

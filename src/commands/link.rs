@@ -16,7 +16,7 @@ use crate::domain::{Known, LinkContext, LinkRequest, UserRecord};
 use crate::journal::{Counts, Journal, Outcome, Resolution};
 
 pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
-    if args.generate_cli_skeleton == Some(SkeletonKind::Input) {
+    if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {
         println!("{}", skeleton(&LINK));
         return Ok(());
     }
@@ -25,22 +25,22 @@ pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
         args.destination_user.as_deref(),
         args.source_user.as_deref(),
     ];
-    let req: LinkRequest =
-        resolve(&LINK, &flags, args.cli_input_json.as_deref()).map_err(CmdError::bad_input)?;
+    let req: LinkRequest = resolve(&LINK, &flags, args.request.cli_input_json.as_deref())
+        .map_err(CmdError::bad_input)?;
     let violations = check_link(&req, &LinkContext::default());
     if !violations.is_empty() {
         return Err(invalid(&violations));
     }
-    if args.generate_cli_skeleton == Some(SkeletonKind::Output) {
+    if args.request.generate_cli_skeleton == Some(SkeletonKind::Output) {
         // The output shape of AdminLinkProviderForUser is empty: the AWS CLI prints nothing.
         return Ok(());
     }
-    if global.read_only && !args.dry_run {
+    if global.read_only && !args.request.dry_run {
         return Err(read_only_refusal("link", LINK.operation));
     }
     let journal = Journal::default_location();
     with_session(global, async |session: &Session, ops: &Ops| {
-        link(global, session, ops, &journal, &req, args.dry_run).await
+        link(global, session, ops, &journal, &req, args.request.dry_run).await
     })
     .await
 }

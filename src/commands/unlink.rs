@@ -19,26 +19,26 @@ use crate::domain::{
 use crate::journal::{Counts, Journal, Outcome, Resolution};
 
 pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> {
-    if args.generate_cli_skeleton == Some(SkeletonKind::Input) {
+    if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {
         println!("{}", skeleton(&UNLINK));
         return Ok(());
     }
     let flags = [args.user_pool_id.as_deref(), args.user.as_deref()];
-    let req: UnlinkRequest =
-        resolve(&UNLINK, &flags, args.cli_input_json.as_deref()).map_err(CmdError::bad_input)?;
+    let req: UnlinkRequest = resolve(&UNLINK, &flags, args.request.cli_input_json.as_deref())
+        .map_err(CmdError::bad_input)?;
     let violations = check_unlink(&req, None, None, &Known::Unknown);
     if !violations.is_empty() {
         return Err(invalid(&violations));
     }
-    if args.generate_cli_skeleton == Some(SkeletonKind::Output) {
+    if args.request.generate_cli_skeleton == Some(SkeletonKind::Output) {
         return Ok(());
     }
-    if global.read_only && !args.dry_run {
+    if global.read_only && !args.request.dry_run {
         return Err(read_only_refusal("unlink", UNLINK.operation));
     }
     let journal = Journal::default_location();
     with_session(global, async |session: &Session, ops: &Ops| {
-        unlink(global, session, ops, &journal, &req, args.dry_run).await
+        unlink(global, session, ops, &journal, &req, args.request.dry_run).await
     })
     .await
 }
