@@ -63,10 +63,11 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
             let opened = Session::open(&global).await;
             let connected = opened.as_ref().map_err(|_| ()).map(|session| {
                 let target = &session.connection.target;
-                tracing::info!(target = %target.describe(), "session open");
+                let described = target.describe();
+                tracing::info!(target = %described, "session open");
                 worker::Connected {
                     ops: Ops::new(session.connection.client.clone(), target.clone()),
-                    target: target.describe(),
+                    target: described,
                     listing: global.listing_settings(),
                 }
             });
