@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::local::{Quota, Simulation};
+use crate::local::{Quota, Simulation, parse_script};
 
 /// Simulation of a remote, rate-limited, unreliable Cognito (all off by default).
 #[derive(Debug, Clone, Default, Args)]
@@ -36,6 +36,12 @@ pub struct SimulationArgs {
     /// Fault only AdminLinkProviderForUser and AdminDisableProviderForUser (reads never fail).
     #[arg(long)]
     pub faults_on_changes_only: bool,
+    /// Scripted faults, independent of timing: lines of `OPERATION NTH FAULT`, e.g.
+    /// `AdminDisableProviderForUser 3 500-after` (the 3rd such request within the quota is
+    /// applied, then answered 500). FAULT: 500-before, 500-after, drop-before, drop-after,
+    /// throttle. `#` starts a comment.
+    #[arg(long, value_name = "FILE")]
+    pub fault_script: Option<std::path::PathBuf>,
 }
 
 impl SimulationArgs {
@@ -43,6 +49,15 @@ impl SimulationArgs {
         if self.fault_rate + self.drop_rate > 1.0 {
             return Err("--fault-rate and --drop-rate add up to more than 1".into());
         }
+        let script = match &self.fault_script {
+            None => Vec::new(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("--fault-script: cannot read {}: {e}", path.display()))?;
+                parse_script(&text)
+                    .map_err(|e| format!("--fault-script {}: {e}", path.display()))?
+            }
+        };
         Ok(Simulation {
             latency: Duration::from_millis(self.latency_ms),
             jitter: Duration::from_millis(self.jitter_ms),
@@ -52,6 +67,7 @@ impl SimulationArgs {
             fault_after_apply_fraction: self.fault_after_apply,
             seed: self.seed,
             faults_on_changes_only: self.faults_on_changes_only,
+            script,
         })
     }
 }
@@ -129,12 +145,39 @@ mod tests {
                 fault_after_apply_fraction: 1.0,
                 seed: Some(7),
                 faults_on_changes_only: true,
+                script: Vec::new(),
             }
         );
         assert_eq!(
             parse(&["--quota-rps", "default"]).unwrap().quota,
             Quota::Defaults
         );
+    }
+
+    #[test]
+    fn a_fault_script_file_reaches_the_simulation_and_a_bad_one_names_its_line() {
+        use crate::local::{Fault, Operation, Phase, ScriptedEffect, ScriptedFault};
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good");
+        std::fs::write(&good, "# scripted\nAdminLinkProviderForUser 2 drop-after\n").unwrap();
+        let s = parse(&["--fault-script", good.to_str().unwrap()]).unwrap();
+        assert!(s.is_active());
+        assert_eq!(
+            s.script,
+            vec![ScriptedFault::new(
+                Operation::AdminLinkProviderForUser,
+                2,
+                ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply)
+            )]
+        );
+        let bad = dir.path().join("bad");
+        std::fs::write(&bad, "ListUsers 1 throttle\nListUsers one throttle\n").unwrap();
+        let err = parse(&["--fault-script", bad.to_str().unwrap()]).unwrap_err();
+        assert!(err.starts_with("--fault-script "), "{err}");
+        assert!(err.contains("line 2: the request number"), "{err}");
+        let missing = dir.path().join("missing");
+        let err = parse(&["--fault-script", missing.to_str().unwrap()]).unwrap_err();
+        assert!(err.contains("cannot read"), "{err}");
     }
 
     #[test]

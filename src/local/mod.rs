@@ -5,6 +5,7 @@
 //! written atomically (group commit) before any change is acknowledged.
 
 mod conn;
+mod fault_script;
 mod ids;
 pub mod limits;
 mod ops;
@@ -23,9 +24,11 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use fault_script::{ScriptedEffect, ScriptedFault, parse_script};
+pub use ops::Operation;
 pub use seed::{DEMO_POOL_ID, SYNTHETIC_POOL_ID, synthetic_username};
 pub use server::ChangeRecord;
-pub use simulate::{Category, QUOTA_TABLE, Quota, Simulation, SimulationStats};
+pub use simulate::{Category, Fault, Phase, QUOTA_TABLE, Quota, Simulation, SimulationStats};
 
 use persist::Shared;
 use server::App;
@@ -245,6 +248,13 @@ impl LocalServer {
     #[doc(hidden)]
     pub fn simulation_stats(&self) -> SimulationStats {
         self.app.sim.stats()
+    }
+
+    /// The scripted faults (`Simulation::script`) whose request has not arrived: a test
+    /// asserts this is empty, so every fault it names was met.
+    #[doc(hidden)]
+    pub fn unmet_script(&self) -> Vec<ScriptedFault> {
+        self.app.sim.unmet_script()
     }
 
     /// Every link and unlink request received so far, in arrival order, with whether it was

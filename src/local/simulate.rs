@@ -11,6 +11,9 @@
 //!    `fault_after_apply_fraction`, *after* the operation was performed (a change is then
 //!    applied although the client sees a failure); otherwise before it (nothing is applied).
 //!
+//! 3. a fault script (`Simulation::script`, see `fault_script`) overrides the random draw
+//!    for the requests it names, so tests meet the faults they assert on by construction.
+//!
 //! Latency (`latency` plus a uniform `0..=jitter`, counted from arrival) is waited before any
 //! answer to such a request, including throttles, faults and drops; requests refused before
 //! their operation is known (bad signature, unknown target) are answered at once. The random draws come from one RNG seeded with `seed`, so a
@@ -19,6 +22,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::fault_script::{ScriptedEffect, ScriptedFault};
 use super::ops::Operation;
 
 /// Request-rate quota categories (spec §4) of the operations the endpoint implements.
@@ -114,7 +118,11 @@ pub struct Simulation {
     pub seed: Option<u64>,
     /// Faults (5xx, drops) only for the changes (AdminLinkProviderForUser,
     /// AdminDisableProviderForUser); reads are never faulted. Latency and quota still apply.
+    /// The script is not limited by it.
     pub faults_on_changes_only: bool,
+    /// Scripted faults (see `fault_script`): the named requests meet these, whatever the
+    /// random rates draw.
+    pub script: Vec<ScriptedFault>,
 }
 
 impl Simulation {
@@ -159,6 +167,10 @@ impl Simulation {
                     ""
                 }
             ));
+        }
+        if !self.script.is_empty() {
+            let entries: Vec<String> = self.script.iter().map(ToString::to_string).collect();
+            parts.push(format!("scripted faults: {}", entries.join(", ")));
         }
         if let Some(seed) = self.seed {
             parts.push(format!("seed {seed}"));
@@ -228,6 +240,10 @@ struct Inner {
     rng: fastrand::Rng,
     buckets: Vec<Bucket>,
     stats: SimulationStats,
+    /// Requests within the quota so far, per operation (the script's request numbers).
+    counted: Vec<(Operation, u64)>,
+    /// Which entries of the script were met.
+    met: Vec<bool>,
 }
 
 /// The running simulation, shared by all requests.
@@ -242,13 +258,28 @@ impl Simulator {
             .seed
             .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
         Simulator {
-            config,
             inner: Mutex::new(Inner {
                 rng,
                 buckets: Vec::new(),
                 stats: SimulationStats::default(),
+                counted: Vec::new(),
+                met: vec![false; config.script.len()],
             }),
+            config,
         }
+    }
+
+    /// The script's entries whose request has not arrived (yet): empty once a test has met
+    /// every fault it scripted.
+    pub fn unmet_script(&self) -> Vec<ScriptedFault> {
+        let inner = self.lock();
+        self.config
+            .script
+            .iter()
+            .zip(&inner.met)
+            .filter(|(_, met)| !**met)
+            .map(|(s, _)| *s)
+            .collect()
     }
 
     pub fn stats(&self) -> SimulationStats {
@@ -267,6 +298,8 @@ impl Simulator {
             rng,
             buckets,
             stats,
+            counted,
+            met,
         } = &mut *inner;
         let jitter = if c.jitter.is_zero() {
             Duration::ZERO
@@ -301,6 +334,43 @@ impl Simulator {
                     fault: None,
                 };
             }
+        }
+        let nth = match counted.iter_mut().find(|(o, _)| *o == op) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                counted.push((op, 1));
+                1
+            }
+        };
+        if let Some(i) = c
+            .script
+            .iter()
+            .position(|s| s.operation == op && s.nth == nth)
+        {
+            met[i] = true;
+            let fault = match c.script[i].effect {
+                ScriptedEffect::Throttle => {
+                    stats.throttled += 1;
+                    return Decision {
+                        delay,
+                        throttled: true,
+                        fault: None,
+                    };
+                }
+                ScriptedEffect::Fault(fault, phase) => (fault, phase),
+            };
+            match fault.0 {
+                Fault::Internal => stats.internal_errors += 1,
+                Fault::Drop => stats.drops += 1,
+            }
+            return Decision {
+                delay,
+                throttled: false,
+                fault: Some(fault),
+            };
         }
         let is_change = matches!(
             op,
@@ -469,6 +539,63 @@ mod tests {
             )
         );
         assert!(ds.iter().any(|d| d.delay > Duration::from_millis(10)));
+    }
+
+    #[test]
+    fn a_script_overrides_the_draw_for_the_requests_it_names_counted_within_the_quota() {
+        use super::super::fault_script::{ScriptedEffect, ScriptedFault};
+        let sim = Simulator::new(Simulation {
+            quota: Quota::Uniform(2.0),
+            fault_rate: 1.0,
+            faults_on_changes_only: true,
+            script: vec![
+                ScriptedFault::new(
+                    Operation::ListUsers,
+                    3,
+                    ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply),
+                ),
+                ScriptedFault::new(Operation::ListUsers, 4, ScriptedEffect::Throttle),
+                ScriptedFault::new(
+                    Operation::AdminLinkProviderForUser,
+                    1,
+                    ScriptedEffect::Throttle,
+                ),
+                ScriptedFault::new(Operation::AdminGetUser, 9, ScriptedEffect::Throttle),
+            ],
+            ..Simulation::default()
+        });
+        let t0 = Instant::now();
+        let list = |at| sim.decide(Operation::ListUsers, at);
+        // Requests 1 and 2 pass (reads are not faulted: changes only); the third is over
+        // the quota and not counted.
+        assert_eq!(list(t0).fault, None);
+        assert_eq!(list(t0).fault, None);
+        assert!(list(t0).throttled);
+        // Tokens back: the 3rd and 4th counted requests meet the script.
+        let t1 = t0 + Duration::from_secs(1);
+        assert_eq!(list(t1).fault, Some((Fault::Drop, Phase::AfterApply)));
+        let fourth = list(t1);
+        assert!(fourth.throttled && fourth.fault.is_none());
+        // A change: scripted throttle first, then the random rate (1.0) again.
+        let link = |at| sim.decide(Operation::AdminLinkProviderForUser, at);
+        assert!(link(t1).throttled);
+        assert_eq!(link(t1).fault.map(|f| f.0), Some(Fault::Internal));
+        assert_eq!(
+            sim.stats(),
+            SimulationStats {
+                throttled: 3,
+                internal_errors: 1,
+                drops: 1
+            }
+        );
+        assert_eq!(
+            sim.unmet_script(),
+            vec![ScriptedFault::new(
+                Operation::AdminGetUser,
+                9,
+                ScriptedEffect::Throttle
+            )]
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The real binary's `link`, `unlink` and `batch` against an endpoint that throttles, answers
 //! 5xx, drops connections (before and after applying the change) and is slow; and against
-//! an endpoint killed and restarted in the middle of a batch.
+//! an endpoint killed and restarted in the middle of a batch. The faults are scripted
+//! (`Simulation::script`, by operation and request number), so every fault kind a test names
+//! is met by construction, whatever the timing; each test checks every scripted fault was met.
 //!
 //! What is proven, from the endpoint's own record of every change request
 //! (`LocalServer::change_requests`), the journal and the final pool:
@@ -21,7 +23,10 @@ use serde_json::Value;
 
 use coglink::aws::ops::Ops;
 use coglink::domain::{LinkRequest, ProviderUserIdentifier};
-use coglink::local::{self, ChangeRecord, LocalOptions, LocalServer, Quota, Seed, Simulation};
+use coglink::local::{
+    self, ChangeRecord, Fault, LocalOptions, LocalServer, Operation, Phase, Quota, ScriptedEffect,
+    ScriptedFault, Seed, Simulation,
+};
 
 use crate::common::{Env, fresh_subject, isolated, stderr, stdout, with_local_server, write_batch};
 
@@ -52,11 +57,22 @@ impl SimServer {
         self.server.as_ref().unwrap().endpoint_url()
     }
 
-    /// Stops it (every change on disk) and returns its record of change requests.
+    /// Stops it (every change on disk) and returns its record of change requests, after
+    /// checking that every scripted fault was met.
     fn stop(mut self) -> Vec<ChangeRecord> {
         let server = self.server.take().unwrap();
         let changes = server.change_requests();
+        let unmet = server.unmet_script();
         self.rt.block_on(server.shutdown());
+        assert!(
+            unmet.is_empty(),
+            "scripted faults never met: {}",
+            unmet
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         changes
     }
 }
@@ -156,30 +172,41 @@ fn assert_journal_matches(journal: &[Value], holders: &BTreeMap<String, Vec<Stri
     }
 }
 
-/// Single `link`/`unlink` runs per test. Faults hit the change only: a faulted read is
-/// retried by the SDK with its standard backoff (about a second a time), too slow for many
-/// runs; the batch test below has faults on its reads. The seed is one with which these runs
-/// meet every kind of fault on the change.
-const RUNS: usize = 24;
+/// Single `link`/`unlink` runs per test, one after the other: run `k` sends the `k`th change
+/// request, so the script below decides which runs meet which fault, whatever the timing.
+/// Faults hit the change only (a faulted read is retried by the SDK with its standard
+/// backoff, about a second a time, too slow for many runs); the batch test below has faults
+/// on its reads.
+const RUNS: usize = 10;
 
-/// The fault seed, `COGLINK_FAULT_SEED_<what>` overriding it (to look for another one).
-fn seed(what: &str, default: u64) -> u64 {
-    std::env::var(format!("COGLINK_FAULT_SEED_{what}"))
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
+/// The `nth` change request of `operation` meets each kind of fault once: 500 and dropped
+/// connection, each before and after applying; the requests between them succeed.
+fn change_faults(operation: Operation) -> Vec<ScriptedFault> {
+    [
+        (2, ScriptedEffect::Fault(Fault::Internal, Phase::AfterApply)),
+        (
+            4,
+            ScriptedEffect::Fault(Fault::Internal, Phase::BeforeApply),
+        ),
+        (6, ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply)),
+        (8, ScriptedEffect::Fault(Fault::Drop, Phase::BeforeApply)),
+    ]
+    .into_iter()
+    .map(|(nth, effect)| ScriptedFault::new(operation, nth, effect))
+    .collect()
 }
 
-const LINK_SIM: Simulation = Simulation {
-    latency: Duration::from_millis(1),
-    jitter: Duration::from_millis(2),
-    quota: Quota::Off,
-    fault_rate: 0.25,
-    drop_rate: 0.25,
-    fault_after_apply_fraction: 0.5,
-    seed: Some(11),
-    faults_on_changes_only: true,
-};
+/// Latency and jitter stay random (they change no outcome); the faults are scripted.
+fn change_simulation(operation: Operation) -> Simulation {
+    Simulation {
+        latency: Duration::from_millis(1),
+        jitter: Duration::from_millis(2),
+        seed: Some(11),
+        faults_on_changes_only: true,
+        script: change_faults(operation),
+        ..Simulation::default()
+    }
+}
 
 /// What one single change run tells: its change requests, journal entries and exit code.
 fn check_single_change_runs(
@@ -275,10 +302,7 @@ fn links_through_faults_are_resolved_by_reading_never_resent() {
     let users = native_users(&env, 4, RUNS);
     let server = SimServer::start(
         &env.state(),
-        Simulation {
-            seed: Some(seed("LINK", 11)),
-            ..LINK_SIM
-        },
+        change_simulation(Operation::AdminLinkProviderForUser),
     );
     let url = server.url();
     let runs: Vec<(String, Assert)> = users
@@ -323,10 +347,7 @@ fn unlinks_through_faults_are_resolved_by_reading_never_resent() {
     });
     let server = SimServer::start(
         &env.state(),
-        Simulation {
-            seed: Some(seed("UNLINK", 5)),
-            ..LINK_SIM
-        },
+        change_simulation(Operation::AdminDisableProviderForUser),
     );
     let url = server.url();
     let runs: Vec<(String, Assert)> = subjects
@@ -345,6 +366,36 @@ fn unlinks_through_faults_are_resolved_by_reading_never_resent() {
     let seen = check_single_change_runs(&runs, &changes, &journal, &holders, false);
     assert_every_kind_of_fault_met(&seen);
     assert_journal_matches(&journal, &holders);
+}
+
+/// The batch's faults: every kind on its links (a throttle too, beside the quota's), and
+/// 5xx answers and drops on its reads.
+fn batch_faults() -> Vec<ScriptedFault> {
+    let link = Operation::AdminLinkProviderForUser;
+    let read = Operation::AdminGetUser;
+    let mut script = vec![
+        ScriptedFault::new(link, 15, ScriptedEffect::Throttle),
+        ScriptedFault::new(
+            read,
+            5,
+            ScriptedEffect::Fault(Fault::Internal, Phase::BeforeApply),
+        ),
+        ScriptedFault::new(
+            read,
+            11,
+            ScriptedEffect::Fault(Fault::Drop, Phase::BeforeApply),
+        ),
+        ScriptedFault::new(
+            read,
+            23,
+            ScriptedEffect::Fault(Fault::Internal, Phase::AfterApply),
+        ),
+    ];
+    script.extend(change_faults(link).into_iter().map(|f| ScriptedFault {
+        nth: f.nth + 1,
+        ..f
+    }));
+    script
 }
 
 /// 2 links for each of 32 users: 64 rows.
@@ -393,11 +444,9 @@ fn a_batch_through_faults_and_a_quota_links_every_row_exactly_once() {
             latency: Duration::from_millis(2),
             jitter: Duration::from_millis(3),
             quota: Quota::Uniform(15.0),
-            fault_rate: 0.10,
-            drop_rate: 0.10,
-            fault_after_apply_fraction: 0.5,
             seed: Some(3),
-            faults_on_changes_only: false,
+            script: batch_faults(),
+            ..Simulation::default()
         },
     );
     let url = server.url();
@@ -450,19 +499,18 @@ fn a_batch_through_faults_and_a_quota_links_every_row_exactly_once() {
             .collect();
         assert_eq!(journaled, expected, "{subject}: {sent:?}");
     }
-    // Concurrent rows make the order of faults vary from run to run; with about 100
-    // requests at these rates each of these is met.
-    let met = |p: &dyn Fn(&str) -> bool| kinds.iter().any(|(k, n)| *n > 0 && p(k));
-    assert!(met(&|k| k == "ok/true"), "{kinds:?}");
-    assert!(met(&|k| k == "TooManyRequestsException/false"), "{kinds:?}");
-    assert!(
-        met(&|k| k != "ok/true" && k.ends_with("/true")),
-        "an ambiguous answer to an applied link: {kinds:?}"
-    );
-    assert!(
-        met(&|k| !k.starts_with("TooMany") && k.ends_with("/false")),
-        "an ambiguous answer to a link not applied: {kinds:?}"
-    );
+    // Concurrent rows make which row meets which fault vary from run to run; the script
+    // makes every kind met (and `stop` checked each scripted fault was).
+    for kind in [
+        "ok/true",
+        "TooManyRequestsException/false",
+        "InternalErrorException/true",
+        "InternalErrorException/false",
+        "dropped/true",
+        "dropped/false",
+    ] {
+        assert!(kinds.contains_key(kind), "no {kind}: {kinds:?}");
+    }
     assert_batch_done(&env, &rows, &journal);
 
     // A re-run finds everything done and sends nothing.

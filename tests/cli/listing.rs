@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use coglink::local::{self, LocalOptions, LocalServer, Quota, SYNTHETIC_POOL_ID, Seed, Simulation};
+use coglink::local::{
+    self, LocalOptions, LocalServer, Operation, Quota, SYNTHETIC_POOL_ID, ScriptedEffect,
+    ScriptedFault, Seed, Simulation,
+};
 
 use crate::common::{Env, isolated, stderr, stdout};
 
@@ -81,8 +84,15 @@ fn auto_partitions_a_large_pool_and_absorbs_throttling() {
             port: 0,
             state_file: None,
             seed: Seed::Synthetic { users: USERS },
+            // The quota throttles a client at 40 RPS; the scripted throttle makes sure one
+            // page is read again whatever the timing.
             simulation: Simulation {
                 quota: Quota::Uniform(10.0),
+                script: vec![ScriptedFault::new(
+                    Operation::ListUsers,
+                    4,
+                    ScriptedEffect::Throttle,
+                )],
                 ..Default::default()
             },
         }))
@@ -107,6 +117,7 @@ fn auto_partitions_a_large_pool_and_absorbs_throttling() {
         .assert()
         .success();
     let throttled = server.simulation_stats().throttled;
+    assert!(server.unmet_script().is_empty());
     rt.block_on(server.shutdown());
     assert_eq!(usernames(&stdout(&out)).len(), USERS);
     let summary = stderr(&out);

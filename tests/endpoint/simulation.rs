@@ -106,6 +106,10 @@ async fn latency_is_waited_before_every_answer() {
     );
 }
 
+/// A burst far over the quota: some requests are throttled (a 2-RPS bucket lets at most
+/// 2 + 2·T of 20 requests through in T seconds, so this holds unless the burst takes over
+/// 8 s), each throttled one is not applied, and a later request is accepted once a token
+/// is back (polled, not slept for a fixed time).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_over_the_quota_is_throttled_not_applied_and_later_accepted() {
     let env = start_sim(
@@ -118,28 +122,75 @@ async fn a_request_over_the_quota_is_throttled_not_applied_and_later_accepted() 
     )
     .await;
     let pool = new_pool(&env.client, "quota").await;
-    // AdminCreateUser's category (UserCreation) holds 2 tokens: the third request is over.
-    create(&env, &pool, "u1").await.unwrap();
-    create(&env, &pool, "u2").await.unwrap();
-    let err = create(&env, &pool, "u3").await.unwrap_err();
-    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
-    let se = err.as_service_error().expect("a service error");
-    assert!(se.is_too_many_requests_exception(), "{se:?}");
-    assert_eq!(
-        code_message(se),
-        ("TooManyRequestsException".into(), "Rate exceeded".into())
+    let burst: Vec<_> = (0..20)
+        .map(|i| {
+            let env_client = env.client.clone();
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let name = format!("u{i}");
+                let sent = env_client
+                    .admin_create_user()
+                    .user_pool_id(&pool)
+                    .username(&name)
+                    .send()
+                    .await
+                    .map(|_| ());
+                (name, sent)
+            })
+        })
+        .collect();
+    let mut throttled = Vec::new();
+    let mut created = Vec::new();
+    for task in burst {
+        let (name, sent) = task.await.unwrap();
+        match sent {
+            Ok(()) => created.push(name),
+            Err(err) => {
+                assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
+                let se = err.as_service_error().expect("a service error");
+                assert!(se.is_too_many_requests_exception(), "{se:?}");
+                assert_eq!(
+                    code_message(se),
+                    ("TooManyRequestsException".into(), "Rate exceeded".into())
+                );
+                let failure = Failure::from_sdk(&err, &target(&env));
+                assert!(failure.is_throttling());
+                assert!(!failure.outcome_unknown());
+                throttled.push(name);
+            }
+        }
+    }
+    assert!(
+        !throttled.is_empty(),
+        "20 requests at once, 2 RPS: some throttled"
     );
-    let failure = Failure::from_sdk(&err, &target(&env));
-    assert!(failure.is_throttling());
-    assert!(!failure.outcome_unknown());
-    // AdminGetUser is another category, so it is not throttled: u3 was not created.
-    assert!(!exists(&env, &pool, "u3").await);
-    assert!(exists(&env, &pool, "u2").await);
-    assert_eq!(env.server.simulation_stats().throttled, 1);
-    // One token comes back every 500 ms.
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    create(&env, &pool, "u3").await.unwrap();
-    assert!(exists(&env, &pool, "u3").await);
+    assert!(!created.is_empty(), "the bucket starts full");
+    assert_eq!(
+        env.server.simulation_stats().throttled,
+        throttled.len() as u64
+    );
+    // ListUsers is another category (one request, within its own 2 tokens): throttled users
+    // were not created, the others were.
+    let listed: BTreeSet<String> = env
+        .client
+        .list_users()
+        .user_pool_id(&pool)
+        .send()
+        .await
+        .unwrap()
+        .users()
+        .iter()
+        .filter_map(|u| u.username().map(str::to_owned))
+        .collect();
+    assert_eq!(listed, created.iter().cloned().collect::<BTreeSet<_>>());
+    // A token comes back every 500 ms: retried until accepted, with a generous deadline.
+    let again = &throttled[0];
+    let start = Instant::now();
+    while create(&env, &pool, again).await.is_err() {
+        assert!(start.elapsed() < Duration::from_secs(60), "never accepted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(exists(&env, &pool, again).await);
 }
 
 /// Sends AdminCreateUser through a faulty endpoint with a state file, then reads the user back
@@ -212,12 +263,15 @@ async fn dropped_connections_are_transport_failures_of_unknown_outcome() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_connection_after_a_drop_works() {
+    let dropped = [2, 3, 7, 20, 39];
     let env = start_sim(
         Seed::Demo,
         None,
         Simulation {
-            drop_rate: 0.5,
-            seed: Some(3),
+            script: dropped
+                .iter()
+                .map(|&nth| ScriptedFault::new(Operation::ListUserPools, nth, drop_before()))
+                .collect(),
             ..Simulation::default()
         },
     )
@@ -236,8 +290,31 @@ async fn the_connection_after_a_drop_works() {
         }
     }
     let drops = env.server.simulation_stats().drops;
-    assert_eq!(ok + drops, 40);
-    assert!(ok > 0 && drops > 0, "{ok} answered, {drops} dropped");
+    assert_eq!(drops, dropped.len() as u64);
+    assert_eq!(
+        ok,
+        40 - dropped.len() as u64,
+        "every other request was answered"
+    );
+    assert!(env.server.unmet_script().is_empty());
+}
+
+fn drop_before() -> ScriptedEffect {
+    ScriptedEffect::Fault(Fault::Drop, Phase::BeforeApply)
+}
+
+/// ListUsers faults, by request number: throttles, 5xx answers and drops.
+fn listing_faults() -> Vec<ScriptedFault> {
+    let effects = [
+        ScriptedEffect::Throttle,
+        ScriptedEffect::Fault(Fault::Internal, Phase::BeforeApply),
+        drop_before(),
+        ScriptedEffect::Fault(Fault::Internal, Phase::AfterApply),
+        ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply),
+    ];
+    (0..10)
+        .map(|i| ScriptedFault::new(Operation::ListUsers, 2 + 3 * i, effects[i as usize % 5]))
+        .collect()
 }
 
 const USERS: usize = 1_500;
@@ -250,10 +327,7 @@ async fn list_through_faults(plan: ListingPlan) -> ListingStats {
         None,
         Simulation {
             quota: Quota::Uniform(10.0),
-            fault_rate: 0.1,
-            drop_rate: 0.1,
-            fault_after_apply_fraction: 0.5,
-            seed: Some(11),
+            script: listing_faults(),
             ..Simulation::default()
         },
     )
@@ -279,7 +353,15 @@ async fn list_through_faults(plan: ListingPlan) -> ListingStats {
     assert_eq!(set, expected);
     assert_eq!(stats.users, USERS as u64);
     let sim = env.server.simulation_stats();
-    assert!(stats.retries > 0 && sim.throttled > 0, "{stats:?} {sim:?}");
+    assert!(
+        env.server.unmet_script().is_empty(),
+        "{:?}",
+        env.server.unmet_script()
+    );
+    assert!(
+        sim.throttled >= 2 && sim.internal_errors >= 4 && sim.drops >= 4,
+        "{stats:?} {sim:?}"
+    );
     // Every simulated failure reached the client once and was read again.
     assert_eq!(
         stats.retries,
