@@ -169,8 +169,9 @@ PROVIDERS = [
         {"email": "email", "name": "name", "username": "sub"}, 200),
 ]
 PTYPE = {p["name"]: p["providerType"] for p in PROVIDERS}
-ISSUER = {"CorpSAML": CORP_ENTITY, "PartnerSAML": PARTNER_METADATA_URL, "Okta": OKTA_ISSUER,
-          "Auth0": AUTH0_ISSUER}
+# The `issuer` of `identities` entries: the SAML IdP's entity id; null for OIDC (every public
+# OIDC entry has `issuer: null`, shared/cognito-fidelity.md (b)8) and for social providers.
+ISSUER = {"CorpSAML": CORP_ENTITY, "PartnerSAML": PARTNER_METADATA_URL}
 
 
 def subject(provider, email):

@@ -122,8 +122,8 @@ mod tests {
         let info = provider_info(&p).unwrap();
         assert_eq!(info.provider_type, ProviderType::Saml);
         assert_eq!(
-            info.linkable_attribute_names(),
-            vec!["Cognito_Subject", "email"]
+            info.suggested_attribute_names(),
+            vec!["Cognito_Subject", "email", "http://claims/email"]
         );
     }
 

@@ -311,6 +311,7 @@ impl LinkFacts {
             },
             source_as_user: self.source_as_user.clone(),
             source_linked_to: self.source_linked_to.clone(),
+            source_attribute_names: None,
         }
     }
 }

@@ -218,6 +218,7 @@ fn plan_row(
             Some(u) => Known::Present((*u).to_owned()),
             None => Known::Unknown,
         },
+        source_attribute_names: None,
     };
     let violations = check_link(req, &ctx);
     if !violations.is_empty() {

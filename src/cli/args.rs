@@ -130,6 +130,10 @@ pub struct UnlinkArgs {
     /// The linked identity: shorthand `ProviderName=Google,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=123` or JSON.
     #[arg(long, value_name = "ID")]
     pub user: Option<String>,
+    /// Required to send `ProviderName=Cognito`: that removes no linked identity, it
+    /// disables the native user's password sign-in (review it first with --dry-run).
+    #[arg(long)]
+    pub disable_password_sign_in: bool,
     #[command(flatten)]
     pub request: RequestArgs,
 }

@@ -322,10 +322,20 @@ pub mod link_messages {
         )
     }
 
-    /// UNVERIFIED: wording for a SAML/OIDC source attribute the provider does not map.
-    pub fn attribute_not_mapped(provider: &str, attribute: &str) -> String {
+    /// UNVERIFIED: Cognito refuses a source whose provider name, attribute name and value
+    /// exceed 128 characters together (cognito-fidelity (b)5); its type and text are not
+    /// public. InvalidParameterException with this wording is our best guess.
+    pub fn source_too_long(max: usize) -> String {
         format!(
-            "Invalid SourceUser: attribute {attribute} is not mapped for identity provider {provider}"
+            "Invalid SourceUser: the combined length of ProviderName, ProviderAttributeName and ProviderAttributeValue must be at most {max} characters"
+        )
+    }
+
+    /// UNVERIFIED: the answer to a link by a sixth distinct attribute name of one IdP
+    /// (cognito-fidelity (b)6); LimitExceededException is plausible, the text is ours.
+    pub fn attribute_names_exhausted(provider: &str, max: usize) -> String {
+        format!(
+            "Invalid SourceUser: links from identity provider {provider} already use {max} distinct ProviderAttributeName values, the maximum"
         )
     }
 

@@ -143,13 +143,43 @@ pub struct IdentityProviderInfo {
 }
 
 impl IdentityProviderInfo {
-    /// Attribute names a source identity of this provider may be linked by.
-    pub fn linkable_attribute_names(&self) -> Vec<String> {
+    /// Attribute names to suggest for linking a source identity of this provider:
+    /// `Cognito_Subject`, then (SAML/OIDC) each mapped pool attribute and each mapped IdP
+    /// claim. Only suggestions: a SAML/OIDC identity may be linked by any claim name
+    /// (`../shared/cognito-fidelity.md` (c)); social identities only by `Cognito_Subject`.
+    pub fn suggested_attribute_names(&self) -> Vec<String> {
         let mut names = vec![COGNITO_SUBJECT.to_owned()];
         if !self.provider_type.is_social() {
-            names.extend(self.attribute_mapping.keys().cloned());
+            for name in self
+                .attribute_mapping
+                .keys()
+                .chain(self.attribute_mapping.values())
+            {
+                if !name.is_empty() && !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
         }
         names
+    }
+
+    /// A warning (never a refusal) for a SAML/OIDC source linked by a claim name outside the
+    /// suggestions: Cognito accepts it, but the link matches only if that claim arrives at
+    /// sign-in.
+    pub fn attribute_warning(&self, attribute_name: &str) -> Option<String> {
+        if self.provider_type.is_social()
+            || attribute_name.is_empty()
+            || self
+                .suggested_attribute_names()
+                .iter()
+                .any(|n| n == attribute_name)
+        {
+            return None;
+        }
+        Some(format!(
+            "{attribute_name} is not in {}'s attribute mapping; the link matches only if Cognito finds this claim at sign-in",
+            self.name
+        ))
     }
 }
 
@@ -250,14 +280,28 @@ mod tests {
             attribute_mapping: mapping.clone(),
         };
         assert_eq!(
-            saml.linkable_attribute_names(),
-            vec![COGNITO_SUBJECT, "email"]
+            saml.suggested_attribute_names(),
+            vec![COGNITO_SUBJECT, "email", "http://schemas/email"]
+        );
+        // Any claim name is allowed; one outside the suggestions earns a warning only.
+        for suggested in saml.suggested_attribute_names() {
+            assert_eq!(saml.attribute_warning(&suggested), None);
+        }
+        let warning = saml.attribute_warning("employeeNumber").unwrap();
+        assert!(
+            warning.starts_with("employeeNumber is not in Corp's attribute mapping"),
+            "{warning}"
         );
         let google = IdentityProviderInfo {
             name: "Google".into(),
             provider_type: ProviderType::Google,
             attribute_mapping: mapping,
         };
-        assert_eq!(google.linkable_attribute_names(), vec![COGNITO_SUBJECT]);
+        assert_eq!(google.suggested_attribute_names(), vec![COGNITO_SUBJECT]);
+        assert_eq!(
+            google.attribute_warning("email"),
+            None,
+            "social: a rule, not a warning"
+        );
     }
 }

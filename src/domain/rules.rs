@@ -26,8 +26,11 @@ use super::provider::{
 pub const PROVIDER_NAME_PATTERN: &str = r"[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+";
 /// `UsernameType`: 1..128, no separators.
 pub const USERNAME_PATTERN: &str = r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+";
-/// `UserPoolIdType`: 1..55.
+/// `UserPoolIdType`: 1..55. Shown as the model writes it; matched with ASCII `\w`
+/// ([`USER_POOL_ID_REGEX`]), as the service's (presumably Java) regex does (inferred).
 pub const USER_POOL_ID_PATTERN: &str = r"[\w-]+_[0-9a-zA-Z]+";
+/// What [`USER_POOL_ID_PATTERN`] is matched with: Rust's `\w` is Unicode, Cognito's ASCII.
+const USER_POOL_ID_REGEX: &str = r"[A-Za-z0-9_-]+_[0-9a-zA-Z]+";
 /// `ProviderNameTypeV2` (CreateIdentityProvider): 1..32.
 pub const PROVIDER_NAME_V2_PATTERN: &str = r"[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+";
 /// `SearchPaginationTokenType` / `PaginationKeyType`.
@@ -49,7 +52,14 @@ static PATTERNS: LazyLock<[(&'static str, Regex); 5]> = LazyLock::new(|| {
         PROVIDER_NAME_V2_PATTERN,
         TOKEN_PATTERN,
     ]
-    .map(|p| (p, anchored(p)))
+    .map(|p| {
+        let matched = if p == USER_POOL_ID_PATTERN {
+            USER_POOL_ID_REGEX
+        } else {
+            p
+        };
+        (p, anchored(matched))
+    })
 });
 
 fn matches_pattern(pattern: &'static str, value: &str) -> bool {
@@ -187,9 +197,16 @@ pub enum Rule {
     SocialNeedsSubject {
         provider: ProviderType,
     },
-    AttributeNotMapped {
+    /// `ProviderName` + `ProviderAttributeName` + `ProviderAttributeValue` of a source over
+    /// [`MAX_SOURCE_CHARS`] characters.
+    SourceTooLong {
+        actual: usize,
+    },
+    /// The source IdP's links already use [`MAX_ATTRIBUTE_NAMES_PER_PROVIDER`] distinct
+    /// attribute names, and this is another one.
+    AttributeNamesExhausted {
         provider: String,
-        allowed: Vec<String>,
+        in_use: Vec<String>,
     },
     UserNotFound,
     SourceIsExistingUser {
@@ -268,10 +285,14 @@ impl fmt::Display for Rule {
                 "must be {COGNITO_SUBJECT} for {provider}: social identities link by their `{}` claim",
                 provider.subject_claim()
             ),
-            Rule::AttributeNotMapped { provider, allowed } => write!(
+            Rule::SourceTooLong { actual } => write!(
                 f,
-                "must be one of {} for {provider} (Cognito_Subject or an attribute the provider maps)",
-                allowed.join(", ")
+                "provider name, attribute name and value together must be at most {MAX_SOURCE_CHARS} characters (have {actual})"
+            ),
+            Rule::AttributeNamesExhausted { provider, in_use } => write!(
+                f,
+                "{provider}'s links already use {MAX_ATTRIBUTE_NAMES_PER_PROVIDER} attribute names ({}), the maximum: use one of them",
+                in_use.join(", ")
             ),
             Rule::UserNotFound => write!(f, "names no user of this pool"),
             Rule::SourceIsExistingUser { username } => write!(
@@ -330,10 +351,11 @@ impl Violation {
             Rule::SocialNeedsSubject { provider } => {
                 invalid(m::social_needs_subject(provider.as_str()))
             }
-            Rule::AttributeNotMapped { provider, .. } => invalid(m::attribute_not_mapped(
-                provider,
-                self.value.as_deref().unwrap_or(""),
-            )),
+            Rule::SourceTooLong { .. } => invalid(m::source_too_long(MAX_SOURCE_CHARS)),
+            Rule::AttributeNamesExhausted { provider, .. } => CognitoError::new(
+                ErrorKind::LimitExceeded,
+                m::attribute_names_exhausted(provider, MAX_ATTRIBUTE_NAMES_PER_PROVIDER),
+            ),
             Rule::Required => invalid(m::required(&self.field.label())),
             Rule::SourceIsExistingUser { .. } => invalid(m::MERGING_NOT_SUPPORTED.into()),
             Rule::AlreadyLinked { .. } => invalid(m::ALREADY_LINKED.into()),
@@ -489,6 +511,23 @@ impl UnlinkRequest {
     pub fn user(&self) -> ProviderUserIdentifier {
         self.user.clone().unwrap_or_default()
     }
+
+    /// `ProviderName=Cognito` does not unlink anything: it disables the password sign-in of
+    /// the native user the value names (AdminDisableProviderForUser's reference).
+    pub fn disables_password_sign_in(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(ProviderUserIdentifier::is_cognito)
+    }
+
+    /// What a review says of a `Cognito` "unlink", plainly.
+    pub fn password_sign_in_warning(&self) -> String {
+        format!(
+            "This disables password sign-in for user {:?}: they can no longer sign in with \
+             their username and password. No linked identity is removed.",
+            self.user().value()
+        )
+    }
 }
 
 /// What a caller knows of something it looked up.
@@ -519,6 +558,9 @@ pub struct LinkContext<'a> {
     pub source_as_user: Known<String>,
     /// The user the source identity is linked to already.
     pub source_linked_to: Known<String>,
+    /// The distinct attribute names (other than `Cognito_Subject`) the source IdP's links use
+    /// across the pool; `None`: not known (only the local endpoint knows it whole).
+    pub source_attribute_names: Option<Vec<String>>,
 }
 
 impl LinkContext<'_> {
@@ -641,19 +683,24 @@ fn check_source(source: &ProviderUserIdentifier, ctx: &LinkContext, out: &mut Ve
                     attr,
                 ));
             }
+            // SAML/OIDC: any claim name (cognito-fidelity (c)); the IdP's mapping only
+            // suggests names, and one outside it earns a warning
+            // (`IdentityProviderInfo::attribute_warning`), never a refusal.
+            Some(_) if attr.is_empty() => out.push(Violation::new(attr_field, Rule::Required)),
             Some(_) => {
-                if let Some(provider) = ctx.provider(name) {
-                    let allowed = provider.linkable_attribute_names();
-                    if !allowed.iter().any(|a| a == attr) {
-                        out.push(Violation::with_value(
-                            attr_field,
-                            Rule::AttributeNotMapped {
-                                provider: name.to_owned(),
-                                allowed,
-                            },
-                            attr,
-                        ));
-                    }
+                if let Some(in_use) = &ctx.source_attribute_names
+                    && attr != COGNITO_SUBJECT
+                    && !in_use.iter().any(|n| n == attr)
+                    && in_use.len() >= MAX_ATTRIBUTE_NAMES_PER_PROVIDER
+                {
+                    out.push(Violation::with_value(
+                        attr_field,
+                        Rule::AttributeNamesExhausted {
+                            provider: name.to_owned(),
+                            in_use: in_use.clone(),
+                        },
+                        attr,
+                    ));
                 }
             }
             None if attr.is_empty() => out.push(Violation::new(attr_field, Rule::Required)),
@@ -662,7 +709,36 @@ fn check_source(source: &ProviderUserIdentifier, ctx: &LinkContext, out: &mut Ve
     }
     if source.value().is_empty() {
         out.push(Violation::new(value_field, Rule::Required));
+    } else {
+        let actual = source_chars(source);
+        if actual > MAX_SOURCE_CHARS {
+            out.push(Violation::with_value(
+                value_field,
+                Rule::SourceTooLong { actual },
+                source.value(),
+            ));
+        }
     }
+}
+
+/// Cognito refuses a link whose source's provider name, attribute name and value add up to
+/// more than this (cognito-fidelity (b)5, seen once with long Entra ID emails). UNVERIFIED:
+/// whether it counts characters or bytes (characters, as the model's lengths do), and the
+/// error's type and message (`link_messages::source_too_long`).
+pub const MAX_SOURCE_CHARS: usize = 128;
+
+/// Links from one IdP may use at most this many distinct `ProviderAttributeName`s across a
+/// pool (Cognito developer guide, Linking federated users: documented). UNVERIFIED: whether
+/// `Cognito_Subject` counts as one (not counted here: the guide's example lists five claims),
+/// and the error (`link_messages::attribute_names_exhausted`).
+pub const MAX_ATTRIBUTE_NAMES_PER_PROVIDER: usize = 5;
+
+/// The characters of a source identifier that [`MAX_SOURCE_CHARS`] limits.
+pub fn source_chars(source: &ProviderUserIdentifier) -> usize {
+    [source.name(), source.attribute_name(), source.value()]
+        .iter()
+        .map(|s| s.chars().count())
+        .sum()
 }
 
 fn check_destination(dest: &ProviderUserIdentifier, ctx: &LinkContext, out: &mut Vec<Violation>) {

@@ -40,6 +40,7 @@ fn full_context(providers: &[IdentityProviderInfo], count: usize) -> LinkContext
         }),
         source_as_user: Known::Absent,
         source_linked_to: Known::Absent,
+        source_attribute_names: None,
     }
 }
 
@@ -166,24 +167,67 @@ fn social_sources_need_cognito_subject_even_without_context() {
 }
 
 #[test]
-fn saml_sources_take_subject_or_a_mapped_attribute() {
+fn saml_sources_take_any_claim_name_and_an_unmapped_one_is_only_warned_about() {
     let ps = providers();
     let ctx = full_context(&ps, 0);
     let dest = ProviderUserIdentifier::cognito_user("diego");
-    for attr in [COGNITO_SUBJECT, "email"] {
+    for attr in [
+        COGNITO_SUBJECT,
+        "email",
+        "phone_number",
+        "employeeNumber",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    ] {
         let src = ProviderUserIdentifier::new("CorpSAML", Some(attr), "bob@corp.example");
         assert_eq!(check_link(&link(dest.clone(), src), &ctx), vec![], "{attr}");
     }
-    let src = ProviderUserIdentifier::new("CorpSAML", Some("phone_number"), "+1");
+    let saml = ps.iter().find(|p| p.name == "CorpSAML").unwrap();
+    assert_eq!(saml.attribute_warning("email"), None);
+    assert!(saml.attribute_warning("employeeNumber").is_some());
+    // An empty name is still required.
+    let src = ProviderUserIdentifier::new("CorpSAML", Some(""), "bob@corp.example");
     let v = check_link(&link(dest, src), &ctx);
+    assert_eq!(v[0].rule, Rule::Required);
+    assert_eq!(v[0].field, Field::Member(Role::Source, Part::AttributeName));
+}
+
+#[test]
+fn a_source_over_128_characters_in_all_is_refused() {
+    let ps = providers();
+    let ctx = full_context(&ps, 0);
+    let dest = ProviderUserIdentifier::cognito_user("diego");
+    // "CorpSAML" (8) + "email" (5) + value: 115 characters in all pass, 116 do not.
+    let at = |n: usize| "é".repeat(n - 13);
+    let ok = ProviderUserIdentifier::new("CorpSAML", Some("email"), &at(MAX_SOURCE_CHARS));
+    assert_eq!(source_chars(&ok), 128);
+    assert_eq!(check_link(&link(dest.clone(), ok), &ctx), vec![]);
+    let long = ProviderUserIdentifier::new("CorpSAML", Some("email"), &at(MAX_SOURCE_CHARS + 1));
+    let v = check_link(&link(dest, long), &ctx);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].rule, Rule::SourceTooLong { actual: 129 });
     assert_eq!(
-        v[0].rule,
-        Rule::AttributeNotMapped {
-            provider: "CorpSAML".into(),
-            allowed: vec![COGNITO_SUBJECT.into(), "email".into()],
-        }
+        v[0].field,
+        Field::Member(Role::Source, Part::AttributeValue)
+    );
+    assert!(
+        v[0].to_string()
+            .contains("at most 128 characters (have 129)")
     );
     assert_eq!(v[0].to_cognito_error("p").kind, ErrorKind::InvalidParameter);
+}
+
+#[test]
+fn a_user_pool_id_is_matched_with_ascii_word_characters() {
+    assert_eq!(check_user_pool_id("us-east-1_abc"), None);
+    assert_eq!(check_user_pool_id("eu_west_1_Ab9"), None);
+    let v = check_user_pool_id("ü-east-1_abc").expect("refused");
+    // The message shows the model's pattern text.
+    assert_eq!(
+        v.rule,
+        Rule::Pattern {
+            pattern: USER_POOL_ID_PATTERN
+        }
+    );
 }
 
 #[test]

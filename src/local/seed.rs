@@ -55,6 +55,7 @@ pub fn synthetic_state(n: usize) -> Result<State, String> {
             created_ms,
             modified_ms: created_ms,
             link_attributes: Vec::new(),
+            password_sign_in_disabled: false,
         };
         users.insert(username, Arc::new(user));
     }

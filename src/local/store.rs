@@ -31,6 +31,10 @@ pub struct LinkAttribute {
     pub provider_name: String,
     pub user_id: String,
     pub attribute_name: String,
+    /// The identity has signed in since it was linked (`coglink local sign-in`): it can then
+    /// also be unlinked by `Cognito_Subject` (cognito-fidelity (b)1).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub signed_in: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +49,11 @@ pub struct User {
     pub modified_ms: i64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub link_attributes: Vec<LinkAttribute>,
+    /// AdminDisableProviderForUser with `ProviderName=Cognito` disabled this user's
+    /// password sign-in (documented). UNVERIFIED: how it is undone and whether AdminGetUser
+    /// shows it; here nothing else about the user changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub password_sign_in_disabled: bool,
 }
 
 impl User {
@@ -78,12 +87,34 @@ impl User {
     }
 
     /// The attribute name `provider`/`user_id` was linked by.
+    #[cfg(test)]
     pub fn link_attribute_name(&self, provider: &str, user_id: &str) -> &str {
+        self.link_attribute(provider, user_id)
+            .map(|l| l.attribute_name.as_str())
+            .unwrap_or(COGNITO_SUBJECT)
+    }
+
+    fn link_attribute(&self, provider: &str, user_id: &str) -> Option<&LinkAttribute> {
         self.link_attributes
             .iter()
             .find(|l| l.provider_name == provider && l.user_id == user_id)
-            .map(|l| l.attribute_name.as_str())
-            .unwrap_or(COGNITO_SUBJECT)
+    }
+
+    /// Whether an unlink naming this linked identity by `attribute_name` matches it: before
+    /// the identity's first sign-in only by the attribute it was linked by; after it also by
+    /// `Cognito_Subject` (AdminDisableProviderForUser's reference, documented for SAML,
+    /// inferred for OIDC). UNVERIFIED: that the link-time attribute still matches after a
+    /// sign-in (accepted here), and that after sign-in `Cognito_Subject` takes the value the
+    /// identity was linked by (Cognito would expect the IdP's subject; `identities` keeps
+    /// the linked value, so that is the one coglink can send).
+    pub fn unlink_matches(&self, provider: &str, user_id: &str, attribute_name: &str) -> bool {
+        match self.link_attribute(provider, user_id) {
+            None => attribute_name == COGNITO_SUBJECT,
+            Some(l) => {
+                attribute_name == l.attribute_name
+                    || (l.signed_in && attribute_name == COGNITO_SUBJECT)
+            }
+        }
     }
 }
 
@@ -106,9 +137,10 @@ impl IdentityProvider {
     /// `issuer` of identities linked from this provider (spec §3): null for social providers,
     /// the OIDC `oidc_issuer`, or the SAML entity id (the `entityID` of the metadata document,
     /// else the metadata URL).
+    /// The `issuer` of this IdP's `identities` entries: the SAML entity id; `null` for OIDC
+    /// (every public OIDC entry has `issuer: null`, cognito-fidelity (b)8) and social IdPs.
     pub fn issuer(&self) -> Option<String> {
         match self.provider_type {
-            ProviderType::Oidc => self.details.get("oidc_issuer").cloned(),
             ProviderType::Saml => self
                 .details
                 .get("MetadataFile")
@@ -482,6 +514,7 @@ mod tests {
             created_ms: 1,
             modified_ms: 1,
             link_attributes: vec![],
+            password_sign_in_disabled: false,
         }
     }
 
@@ -565,6 +598,7 @@ mod tests {
             provider_name: "Corp".into(),
             user_id: "d@x".into(),
             attribute_name: "email".into(),
+            signed_in: false,
         });
         p.insert_user(u).unwrap();
         p.data_mut().providers.insert(

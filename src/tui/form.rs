@@ -145,12 +145,19 @@ impl LinkForm {
         self.providers.as_ref()?.iter().find(|p| p.name == name)
     }
 
-    /// Attribute names the chosen provider's identities can be linked by.
+    /// Attribute names suggested for the chosen provider's identities (SAML/OIDC accept any
+    /// claim name; one outside these earns [`LinkForm::attribute_warning`]).
     pub fn attribute_choices(&self) -> Vec<String> {
         match self.provider() {
-            Some(p) => p.linkable_attribute_names(),
+            Some(p) => p.suggested_attribute_names(),
             None => vec![COGNITO_SUBJECT.to_owned()],
         }
+    }
+
+    /// A warning about the source attribute name, not a refusal: see
+    /// `IdentityProviderInfo::attribute_warning`.
+    pub fn attribute_warning(&self) -> Option<String> {
+        self.provider()?.attribute_warning(self.attribute())
     }
 
     /// The attribute name sent: forced to `Cognito_Subject` for social providers.
@@ -374,6 +381,7 @@ pub fn loaded_context<'a>(
         destination,
         source_as_user,
         source_linked_to: linked_to(users, &source),
+        source_attribute_names: None,
     }
 }
 

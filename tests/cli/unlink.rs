@@ -123,3 +123,90 @@ fn read_only_refuses_every_change_but_allows_review() {
         .assert()
         .success();
 }
+
+/// A SAML identity linked by a claim CorpSAML does not map (`employeeNumber`): accepted, as
+/// Cognito accepts any claim name; unlinked by that claim, while `Cognito_Subject` does not
+/// name it before its first sign-in.
+#[test]
+fn a_saml_identity_links_by_an_unmapped_claim_and_unlinks_by_it() {
+    let env = Env::new();
+    let user = env.native_user(3);
+    let value = fresh_subject();
+    let source = |attr: &str| {
+        format!("ProviderName=CorpSAML,ProviderAttributeName={attr},ProviderAttributeValue={value}")
+    };
+    env.cmd()
+        .args(["link", "--user-pool-id", &env.pool, "--destination-user"])
+        .arg(env.dest(&user))
+        .arg("--source-user")
+        .arg(source("employeeNumber"))
+        .assert()
+        .success();
+    assert!(env.has_identity(&user, "CorpSAML", &value));
+    env.cmd()
+        .args(["unlink", "--user-pool-id", &env.pool, "--user"])
+        .arg(source("Cognito_Subject"))
+        .assert()
+        .code(1);
+    assert!(env.has_identity(&user, "CorpSAML", &value), "still linked");
+    env.cmd()
+        .args(["unlink", "--user-pool-id", &env.pool, "--user"])
+        .arg(source("employeeNumber"))
+        .assert()
+        .success();
+    assert!(!env.has_identity(&user, "CorpSAML", &value));
+}
+
+/// `ProviderName=Cognito` disables password sign-in: the dry run says so (not "n/5 -> m/5"),
+/// sending it needs `--disable-password-sign-in`, and with it the call is made and
+/// journaled, removing no identity.
+#[test]
+fn a_cognito_unlink_is_reviewed_as_disabling_password_sign_in_and_needs_a_flag() {
+    let env = Env::new();
+    let user = env.native_user(3);
+    let subject = fresh_subject();
+    env.link(&user, &subject).success();
+    let links = env.link_count(&user);
+    let cognito = format!(
+        "ProviderName=Cognito,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue={user}"
+    );
+    let unlink = |extra: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.args(["unlink", "--user-pool-id", &env.pool, "--user", &cognito])
+            .args(extra);
+        cmd.assert()
+    };
+    let dry = unlink(&["--dry-run"]).success();
+    let out = stdout(&dry);
+    assert!(
+        out.contains(&format!(
+            "This disables password sign-in for user \"{user}\""
+        )),
+        "{out}"
+    );
+    assert!(out.contains("No linked identity is removed"), "{out}");
+    assert!(!out.contains("-> "), "no link counts: {out}");
+    unlink(&[])
+        .code(2)
+        .err_has("User.ProviderName: Cognito removes no linked identity")
+        .err_has("--disable-password-sign-in");
+    assert_eq!(env.journal().len(), 1, "nothing sent");
+    let done = unlink(&["--disable-password-sign-in"]).success();
+    assert!(
+        stdout(&done).contains(&format!("Disabled password sign-in for user {user}")),
+        "{}",
+        stdout(&done)
+    );
+    assert_eq!(env.link_count(&user), links, "no identity removed");
+    let journal = env.journal();
+    assert_eq!(journal.len(), 2);
+    assert_eq!(journal[1]["outcome"]["status"], "ok");
+    // The flag alone, for a real unlink, is refused.
+    env.cmd()
+        .args(["unlink", "--user-pool-id", &env.pool, "--user"])
+        .arg(env.source(&subject))
+        .arg("--disable-password-sign-in")
+        .assert()
+        .code(2)
+        .err_has("only with User.ProviderName=Cognito");
+}

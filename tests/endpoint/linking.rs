@@ -138,7 +138,8 @@ async fn link_appends_the_identity_and_unlink_removes_it() {
         .unwrap();
     let ids = f.ids("diego").await;
     assert_eq!(ids.len(), 2);
-    assert_eq!(ids[1].issuer.as_deref(), Some("https://acme.okta.com"));
+    // OIDC entries carry no issuer (cognito-fidelity (b)8).
+    assert_eq!(ids[1].issuer, None);
     assert_eq!(ids[1].provider_type, "OIDC");
 
     f.unlink(google("111")).await.unwrap();
@@ -165,16 +166,13 @@ async fn link_appends_the_identity_and_unlink_removes_it() {
 }
 
 #[tokio::test]
-async fn saml_links_by_mapped_attribute_and_unlinks_by_it_or_by_subject() {
+async fn saml_links_by_any_claim_and_unlinks_only_by_the_link_time_attribute() {
     let f = fixture().await;
-    let err = f
-        .link(cognito("diego"), ident("CorpSAML", "department", "x"))
+    // A claim the IdP does not map is accepted, as Cognito does (cognito-fidelity (c)).
+    f.link(cognito("maria"), ident("CorpSAML", "employeeNumber", "E-1"))
         .await
-        .unwrap_err();
-    assert_eq!(
-        invalid_param(err),
-        link_messages::attribute_not_mapped("CorpSAML", "department")
-    );
+        .unwrap();
+    assert_eq!(f.ids("maria").await[0].user_id, "E-1");
     f.link(
         cognito("diego"),
         ident("CorpSAML", "email", "diego@corp.example.com"),
@@ -206,14 +204,105 @@ async fn saml_links_by_mapped_attribute_and_unlinks_by_it_or_by_subject() {
     )
     .await
     .unwrap();
-    f.unlink(ident(
-        "CorpSAML",
-        "Cognito_Subject",
-        "diego@corp.example.com",
-    ))
+    // Before the identity signs in, Cognito_Subject does not name an identity linked by
+    // `email` (cognito-fidelity (b)1): refused, still linked.
+    let err = f
+        .unlink(ident(
+            "CorpSAML",
+            "Cognito_Subject",
+            "diego@corp.example.com",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(code_message(&err).1, NOT_LINKED);
+    assert_eq!(f.ids("diego").await.len(), 1);
+    f.unlink(ident("CorpSAML", "email", "diego@corp.example.com"))
+        .await
+        .unwrap();
+    assert!(f.ids("diego").await.is_empty());
+    // The unmapped claim unlinks by its own name only, too.
+    let err = f
+        .unlink(ident("CorpSAML", "Cognito_Subject", "E-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(code_message(&err).1, NOT_LINKED);
+    f.unlink(ident("CorpSAML", "employeeNumber", "E-1"))
+        .await
+        .unwrap();
+    assert!(f.ids("maria").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_source_over_128_characters_and_a_sixth_claim_name_per_idp_are_refused() {
+    let f = fixture().await;
+    // "CorpSAML" + "email" + 116 characters = 129.
+    let long = format!("{}@corp.example.com", "a".repeat(116 - 17));
+    let err = f
+        .link(cognito("diego"), ident("CorpSAML", "email", &long))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        invalid_param(err),
+        link_messages::source_too_long(coglink::domain::rules::MAX_SOURCE_CHARS)
+    );
+    let ok = &long[1..];
+    f.link(cognito("diego"), ident("CorpSAML", "email", ok))
+        .await
+        .unwrap();
+    // Five distinct names per IdP across the pool (email is one); a sixth is refused, a
+    // name in use and Cognito_Subject still link.
+    for (i, claim) in ["department", "location", "employeeNumber", "given_name"]
+        .iter()
+        .enumerate()
+    {
+        f.link(cognito("maria"), ident("CorpSAML", claim, &format!("v{i}")))
+            .await
+            .unwrap();
+    }
+    let err = f
+        .link(cognito("diego"), ident("CorpSAML", "phone", "+1"))
+        .await
+        .unwrap_err();
+    let LinkError::LimitExceededException(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        e.message(),
+        Some(link_messages::attribute_names_exhausted("CorpSAML", 5).as_str())
+    );
+    f.link(cognito("diego"), ident("CorpSAML", "location", "v9"))
+        .await
+        .unwrap();
+    f.link(
+        cognito("diego"),
+        ident("CorpSAML", "Cognito_Subject", "nameid-1"),
+    )
     .await
     .unwrap();
-    assert!(f.ids("diego").await.is_empty());
+    // Another IdP has its own five.
+    f.link(cognito("diego"), ident("Okta", "phone", "+1"))
+        .await
+        .unwrap();
+}
+
+/// `ProviderName=Cognito` disables the native user's password sign-in: it succeeds, removes
+/// no identity, and an unknown username is refused.
+#[tokio::test]
+async fn unlinking_cognito_disables_password_sign_in() {
+    let f = fixture().await;
+    f.link(cognito("diego"), google("111")).await.unwrap();
+    f.unlink(ident("Cognito", "Cognito_Subject", "diego"))
+        .await
+        .unwrap();
+    assert_eq!(f.ids("diego").await.len(), 1, "no identity removed");
+    let err = f
+        .unlink(ident("Cognito", "Cognito_Subject", "nobody"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, UnlinkError::UserNotFoundException(_)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

@@ -31,6 +31,24 @@ fn provider_infos(p: &Pool) -> Vec<IdentityProviderInfo> {
         .collect()
 }
 
+/// The distinct attribute names (other than `Cognito_Subject`) that links from `provider`
+/// use across the pool, in first-seen order.
+fn attribute_names_in_use(p: &Pool, provider: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for u in p.data().users.values() {
+        for l in u
+            .link_attributes
+            .iter()
+            .filter(|l| l.provider_name == provider)
+        {
+            if !names.contains(&l.attribute_name) {
+                names.push(l.attribute_name.clone());
+            }
+        }
+    }
+    names
+}
+
 /// What a rule needs to know of a lookup keyed by `value`: nothing when `value` is empty
 /// (the domain reports the missing value itself).
 fn known<T>(value: &str, found: Option<T>) -> Known<T> {
@@ -96,6 +114,7 @@ pub fn link(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
                 p.linked_to(source.name(), source.value())
                     .map(|u| u.username.clone()),
             ),
+            source_attribute_names: Some(attribute_names_in_use(p, source.name())),
         };
         fail(&check_link(&req, &ctx), &pool_id)?;
         // The checks passed, so the destination and the source provider exist.
@@ -124,6 +143,7 @@ pub fn link(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
                     provider_name: source.name().to_owned(),
                     user_id: source.value().to_owned(),
                     attribute_name,
+                    signed_in: false,
                 });
             }
             u.modified_ms = now;
@@ -147,12 +167,14 @@ pub fn unlink(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         };
         let providers = provider_infos(p);
         let user = req.user();
-        // A linked identity is named by provider + value with `Cognito_Subject` or the
-        // attribute name used at link time (spec §1.3).
-        let linked = p.linked_to(user.name(), user.value()).filter(|u| {
-            let attr = user.attribute_name();
-            attr == COGNITO_SUBJECT || attr == u.link_attribute_name(user.name(), user.value())
-        });
+        if user.is_cognito() {
+            return disable_password_sign_in(s, &req, &providers, now);
+        }
+        // A linked identity is named by provider + value with the attribute name used at
+        // link time (`Cognito_Subject` too once it signed in; `User::unlink_matches`).
+        let linked = p
+            .linked_to(user.name(), user.value())
+            .filter(|u| u.unlink_matches(user.name(), user.value(), user.attribute_name()));
         let linked_to = known(user.value(), linked.map(|u| u.username.clone()));
         fail(
             &check_unlink(&req, Some(true), Some(&providers), &linked_to),
@@ -178,4 +200,38 @@ pub fn unlink(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         .ok_or_else(CognitoError::internal)
     })?;
     Ok(Outcome::Write(json!({}), version))
+}
+
+/// AdminDisableProviderForUser with `ProviderName=Cognito`, `Cognito_Subject` and a username:
+/// the native user can no longer sign in with its password (AWS API reference: documented).
+/// UNVERIFIED: the answer for an unknown username (UserNotFoundException here) and for
+/// another attribute name (the same "not linked" refusal as any unmatched unlink here).
+fn disable_password_sign_in(
+    s: &mut crate::local::store::State,
+    req: &UnlinkRequest,
+    providers: &[IdentityProviderInfo],
+    now: i64,
+) -> Result<(), CognitoError> {
+    let pool_id = req.pool_id().to_owned();
+    let user = req.user();
+    let p = s.pool(&pool_id).ok_or_else(CognitoError::internal)?;
+    let linked_to = if user.attribute_name() == COGNITO_SUBJECT {
+        Known::Unknown
+    } else {
+        Known::Absent
+    };
+    fail(
+        &check_unlink(req, Some(true), Some(providers), &linked_to),
+        &pool_id,
+    )?;
+    let Some(native) = p.user(user.value()) else {
+        return Err(CognitoError::user_not_found());
+    };
+    let key = p.key(&native.username).into_owned();
+    let p = s.pool_mut(&pool_id).ok_or_else(CognitoError::internal)?;
+    p.update_user(&key, |u| {
+        u.password_sign_in_disabled = true;
+        u.modified_ms = now;
+    })
+    .ok_or_else(CognitoError::internal)
 }

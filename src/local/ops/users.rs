@@ -234,6 +234,7 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             created_ms: now,
             modified_ms: now,
             link_attributes: Vec::new(),
+            password_sign_in_disabled: false,
         };
         let sub = std::iter::repeat_with(uuid_v4)
             .find(|s| p.user_by_sub(s).is_none())

@@ -86,7 +86,7 @@ fn form_destination_at_the_limit() {
 }
 
 #[test]
-fn form_attribute_not_mapped() {
+fn form_attribute_outside_the_mapping_is_a_warning() {
     let mut m = form_on(0, NARROW);
     update(&mut m, ch('c'));
     if let Some(Modal::LinkForm(f)) = &mut m.modal {

@@ -140,6 +140,12 @@ impl Body {
         self.wrapped(&text, self.theme.error(), &indent);
     }
 
+    fn warning(&mut self, text: &str) {
+        let indent = " ".repeat(LABEL);
+        let text = format!("! {}", sanitize(text));
+        self.wrapped(&text, self.theme.warn(), &indent);
+    }
+
     fn field(&mut self, form: &LinkForm, field: FormField, value: Value) {
         let focused = form.focus == field && form.phase == FormPhase::Editing;
         let marker = if focused { "› " } else { "  " };
@@ -162,6 +168,11 @@ impl Body {
         }
         if let Some(note) = form.note.as_ref().filter(|n| n.field == Some(field)) {
             self.error(&note.text.clone());
+        }
+        if field == FormField::SrcAttribute
+            && let Some(warning) = form.attribute_warning()
+        {
+            self.warning(&warning);
         }
     }
 }
