@@ -32,7 +32,10 @@ impl Session {
                 port: 0,
                 state_file: Some(state_file),
                 seed: Seed::Demo,
-                simulation: local::Simulation::default(),
+                simulation: local::Simulation {
+                    short_pages: local::short_pages_from_env(),
+                    ..local::Simulation::default()
+                },
             })
             .await?;
             opts.endpoint_url = Some(server.endpoint_url());

@@ -42,6 +42,11 @@ pub struct SimulationArgs {
     /// throttle. `#` starts a comment.
     #[arg(long, value_name = "FILE")]
     pub fault_script: Option<std::path::PathBuf>,
+    /// ListUsers answers short pages (fewer users than Limit, sometimes none) that still carry
+    /// a token, as Cognito does in production; deterministic for a SEED. `--local` takes it
+    /// from COGLINK_LOCAL_SHORT_PAGES=SEED.
+    #[arg(long, value_name = "SEED")]
+    pub short_pages: Option<u64>,
 }
 
 impl SimulationArgs {
@@ -68,6 +73,7 @@ impl SimulationArgs {
             seed: self.seed,
             faults_on_changes_only: self.faults_on_changes_only,
             script,
+            short_pages: self.short_pages,
         })
     }
 }
@@ -132,6 +138,8 @@ mod tests {
             "--seed",
             "7",
             "--faults-on-changes-only",
+            "--short-pages",
+            "9",
         ])
         .unwrap();
         assert_eq!(
@@ -146,6 +154,7 @@ mod tests {
                 seed: Some(7),
                 faults_on_changes_only: true,
                 script: Vec::new(),
+                short_pages: Some(9),
             }
         );
         assert_eq!(

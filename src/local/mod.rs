@@ -289,6 +289,15 @@ impl LocalServer {
     }
 }
 
+/// The environment variable that turns on short ListUsers pages for `--local` (the tests
+/// run with it; `local serve` has `--short-pages`).
+pub const SHORT_PAGES_ENV: &str = "COGLINK_LOCAL_SHORT_PAGES";
+
+/// `COGLINK_LOCAL_SHORT_PAGES=SEED`: short pages with that seed; unset or not a number: off.
+pub fn short_pages_from_env() -> Option<u64> {
+    std::env::var(SHORT_PAGES_ENV).ok()?.trim().parse().ok()
+}
+
 /// `coglink local serve`: prints the endpoint and an example command, runs until Ctrl-C.
 pub async fn serve_forever(opts: LocalOptions) -> Result<(), LocalError> {
     let state_note = match &opts.state_file {

@@ -101,7 +101,11 @@ async fn handle(
         if let Some((_, Phase::BeforeApply)) = d.fault {
             return Err(CognitoError::internal());
         }
-        let out = ops::dispatch(&app.shared, op, input).await;
+        let ctx = ops::RequestContext {
+            request_id: &request_id,
+            short_pages: app.sim.short_pages(),
+        };
+        let out = ops::dispatch(&app.shared, op, input, ctx).await;
         if let Some((_, _, applied)) = change.as_mut() {
             *applied = out.is_ok();
         }

@@ -123,6 +123,11 @@ pub struct Simulation {
     /// Scripted faults (see `fault_script`): the named requests meet these, whatever the
     /// random rates draw.
     pub script: Vec<ScriptedFault>,
+    /// ListUsers pages as Cognito returns them in production (cognito-fidelity (b)3): with
+    /// this seed, a page holds fewer users than `Limit` (sometimes none) and still carries
+    /// a token while users remain. Deterministic: a page's size depends only on the seed,
+    /// the pool and where the page starts.
+    pub short_pages: Option<u64>,
 }
 
 impl Simulation {
@@ -167,6 +172,9 @@ impl Simulation {
                     ""
                 }
             ));
+        }
+        if let Some(seed) = self.short_pages {
+            parts.push(format!("short ListUsers pages (seed {seed})"));
         }
         if !self.script.is_empty() {
             let entries: Vec<String> = self.script.iter().map(ToString::to_string).collect();
@@ -280,6 +288,11 @@ impl Simulator {
             .filter(|(_, met)| !**met)
             .map(|(s, _)| *s)
             .collect()
+    }
+
+    /// The ListUsers short-page seed, if short pages are simulated.
+    pub fn short_pages(&self) -> Option<u64> {
+        self.config.short_pages
     }
 
     pub fn stats(&self) -> SimulationStats {

@@ -150,6 +150,7 @@ fn a_killed_batch_resumes_to_the_exact_final_state() {
         .env("XDG_STATE_HOME", d.join("state"))
         .env("XDG_DATA_HOME", d.join("data"))
         .env("XDG_CONFIG_HOME", d.join("config"))
+        .env(coglink::local::SHORT_PAGES_ENV, "7")
         .arg("--local")
         .arg("--local-state")
         .arg(env.state())

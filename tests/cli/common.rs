@@ -12,7 +12,7 @@ use tempfile::TempDir;
 use coglink::aws::ops::Ops;
 use coglink::aws::{ConnectOptions, Connection};
 use coglink::domain::IdentityProviderInfo;
-use coglink::local::{self, LocalOptions, LocalServer, Seed};
+use coglink::local::{self, LocalOptions, LocalServer, Seed, Simulation};
 
 pub struct Env {
     pub dir: TempDir,
@@ -38,11 +38,18 @@ pub fn stderr(a: &Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
 
+/// The seed of the short ListUsers pages every test endpoint answers.
+pub const SHORT_PAGES_SEED: u64 = 7;
+
 /// A command of the binary with every user-level directory inside `dir`.
 pub fn isolated(dir: &std::path::Path) -> Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_coglink"));
     crate::isolate::isolate(&mut cmd, dir);
-    cmd.env("NO_COLOR", "1");
+    // `--local` lists in short pages, as Cognito does in production.
+    cmd.env("NO_COLOR", "1").env(
+        coglink::local::SHORT_PAGES_ENV,
+        SHORT_PAGES_SEED.to_string(),
+    );
     Command::from_std(cmd)
 }
 
@@ -55,7 +62,10 @@ pub fn with_local_server<T>(state: &std::path::Path, f: impl AsyncFnOnce(&str, &
             port: 0,
             state_file: Some(state.to_owned()),
             seed: Seed::Demo,
-            simulation: Default::default(),
+            simulation: Simulation {
+                short_pages: Some(SHORT_PAGES_SEED),
+                ..Default::default()
+            },
         })
         .await
         .expect("the local endpoint starts");

@@ -204,6 +204,7 @@ fn change_simulation(operation: Operation) -> Simulation {
         seed: Some(11),
         faults_on_changes_only: true,
         script: change_faults(operation),
+        short_pages: Some(crate::common::SHORT_PAGES_SEED),
         ..Simulation::default()
     }
 }
@@ -446,6 +447,7 @@ fn a_batch_through_faults_and_a_quota_links_every_row_exactly_once() {
             quota: Quota::Uniform(15.0),
             seed: Some(3),
             script: batch_faults(),
+            short_pages: Some(crate::common::SHORT_PAGES_SEED),
             ..Simulation::default()
         },
     );

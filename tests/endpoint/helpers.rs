@@ -48,7 +48,7 @@ pub async fn start(seed: Seed) -> Env {
         port: 0,
         state_file: None,
         seed,
-        simulation: Simulation::default(),
+        simulation: short_pages(),
     })
     .await
 }
@@ -58,9 +58,20 @@ pub async fn start_with_file(seed: Seed, path: &Path) -> Env {
         port: 0,
         state_file: Some(path.to_path_buf()),
         seed,
-        simulation: Simulation::default(),
+        simulation: short_pages(),
     })
     .await
+}
+
+/// The tests run with ListUsers answering short pages, as Cognito does in production: a
+/// client that stops at a short page fails here.
+pub const SHORT_PAGES_SEED: u64 = 7;
+
+pub fn short_pages() -> Simulation {
+    Simulation {
+        short_pages: Some(SHORT_PAGES_SEED),
+        ..Simulation::default()
+    }
 }
 
 pub async fn start_opts(opts: LocalOptions) -> Env {

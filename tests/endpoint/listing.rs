@@ -32,7 +32,14 @@ async fn create_many(client: &Client, pool: &str, prefix: &str, n: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paging_through_more_than_1000_users_returns_each_exactly_once() {
-    let env = start(Seed::Empty).await;
+    // Full pages: this test also checks the page size itself (short pages have their own).
+    let env = start_opts(LocalOptions {
+        port: 0,
+        state_file: None,
+        seed: Seed::Empty,
+        simulation: Simulation::default(),
+    })
+    .await;
     let c = &env.client;
     let pool = new_pool(c, "paging").await;
     create_many(c, &pool, "user-", 1_050).await;
@@ -492,4 +499,115 @@ async fn create_and_get_users() {
         err,
         AdminCreateUserError::InvalidParameterException(_)
     ));
+}
+
+/// Short pages (`Simulation::short_pages`, on in every test): pages hold fewer users than
+/// `Limit` and still carry a token; a walk lists each user once, and is the same walk on
+/// every run (the sizes depend only on the seed and where a page starts).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_pages_carry_a_token_and_a_walk_lists_each_user_once() {
+    let env = start(Seed::Empty).await;
+    let c = &env.client;
+    let pool = new_pool(c, "short").await;
+    create_many(c, &pool, "s-", 300).await;
+    let walk = || async {
+        let mut sizes = Vec::new();
+        let mut names = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = c
+                .list_users()
+                .user_pool_id(&pool)
+                .limit(20)
+                .set_pagination_token(token.take())
+                .send()
+                .await
+                .unwrap();
+            sizes.push((page.users().len(), page.pagination_token().is_some()));
+            names.extend(usernames(page.users()));
+            match page.pagination_token() {
+                Some(t) => token = Some(t.to_owned()),
+                None => return (sizes, names),
+            }
+        }
+    };
+    let (sizes, names) = walk().await;
+    assert!(sizes.iter().all(|(n, _)| (1..=20).contains(n)), "{sizes:?}");
+    assert!(
+        sizes.iter().any(|&(n, more)| n < 20 && more),
+        "a short page with a token: {sizes:?}"
+    );
+    let unique: BTreeSet<&String> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "a user listed twice");
+    assert_eq!(unique.len(), 300);
+    assert_eq!(walk().await.0, sizes, "the same walk every run");
+}
+
+/// A ListUsers token is bound to the pool, filter and AttributesToGet it was issued for:
+/// presented with another, it is refused with Cognito's text; with the same, it works.
+#[tokio::test]
+async fn a_token_is_refused_with_another_filter_attributes_or_pool() {
+    let env = start(Seed::Demo).await;
+    let c = &env.client;
+    let first = c
+        .list_users()
+        .user_pool_id(DEMO_POOL_ID)
+        .filter("status = \"Enabled\"")
+        .limit(10)
+        .send()
+        .await
+        .unwrap();
+    let token = first.pagination_token().expect("more pages").to_owned();
+    let refused = |e: aws_sdk_cognitoidentityprovider::error::SdkError<ListUsersError>| {
+        let request_id = e
+            .raw_response()
+            .and_then(|r| r.headers().get("x-amzn-requestid"))
+            .unwrap_or_default()
+            .to_owned();
+        let se = e.into_service_error();
+        assert!(se.is_invalid_parameter_exception(), "{se:?}");
+        assert_eq!(
+            se.message(),
+            Some(format!("Paging marker {token} is invalid for request {request_id}").as_str())
+        );
+    };
+    // Without the filter (as in aws/aws-sdk-js#3705), with another, with AttributesToGet.
+    for (filter, attrs) in [
+        (None, None),
+        (Some("status = \"Disabled\""), None),
+        (Some("status = \"Enabled\""), Some(vec!["email".to_owned()])),
+    ] {
+        let err = c
+            .list_users()
+            .user_pool_id(DEMO_POOL_ID)
+            .set_filter(filter.map(str::to_owned))
+            .set_attributes_to_get(attrs)
+            .limit(10)
+            .pagination_token(&token)
+            .send()
+            .await
+            .unwrap_err();
+        refused(err);
+    }
+    // Another pool.
+    let err = c
+        .list_users()
+        .user_pool_id("us-east-1_DemoPool2")
+        .limit(10)
+        .pagination_token(&token)
+        .send()
+        .await
+        .unwrap_err();
+    refused(err);
+    // The same parameters: the next page.
+    let next = c
+        .list_users()
+        .user_pool_id(DEMO_POOL_ID)
+        .filter("status = \"Enabled\"")
+        .limit(10)
+        .pagination_token(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(!next.users().is_empty());
 }

@@ -9,7 +9,15 @@ use std::process::{Child, Command, Stdio};
 /// the first line it prints.
 pub fn serve(state: &Path, port: u16, xdg: &Path, extra: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_coglink"))
-        .args(["local", "serve", "--port", &port.to_string(), "--state"])
+        .args([
+            "local",
+            "serve",
+            "--port",
+            &port.to_string(),
+            "--short-pages",
+            "7",
+            "--state",
+        ])
         .arg(state)
         .args(extra)
         .env("XDG_STATE_HOME", xdg)

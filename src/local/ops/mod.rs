@@ -75,12 +75,26 @@ pub enum Outcome {
     Write(Value, u64),
 }
 
-pub async fn dispatch(shared: &Shared, op: Operation, input: Value) -> Result<Value, CognitoError> {
+/// What an operation may need to know of the request beyond its input.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestContext<'a> {
+    /// The `x-amzn-requestid` of the answer (some messages name it).
+    pub request_id: &'a str,
+    /// `Simulation::short_pages`.
+    pub short_pages: Option<u64>,
+}
+
+pub async fn dispatch(
+    shared: &Shared,
+    op: Operation,
+    input: Value,
+    ctx: RequestContext<'_>,
+) -> Result<Value, CognitoError> {
     let outcome = match op {
         Operation::ListUserPools => pools::list(shared, input),
         Operation::DescribeUserPool => pools::describe(shared, input),
         Operation::CreateUserPool => pools::create(shared, input),
-        Operation::ListUsers => users::list(shared, input),
+        Operation::ListUsers => users::list(shared, input, ctx),
         Operation::AdminGetUser => users::get(shared, input),
         Operation::AdminCreateUser => users::create(shared, input),
         Operation::ListIdentityProviders => idps::list(shared, input),

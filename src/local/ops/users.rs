@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Checks, Outcome, input, page_size, pool, pool_mut, user_json};
+use super::{Checks, Outcome, RequestContext, input, page_size, pool, pool_mut, user_json};
 use crate::domain::CognitoError;
 use crate::domain::filter::{FILTER_MAX, FilterError, UserFilter, parse_filter};
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
@@ -44,7 +44,53 @@ fn matches(filter: &Option<UserFilter>, u: &User) -> bool {
     })
 }
 
-pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+/// The scope a ListUsers token is bound to: the pool, and a hash of the filter and
+/// `AttributesToGet` it was issued for (a token is presented with the same parameters:
+/// documented; another filter's token is refused: cognito-fidelity (b)4).
+fn users_token_scope(pool_id: &str, filter: Option<&str>, attributes: Option<&[String]>) -> String {
+    let mut h = Fnv::default();
+    h.add(filter.unwrap_or("").as_bytes());
+    h.add(&[0xff]);
+    for a in attributes.unwrap_or_default() {
+        h.add(a.as_bytes());
+        h.add(&[0]);
+    }
+    format!("{pool_id}#{:016x}", h.0)
+}
+
+/// FNV-1a, 64 bits: a stable hash (token scopes and short-page sizes must not change
+/// between runs or builds, which `std`'s hashers do not promise).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn add(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The size of a short page (`Simulation::short_pages`): 1 to `limit`, from the seed, the
+/// pool and where the page starts, so a walk is the same on every run. Never empty: an
+/// empty page with a token could only move on by skipping users. UNVERIFIED: how Cognito
+/// chooses its page sizes (seen: 7 of Limit 20, 20 of Limit 50).
+fn short_page_size(seed: u64, pool_id: &str, start: Option<&str>, limit: usize) -> usize {
+    let mut h = Fnv::default();
+    h.add(&seed.to_le_bytes());
+    h.add(pool_id.as_bytes());
+    h.add(&[0]);
+    h.add(start.unwrap_or("").as_bytes());
+    1 + (h.0 % limit.max(1) as u64) as usize
+}
+
+pub fn list(shared: &Shared, v: Value, ctx: RequestContext<'_>) -> Result<Outcome, CognitoError> {
     let req: ListInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -72,13 +118,24 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             }
             Err(_) => return Err(CognitoError::filter_parse()),
         };
-        let mut it = token::resume(
-            &p.data().users,
-            Kind::Users,
+        let scope = users_token_scope(
             &pool_id,
-            req.pagination_token.as_deref(),
-        )?
+            req.filter.as_deref(),
+            req.attributes_to_get.as_deref(),
+        );
+        let token = req.pagination_token.as_deref();
+        let mut it = token::resume(&p.data().users, Kind::Users, &scope, token)
+            .map_err(|_| {
+                CognitoError::paging_marker_invalid(token.unwrap_or(""), ctx.request_id)
+            })?
             .filter(|(_, u)| matches(&filter, u));
+        let limit = match ctx.short_pages {
+            Some(seed) => {
+                let start = token.and_then(|t| token::decode(Kind::Users, &scope, t).ok());
+                short_page_size(seed, &pool_id, start.as_deref(), limit)
+            }
+            None => limit,
+        };
         let page: Vec<(&String, &User)> = it.by_ref().take(limit).map(|(k, u)| (k, &**u)).collect();
         let more = it.next().is_some();
         let wanted = req.attributes_to_get.as_deref();
@@ -94,7 +151,7 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             "Users": page.iter().map(|(_, u)| user_json(u, "Attributes", wanted)).collect::<Vec<_>>(),
         });
         if let (true, Some((last, _))) = (more, page.last()) {
-            out["PaginationToken"] = json!(token::encode(Kind::Users, &pool_id, last));
+            out["PaginationToken"] = json!(token::encode(Kind::Users, &scope, last));
         }
         Ok(Outcome::Read(out))
     })
