@@ -214,6 +214,40 @@ impl CognitoError {
         )
     }
 
+    /// Writing or deleting an attribute that cannot change. Verified for `sub` on
+    /// UpdateUserAttributes (InvalidParameterException `Cannot modify the non-mutable attribute
+    /// sub`, a test suite run against the service, also with an empty or null value) and
+    /// reported for AdminCreateUser. UNVERIFIED for AdminUpdateUserAttributes and
+    /// AdminDeleteUserAttributes, and for `identities` (which Cognito's schema lists as
+    /// mutable but users may not write).
+    pub fn attribute_not_mutable(attribute: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::InvalidParameter,
+            format!("Cannot modify the non-mutable attribute {attribute}"),
+        )
+    }
+
+    /// Attributes the pool's schema does not have: one line each, every line ending in a
+    /// newline. Verified for UpdateUserAttributes (aws-amplify/amplify-flutter#1531 shows
+    /// several lines; the trailing `\n` is in raw responses quoted in public write-ups);
+    /// UNVERIFIED that AdminUpdateUserAttributes words it the same.
+    pub fn attributes_not_in_schema(attributes: &[&str]) -> Self {
+        let lines: String = attributes
+            .iter()
+            .map(|a| format!("user.{a}: Attribute does not exist in the schema.\n"))
+            .collect();
+        CognitoError::new(ErrorKind::InvalidParameter, lines)
+    }
+
+    /// An `AttributeType` without `Value`. Verified for UpdateUserAttributes (same test suite
+    /// as `attribute_not_mutable`); UNVERIFIED for AdminUpdateUserAttributes.
+    pub fn attribute_value_null(attribute: &str) -> Self {
+        CognitoError::new(
+            ErrorKind::InvalidParameter,
+            format!("Attribute value for {attribute} must not be null"),
+        )
+    }
+
     /// UNVERIFIED: AWS front doors answer an unparsable JSON body with a
     /// `SerializationException` whose text varies; the local endpoint names the problem.
     pub fn serialization(detail: &str) -> Self {

@@ -44,7 +44,13 @@ pub enum Category {
 /// (UserPoolUpdate is a guess). Cognito's extra per-pool limits (≤5 RPS per pool per op for
 /// UserPoolResource*) and per-user limits (10 reads/writes per second) are not simulated.
 /// Rows of one category must agree on its RPS (checked by a test).
-pub const QUOTA_TABLE: [(Operation, Category, f64); 11] = [
+///
+/// UNVERIFIED, the user operations, placed by the category descriptions of spec §4:
+/// AdminDeleteUser, AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminDisableUser,
+/// AdminEnableUser → UserUpdate: each changes one user's profile, like the linking calls.
+/// UserResourceUpdate is for things a user owns besides the profile (devices, auth-event
+/// feedback).
+pub const QUOTA_TABLE: [(Operation, Category, f64); 16] = [
     (Operation::ListUsers, Category::UserList, 30.0),
     (Operation::AdminGetUser, Category::UserRead, 120.0),
     (Operation::AdminCreateUser, Category::UserCreation, 50.0),
@@ -76,6 +82,19 @@ pub const QUOTA_TABLE: [(Operation, Category, f64); 11] = [
         Category::UserPoolResourceUpdate,
         15.0,
     ),
+    (Operation::AdminDeleteUser, Category::UserUpdate, 25.0),
+    (
+        Operation::AdminUpdateUserAttributes,
+        Category::UserUpdate,
+        25.0,
+    ),
+    (
+        Operation::AdminDeleteUserAttributes,
+        Category::UserUpdate,
+        25.0,
+    ),
+    (Operation::AdminDisableUser, Category::UserUpdate, 25.0),
+    (Operation::AdminEnableUser, Category::UserUpdate, 25.0),
 ];
 
 fn table_row(op: Operation) -> (Category, f64) {
