@@ -6,6 +6,8 @@
 mod admin_users;
 #[path = "endpoint/fuzz.rs"]
 mod fuzz;
+#[path = "endpoint/groups.rs"]
+mod groups;
 #[path = "endpoint/helpers.rs"]
 mod helpers;
 #[path = "endpoint/kill.rs"]

@@ -16,6 +16,19 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Account id used in ARNs of local pools.
 pub const LOCAL_ACCOUNT_ID: &str = "000000000000";
 
+/// ListGroups, AdminListGroupsForUser and ListUsersInGroup page size when `Limit` is omitted
+/// or 0. UNVERIFIED: the model allows 0..60 (`QueryLimitType`) and documents no default; the
+/// model maximum, as for ListUsers.
+pub const LIST_GROUPS_DEFAULT_LIMIT: usize = 60;
+
+/// Groups per user pool: the documented resource quota (adjustable; the local endpoint does
+/// not adjust it). Its error text is UNVERIFIED (`CognitoError::group_limit_exceeded`).
+pub const MAX_GROUPS_PER_POOL: usize = 10_000;
+
+/// Groups one user can be a member of: the documented resource quota (not adjustable). Its
+/// error type and text are UNVERIFIED (`CognitoError::user_group_limit_exceeded`).
+pub const MAX_GROUPS_PER_USER: usize = 100;
+
 /// Contact attributes and the flag that says they are verified. UNVERIFIED:
 /// AdminUpdateUserAttributes giving one of them a new value, without its flag in the same
 /// request, sets the flag to `false` (what a pool without auto-verification most plausibly
@@ -27,12 +40,13 @@ pub const VERIFIED_FLAGS: [(&str, &str); 2] = [
     ("phone_number", "phone_number_verified"),
 ];
 
-// UNVERIFIED: further choices of the user operations (`ops/admin_users.rs`) that no public
-// source confirms, kept here so they can be corrected in one
+// UNVERIFIED: further choices of the user and group operations (`ops/admin_users.rs`,
+// `ops/groups.rs`) that no public source confirms, kept here so they can be corrected in one
 // place (their error texts are in `src/domain/cognito_error.rs`):
 // - AdminDeleteUser of a user that other identities are linked to (the destination of
 //   AdminLinkProviderForUser) deletes those links with it: the identities are free again, so a
 //   later federated sign-in would create a new user, and they can be linked to another user.
+//   The user also leaves every group.
 // - AdminUpdateUserAttributes and AdminDeleteUserAttributes refuse `sub` and `identities`
 //   (`identities` changes only through linking). Custom attributes (`custom:...`) are
 //   accepted without a schema: local pools do not model custom attributes, while Cognito
@@ -40,9 +54,13 @@ pub const VERIFIED_FLAGS: [(&str, &str); 2] = [
 //   (`STANDARD_ATTRIBUTES`).
 // - AdminDeleteUserAttributes ignores names the user does not have, and names outside the
 //   schema (DeleteUserAttributes answers 200 for those, aws-amplify/amplify-js#12128).
-// - AdminDisableUser / AdminEnableUser / attribute changes update UserLastModifiedDate.
-// - Check order: pool, then the user; AdminUpdateUserAttributes checks names against the
-//   schema, then mutability, then null values.
+// - AdminDisableUser / AdminEnableUser / attribute changes update UserLastModifiedDate; group
+//   membership changes do not change the group's LastModifiedDate.
+// - Check order: pool, then (group operations) the group, then the user; AdminUpdateUserAttributes
+//   checks names against the schema, then mutability, then null values.
+// - AdminRemoveUserFromGroup of a user who is not a member succeeds (as adding twice does).
+// - Group names are compared exactly (case-sensitive), and listed in name order; members are
+//   listed in username-key order.
 
 /// Standard attributes of every Cognito user pool (OIDC standard claims plus Cognito's own);
 /// AdminUpdateUserAttributes refuses other names unless they are `custom:` ones.

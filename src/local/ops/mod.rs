@@ -1,6 +1,7 @@
 //! The operations the local endpoint answers, one file per group.
 
 mod admin_users;
+mod groups;
 mod idps;
 mod linking;
 mod pools;
@@ -38,10 +39,18 @@ pub enum Operation {
     AdminDeleteUserAttributes,
     AdminDisableUser,
     AdminEnableUser,
+    CreateGroup,
+    GetGroup,
+    ListGroups,
+    DeleteGroup,
+    AdminAddUserToGroup,
+    AdminRemoveUserFromGroup,
+    AdminListGroupsForUser,
+    ListUsersInGroup,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 16] = [
+    pub const ALL: [Operation; 24] = [
         Operation::ListUserPools,
         Operation::DescribeUserPool,
         Operation::CreateUserPool,
@@ -58,6 +67,14 @@ impl Operation {
         Operation::AdminDeleteUserAttributes,
         Operation::AdminDisableUser,
         Operation::AdminEnableUser,
+        Operation::CreateGroup,
+        Operation::GetGroup,
+        Operation::ListGroups,
+        Operation::DeleteGroup,
+        Operation::AdminAddUserToGroup,
+        Operation::AdminRemoveUserFromGroup,
+        Operation::AdminListGroupsForUser,
+        Operation::ListUsersInGroup,
     ];
 
     pub fn name(self) -> &'static str {
@@ -78,6 +95,14 @@ impl Operation {
             Operation::AdminDeleteUserAttributes => "AdminDeleteUserAttributes",
             Operation::AdminDisableUser => "AdminDisableUser",
             Operation::AdminEnableUser => "AdminEnableUser",
+            Operation::CreateGroup => "CreateGroup",
+            Operation::GetGroup => "GetGroup",
+            Operation::ListGroups => "ListGroups",
+            Operation::DeleteGroup => "DeleteGroup",
+            Operation::AdminAddUserToGroup => "AdminAddUserToGroup",
+            Operation::AdminRemoveUserFromGroup => "AdminRemoveUserFromGroup",
+            Operation::AdminListGroupsForUser => "AdminListGroupsForUser",
+            Operation::ListUsersInGroup => "ListUsersInGroup",
         }
     }
 
@@ -110,6 +135,14 @@ pub async fn dispatch(shared: &Shared, op: Operation, input: Value) -> Result<Va
         Operation::AdminDeleteUserAttributes => admin_users::delete_attributes(shared, input),
         Operation::AdminDisableUser => admin_users::set_enabled(shared, input, false),
         Operation::AdminEnableUser => admin_users::set_enabled(shared, input, true),
+        Operation::CreateGroup => groups::create(shared, input),
+        Operation::GetGroup => groups::get(shared, input),
+        Operation::ListGroups => groups::list(shared, input),
+        Operation::DeleteGroup => groups::delete(shared, input),
+        Operation::AdminAddUserToGroup => groups::add_user(shared, input),
+        Operation::AdminRemoveUserFromGroup => groups::remove_user(shared, input),
+        Operation::AdminListGroupsForUser => groups::list_for_user(shared, input),
+        Operation::ListUsersInGroup => groups::list_users(shared, input),
     }?;
     match outcome {
         Outcome::Read(v) => Ok(v),
