@@ -2,8 +2,12 @@
 //! 127.0.0.1:0 and driven by the real `aws_sdk_cognitoidentityprovider::Client` (and raw
 //! HTTP for what the SDK cannot send).
 
+#[path = "endpoint/admin_users.rs"]
+mod admin_users;
 #[path = "endpoint/fuzz.rs"]
 mod fuzz;
+#[path = "endpoint/groups.rs"]
+mod groups;
 #[path = "endpoint/helpers.rs"]
 mod helpers;
 #[path = "endpoint/kill.rs"]

@@ -206,6 +206,7 @@ mod tests {
                 username_case_sensitive: false,
                 users: Default::default(),
                 providers: Default::default(),
+                groups: Default::default(),
             })
             .unwrap(),
         );

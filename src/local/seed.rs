@@ -67,6 +67,7 @@ pub fn synthetic_state(n: usize) -> Result<State, String> {
         username_case_sensitive: false,
         users,
         providers: BTreeMap::new(),
+        groups: BTreeMap::new(),
     })?;
     let mut state = State::default();
     state.insert_pool(pool);

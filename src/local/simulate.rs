@@ -31,6 +31,7 @@ pub enum Category {
     UserCreation,
     UserRead,
     UserUpdate,
+    UserResourceRead,
     UserList,
     UserPoolRead,
     UserPoolUpdate,
@@ -44,7 +45,19 @@ pub enum Category {
 /// (UserPoolUpdate is a guess). Cognito's extra per-pool limits (≤5 RPS per pool per op for
 /// UserPoolResource*) and per-user limits (10 reads/writes per second) are not simulated.
 /// Rows of one category must agree on its RPS (checked by a test).
-pub const QUOTA_TABLE: [(Operation, Category, f64); 11] = [
+///
+/// UNVERIFIED, the user and group operations, placed by the category descriptions of spec §4:
+/// - AdminDeleteUser, AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminDisableUser,
+///   AdminEnableUser, AdminAddUserToGroup, AdminRemoveUserFromGroup → UserUpdate: each changes
+///   one user's profile (membership shows in the user's `cognito:groups` claim), like the
+///   linking calls. UserResourceUpdate is for things a user owns besides the profile
+///   (devices, auth-event feedback).
+/// - AdminListGroupsForUser → UserResourceRead: reads something attached to one user, not
+///   the user itself (UserRead) nor a pool resource.
+/// - ListUsersInGroup → UserList: it lists users, and UserList is the one category for that.
+/// - GetGroup, ListGroups → UserPoolResourceRead; CreateGroup, DeleteGroup →
+///   UserPoolResourceUpdate: groups are pool resources, like identity providers.
+pub const QUOTA_TABLE: [(Operation, Category, f64); 24] = [
     (Operation::ListUsers, Category::UserList, 30.0),
     (Operation::AdminGetUser, Category::UserRead, 120.0),
     (Operation::AdminCreateUser, Category::UserCreation, 50.0),
@@ -73,6 +86,43 @@ pub const QUOTA_TABLE: [(Operation, Category, f64); 11] = [
     ),
     (
         Operation::CreateIdentityProvider,
+        Category::UserPoolResourceUpdate,
+        15.0,
+    ),
+    (Operation::AdminDeleteUser, Category::UserUpdate, 25.0),
+    (
+        Operation::AdminUpdateUserAttributes,
+        Category::UserUpdate,
+        25.0,
+    ),
+    (
+        Operation::AdminDeleteUserAttributes,
+        Category::UserUpdate,
+        25.0,
+    ),
+    (Operation::AdminDisableUser, Category::UserUpdate, 25.0),
+    (Operation::AdminEnableUser, Category::UserUpdate, 25.0),
+    (Operation::AdminAddUserToGroup, Category::UserUpdate, 25.0),
+    (
+        Operation::AdminRemoveUserFromGroup,
+        Category::UserUpdate,
+        25.0,
+    ),
+    (
+        Operation::AdminListGroupsForUser,
+        Category::UserResourceRead,
+        50.0,
+    ),
+    (Operation::ListUsersInGroup, Category::UserList, 30.0),
+    (Operation::GetGroup, Category::UserPoolResourceRead, 20.0),
+    (Operation::ListGroups, Category::UserPoolResourceRead, 20.0),
+    (
+        Operation::CreateGroup,
+        Category::UserPoolResourceUpdate,
+        15.0,
+    ),
+    (
+        Operation::DeleteGroup,
         Category::UserPoolResourceUpdate,
         15.0,
     ),

@@ -17,6 +17,11 @@ pub enum Kind {
     Users,
     Pools,
     Providers,
+    Groups,
+    /// The members of one group (ListUsersInGroup).
+    GroupMembers,
+    /// The groups of one user (AdminListGroupsForUser).
+    UserGroups,
 }
 
 impl Kind {
@@ -25,6 +30,9 @@ impl Kind {
             Kind::Users => "u1",
             Kind::Pools => "p1",
             Kind::Providers => "i1",
+            Kind::Groups => "g1",
+            Kind::GroupMembers => "m1",
+            Kind::UserGroups => "ug1",
         }
     }
 }

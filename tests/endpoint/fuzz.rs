@@ -17,7 +17,8 @@ use crate::helpers::{DEMO_POOL_ID, Seed, start};
 
 const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/cognito-idp/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-const OPS: [&str; 12] = [
+/// Every operation the endpoint implements, and one it does not (`DeleteUserPool`).
+const OPS: [&str; 25] = [
     "ListUserPools",
     "DescribeUserPool",
     "CreateUserPool",
@@ -30,9 +31,22 @@ const OPS: [&str; 12] = [
     "AdminLinkProviderForUser",
     "AdminDisableProviderForUser",
     "AdminDeleteUser",
+    "AdminUpdateUserAttributes",
+    "AdminDeleteUserAttributes",
+    "AdminDisableUser",
+    "AdminEnableUser",
+    "CreateGroup",
+    "GetGroup",
+    "ListGroups",
+    "DeleteGroup",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminListGroupsForUser",
+    "ListUsersInGroup",
+    "DeleteUserPool",
 ];
 
-const MEMBERS: [&str; 22] = [
+const MEMBERS: [&str; 27] = [
     "UserPoolId",
     "Username",
     "Limit",
@@ -55,6 +69,11 @@ const MEMBERS: [&str; 22] = [
     "Name",
     "Value",
     "PoolName",
+    "GroupName",
+    "Description",
+    "Precedence",
+    "RoleArn",
+    "UserAttributeNames",
 ];
 
 fn number() -> impl Strategy<Value = Value> {

@@ -1,5 +1,7 @@
 //! The operations the local endpoint answers, one file per group.
 
+mod admin_users;
+mod groups;
 mod idps;
 mod linking;
 mod pools;
@@ -13,7 +15,8 @@ use super::persist::Shared;
 use super::store::{Pool, State, User};
 use crate::domain::cognito_error::ModelValidationFailure;
 use crate::domain::rules::{
-    TOKEN_PATTERN, Violation, check_range, check_string, check_user_pool_id,
+    TOKEN_PATTERN, USERNAME_MAX, USERNAME_PATTERN, Violation, check_range, check_string,
+    check_user_pool_id,
 };
 use crate::domain::{CognitoError, Field, Rule};
 
@@ -31,10 +34,23 @@ pub enum Operation {
     CreateIdentityProvider,
     AdminLinkProviderForUser,
     AdminDisableProviderForUser,
+    AdminDeleteUser,
+    AdminUpdateUserAttributes,
+    AdminDeleteUserAttributes,
+    AdminDisableUser,
+    AdminEnableUser,
+    CreateGroup,
+    GetGroup,
+    ListGroups,
+    DeleteGroup,
+    AdminAddUserToGroup,
+    AdminRemoveUserFromGroup,
+    AdminListGroupsForUser,
+    ListUsersInGroup,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 11] = [
+    pub const ALL: [Operation; 24] = [
         Operation::ListUserPools,
         Operation::DescribeUserPool,
         Operation::CreateUserPool,
@@ -46,6 +62,19 @@ impl Operation {
         Operation::CreateIdentityProvider,
         Operation::AdminLinkProviderForUser,
         Operation::AdminDisableProviderForUser,
+        Operation::AdminDeleteUser,
+        Operation::AdminUpdateUserAttributes,
+        Operation::AdminDeleteUserAttributes,
+        Operation::AdminDisableUser,
+        Operation::AdminEnableUser,
+        Operation::CreateGroup,
+        Operation::GetGroup,
+        Operation::ListGroups,
+        Operation::DeleteGroup,
+        Operation::AdminAddUserToGroup,
+        Operation::AdminRemoveUserFromGroup,
+        Operation::AdminListGroupsForUser,
+        Operation::ListUsersInGroup,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +90,19 @@ impl Operation {
             Operation::CreateIdentityProvider => "CreateIdentityProvider",
             Operation::AdminLinkProviderForUser => "AdminLinkProviderForUser",
             Operation::AdminDisableProviderForUser => "AdminDisableProviderForUser",
+            Operation::AdminDeleteUser => "AdminDeleteUser",
+            Operation::AdminUpdateUserAttributes => "AdminUpdateUserAttributes",
+            Operation::AdminDeleteUserAttributes => "AdminDeleteUserAttributes",
+            Operation::AdminDisableUser => "AdminDisableUser",
+            Operation::AdminEnableUser => "AdminEnableUser",
+            Operation::CreateGroup => "CreateGroup",
+            Operation::GetGroup => "GetGroup",
+            Operation::ListGroups => "ListGroups",
+            Operation::DeleteGroup => "DeleteGroup",
+            Operation::AdminAddUserToGroup => "AdminAddUserToGroup",
+            Operation::AdminRemoveUserFromGroup => "AdminRemoveUserFromGroup",
+            Operation::AdminListGroupsForUser => "AdminListGroupsForUser",
+            Operation::ListUsersInGroup => "ListUsersInGroup",
         }
     }
 
@@ -102,6 +144,19 @@ pub async fn dispatch(
         Operation::CreateIdentityProvider => idps::create(shared, input),
         Operation::AdminLinkProviderForUser => linking::link(shared, input),
         Operation::AdminDisableProviderForUser => linking::unlink(shared, input),
+        Operation::AdminDeleteUser => admin_users::delete(shared, input),
+        Operation::AdminUpdateUserAttributes => admin_users::update_attributes(shared, input),
+        Operation::AdminDeleteUserAttributes => admin_users::delete_attributes(shared, input),
+        Operation::AdminDisableUser => admin_users::set_enabled(shared, input, false),
+        Operation::AdminEnableUser => admin_users::set_enabled(shared, input, true),
+        Operation::CreateGroup => groups::create(shared, input),
+        Operation::GetGroup => groups::get(shared, input),
+        Operation::ListGroups => groups::list(shared, input),
+        Operation::DeleteGroup => groups::delete(shared, input),
+        Operation::AdminAddUserToGroup => groups::add_user(shared, input),
+        Operation::AdminRemoveUserFromGroup => groups::remove_user(shared, input),
+        Operation::AdminListGroupsForUser => groups::list_for_user(shared, input),
+        Operation::ListUsersInGroup => groups::list_users(shared, input),
     }?;
     match outcome {
         Outcome::Read(v) => Ok(v),
@@ -150,6 +205,12 @@ impl Checks {
         if let Some(id) = value {
             self.add(check_user_pool_id(id));
         }
+    }
+
+    /// A required `UsernameType` member `username` (the user operations).
+    fn username(&mut self, value: &Option<String>) {
+        self.required(value, "username");
+        self.string("username", value, 1, USERNAME_MAX, Some(USERNAME_PATTERN));
     }
 
     /// A string member: length in code points, optional anchored pattern.
@@ -207,6 +268,15 @@ fn pool<'a>(state: &'a State, id: &str) -> Result<&'a Pool, CognitoError> {
     state
         .pool(id)
         .ok_or_else(|| CognitoError::pool_not_found(id))
+}
+
+/// The key of the user an operation names: by username, or by the `sub` of a user (spec §1.5;
+/// the model says the same of every Admin* user operation).
+fn user_key(pool: &Pool, username: &str) -> Result<String, CognitoError> {
+    pool.user(username)
+        .or_else(|| pool.user_by_sub(username))
+        .map(|u| pool.key(&u.username).into_owned())
+        .ok_or_else(CognitoError::user_not_found)
 }
 
 fn pool_mut<'a>(state: &'a mut State, id: &str) -> Result<&'a mut Pool, CognitoError> {

@@ -119,6 +119,7 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
                 .unwrap_or(false),
             users: BTreeMap::new(),
             providers: BTreeMap::new(),
+            groups: BTreeMap::new(),
         };
         let body = json!({ "UserPool": pool_json(&data) });
         s.insert_pool(Pool::new(data).map_err(|_| CognitoError::internal())?);
