@@ -22,7 +22,22 @@
 use std::fmt;
 
 use super::ops::Operation;
-use super::simulate::{Fault, Phase};
+
+/// A simulated fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// `InternalErrorException`, HTTP 500.
+    Internal,
+    /// The connection is closed without an HTTP response.
+    Drop,
+}
+
+/// When a fault happens relative to the operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    BeforeApply,
+    AfterApply,
+}
 
 /// What a scripted request meets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

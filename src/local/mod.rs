@@ -24,11 +24,11 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use fault_script::{ScriptedEffect, ScriptedFault, parse_script};
+pub use fault_script::{Fault, Phase, ScriptedEffect, ScriptedFault, parse_script};
 pub use ops::Operation;
 pub use seed::{DEMO_POOL_ID, SYNTHETIC_POOL_ID, synthetic_username};
 pub use server::ChangeRecord;
-pub use simulate::{Category, Fault, Phase, QUOTA_TABLE, Quota, Simulation, SimulationStats};
+pub use simulate::{Category, QUOTA_TABLE, Quota, Simulation, SimulationStats};
 
 use persist::Shared;
 use server::App;

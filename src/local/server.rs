@@ -13,11 +13,12 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::conn::ConnHandle;
+use super::fault_script::{Fault, Phase};
 use super::ids;
 use super::limits::MAX_BODY_BYTES;
 use super::ops::{self, Operation};
 use super::persist::Shared;
-use super::simulate::{Fault, Phase, Simulator};
+use super::simulate::Simulator;
 use crate::domain::CognitoError;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";

@@ -22,7 +22,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::fault_script::{ScriptedEffect, ScriptedFault};
+use super::fault_script::{Fault, Phase, ScriptedEffect, ScriptedFault};
 use super::ops::Operation;
 
 /// Request-rate quota categories (spec §4) of the operations the endpoint implements.
@@ -235,22 +235,6 @@ impl Simulation {
         }
         Some(parts.join("; "))
     }
-}
-
-/// A simulated fault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// `InternalErrorException`, HTTP 500.
-    Internal,
-    /// The connection is closed without an HTTP response.
-    Drop,
-}
-
-/// When a fault happens relative to the operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    BeforeApply,
-    AfterApply,
 }
 
 /// What to do with one request.
