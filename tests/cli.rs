@@ -28,6 +28,8 @@ mod pools;
 mod security;
 #[path = "support/serve.rs"]
 mod serve;
+#[path = "cli/sign_in.rs"]
+mod sign_in;
 #[path = "cli/unlink.rs"]
 mod unlink;
 #[path = "cli/users.rs"]

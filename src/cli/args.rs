@@ -201,6 +201,25 @@ fn positive_rate(s: &str) -> Result<f64, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum LocalCommand {
+    /// Sign an external identity in to a pool of a running local endpoint, as the hosted UI
+    /// would: a linked identity signs in as the user it is linked to, another creates (or
+    /// signs in as) its own user `<Provider>_<subject>`; the IdP's attribute mapping is
+    /// applied. Needs --endpoint-url of a `coglink local serve` on loopback. coglink-only,
+    /// not part of Cognito's API.
+    SignIn {
+        #[arg(long, value_name = "ID")]
+        user_pool_id: String,
+        /// The identity provider's name in the pool (e.g. Google, CorpSAML).
+        #[arg(long, value_name = "NAME")]
+        provider: String,
+        /// The identity's subject at the provider (its `sub`, `id` or SAML NameID).
+        #[arg(long, value_name = "ID")]
+        subject: String,
+        /// A claim the IdP sends, e.g. `--claim email=ann@example.com --claim
+        /// email_verified=true` (repeatable).
+        #[arg(long = "claim", value_name = "NAME=VALUE", value_parser = parse_claim)]
+        claims: Vec<(String, String)>,
+    },
     /// Serve the local endpoint until Ctrl-C (for `aws --endpoint-url` and other tools).
     Serve {
         /// Port on 127.0.0.1 (0: any free port).
@@ -216,6 +235,13 @@ pub enum LocalCommand {
         #[command(flatten)]
         sim: crate::cli::sim_args::SimulationArgs,
     },
+}
+
+fn parse_claim(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got {s:?}")),
+    }
 }
 
 #[cfg(test)]

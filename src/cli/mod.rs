@@ -33,6 +33,20 @@ pub fn main() -> ExitCode {
             synthetic_users,
             sim,
         })) => serve_local(port, state, synthetic_users, &sim),
+        Some(Command::Local(LocalCommand::SignIn {
+            user_pool_id,
+            provider,
+            subject,
+            claims,
+        })) => sign_in_local(
+            cli.global.endpoint_url.as_deref(),
+            crate::local::SignInRequest {
+                user_pool_id,
+                provider,
+                subject,
+                claims: claims.into_iter().collect(),
+            },
+        ),
         Some(command) => crate::commands::run(cli.global, command),
     }
 }
@@ -83,6 +97,50 @@ fn serve_local(
         Err(e) => {
             eprintln!("coglink local serve: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `coglink local sign-in`: prints whom the identity signed in as.
+fn sign_in_local(endpoint_url: Option<&str>, req: crate::local::SignInRequest) -> ExitCode {
+    let Some(url) = endpoint_url else {
+        eprintln!(
+            "coglink local sign-in: --endpoint-url is required (the URL `coglink local serve` prints)"
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("coglink: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let safe = |s: &str| crate::domain::sanitize::sanitize(s).into_owned();
+    match runtime.block_on(crate::local::sign_in(url, &req)) {
+        Ok(answer) => {
+            let how = match (answer.created, answer.linked) {
+                (_, true) => "the user this identity is linked to",
+                (true, false) => "a new user, created by this first sign-in",
+                (false, false) => "the identity's own user",
+            };
+            println!(
+                "Signed in as {} (sub {}): {how}",
+                safe(&answer.username),
+                safe(&answer.sub)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.starts_with("--endpoint-url") => {
+            eprintln!("coglink local sign-in: {}", safe(&e));
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        Err(e) => {
+            eprintln!("coglink local sign-in: {}", safe(&e));
+            ExitCode::from(EXIT_REJECTED)
         }
     }
 }

@@ -12,6 +12,7 @@ mod ops;
 mod persist;
 mod seed;
 mod server;
+mod sign_in_client;
 mod simulate;
 mod store;
 mod token;
@@ -28,6 +29,7 @@ pub use fault_script::{Fault, Phase, ScriptedEffect, ScriptedFault, parse_script
 pub use ops::Operation;
 pub use seed::{DEMO_POOL_ID, SYNTHETIC_POOL_ID, synthetic_username};
 pub use server::ChangeRecord;
+pub use sign_in_client::{SignInRequest, SignedIn, sign_in};
 pub use simulate::{Category, QUOTA_TABLE, Quota, Simulation, SimulationStats};
 
 use persist::Shared;

@@ -80,7 +80,7 @@ async fn handle(
             ));
         }
         check_authorization(&parts.headers)?;
-        let op = operation(&parts.headers)?;
+        let op = operation(&parts.headers, conn.peer.ip().is_loopback())?;
         // Decided on arrival, so the quota judges the client's own spacing (see simulate).
         let d = *decision.insert(app.sim.decide(op, arrived));
         let bytes = read_body(&parts.headers, body).await?;
@@ -171,14 +171,23 @@ fn check_authorization(headers: &HeaderMap) -> Result<(), CognitoError> {
     Ok(())
 }
 
-fn operation(headers: &HeaderMap) -> Result<Operation, CognitoError> {
+/// The operation an `X-Amz-Target` names: Cognito's in its namespace, coglink's own in
+/// [`ops::LOCAL_TARGET_PREFIX`] and only from a loopback peer.
+fn operation(headers: &HeaderMap, peer_is_loopback: bool) -> Result<Operation, CognitoError> {
     let target = headers
         .get("x-amz-target")
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .unwrap_or_default();
-    target
+    let cognito = target
         .strip_prefix(TARGET_PREFIX)
         .and_then(Operation::parse)
+        .filter(|o| !o.is_local_only());
+    let local = target
+        .strip_prefix(ops::LOCAL_TARGET_PREFIX)
+        .and_then(Operation::parse)
+        .filter(|o| o.is_local_only() && peer_is_loopback);
+    cognito
+        .or(local)
         .ok_or_else(|| CognitoError::unknown_operation(&target))
 }
 

@@ -29,6 +29,7 @@ use super::ops::Operation;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Category {
     UserCreation,
+    UserFederation,
     UserRead,
     UserUpdate,
     UserResourceRead,
@@ -57,7 +58,10 @@ pub enum Category {
 /// - ListUsersInGroup → UserList: it lists users, and UserList is the one category for that.
 /// - GetGroup, ListGroups → UserPoolResourceRead; CreateGroup, DeleteGroup →
 ///   UserPoolResourceUpdate: groups are pool resources, like identity providers.
-pub const QUOTA_TABLE: [(Operation, Category, f64); 24] = [
+pub const QUOTA_TABLE: [(Operation, Category, f64); 25] = [
+    // coglink's simulated federated sign-in: Cognito's own federated sign-ins count in
+    // UserFederation (cognito-fidelity (e)).
+    (Operation::SignInFederated, Category::UserFederation, 25.0),
     (Operation::ListUsers, Category::UserList, 30.0),
     (Operation::AdminGetUser, Category::UserRead, 120.0),
     (Operation::AdminCreateUser, Category::UserCreation, 50.0),

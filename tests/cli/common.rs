@@ -53,6 +53,16 @@ pub fn isolated(dir: &std::path::Path) -> Command {
     Command::from_std(cmd)
 }
 
+/// The binary pointed at `url` with static credentials (as against AWS), journal in `env`.
+pub fn remote(env: &Env, url: &str) -> assert_cmd::Command {
+    let mut cmd = isolated(env.dir.path());
+    cmd.env("AWS_ACCESS_KEY_ID", local::LOCAL_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", local::LOCAL_SECRET_ACCESS_KEY)
+        .env("AWS_REGION", local::LOCAL_REGION)
+        .args(["--endpoint-url", url]);
+    cmd
+}
+
 /// Runs the embedded endpoint in this process on `state` for the duration of `f`. The
 /// server runs on the runtime's worker threads, so `f` may block (e.g. run the binary).
 pub fn with_local_server<T>(state: &std::path::Path, f: impl AsyncFnOnce(&str, &Ops) -> T) -> T {

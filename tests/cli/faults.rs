@@ -28,7 +28,7 @@ use coglink::local::{
     ScriptedFault, Seed, Simulation,
 };
 
-use crate::common::{Env, fresh_subject, isolated, stderr, stdout, with_local_server, write_batch};
+use crate::common::{Env, fresh_subject, remote, stderr, stdout, with_local_server, write_batch};
 
 /// An in-process endpoint with a simulation, on the environment's state file.
 struct SimServer {
@@ -75,16 +75,6 @@ impl SimServer {
         );
         changes
     }
-}
-
-/// The binary pointed at `url` with static credentials (as against AWS), journal in `env`.
-fn remote(env: &Env, url: &str) -> assert_cmd::Command {
-    let mut cmd = isolated(env.dir.path());
-    cmd.env("AWS_ACCESS_KEY_ID", local::LOCAL_ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", local::LOCAL_SECRET_ACCESS_KEY)
-        .env("AWS_REGION", local::LOCAL_REGION)
-        .args(["--endpoint-url", url]);
-    cmd
 }
 
 /// The identity value a change request or journal request is about.

@@ -520,3 +520,33 @@ async fn demo_pool_users_at_the_limit_refuse_a_sixth_link() {
         "{err:?}"
     );
 }
+
+/// A SAML identity linked by `email` signs in with that claim: it lands on the destination,
+/// and from then on it can also be unlinked by Cognito_Subject (cognito-fidelity (b)1).
+#[tokio::test]
+async fn a_claim_linked_identity_signs_in_as_its_destination_and_then_unlinks_by_subject() {
+    let f = fixture().await;
+    f.link(
+        cognito("diego"),
+        ident("CorpSAML", "email", "d@corp.example.com"),
+    )
+    .await
+    .unwrap();
+    let signed_in = coglink::local::sign_in(
+        &f.env.server.endpoint_url(),
+        &coglink::local::SignInRequest {
+            user_pool_id: f.pool.clone(),
+            provider: "CorpSAML".into(),
+            subject: "nameid-diego".into(),
+            claims: [("email".to_owned(), "d@corp.example.com".to_owned())].into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(signed_in.username, "diego");
+    assert!(signed_in.linked && !signed_in.created);
+    f.unlink(ident("CorpSAML", "Cognito_Subject", "d@corp.example.com"))
+        .await
+        .unwrap();
+    assert!(f.ids("diego").await.is_empty());
+}

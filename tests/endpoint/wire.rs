@@ -266,3 +266,39 @@ async fn the_endpoint_listens_on_loopback_only() {
     );
     assert_eq!(reply.status, 200);
 }
+
+/// coglink's own operation answers in its own namespace only: under Cognito's it is an
+/// unknown operation, so no Cognito client can reach it by accident.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_operation_is_in_coglinks_namespace_only() {
+    let env = start(Seed::Demo).await;
+    let addr = env.server.addr();
+    let body = r#"{"UserPoolId":"us-east-1_DemoPool1","ProviderName":"Google","Subject":"wire-1"}"#;
+    let cognito = raw(
+        addr,
+        &post(
+            Some("AWSCognitoIdentityProviderService.SignInFederated"),
+            Some(SIGNED),
+            body,
+        ),
+    );
+    assert_eq!(
+        cognito.error_type(),
+        "UnknownOperationException",
+        "{:?}",
+        cognito.body
+    );
+    let local = raw(
+        addr,
+        &post(Some("CoglinkLocal.SignInFederated"), Some(SIGNED), body),
+    );
+    assert_eq!(local.status, 200, "{:?}", local.body);
+    assert_eq!(local.body["Username"], "Google_wire-1");
+    assert_eq!(local.body["Created"], true);
+    // Cognito's operations are not in coglink's namespace.
+    let other = raw(
+        addr,
+        &post(Some("CoglinkLocal.ListUserPools"), Some(SIGNED), "{}"),
+    );
+    assert_eq!(other.error_type(), "UnknownOperationException");
+}

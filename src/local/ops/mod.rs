@@ -5,6 +5,7 @@ mod groups;
 mod idps;
 mod linking;
 mod pools;
+mod sign_in;
 mod users;
 
 use serde::de::DeserializeOwned;
@@ -20,7 +21,11 @@ use crate::domain::rules::{
 };
 use crate::domain::{CognitoError, Field, Rule};
 
-/// The operations of `AWSCognitoIdentityProviderService` this endpoint implements.
+/// The `X-Amz-Target` namespace of coglink's own operations (not Cognito's API).
+pub const LOCAL_TARGET_PREFIX: &str = "CoglinkLocal.";
+
+/// The operations of `AWSCognitoIdentityProviderService` this endpoint implements, and
+/// coglink's own (`Operation::is_local_only`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
     ListUserPools,
@@ -47,10 +52,12 @@ pub enum Operation {
     AdminRemoveUserFromGroup,
     AdminListGroupsForUser,
     ListUsersInGroup,
+    /// coglink-only (`CoglinkLocal.SignInFederated`): a simulated federated sign-in.
+    SignInFederated,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 24] = [
+    pub const ALL: [Operation; 25] = [
         Operation::ListUserPools,
         Operation::DescribeUserPool,
         Operation::CreateUserPool,
@@ -75,6 +82,7 @@ impl Operation {
         Operation::AdminRemoveUserFromGroup,
         Operation::AdminListGroupsForUser,
         Operation::ListUsersInGroup,
+        Operation::SignInFederated,
     ];
 
     pub fn name(self) -> &'static str {
@@ -103,7 +111,14 @@ impl Operation {
             Operation::AdminRemoveUserFromGroup => "AdminRemoveUserFromGroup",
             Operation::AdminListGroupsForUser => "AdminListGroupsForUser",
             Operation::ListUsersInGroup => "ListUsersInGroup",
+            Operation::SignInFederated => "SignInFederated",
         }
+    }
+
+    /// Not part of Cognito's API: answered only in coglink's own namespace
+    /// ([`LOCAL_TARGET_PREFIX`]), on loopback.
+    pub fn is_local_only(self) -> bool {
+        self == Operation::SignInFederated
     }
 
     pub fn parse(name: &str) -> Option<Operation> {
@@ -157,6 +172,7 @@ pub async fn dispatch(
         Operation::AdminRemoveUserFromGroup => groups::remove_user(shared, input),
         Operation::AdminListGroupsForUser => groups::list_for_user(shared, input),
         Operation::ListUsersInGroup => groups::list_users(shared, input),
+        Operation::SignInFederated => sign_in::sign_in(shared, input),
     }?;
     match outcome {
         Outcome::Read(v) => Ok(v),
