@@ -19,6 +19,9 @@ Contents of the main pool (us-east-1_DemoPool1, "acme-customers"):
   * linked identities: most users none, some 1-3, several exactly 4 and exactly 5;
   * one user whose name carries terminal escape and bidi-override characters, on purpose:
     pool text is untrusted, and the demo should exercise the console's sanitizing.
+  * people with two accounts (a native user and a Google_/Facebook_/SAML user with the same
+    email or phone; verified and unverified; case variants; one already linked properly;
+    one at 4 links) and four groups with members, for the duplicate finder and merge.
 A second small pool (us-east-1_DemoPool2, "acme-staff", case-sensitive usernames) has a few
 users and one SAML provider.
 """
@@ -336,9 +339,126 @@ def staff_pool():
             "identityProviders": [staff_idp], "users": users}
 
 
+def email_of(user):
+    return next(a["value"] for a in user["attributes"] if a["name"] == "email")
+
+
+def set_attr(user, name, value):
+    user["attributes"] = [a for a in user["attributes"] if a["name"] != name]
+    user["attributes"].append(attr(name, value))
+
+
+def federated_twin(provider, native, email, verified):
+    """The user an external identity makes when it signs in on its own with the same person's
+    email: `<Provider>_<subject>`, EXTERNAL_PROVIDER, its own primary identity."""
+    twin = federated_user(provider)
+    s = json.loads(next(a["value"] for a in twin["attributes"] if a["name"] == "identities"))
+    subject_ = s[0]["userId"]
+    if PTYPE[provider] == "SAML":
+        # SAML subjects are emails here: the twin's subject is the person's email.
+        USED_IDENTITIES.discard((provider, subject_))
+        subject_ = new_identity(provider, email)
+        s[0]["userId"] = subject_
+        USED_USERNAMES.discard(twin["username"].lower())
+        twin["username"] = unique_username(f"{provider}_{subject_}")
+        set_attr(twin, "identities", json.dumps(s, separators=(",", ":")))
+    set_attr(twin, "email", email)
+    set_attr(twin, "email_verified", "true" if verified else "false")
+    for name in ("name", "given_name", "family_name"):
+        value = next((a["value"] for a in native["attributes"] if a["name"] == name), None)
+        if value is not None and any(a["name"] == name for a in twin["attributes"]):
+            set_attr(twin, name, value)
+    twin["createdMs"] = max(twin["createdMs"], native["createdMs"] + DAY_MS)
+    twin["modifiedMs"] = max(twin["modifiedMs"], twin["createdMs"])
+    return twin
+
+
+def add_duplicates_and_groups(pool):
+    """People with two accounts, for the duplicate finder and merge (generated after every
+    other draw, so the rest of the demo stays as it was):
+      * mergeable pairs: a native user and a Google_/Facebook_/CorpSAML_ user with the same
+        email, verified on both sides (one with the email in another case);
+      * unverified pairs: the email unverified on the native side, or on the federated side;
+      * two native users whose emails differ only in case, and a Google_ user with it;
+      * one native user that already has an identity linked properly, plus a Facebook_ twin;
+      * a native user at 4 links with a Google_ twin that itself holds a linked identity
+        (merging both identities would pass 5 links);
+      * a pair found by phone number only.
+    And groups with members, some of them federated twins (a merge must copy groups)."""
+    users = pool["users"]
+    added = []
+
+    def native(verified=True, email=None, links=0):
+        u = native_user(1000 + len(added))
+        u["enabled"] = True
+        u["status"] = "CONFIRMED" if verified else "UNCONFIRMED"
+        if email is not None:
+            set_attr(u, "email", email)
+        set_attr(u, "email_verified", "true" if verified else "false")
+        if links:
+            add_links(u, links)
+        added.append(u)
+        return u
+
+    def twin(provider, of, verified=True, email=None):
+        t = federated_twin(provider, of, email or email_of(of), verified)
+        added.append(t)
+        return t
+
+    mergeable = []
+    for provider in ["Google", "Google", "Google", "Facebook", "CorpSAML"]:
+        n = native()
+        if provider == "CorpSAML":
+            set_attr(n, "email", ascii_fold(email_of(n).split("@")[0]) + "@corp.example.com")
+        mergeable.append((n, twin(provider, n)))
+    n = native()
+    mergeable.append((n, twin("Google", n, email=email_of(n).upper())))
+    n = native(verified=False)
+    twin("Google", n)
+    n = native()
+    twin("Facebook", n, verified=False)
+    first = native()
+    variant = email_of(first)
+    native(email=variant[0].upper() + variant[1:])
+    twin("Google", first, email=variant.lower())
+    linked = native(links=1)
+    twin("Facebook", linked)
+    full = native(links=4)
+    crowded = twin("Google", full)
+    add_links(crowded, 1)
+    by_phone = native()
+    phone_number = phone()
+    set_attr(by_phone, "phone_number", phone_number)
+    set_attr(by_phone, "phone_number_verified", "true")
+    other = twin("Google", by_phone, email="p" + email_of(by_phone))
+    set_attr(other, "phone_number", phone_number)
+    users.extend(added)
+    users.sort(key=lambda u: u["username"].lower())
+
+    natives = [u for u in users if u["status"] != "EXTERNAL_PROVIDER"]
+    twins = [t for _, t in mergeable]
+
+    def group(name, description, precedence, members):
+        created = when(100, 800)
+        return {"name": name, "description": description, "precedence": precedence,
+                "createdMs": created, "modifiedMs": created,
+                "members": sorted({m["username"] for m in members}, key=str.lower)}
+
+    pool["groups"] = [
+        group("admins", "Back-office administrators", 1, RNG.sample(natives, 3)),
+        group("support", "Support agents", 5, RNG.sample(natives, 6)),
+        group("beta-testers", "Early access to new features", 10,
+              RNG.sample(natives, 12) + twins[:3]),
+        group("premium", "Paying customers", 20, RNG.sample(natives, 25) + twins[2:5]),
+    ]
+
+
 def main():
+    customers = main_pool()
+    staff = staff_pool()
+    add_duplicates_and_groups(customers)
     state = {"format": "coglink-local-state", "version": 1,
-             "pools": [main_pool(), staff_pool()]}
+             "pools": [customers, staff]}
     json.dump(state, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
 

@@ -749,3 +749,62 @@ async fn groups_and_memberships_survive_a_restart() {
     );
     env.server.shutdown().await;
 }
+
+/// The demo pool has what the merge work needs: groups with members (federated users among
+/// them) and people with both a native and a federated user under one email.
+#[tokio::test]
+async fn the_demo_pool_has_groups_and_duplicate_accounts() {
+    let env = start(Seed::Demo).await;
+    let c = &env.client;
+    let groups = c
+        .list_groups()
+        .user_pool_id(DEMO_POOL_ID)
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<&str> = groups
+        .groups()
+        .iter()
+        .filter_map(|g| g.group_name())
+        .collect();
+    assert_eq!(names, ["admins", "beta-testers", "premium", "support"]);
+    let mut members = Vec::new();
+    let mut token = None;
+    loop {
+        let page = c
+            .list_users_in_group()
+            .user_pool_id(DEMO_POOL_ID)
+            .group_name("beta-testers")
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap();
+        members.extend(usernames(page.users()));
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(members.len(), 15);
+    assert!(
+        members.iter().any(|m| m.starts_with("Google_")),
+        "{members:?}"
+    );
+    let pair = all_users(
+        c,
+        DEMO_POOL_ID,
+        None,
+        Some("email = \"lillian.chavez@gmail.com\""),
+    )
+    .await;
+    let mut statuses: Vec<String> = pair
+        .iter()
+        .map(|u| {
+            u.user_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["CONFIRMED", "EXTERNAL_PROVIDER"]);
+}
