@@ -16,9 +16,10 @@ use crate::cli::session::Session;
 use crate::domain::rules::{CountChange, check_unlink};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
-    COGNITO, COGNITO_SUBJECT, Known, ProviderUserIdentifier, UnlinkRequest, UserRecord,
+    COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, Known, ProviderUserIdentifier, UnlinkRequest,
+    UserRecord,
 };
-use crate::journal::{Counts, Journal, Outcome, Resolution};
+use crate::journal::{Counts, Journal, LinkAttributes, Outcome, Resolution};
 
 pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> {
     if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {
@@ -80,6 +81,7 @@ async fn unlink(
     if !violations.is_empty() {
         return Err(refused_locally(UNLINK.operation, &violations, pool));
     }
+    let req = &with_link_attribute(req, &providers, journal)?;
     let identity = req.user();
     let holder = find_holder(ops, pool, &identity, global.listing_settings()).await?;
     match &holder {
@@ -193,6 +195,58 @@ async fn unlink(
         ),
     };
     finish(result, record(journal, &attempt, outcome))
+}
+
+/// A SAML/OIDC identity is unlinked by the attribute it was linked by, until it signs in
+/// (cognito-fidelity (b)1): an empty `ProviderAttributeName` is filled in from the journal;
+/// with no record, the likely names are offered; a name other than the journal's gets a note.
+fn with_link_attribute(
+    req: &UnlinkRequest,
+    providers: &[IdentityProviderInfo],
+    journal: &Journal,
+) -> Result<UnlinkRequest, CmdError> {
+    let id = req.user();
+    let Some(provider) = providers.iter().find(|p| p.name == id.name()) else {
+        return Ok(req.clone());
+    };
+    if provider.provider_type.is_social() {
+        return Ok(req.clone());
+    }
+    // An unreadable journal only means coglink cannot help here; the journal check before
+    // sending still refuses to send without a writable journal.
+    let known = LinkAttributes::from_entries(&journal.read_all().unwrap_or_default());
+    let linked_by = known.get(req.pool_id(), id.name(), id.value());
+    let safe = |s: &str| sanitize(s).into_owned();
+    match (id.attribute_name(), linked_by) {
+        ("", Some(l)) => {
+            println!(
+                "ProviderAttributeName: {} (as it was linked, journal {})",
+                safe(&l.attribute_name),
+                safe(&l.time)
+            );
+            let user = ProviderUserIdentifier::new(id.name(), Some(&l.attribute_name), id.value());
+            Ok(UnlinkRequest::new(req.pool_id(), user))
+        }
+        ("", None) => Err(CmdError::bad_input(format!(
+            "User.ProviderAttributeName: is required for a {} identity: name the attribute it \
+             was linked by (until it signs in, Cognito unlinks it only by that name). The \
+             journal has no link of it; likely: {}",
+            provider.provider_type,
+            provider.suggested_attribute_names().join(", ")
+        ))),
+        (given, Some(l)) if given != l.attribute_name => {
+            eprintln!(
+                "coglink: note: the journal says this {} identity was linked by {} ({}); until \
+                 it signs in, Cognito unlinks it only by that name, not by {}.",
+                safe(id.name()),
+                safe(&l.attribute_name),
+                safe(&l.time),
+                safe(given)
+            );
+            Ok(req.clone())
+        }
+        _ => Ok(req.clone()),
+    }
 }
 
 fn describe(id: &ProviderUserIdentifier) -> String {

@@ -105,7 +105,20 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let attribute = linked_attribute(model, &identity.provider_name, &identity.user_id);
+    let known = linked_attribute(model, &pool, &identity.provider_name, &identity.user_id);
+    // A SAML/OIDC identity coglink did not link: how it was linked is unknown, and Cognito
+    // unlinks it only by that attribute until it signs in (cognito-fidelity (b)1).
+    let note = (known.is_none() && matches!(identity.provider_type.as_str(), "SAML" | "OIDC"))
+        .then(|| {
+            format!(
+                "! coglink has no record of how this {} identity was linked. Until it signs in, \
+                 Cognito unlinks it only by the attribute it was linked by: if that was not \
+                 {COGNITO_SUBJECT} (e.g. email), Cognito refuses and nothing changes; unlink it \
+                 with `coglink unlink` naming that attribute.",
+                identity.provider_name
+            )
+        });
+    let attribute = known.unwrap_or_else(|| COGNITO_SUBJECT.to_owned());
     let req = crate::domain::UnlinkRequest::new(&pool, identity.as_source(&attribute));
     let providers = cached_providers(model);
     let holder = Known::Present(user.username.clone());
@@ -121,16 +134,15 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         destination: destination_of(user),
         counts: CountChange::unlink(user.link_count()),
     };
-    model.modal = Some(Modal::Review(Box::new(Review::new(
-        planned,
-        &model.setup.cli,
-        None,
-    ))));
+    let mut review = Review::new(planned, &model.setup.cli, None);
+    review.note = note;
+    model.modal = Some(Modal::Review(Box::new(review)));
     Vec::new()
 }
 
-/// The attribute an identity was linked by in this session, else `Cognito_Subject`.
-fn linked_attribute(model: &Model, provider: &str, value: &str) -> String {
+/// The attribute an identity was linked by: from this session's changes, else from the
+/// journal of earlier runs; `None` when neither knows (then `Cognito_Subject` is sent).
+fn linked_attribute(model: &Model, pool: &str, provider: &str, value: &str) -> Option<String> {
     model
         .activity
         .iter()
@@ -143,7 +155,12 @@ fn linked_attribute(model: &Model, provider: &str, value: &str) -> String {
             }
             Planned::Unlink { .. } => None,
         })
-        .unwrap_or_else(|| COGNITO_SUBJECT.to_owned())
+        .or_else(|| {
+            model
+                .journal_links
+                .get(pool, provider, value)
+                .map(|l| l.attribute_name.clone())
+        })
 }
 
 /// Re-validates the open form against the loaded users and providers.

@@ -888,3 +888,61 @@ mod read_only_everywhere {
         }
     }
 }
+
+/// A SAML identity is unlinked by the attribute it was linked by: the journal of earlier runs
+/// supplies it; without a record, `Cognito_Subject` is sent and the review says plainly that
+/// Cognito may refuse (cognito-fidelity (b)1).
+#[test]
+fn a_saml_unlink_names_the_attribute_the_journal_linked_it_by_else_warns() {
+    let mut m = loaded((100, 30));
+    let open_carol_saml_review = |m: &mut Model| {
+        update(m, ch('u')); // the detail opens first
+        for _ in 0..2 {
+            update(m, ch('j')); // CorpSAML, the third identity
+        }
+        update(m, ch('u'));
+    };
+    update(&mut m, ch('j'));
+    update(&mut m, ch('j')); // carol
+    open_carol_saml_review(&mut m);
+    let r = review(&m);
+    assert_eq!(r.planned.identity().name(), "CorpSAML");
+    assert_eq!(r.planned.identity().attribute_name(), "Cognito_Subject");
+    let note = r.note.as_deref().expect("a note");
+    assert!(
+        note.contains("no record of how this CorpSAML identity was linked"),
+        "{note}"
+    );
+    update(&mut m, key(KeyCode::Esc));
+    assert!(m.modal.is_none());
+
+    let target = crate::aws::Target {
+        profile: None,
+        region: Some("us-east-1".into()),
+        endpoint_url: None,
+        label: None,
+    };
+    let value = r#"{"ProviderName":"CorpSAML","ProviderAttributeName":"employeeNumber","ProviderAttributeValue":"10022"}"#;
+    let entry = crate::journal::JournalEntry::now(
+        "cli",
+        &target,
+        Change {
+            operation: "AdminLinkProviderForUser".into(),
+            pool_id: POOL.into(),
+            request: serde_json::json!({ "SourceUser": serde_json::from_str::<serde_json::Value>(value).unwrap() }),
+            outcome: Outcome::Ok,
+            user: Some("carol".into()),
+            counts: None,
+        },
+    );
+    update(
+        &mut m,
+        Msg::JournalLinks(crate::journal::LinkAttributes::from_entries(&[entry])),
+    );
+    m.detail_open = false;
+    m.focus = super::model::Pane::Table;
+    open_carol_saml_review(&mut m);
+    let r = review(&m);
+    assert_eq!(r.planned.identity().attribute_name(), "employeeNumber");
+    assert_eq!(r.note, None);
+}

@@ -183,6 +183,8 @@ pub struct Model {
     /// Quit was asked for while a change was in flight: quit once it is settled and journaled.
     pub quit_after_change: bool,
     pub activity: Vec<Activity>,
+    /// How identities were linked, from the journal of earlier runs.
+    pub journal_links: crate::journal::LinkAttributes,
     /// The linked identity under the cursor in the detail pane.
     pub identity_cursor: usize,
     next_request: RequestId,
@@ -224,6 +226,7 @@ impl Model {
             change: None,
             quit_after_change: false,
             activity: Vec::new(),
+            journal_links: Default::default(),
             identity_cursor: 0,
             next_request: 0,
         }

@@ -30,6 +30,9 @@ pub enum Msg {
     Connected {
         target: String,
     },
+    /// The journal's record of how each identity was linked (read once the session opens):
+    /// an unlink of a SAML/OIDC identity names the attribute it was linked by.
+    JournalLinks(crate::journal::LinkAttributes),
     /// The session could not open (the local endpoint did not start): the UI quits and the
     /// reason is printed once the terminal is restored.
     ConnectFailed,

@@ -144,6 +144,8 @@ pub struct Review {
     pub scroll: u16,
     /// The form to go back to when the review is cancelled or Cognito refuses the link.
     pub form: Option<LinkForm>,
+    /// A warning about this change beyond the usual one (shown under it).
+    pub note: Option<String>,
 }
 
 impl Review {
@@ -155,6 +157,7 @@ impl Review {
             confirm_focused: false,
             scroll: 0,
             form,
+            note: None,
         }
     }
 }

@@ -62,6 +62,10 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.setup.target = target;
             Vec::new()
         }
+        Msg::JournalLinks(links) => {
+            model.journal_links = links;
+            Vec::new()
+        }
         Msg::ConnectFailed => vec![Effect::Quit],
         Msg::PoolsLoaded(result) => {
             on_pools(model, result);

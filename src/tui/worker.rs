@@ -11,7 +11,7 @@ use super::msg::{ChangeFailure, Msg, RequestId, UsersPageReport};
 use crate::aws::Failure;
 use crate::aws::listing::{self, ListingEvent, ListingSettings};
 use crate::aws::ops::Ops;
-use crate::journal::{Journal, JournalEntry, now_rfc3339};
+use crate::journal::{Journal, JournalEntry, LinkAttributes, now_rfc3339};
 
 /// What the UI's worker needs once the session has opened.
 pub struct Connected {
@@ -41,6 +41,15 @@ pub async fn run_when_connected(
             listing,
         })) => {
             let _ = replies.send(Msg::Connected { target });
+            let (links_journal, links_replies) = (journal.clone(), replies.clone());
+            tokio::task::spawn_blocking(move || {
+                let entries = links_journal.read_all().unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "journal unreadable: how identities were linked is unknown");
+                    Vec::new()
+                });
+                let _ =
+                    links_replies.send(Msg::JournalLinks(LinkAttributes::from_entries(&entries)));
+            });
             run(ops, listing, journal, commands, replies).await;
         }
         Ok(Err(())) | Err(_) => {

@@ -143,18 +143,40 @@ fn a_saml_identity_links_by_an_unmapped_claim_and_unlinks_by_it() {
         .assert()
         .success();
     assert!(env.has_identity(&user, "CorpSAML", &value));
+    // By Cognito_Subject: refused by Cognito, and coglink says why from its journal.
     env.cmd()
         .args(["unlink", "--user-pool-id", &env.pool, "--user"])
         .arg(source("Cognito_Subject"))
         .assert()
-        .code(1);
+        .code(1)
+        .err_has("the journal says this CorpSAML identity was linked by employeeNumber");
     assert!(env.has_identity(&user, "CorpSAML", &value), "still linked");
-    env.cmd()
+    // No attribute name: the journal's is sent.
+    let done = env
+        .cmd()
         .args(["unlink", "--user-pool-id", &env.pool, "--user"])
-        .arg(source("employeeNumber"))
+        .arg(format!(
+            "ProviderName=CorpSAML,ProviderAttributeValue={value}"
+        ))
         .assert()
         .success();
+    assert!(
+        stdout(&done).contains("ProviderAttributeName: employeeNumber (as it was linked"),
+        "{}",
+        stdout(&done)
+    );
     assert!(!env.has_identity(&user, "CorpSAML", &value));
+    // An identity the journal does not know: the name is asked for, with the likely ones.
+    env.cmd()
+        .args(["unlink", "--user-pool-id", &env.pool, "--user"])
+        .arg(format!(
+            "ProviderName=CorpSAML,ProviderAttributeValue={}",
+            fresh_subject()
+        ))
+        .assert()
+        .code(2)
+        .err_has("User.ProviderAttributeName: is required for a SAML identity")
+        .err_has("likely: Cognito_Subject, email,");
 }
 
 /// `ProviderName=Cognito` disables password sign-in: the dry run says so (not "n/5 -> m/5"),

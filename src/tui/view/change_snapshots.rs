@@ -138,6 +138,19 @@ fn review_unlink() {
     insta::assert_snapshot!(screen(&m));
 }
 
+/// A SAML identity coglink has no record of: the review says Cognito may refuse.
+#[test]
+fn review_unlink_saml_without_a_record() {
+    let mut m = loaded(WIDE);
+    update(&mut m, ch('j'));
+    update(&mut m, ch('j'));
+    update(&mut m, ch('u'));
+    update(&mut m, ch('j'));
+    update(&mut m, ch('j'));
+    update(&mut m, ch('u'));
+    insta::assert_snapshot!(screen(&m));
+}
+
 #[test]
 fn sending_spinner() {
     let mut m = reviewed("777", NARROW);

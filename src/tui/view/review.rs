@@ -111,6 +111,11 @@ fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
     for part in wrap(&warning, width) {
         lines.push(Line::from(Span::styled(part, theme.warn())));
     }
+    if let Some(note) = &review.note {
+        for part in wrap(&sanitize(note), width) {
+            lines.push(Line::from(Span::styled(part, theme.warn())));
+        }
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         format!("Request ({})", planned.operation()),
