@@ -113,8 +113,8 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
             format!(
                 "! coglink has no record of how this {} identity was linked. Until it signs in, \
                  Cognito unlinks it only by the attribute it was linked by: if that was not \
-                 {COGNITO_SUBJECT} (e.g. email), Cognito refuses and nothing changes; unlink it \
-                 with `coglink unlink` naming that attribute.",
+                 {COGNITO_SUBJECT} (e.g. email), Cognito refuses and nothing changes. Press c \
+                 to choose the attribute it was linked by.",
                 identity.provider_name
             )
         });
@@ -135,9 +135,29 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         counts: CountChange::unlink(user.link_count()),
     };
     let mut review = Review::new(planned, &model.setup.cli, None);
+    let mut effects = Vec::new();
+    if note.is_some() {
+        // The provider's suggestions; until its providers are read, Cognito_Subject alone
+        // (they are read now, and the choices filled in when they arrive).
+        review.attribute_choices = match &providers {
+            Some(list) => attribute_choices(list, &identity.provider_name),
+            None => vec![COGNITO_SUBJECT.to_owned()],
+        };
+        if providers.is_none() {
+            effects = ensure_providers(model, &pool);
+        }
+    }
     review.note = note;
     model.modal = Some(Modal::Review(Box::new(review)));
-    Vec::new()
+    effects
+}
+
+/// The attribute names to offer for unlinking an identity of `provider`.
+fn attribute_choices(providers: &[IdentityProviderInfo], provider: &str) -> Vec<String> {
+    providers.iter().find(|p| p.name == provider).map_or_else(
+        || vec![COGNITO_SUBJECT.to_owned()],
+        IdentityProviderInfo::suggested_attribute_names,
+    )
 }
 
 /// The attribute an identity was linked by: from this session's changes, else from the
@@ -219,10 +239,15 @@ pub fn on_providers(
                 pool_id: pool_id.to_owned(),
                 list: Some(list.clone()),
             });
-            if let Some(Modal::LinkForm(form)) = &mut model.modal
-                && form.pool_id == pool_id
-            {
-                form.providers = Some(list);
+            match &mut model.modal {
+                Some(Modal::LinkForm(form)) if form.pool_id == pool_id => {
+                    form.providers = Some(list);
+                }
+                Some(Modal::Review(review)) if !review.attribute_choices.is_empty() => {
+                    review.attribute_choices =
+                        attribute_choices(&list, review.planned.identity().name());
+                }
+                _ => {}
             }
             revalidate(model);
         }

@@ -946,3 +946,54 @@ fn a_saml_unlink_names_the_attribute_the_journal_linked_it_by_else_warns() {
     assert_eq!(r.planned.identity().attribute_name(), "employeeNumber");
     assert_eq!(r.note, None);
 }
+
+/// `c` in such a review chooses the attribute among the provider's suggestions; the request
+/// and the focus follow.
+#[test]
+fn c_chooses_the_attribute_of_an_unlink_whose_link_is_unknown() {
+    let mut m = loaded((100, 30));
+    update(&mut m, ch('j'));
+    update(&mut m, ch('j')); // carol
+    update(&mut m, ch('u'));
+    update(&mut m, ch('j'));
+    update(&mut m, ch('j')); // CorpSAML
+    // The pool's providers are read for the choices, and fill them in when they arrive.
+    assert_eq!(
+        update(&mut m, ch('u')),
+        vec![Effect::Worker(Command::LoadProviders {
+            pool_id: POOL.into()
+        })]
+    );
+    assert_eq!(review(&m).attribute_choices, ["Cognito_Subject"]);
+    update(
+        &mut m,
+        Msg::ProvidersLoaded {
+            pool_id: POOL.into(),
+            result: Ok(providers()),
+        },
+    );
+    let choices = review(&m).attribute_choices.clone();
+    assert_eq!(choices[0], "Cognito_Subject");
+    assert!(choices.len() >= 2, "{choices:?}");
+    update(&mut m, key(KeyCode::Tab));
+    assert!(review(&m).confirm_focused);
+    update(&mut m, ch('c'));
+    let r = review(&m);
+    assert_eq!(r.planned.identity().attribute_name(), choices[1]);
+    assert!(r.request_json.contains(&choices[1]));
+    assert!(
+        r.aws_command
+            .contains(&format!("ProviderAttributeName={}", choices[1]))
+    );
+    assert!(
+        !r.confirm_focused,
+        "back on Cancel after a change of request"
+    );
+    for _ in 1..choices.len() {
+        update(&mut m, ch('c'));
+    }
+    assert_eq!(
+        review(&m).planned.identity().attribute_name(),
+        "Cognito_Subject"
+    );
+}

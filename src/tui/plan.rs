@@ -146,6 +146,9 @@ pub struct Review {
     pub form: Option<LinkForm>,
     /// A warning about this change beyond the usual one (shown under it).
     pub note: Option<String>,
+    /// Attribute names to choose from (`c`) for an unlink whose link-time attribute is not
+    /// known: the provider's suggestions. Empty: nothing to choose.
+    pub attribute_choices: Vec<String>,
 }
 
 impl Review {
@@ -158,7 +161,34 @@ impl Review {
             scroll: 0,
             form,
             note: None,
+            attribute_choices: Vec::new(),
         }
+    }
+
+    /// `c`: the unlink names the next attribute of [`Review::attribute_choices`]; the request
+    /// and the `aws` command follow, and the focus goes back to Cancel.
+    pub fn next_attribute(&mut self, cli: &GlobalArgs) {
+        let Planned::Unlink { req, .. } = &mut self.planned else {
+            return;
+        };
+        if self.attribute_choices.is_empty() {
+            return;
+        }
+        let user = req.user();
+        let at = self
+            .attribute_choices
+            .iter()
+            .position(|a| a == user.attribute_name())
+            .map_or(0, |i| (i + 1) % self.attribute_choices.len());
+        let renamed = ProviderUserIdentifier::new(
+            user.name(),
+            Some(&self.attribute_choices[at]),
+            user.value(),
+        );
+        *req = UnlinkRequest::new(req.pool_id(), renamed);
+        self.request_json = self.planned.request_json();
+        self.aws_command = self.planned.aws_command(cli);
+        self.confirm_focused = false;
     }
 }
 

@@ -611,3 +611,27 @@ async fn a_token_is_refused_with_another_filter_attributes_or_pool() {
         .unwrap();
     assert!(!next.users().is_empty());
 }
+
+/// `\w` in the UserPoolId pattern is ASCII, as in Cognito: a pool id with a non-ASCII letter
+/// fails model validation (with the model's pattern text), not ResourceNotFound.
+#[tokio::test]
+async fn a_user_pool_id_with_a_non_ascii_letter_fails_validation() {
+    let env = start(Seed::Demo).await;
+    let err = env
+        .client
+        .list_users()
+        .user_pool_id("ü-east-1_abc")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    let ListUsersError::InvalidParameterException(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        e.message(),
+        Some(
+            "1 validation error detected: Value 'ü-east-1_abc' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"
+        )
+    );
+}

@@ -107,6 +107,25 @@ fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
         sanitize(&describe_identity(&identity)).into_owned(),
         Style::new(),
     );
+    if !review.attribute_choices.is_empty() {
+        let choices: Vec<String> = review
+            .attribute_choices
+            .iter()
+            .map(|c| {
+                let c = sanitize(c).into_owned();
+                if c == identity.attribute_name() {
+                    format!("[{c}]")
+                } else {
+                    c
+                }
+            })
+            .collect();
+        row(
+            "Linked by",
+            format!("c chooses: {}", choices.join("  ")),
+            theme.key(),
+        );
+    }
     lines.push(Line::default());
     for part in wrap(&warning, width) {
         lines.push(Line::from(Span::styled(part, theme.warn())));
