@@ -148,6 +148,14 @@ fn review_unlink_saml_without_a_record() {
     update(&mut m, ch('j'));
     update(&mut m, ch('j'));
     update(&mut m, ch('u'));
+    update(
+        &mut m,
+        Msg::ProvidersLoaded {
+            pool_id: crate::tui::update_tests::POOL.into(),
+            result: Ok(crate::tui::testdata::providers()),
+        },
+    );
+    update(&mut m, ch('c'));
     insta::assert_snapshot!(screen(&m));
 }
 

@@ -63,6 +63,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         ),
         ("j / k", "Review: scroll"),
         (
+            "c",
+            "Review of an unlink whose link coglink has no record of: choose the attribute it was linked by",
+        ),
+        (
             "u",
             "Activity list: undo the session's last change (reviewed first)",
         ),

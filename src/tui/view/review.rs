@@ -192,7 +192,7 @@ fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
         Planned::Link { .. } => "Link",
         Planned::Unlink { .. } => "Unlink",
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::raw(" "),
         button("Cancel", !review.confirm_focused),
         Span::raw("  "),
@@ -206,5 +206,11 @@ fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
         Span::raw(" confirm  "),
         Span::styled("Esc", theme.key()),
         Span::raw(" cancel"),
-    ])
+    ];
+    if !review.attribute_choices.is_empty() {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled("c", theme.key()));
+        spans.push(Span::raw(" attribute"));
+    }
+    Line::from(spans)
 }
