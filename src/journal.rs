@@ -316,6 +316,23 @@ impl LinkAttributes {
         self.0
             .get(&(pool_id.to_owned(), provider.to_owned(), value.to_owned()))
     }
+
+    /// The distinct attribute names other than `Cognito_Subject` that the journal's links of
+    /// `provider` in `pool_id` use: a lower bound of what Cognito counts toward its five
+    /// names per IdP (links made outside coglink are not in it).
+    pub fn names_in_use(&self, pool_id: &str, provider: &str) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for ((pool, p, _), linked) in &self.0 {
+            if pool == pool_id
+                && p == provider
+                && linked.attribute_name != crate::domain::COGNITO_SUBJECT
+                && !names.contains(&linked.attribute_name)
+            {
+                names.push(linked.attribute_name.clone());
+            }
+        }
+        names
+    }
 }
 
 #[cfg(test)]

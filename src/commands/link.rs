@@ -10,10 +10,10 @@ use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
 use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
 use crate::cli::session::Session;
-use crate::domain::rules::{CountChange, check_link};
+use crate::domain::rules::{CountChange, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{Known, LinkContext, LinkRequest, UserRecord};
-use crate::journal::{Counts, Journal, Outcome, Resolution};
+use crate::journal::{Counts, Journal, LinkAttributes, Outcome, Resolution};
 
 pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
     if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {
@@ -66,6 +66,9 @@ async fn link(
         ));
     };
     println!("Destination: {}", describe_user(dest));
+    for note in source_notes(req, &facts.providers, journal) {
+        eprintln!("coglink: note: {}", sanitize(&note));
+    }
     let change = CountChange::link(dest.link_count());
     if dry_run {
         print_dry_run(global, req, change);
@@ -212,4 +215,41 @@ fn report_unknown(
             shell_quote(req.pool_id())
         ))),
     }
+}
+
+/// Warnings, never refusals, about a SAML/OIDC source's attribute name: outside the IdP's
+/// mapping (Cognito accepts any claim), or a sixth distinct name for the IdP by the journal's
+/// count (Cognito allows five; the journal knows only coglink's links, so it cannot refuse).
+fn source_notes(
+    req: &LinkRequest,
+    providers: &[crate::domain::IdentityProviderInfo],
+    journal: &Journal,
+) -> Vec<String> {
+    let source = req.source();
+    let Some(provider) = providers.iter().find(|p| p.name == source.name()) else {
+        return Vec::new();
+    };
+    let mut notes: Vec<String> = provider
+        .attribute_warning(source.attribute_name())
+        .into_iter()
+        .collect();
+    if !provider.provider_type.is_social()
+        && source.attribute_name() != crate::domain::COGNITO_SUBJECT
+    {
+        let known = LinkAttributes::from_entries(&journal.read_all().unwrap_or_default());
+        let in_use = known.names_in_use(req.pool_id(), source.name());
+        if in_use.len() >= MAX_ATTRIBUTE_NAMES_PER_PROVIDER
+            && !in_use.iter().any(|n| n == source.attribute_name())
+        {
+            notes.push(format!(
+                "the journal shows {}'s links already using {} attribute names ({}); Cognito \
+                 allows {MAX_ATTRIBUTE_NAMES_PER_PROVIDER} per identity provider and will refuse \
+                 another unless some were unlinked",
+                source.name(),
+                in_use.len(),
+                in_use.join(", ")
+            ));
+        }
+    }
+    notes
 }

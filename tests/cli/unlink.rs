@@ -141,7 +141,8 @@ fn a_saml_identity_links_by_an_unmapped_claim_and_unlinks_by_it() {
         .arg("--source-user")
         .arg(source("employeeNumber"))
         .assert()
-        .success();
+        .success()
+        .err_has("note: employeeNumber is not in CorpSAML's attribute mapping");
     assert!(env.has_identity(&user, "CorpSAML", &value));
     // By Cognito_Subject: refused by Cognito, and coglink says why from its journal.
     env.cmd()
@@ -231,4 +232,41 @@ fn a_cognito_unlink_is_reviewed_as_disabling_password_sign_in_and_needs_a_flag()
         .assert()
         .code(2)
         .err_has("only with User.ProviderName=Cognito");
+}
+
+/// Links from one IdP use at most five distinct attribute names: after five, the CLI notes it
+/// from its journal before sending, and Cognito (here the endpoint) refuses the sixth.
+#[test]
+fn a_sixth_attribute_name_for_one_idp_is_noted_and_refused() {
+    let env = Env::new();
+    let users: Vec<String> = env
+        .users()
+        .into_iter()
+        .filter(|u| u["UserStatus"] != "EXTERNAL_PROVIDER" && u["LinkCount"].as_u64() <= Some(2))
+        .filter_map(|u| u["Username"].as_str().map(str::to_owned))
+        .take(3)
+        .collect();
+    let link = |user: &str, attr: &str| {
+        env.cmd()
+            .args(["link", "--user-pool-id", &env.pool, "--destination-user"])
+            .arg(env.dest(user))
+            .arg("--source-user")
+            .arg(format!(
+                "ProviderName=Okta,ProviderAttributeName={attr},ProviderAttributeValue={}",
+                fresh_subject()
+            ))
+            .assert()
+    };
+    for (i, attr) in ["dept", "site", "badge", "cost_center", "region"]
+        .iter()
+        .enumerate()
+    {
+        link(&users[i % 3], attr).success();
+    }
+    link(&users[0], "floor")
+        .code(1)
+        .err_has("already using 5 attribute names (")
+        .err_has("LimitExceededException");
+    // A name in use still links.
+    link(&users[1], "site").success();
 }
