@@ -85,12 +85,8 @@ fn serve_local(
         seed,
         simulation,
     };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("coglink: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(crate::local::serve_forever(opts)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -109,15 +105,8 @@ fn sign_in_local(endpoint_url: Option<&str>, req: crate::local::SignInRequest) -
         );
         return ExitCode::from(EXIT_BAD_INPUT);
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("coglink: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
     };
     let safe = |s: &str| crate::domain::sanitize::sanitize(s).into_owned();
     match runtime.block_on(crate::local::sign_in(url, &req)) {
@@ -143,4 +132,11 @@ fn sign_in_local(endpoint_url: Option<&str>, req: crate::local::SignInRequest) -
             ExitCode::from(EXIT_REJECTED)
         }
     }
+}
+
+/// The async runtime of the `local` commands; `None` (reason printed) when it cannot start.
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new()
+        .inspect_err(|e| eprintln!("coglink: cannot start the async runtime: {e}"))
+        .ok()
 }
