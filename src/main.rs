@@ -1,4 +1,4 @@
 fn main() -> std::process::ExitCode {
     coglink::logging::mark_process_start();
-    coglink::cli::main()
+    coglink::dispatch::main()
 }

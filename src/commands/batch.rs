@@ -17,12 +17,12 @@ use crate::batch::progress::{ProgressLog, default_path};
 use crate::batch::rows::{BatchRow, parse_rows};
 use crate::batch::run::{self, RowOutcome, RunEvent, RunOptions};
 use crate::cli::args::{BatchArgs, GlobalArgs};
-use crate::cli::session::Session;
 use crate::domain::provider::{destination_username, federated_username};
 use crate::domain::rules::check_username;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{COGNITO, LinkRequest};
 use crate::journal::{Counts, Journal, Outcome, Resolution};
+use crate::session::Session;
 
 /// Lookups made at the same time while reading the pool before planning.
 const READ_CONCURRENCY: usize = 8;

@@ -9,11 +9,11 @@ use super::output::shell_quote;
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
 use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
-use crate::cli::session::Session;
 use crate::domain::rules::{CountChange, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{Known, LinkContext, LinkRequest, UserRecord};
 use crate::journal::{Counts, Journal, LinkAttributes, Outcome, Resolution};
+use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
     if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {

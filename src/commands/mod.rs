@@ -1,8 +1,4 @@
-//! The headless commands: `link`, `unlink`, `users`, `pools`, `batch`.
-//!
-//! Exit codes: 0 done (and every dry run), 1 rejected (by Cognito, or refused locally because
-//! Cognito would reject it) or Cognito could not be reached, 2 bad input (the message names the
-//! field and the rule; `--read-only` refusals too), 3 the audit journal could not be written.
+//! The headless commands: `link`, `unlink`, `users`, `pools`, `batch` (exit codes: `exit`).
 
 pub mod batch;
 pub mod change;
@@ -19,11 +15,10 @@ use std::process::ExitCode;
 use crate::aws::Failure;
 use crate::aws::ops::Ops;
 use crate::cli::args::{Command, GlobalArgs};
-use crate::cli::session::Session;
-use crate::cli::{EXIT_BAD_INPUT, EXIT_REJECTED};
+use crate::exit::{EXIT_BAD_INPUT, EXIT_REJECTED};
+use crate::session::Session;
 
-/// Exit code when the journal could not be written (the change may have been made).
-pub const EXIT_JOURNAL: u8 = 3;
+pub use crate::exit::EXIT_JOURNAL;
 
 /// Why a command stopped: the exit code and what to print on stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +83,7 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
             Command::Users(args) => users::run(&global, args).await,
             Command::Pools(args) => pools::run(&global, args).await,
             Command::Batch(args) => batch::run(&global, args).await,
-            Command::Local(_) => unreachable!("`local` is dispatched by cli::main"),
+            Command::Local(_) => unreachable!("`local` is dispatched by dispatch::main"),
         }
     });
     match result {

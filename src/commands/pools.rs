@@ -8,7 +8,7 @@ use super::output::{cell, csv_record, json_terminal_safe, pretty4};
 use super::{CmdError, with_session, write_result};
 use crate::aws::ops::{Ops, PoolSummary};
 use crate::cli::args::{GlobalArgs, OutputFormat, PoolsArgs};
-use crate::cli::session::Session;
+use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: PoolsArgs) -> Result<(), CmdError> {
     with_session(global, async |_: &Session, ops: &Ops| {

@@ -12,7 +12,6 @@ use super::{CmdError, with_session};
 use crate::aws::listing::{self, ListingEvent, ListingSettings};
 use crate::aws::ops::Ops;
 use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
-use crate::cli::session::Session;
 use crate::domain::rules::{CountChange, check_unlink};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
@@ -20,6 +19,7 @@ use crate::domain::{
     UserRecord,
 };
 use crate::journal::{Counts, Journal, LinkAttributes, Outcome, Resolution};
+use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> {
     if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {

@@ -14,11 +14,11 @@ use super::{CmdError, with_session, write_result};
 use crate::aws::listing::{self, ListingEvent, ListingMode, ListingSettings};
 use crate::aws::ops::Ops;
 use crate::cli::args::{GlobalArgs, OutputFormat, UsersArgs};
-use crate::cli::session::Session;
 use crate::domain::filter::parse_filter;
 use crate::domain::rules::check_user_pool_id;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord};
+use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
     if let Some(v) = check_user_pool_id(&args.user_pool_id) {

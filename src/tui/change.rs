@@ -9,10 +9,9 @@
 
 use super::effect::{Command, Effect};
 use super::form::{FieldNote, FormField, FormPhase, LinkForm, destination_of, linked_to};
-use super::model::{Modal, Model, Pane, PoolProviders};
+use super::model::{Modal, Model, Pane, PoolProviders, failure_text};
 use super::msg::{ChangeFailure, RequestId};
 use super::plan::{Activity, Pending, PendingPhase, Planned, Review, describe_identity};
-use super::update::failure_text;
 use crate::aws::Failure;
 use crate::aws::ops::LinkFacts;
 use crate::domain::provider::federated_username;

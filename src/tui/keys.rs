@@ -4,11 +4,11 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
+use super::browse::{load_pools, open_pool, start_users_load};
 use super::change;
 use super::effect::{Command, Effect};
 use super::keymap::Action;
 use super::model::{Model, Pane, Phase, Prompt, PromptKind, Screen, Status};
-use super::update::{load_pools, open_pool, start_users_load};
 use super::view::{detail as detail_view, layout};
 use crate::domain::filter::parse_filter;
 use crate::domain::sanitize::is_unsafe;

@@ -5,6 +5,7 @@
 //! tokio [`worker`] owns the SDK client and answers [`effect::Command`]s with `Msg`s on the
 //! same channel the terminal input arrives on. The UI thread never awaits the network.
 
+mod browse;
 mod change;
 mod effect;
 mod event_loop;
@@ -36,7 +37,7 @@ use std::process::ExitCode;
 
 use crate::aws::ops::Ops;
 use crate::cli::args::GlobalArgs;
-use crate::cli::session::Session;
+use crate::session::Session;
 use keymap::Keymap;
 use model::Setup;
 use theme::Theme;

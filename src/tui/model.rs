@@ -10,9 +10,11 @@ use super::msg::RequestId;
 use super::plan::{Activity, Pending, Review};
 use super::theme::Theme;
 use super::users::UserTable;
+use crate::aws::Failure;
 use crate::aws::ops::PoolSummary;
 use crate::cli::args::GlobalArgs;
 use crate::domain::IdentityProviderInfo;
+use crate::domain::sanitize::sanitize;
 
 /// Ticks (of [`TICK`]) a flash message stays.
 pub const FLASH_TICKS: u16 = 30;
@@ -277,4 +279,20 @@ impl Model {
     pub fn error(&mut self, text: impl Into<String>) {
         self.status = Status::Error { text: text.into() };
     }
+}
+
+/// The error line for a failure: what failed, what to do next, then the details (the
+/// advice comes first so a narrow status line still shows it).
+pub fn failure_text(what: &str, failure: &Failure) -> String {
+    let text = match &failure.hint {
+        Some(hint) => {
+            let details = Failure {
+                hint: None,
+                ..failure.clone()
+            };
+            format!("{what} — {hint} · {}", details.summary())
+        }
+        None => format!("{what}: {}", failure.summary()),
+    };
+    sanitize(&text).into_owned()
 }

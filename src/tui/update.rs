@@ -1,25 +1,23 @@
 //! `update(model, msg) -> effects`: every state change of the UI, with no I/O and no async.
-//! Keys are handled in `keys.rs`; the worker's replies, the clock and the mouse here.
+//! Keys are handled in `keys.rs`, pool and user loading in `browse.rs`, changes in
+//! `change.rs`; the worker's replies are routed, the clock and the mouse handled here.
 
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
+use super::browse;
 use super::change;
-use super::effect::{Command, Effect};
+use super::effect::Effect;
 use super::keys;
-use super::model::{LoadProgress, Model, Phase, PoolInfo, Screen, Status, WHEEL_STEP};
-use super::msg::{Msg, RequestId, UsersPageReport};
+use super::model::{Model, Screen, Status, WHEEL_STEP};
+use super::msg::Msg;
 use super::view::layout;
-use crate::aws::Failure;
-use crate::aws::ops::PoolSummary;
-use crate::domain::UserRecord;
-use crate::domain::sanitize::sanitize;
 
 /// What to do at start-up: the pool picker's list, or the given pool's users.
 pub fn init(model: &mut Model) -> Vec<Effect> {
     match &model.pool {
-        Some(_) => start_users_load(model),
-        None => load_pools(model),
+        Some(_) => browse::start_users_load(model),
+        None => browse::load_pools(model),
     }
 }
 
@@ -68,7 +66,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::ConnectFailed => vec![Effect::Quit],
         Msg::PoolsLoaded(result) => {
-            on_pools(model, result);
+            browse::on_pools(model, result);
             Vec::new()
         }
         Msg::PoolDescribed { pool_id, result } => {
@@ -80,7 +78,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::UsersPage { request_id, result } => {
-            on_users_page(model, request_id, result);
+            browse::on_users_page(model, request_id, result);
             change::revalidate(model);
             Vec::new()
         }
@@ -89,7 +87,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             username,
             result,
         } => {
-            on_user(model, &pool_id, &username, result.clone());
+            browse::on_user(model, &pool_id, &username, result.clone());
             change::revalidate(model);
             change::after_user_loaded(model, &pool_id, &username, &result)
         }
@@ -110,134 +108,6 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             change::on_recorded(model, result);
             Vec::new()
         }
-    }
-}
-
-/// Asks for the pool list (picker).
-pub fn load_pools(model: &mut Model) -> Vec<Effect> {
-    model.picker.phase = Phase::Loading;
-    vec![Effect::Worker(Command::LoadPools)]
-}
-
-/// Starts loading the current pool's users from the first page; pages of earlier loads
-/// become stale.
-pub fn start_users_load(model: &mut Model) -> Vec<Effect> {
-    let Some(pool) = &model.pool else {
-        return Vec::new();
-    };
-    let pool_id = pool.id.clone();
-    let describe = pool.estimated_users.is_none();
-    let request_id = model.new_request_id();
-    model.users.clear();
-    model.load = LoadProgress::new(request_id, Phase::Loading);
-    let mut effects = vec![Effect::Worker(Command::LoadUsers {
-        request_id,
-        pool_id: pool_id.clone(),
-        filter: model.server_filter.clone(),
-    })];
-    if describe {
-        effects.push(Effect::Worker(Command::DescribePool { pool_id }));
-    }
-    effects
-}
-
-/// Switches to a pool chosen in the picker.
-pub fn open_pool(model: &mut Model, pool: &PoolSummary) -> Vec<Effect> {
-    model.screen = Screen::Users;
-    if model.pool.as_ref().is_some_and(|p| p.id == pool.id) {
-        return Vec::new();
-    }
-    model.pool = Some(PoolInfo {
-        id: pool.id.clone(),
-        name: Some(pool.name.clone()),
-        estimated_users: pool.estimated_users,
-    });
-    model.server_filter = None;
-    model.detail_open = false;
-    model.users.set_query("");
-    start_users_load(model)
-}
-
-/// The error line for a failure: what failed, what to do next, then the details (the
-/// advice comes first so a narrow status line still shows it).
-pub fn failure_text(what: &str, failure: &Failure) -> String {
-    let text = match &failure.hint {
-        Some(hint) => {
-            let details = Failure {
-                hint: None,
-                ..failure.clone()
-            };
-            format!("{what} — {hint} · {}", details.summary())
-        }
-        None => format!("{what}: {}", failure.summary()),
-    };
-    sanitize(&text).into_owned()
-}
-
-fn on_pools(model: &mut Model, result: Result<Vec<PoolSummary>, Failure>) {
-    match result {
-        Ok(pools) => {
-            let current = model.pool.as_ref().map(|p| p.id.clone());
-            model.picker.selected = current
-                .and_then(|id| pools.iter().position(|p| p.id == id))
-                .unwrap_or(0);
-            model.picker.pools = pools;
-            model.picker.phase = Phase::Done;
-        }
-        Err(failure) => {
-            model.picker.phase = Phase::Failed;
-            model.error(failure_text("Listing pools failed", &failure) + " (R retries)");
-        }
-    }
-}
-
-fn on_users_page(
-    model: &mut Model,
-    request_id: RequestId,
-    result: Result<UsersPageReport, Failure>,
-) {
-    if request_id != model.load.request_id || model.load.phase != Phase::Loading {
-        tracing::debug!(request_id, "stale users page ignored");
-        return;
-    }
-    match result {
-        Ok(page) => {
-            if !page.users.is_empty() {
-                model.users.push_page(page.users);
-            }
-            model.load.pages += page.pages;
-            model.load.elapsed = page.elapsed;
-            model.load.partitions = page.partitions;
-            model.load.retries = page.retries;
-            if !page.more {
-                model.load.phase = Phase::Done;
-            }
-        }
-        Err(failure) => {
-            model.load.phase = Phase::Failed;
-            model.error(failure_text("Loading users failed", &failure) + " (R retries)");
-        }
-    }
-}
-
-fn on_user(
-    model: &mut Model,
-    pool_id: &str,
-    username: &str,
-    result: Result<Option<UserRecord>, Failure>,
-) {
-    if model.pool.as_ref().is_none_or(|p| p.id != pool_id) {
-        return;
-    }
-    match result {
-        Ok(Some(user)) => {
-            model.users.replace(user);
-        }
-        Ok(None) => model.error(format!(
-            "User {} no longer exists in the pool (R reloads the list)",
-            sanitize(username)
-        )),
-        Err(failure) => model.error(failure_text("Reading the user failed", &failure)),
     }
 }
 
