@@ -1,6 +1,7 @@
 //! coglink: a terminal console for Amazon Cognito user pools that makes account linking safe.
 
 pub mod aws;
+pub mod awscli;
 pub mod batch;
 pub mod cli;
 pub mod commands;

@@ -8,10 +8,10 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::change::{Attempt, journal_preflight, read_only_refusal, record};
-use super::input::LINK;
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
 use crate::aws::rate::{RateLimiter, paced_read};
+use crate::awscli::input::LINK;
 use crate::batch::plan::{Action, Plan, PlannedRow, PoolFacts, identity_key, plan};
 use crate::batch::progress::{ProgressLog, default_path};
 use crate::batch::rows::{BatchRow, parse_rows};

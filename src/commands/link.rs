@@ -1,13 +1,14 @@
 //! `coglink link`: AdminLinkProviderForUser with the destination checked first.
 
 use super::change::{
-    Attempt, READ_BACK_ATTEMPTS, aws_command, describe_user, finish, invalid, journal_preflight,
-    read_back_pause, read_only_refusal, record, refused_locally, request_json, skeleton,
+    Attempt, READ_BACK_ATTEMPTS, describe_user, finish, invalid, journal_preflight,
+    read_back_pause, read_only_refusal, record, refused_locally,
 };
-use super::input::{LINK, resolve};
-use super::output::shell_quote;
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
+use crate::awscli::command::{aws_command, request_json, skeleton};
+use crate::awscli::input::{LINK, resolve};
+use crate::awscli::output::shell_quote;
 use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
 use crate::domain::rules::{CountChange, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link};
 use crate::domain::sanitize::sanitize;

@@ -2,11 +2,8 @@
 
 pub mod batch;
 pub mod change;
-pub mod input;
 pub mod link;
-pub mod output;
 pub mod pools;
-pub mod shorthand;
 pub mod unlink;
 pub mod users;
 

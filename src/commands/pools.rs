@@ -4,9 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{cell, csv_record, json_terminal_safe, pretty4};
 use super::{CmdError, with_session, write_result};
 use crate::aws::ops::{Ops, PoolSummary};
+use crate::awscli::output::{cell, csv_record, json_terminal_safe, pretty4};
 use crate::cli::args::{GlobalArgs, OutputFormat, PoolsArgs};
 use crate::session::Session;
 

@@ -2,15 +2,16 @@
 //! first (a scan of the pool: Cognito cannot search by linked identity).
 
 use super::change::{
-    Attempt, READ_BACK_ATTEMPTS, aws_command, describe_user, finish, invalid, journal_preflight,
-    read_back_pause, read_only_refusal, record, refused_locally, request_json, skeleton,
+    Attempt, READ_BACK_ATTEMPTS, describe_user, finish, invalid, journal_preflight,
+    read_back_pause, read_only_refusal, record, refused_locally,
 };
+use crate::awscli::command::{aws_command, request_json, skeleton};
 use std::io::IsTerminal;
 
-use super::input::{UNLINK, resolve};
 use super::{CmdError, with_session};
 use crate::aws::listing::{self, ListingEvent, ListingSettings};
 use crate::aws::ops::Ops;
+use crate::awscli::input::{UNLINK, resolve};
 use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
 use crate::domain::rules::{CountChange, check_unlink};
 use crate::domain::sanitize::sanitize;

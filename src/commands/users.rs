@@ -9,10 +9,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{cell, csv_record, json_terminal_safe};
 use super::{CmdError, with_session, write_result};
 use crate::aws::listing::{self, ListingEvent, ListingMode, ListingSettings};
 use crate::aws::ops::Ops;
+use crate::awscli::output::{cell, csv_record, json_terminal_safe};
 use crate::cli::args::{GlobalArgs, OutputFormat, UsersArgs};
 use crate::domain::filter::parse_filter;
 use crate::domain::rules::check_user_pool_id;

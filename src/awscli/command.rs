@@ -1,0 +1,130 @@
+//! The AWS CLI's side of a request: the `--generate-cli-skeleton` text, the request as
+//! `--cli-input-json` takes it, and the equivalent `aws cognito-idp` command line.
+
+use serde::Serialize;
+
+use super::input::OpSpec;
+use super::output::{json_terminal_safe, pretty4, shell_quote};
+use super::shorthand::to_shorthand;
+use crate::cli::args::GlobalArgs;
+use crate::domain::ProviderUserIdentifier;
+
+/// The `--generate-cli-skeleton input` text: every member present, strings empty.
+pub fn skeleton(spec: &OpSpec) -> String {
+    let empty = ProviderUserIdentifier {
+        provider_name: Some(String::new()),
+        provider_attribute_name: Some(String::new()),
+        provider_attribute_value: Some(String::new()),
+    };
+    let body: Vec<String> = spec
+        .members
+        .iter()
+        .map(|m| {
+            let value = if m.identifier {
+                pretty4(&empty).replace('\n', "\n    ")
+            } else {
+                "\"\"".to_owned()
+            };
+            format!("    \"{}\": {value}", m.key)
+        })
+        .collect();
+    format!("{{\n{}\n}}", body.join(",\n"))
+}
+
+/// The request as the AWS CLI takes it in `--cli-input-json` (4-space JSON, terminal-safe).
+pub fn request_json<T: Serialize>(req: &T) -> String {
+    json_terminal_safe(&pretty4(req))
+}
+
+/// The same change as an `aws` command line, shell-quoted.
+pub fn aws_command(
+    spec: &OpSpec,
+    global: &GlobalArgs,
+    pool_id: &str,
+    ids: &[&ProviderUserIdentifier],
+) -> String {
+    let mut words = vec![
+        "aws".to_owned(),
+        "cognito-idp".to_owned(),
+        spec.aws_command.to_owned(),
+    ];
+    if !global.local {
+        for (flag, value) in [
+            ("--profile", &global.profile),
+            ("--region", &global.region),
+            ("--endpoint-url", &global.endpoint_url),
+        ] {
+            if let Some(v) = value {
+                words.push(flag.to_owned());
+                words.push(shell_quote(v));
+            }
+        }
+    }
+    words.push("--user-pool-id".to_owned());
+    words.push(shell_quote(pool_id));
+    for (member, id) in spec.members.iter().filter(|m| m.identifier).zip(ids) {
+        words.push(member.flag.to_owned());
+        words.push(shell_quote(&to_shorthand(id)));
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::awscli::input::{LINK, UNLINK};
+
+    #[test]
+    fn skeletons_match_the_aws_cli() {
+        assert_eq!(
+            skeleton(&LINK),
+            r#"{
+    "UserPoolId": "",
+    "DestinationUser": {
+        "ProviderName": "",
+        "ProviderAttributeName": "",
+        "ProviderAttributeValue": ""
+    },
+    "SourceUser": {
+        "ProviderName": "",
+        "ProviderAttributeName": "",
+        "ProviderAttributeValue": ""
+    }
+}"#
+        );
+        assert_eq!(
+            skeleton(&UNLINK),
+            "{\n    \"UserPoolId\": \"\",\n    \"User\": {\n        \"ProviderName\": \"\",\n        \"ProviderAttributeName\": \"\",\n        \"ProviderAttributeValue\": \"\"\n    }\n}"
+        );
+    }
+
+    #[test]
+    fn aws_commands_quote_and_round_trip() {
+        let global = GlobalArgs {
+            profile: Some("prod".into()),
+            region: Some("eu-west-1".into()),
+            ..Default::default()
+        };
+        let dest = ProviderUserIdentifier::cognito_user("diego o'neil");
+        let src = ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "123");
+        let cmd = aws_command(&LINK, &global, "eu-west-1_abc", &[&dest, &src]);
+        assert_eq!(
+            cmd,
+            "aws cognito-idp admin-link-provider-for-user --profile prod --region eu-west-1 \
+             --user-pool-id eu-west-1_abc \
+             --destination-user 'ProviderName=Cognito,ProviderAttributeValue=\"diego o'\\''neil\"' \
+             --source-user ProviderName=Google,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=123"
+        );
+        let local = GlobalArgs {
+            local: true,
+            ..Default::default()
+        };
+        let cmd = aws_command(&UNLINK, &local, "p_1", &[&src]);
+        assert!(
+            cmd.starts_with(
+                "aws cognito-idp admin-disable-provider-for-user --user-pool-id p_1 --user "
+            ),
+            "{cmd}"
+        );
+    }
+}
