@@ -9,7 +9,7 @@ use super::{Checks, Outcome, RequestContext, input, page_size, pool, pool_mut, u
 use crate::domain::CognitoError;
 use crate::domain::filter::{FILTER_MAX, FilterError, UserFilter, parse_filter};
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
-use crate::domain::rules::{Field, TOKEN_PATTERN, USERNAME_MAX, USERNAME_PATTERN, check_string};
+use crate::domain::rules::{Field, TOKEN_PATTERN, check_string};
 use crate::domain::user::search_value;
 use crate::local::ids::{now_ms, uuid_v4};
 use crate::local::limits::LIST_USERS_DEFAULT_LIMIT;
@@ -164,23 +164,12 @@ struct GetInput {
     username: Option<String>,
 }
 
-fn check_username(c: &mut Checks, username: &Option<String>) {
-    c.required(username, "username");
-    c.string(
-        "username",
-        username,
-        1,
-        USERNAME_MAX,
-        Some(USERNAME_PATTERN),
-    );
-}
-
 /// AdminGetUser: by username, or by the `sub` of a user (spec §1.5).
 pub fn get(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     let req: GetInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
-    check_username(&mut c, &req.username);
+    c.username(&req.username);
     c.done()?;
     let pool_id = req.user_pool_id.unwrap_or_default();
     let username = req.username.unwrap_or_default();
@@ -222,7 +211,7 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     let req: CreateInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
-    check_username(&mut c, &req.username);
+    c.username(&req.username);
     for (i, a) in req.user_attributes.iter().flatten().enumerate() {
         let path = format!("userAttributes.{}.member", i + 1);
         c.required(&a.name, &format!("{path}.name"));
