@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod awscli;
 pub mod batch;
+pub mod change;
 pub mod cli;
 pub mod commands;
 pub mod dispatch;

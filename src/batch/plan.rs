@@ -45,7 +45,7 @@ pub struct PoolFacts {
 
 /// What will happen to a row.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
+pub enum RowAction {
     Link {
         before: usize,
         after: usize,
@@ -88,7 +88,7 @@ impl fmt::Display for Problem {
 pub struct PlannedRow {
     pub row: BatchRow,
     pub key: String,
-    pub action: Action,
+    pub action: RowAction,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -100,10 +100,10 @@ impl Plan {
     pub fn to_send(&self) -> impl Iterator<Item = &PlannedRow> {
         self.rows
             .iter()
-            .filter(|r| matches!(r.action, Action::Link { .. }))
+            .filter(|r| matches!(r.action, RowAction::Link { .. }))
     }
 
-    pub fn count(&self, pred: impl Fn(&Action) -> bool) -> usize {
+    pub fn count(&self, pred: impl Fn(&RowAction) -> bool) -> usize {
         self.rows.iter().filter(|r| pred(&r.action)).count()
     }
 
@@ -111,10 +111,10 @@ impl Plan {
     pub fn summary(&self) -> String {
         format!(
             "{} to link, {} already done, {} refused before, {} skipped",
-            self.count(|a| matches!(a, Action::Link { .. })),
-            self.count(|a| matches!(a, Action::AlreadyDone)),
-            self.count(|a| matches!(a, Action::RefusedBefore { .. })),
-            self.count(|a| matches!(a, Action::Skip(_))),
+            self.count(|a| matches!(a, RowAction::Link { .. })),
+            self.count(|a| matches!(a, RowAction::AlreadyDone)),
+            self.count(|a| matches!(a, RowAction::RefusedBefore { .. })),
+            self.count(|a| matches!(a, RowAction::Skip(_))),
         )
     }
 }
@@ -167,20 +167,20 @@ fn plan_row(
     linked_to: &HashMap<IdentityKey, &str>,
     planned_links: &mut HashMap<IdentityKey, usize>,
     sources_seen: &mut HashMap<IdentityKey, usize>,
-) -> Action {
+) -> RowAction {
     let shape = check_link(req, &LinkContext::default());
     if !shape.is_empty() {
-        return Action::Skip(Problem::Invalid(shape));
+        return RowAction::Skip(Problem::Invalid(shape));
     }
     let source_key = identity_key(&req.source());
     if let Some(&first_line) = sources_seen.get(&source_key) {
-        return Action::Skip(Problem::DuplicateSource { first_line });
+        return RowAction::Skip(Problem::DuplicateSource { first_line });
     }
     sources_seen.insert(source_key.clone(), row.line);
     match facts.recorded.get(key) {
-        Some(Recorded::Linked) => return Action::AlreadyDone,
+        Some(Recorded::Linked) => return RowAction::AlreadyDone,
         Some(Recorded::Refused { code, message }) => {
-            return Action::RefusedBefore {
+            return RowAction::RefusedBefore {
                 code: code.clone(),
                 message: message.clone(),
             };
@@ -195,7 +195,7 @@ fn plan_row(
             .iter()
             .any(|i| i.is_identified_by(&req.source()))
     {
-        return Action::AlreadyDone;
+        return RowAction::AlreadyDone;
     }
     let planned = planned_links.get(&dest_key).copied().unwrap_or(0);
     let ctx = LinkContext {
@@ -222,12 +222,12 @@ fn plan_row(
     };
     let violations = check_link(req, &ctx);
     if !violations.is_empty() {
-        return Action::Skip(Problem::Invalid(violations));
+        return RowAction::Skip(Problem::Invalid(violations));
     }
     let before = destination.as_ref().map_or(0, |u| u.link_count()) + planned;
     planned_links.insert(dest_key, planned + 1);
     debug_assert!(before < MAX_LINKED_IDENTITIES);
-    Action::Link {
+    RowAction::Link {
         before,
         after: before + 1,
     }

@@ -46,14 +46,14 @@ fn plans_links_with_running_counts() {
     let plan = plan(&rows, &facts(&[user("diego", &["a", "b", "c"])]));
     assert_eq!(
         plan.rows[0].action,
-        Action::Link {
+        RowAction::Link {
             before: 3,
             after: 4
         }
     );
     assert_eq!(
         plan.rows[1].action,
-        Action::Link {
+        RowAction::Link {
             before: 4,
             after: 5
         }
@@ -71,13 +71,13 @@ fn the_link_that_would_pass_five_is_skipped() {
     let plan = plan(&rows, &facts(&[user("diego", &["a", "b", "c", "d"])]));
     assert!(matches!(
         plan.rows[0].action,
-        Action::Link {
+        RowAction::Link {
             before: 4,
             after: 5
         }
     ));
     match &plan.rows[1].action {
-        Action::Skip(Problem::Invalid(v)) => {
+        RowAction::Skip(Problem::Invalid(v)) => {
             assert_eq!(v[0].rule, Rule::LinkLimitReached { count: 5 })
         }
         other => panic!("{other:?}"),
@@ -91,7 +91,7 @@ fn duplicate_sources_in_the_file_are_skipped() {
     let plan = plan(&rows, &facts(&[user("diego", &[]), user("maria", &[])]));
     assert_eq!(
         plan.rows[1].action,
-        Action::Skip(Problem::DuplicateSource { first_line: 2 })
+        RowAction::Skip(Problem::DuplicateSource { first_line: 2 })
     );
     assert_eq!(
         Problem::DuplicateSource { first_line: 2 }.to_string(),
@@ -103,14 +103,14 @@ fn duplicate_sources_in_the_file_are_skipped() {
 fn invalid_rows_name_field_and_rule() {
     let rows = rows("Cognito,diego,Google,email,1\nCognito,diego,Cognito,Cognito_Subject,x\n");
     let plan = plan(&rows, &facts(&[user("diego", &[])]));
-    let Action::Skip(p) = &plan.rows[0].action else {
+    let RowAction::Skip(p) = &plan.rows[0].action else {
         panic!()
     };
     assert!(
         p.to_string()
             .starts_with("SourceUser.ProviderAttributeName: must be Cognito_Subject for Google")
     );
-    let Action::Skip(p) = &plan.rows[1].action else {
+    let RowAction::Skip(p) = &plan.rows[1].action else {
         panic!()
     };
     assert!(
@@ -127,8 +127,8 @@ fn links_that_exist_are_already_done_and_links_elsewhere_are_refused() {
         &rows,
         &facts(&[user("diego", &["a", "b"]), user("maria", &[])]),
     );
-    assert_eq!(plan.rows[0].action, Action::AlreadyDone);
-    let Action::Skip(Problem::Invalid(v)) = &plan.rows[1].action else {
+    assert_eq!(plan.rows[0].action, RowAction::AlreadyDone);
+    let RowAction::Skip(Problem::Invalid(v)) = &plan.rows[1].action else {
         panic!()
     };
     assert_eq!(
@@ -149,11 +149,11 @@ fn missing_destinations_and_merging_are_refused() {
     f.source_users
         .insert(("Google".into(), "2".into()), Some("Google_2".into()));
     let plan = plan(&rows, &f);
-    let Action::Skip(Problem::Invalid(v)) = &plan.rows[0].action else {
+    let RowAction::Skip(Problem::Invalid(v)) = &plan.rows[0].action else {
         panic!()
     };
     assert_eq!(v[0].rule, Rule::UserNotFound);
-    let Action::Skip(Problem::Invalid(v)) = &plan.rows[1].action else {
+    let RowAction::Skip(Problem::Invalid(v)) = &plan.rows[1].action else {
         panic!()
     };
     assert_eq!(
@@ -180,11 +180,14 @@ fn recorded_outcomes_resume_without_resending() {
         },
     );
     let plan = plan(&rows, &f);
-    assert_eq!(plan.rows[0].action, Action::AlreadyDone);
-    assert!(matches!(plan.rows[1].action, Action::RefusedBefore { .. }));
+    assert_eq!(plan.rows[0].action, RowAction::AlreadyDone);
+    assert!(matches!(
+        plan.rows[1].action,
+        RowAction::RefusedBefore { .. }
+    ));
     assert_eq!(
         plan.rows[2].action,
-        Action::Link {
+        RowAction::Link {
             before: 0,
             after: 1
         }

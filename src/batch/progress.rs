@@ -4,7 +4,7 @@
 //! line; on resume the planner reads the destination again and sees whether it was linked.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -56,38 +56,56 @@ fn drop_torn_tail(path: &Path, file: &File) -> std::io::Result<()> {
     Ok(())
 }
 
+impl ProgressError {
+    /// Another run holds the file.
+    pub fn is_busy(&self) -> bool {
+        self.source.kind() == std::io::ErrorKind::WouldBlock
+    }
+}
+
 impl ProgressLog {
-    /// Opens (creating) the file and returns it with the outcomes recorded so far. A torn last
-    /// line (crash mid-write) is ignored: that row is re-checked by the planner.
+    /// Opens (creating) the file, locked for this run, and returns it with the outcomes
+    /// recorded so far. A torn last line (crash mid-write) is ignored: that row is re-checked
+    /// by the planner. A file another run holds is refused ([`ProgressError::is_busy`]).
     pub fn open(path: &Path) -> Result<(ProgressLog, HashMap<String, Recorded>), ProgressError> {
         let err = |source| ProgressError {
             path: path.to_owned(),
             source,
         };
-        let mut recorded = HashMap::new();
-        if path.exists() {
-            let reader = BufReader::new(File::open(path).map_err(err)?);
-            for line in reader.lines() {
-                let line = line.map_err(err)?;
-                let Ok(entry) = serde_json::from_str::<Line>(&line) else {
-                    continue;
-                };
-                let outcome = match entry.outcome.as_str() {
-                    "linked" => Recorded::Linked,
-                    "refused" => Recorded::Refused {
-                        code: entry.code.unwrap_or_default(),
-                        message: entry.message.unwrap_or_default(),
-                    },
-                    _ => continue,
-                };
-                recorded.insert(entry.key, outcome);
-            }
-        }
         let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
             .map_err(err)?;
+        // One run per progress file: two runs of one batch would both send every row.
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(err(std::io::Error::new(
+                    std::io::ErrorKind::WouldBlock,
+                    "another coglink batch is running with this progress file; wait for it \
+                     to finish (a second run would send its rows again)",
+                )));
+            }
+            Err(TryLockError::Error(e)) => return Err(err(e)),
+        }
+        let mut recorded = HashMap::new();
+        let reader = BufReader::new(File::open(path).map_err(err)?);
+        for line in reader.lines() {
+            let line = line.map_err(err)?;
+            let Ok(entry) = serde_json::from_str::<Line>(&line) else {
+                continue;
+            };
+            let outcome = match entry.outcome.as_str() {
+                "linked" => Recorded::Linked,
+                "refused" => Recorded::Refused {
+                    code: entry.code.unwrap_or_default(),
+                    message: entry.message.unwrap_or_default(),
+                },
+                _ => continue,
+            };
+            recorded.insert(entry.key, outcome);
+        }
         drop_torn_tail(path, &file).map_err(err)?;
         Ok((
             ProgressLog {
@@ -159,6 +177,25 @@ mod tests {
         assert_eq!(recorded.len(), 3, "a line after a torn one is read");
         assert_eq!(recorded["k1"], Recorded::Linked);
         assert_eq!(recorded["k2"], refused);
+    }
+
+    #[test]
+    fn a_second_run_cannot_open_a_progress_file_in_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.csv.progress.jsonl");
+        let (first, _) = ProgressLog::open(&path).unwrap();
+        let busy = ProgressLog::open(&path).unwrap_err();
+        assert!(busy.is_busy());
+        assert!(
+            busy.to_string()
+                .contains("another coglink batch is running"),
+            "{busy}"
+        );
+        drop(first);
+        assert!(
+            ProgressLog::open(&path).is_ok(),
+            "free once the first run ends"
+        );
     }
 
     #[test]

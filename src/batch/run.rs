@@ -1,28 +1,23 @@
-//! Sending a planned batch at the quota rate.
+//! Sending a planned batch at the quota rate, through the change engine.
 //!
 //! Rows for different destinations go out concurrently; rows for one destination go one after
 //! another (its link count and Cognito's per-user write limit). Every request waits for a
-//! slot of the shared [`RateLimiter`], which slows down when Cognito throttles. A row whose
-//! outcome is unknown (timeout, dropped connection, 5xx) is resolved by reading the
-//! destination again: linked means done; not linked means it is sent again, never blindly.
+//! slot of the shared [`RateLimiter`], which slows down when Cognito throttles. Each row is
+//! one engine change under [`Policy::BATCH`]: journaled ahead, sent again only when it is
+//! known not applied (throttled, never sent, or an unclear answer read back as not linked).
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::plan::{Action, Plan, PlannedRow, Recorded};
-use crate::aws::failure::Failure;
-use crate::aws::ops::Ops;
+use super::plan::{Plan, PlannedRow, Recorded, RowAction};
+use crate::aws::Failure;
 use crate::aws::rate::RateLimiter;
-
-/// Sends of one row before its failures are reported as they are.
-pub const MAX_SENDS_PER_ROW: u32 = 5;
-/// Reads of the destination after a send with no clear answer, before the row is left
-/// unresolved (it is never sent again without one succeeding).
-pub const MAX_READ_BACKS: u32 = 5;
+use crate::change::{Engine, Observer, Planned, Policy, RunError, Settled};
+use crate::journal::{Outcome, Resolution};
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -46,6 +41,9 @@ impl Default for RunOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RowOutcome {
     Linked,
+    /// Cognito refused it as "already linked", and reading the destination showed it holds
+    /// the identity (someone else linked it meanwhile): done, as asked.
+    AlreadyLinked,
     /// The send had no clear answer (`message`), and reading the destination showed the
     /// link: it was applied.
     Confirmed {
@@ -66,7 +64,9 @@ pub enum RowOutcome {
 impl RowOutcome {
     pub fn recorded(&self) -> Option<Recorded> {
         match self {
-            RowOutcome::Linked | RowOutcome::Confirmed { .. } => Some(Recorded::Linked),
+            RowOutcome::Linked | RowOutcome::AlreadyLinked | RowOutcome::Confirmed { .. } => {
+                Some(Recorded::Linked)
+            }
             RowOutcome::Refused { code, message } => Some(Recorded::Refused {
                 code: code.clone(),
                 message: message.clone(),
@@ -76,7 +76,57 @@ impl RowOutcome {
     }
 
     pub fn is_linked(&self) -> bool {
-        matches!(self, RowOutcome::Linked | RowOutcome::Confirmed { .. })
+        matches!(
+            self,
+            RowOutcome::Linked | RowOutcome::AlreadyLinked | RowOutcome::Confirmed { .. }
+        )
+    }
+
+    /// The row's outcome from the engine's last settled attempt.
+    pub fn from_settled(settled: &Settled) -> RowOutcome {
+        let unclear = |f: Option<&Failure>| {
+            format!(
+                "{}; the destination could not be read back, so the outcome is unknown",
+                f.map_or_else(|| "no clear answer".to_owned(), Failure::summary)
+            )
+        };
+        let failure = settled.failure.as_ref();
+        match &settled.outcome {
+            Outcome::Ok | Outcome::Pending => RowOutcome::Linked,
+            Outcome::AlreadyDone { .. } => RowOutcome::AlreadyLinked,
+            Outcome::Unknown {
+                message,
+                resolution: Resolution::Applied,
+            } => RowOutcome::Confirmed {
+                message: message.clone(),
+            },
+            Outcome::Unknown {
+                resolution: Resolution::Unresolved,
+                ..
+            } => RowOutcome::Unresolved {
+                reason: unclear(failure),
+                outcome_unknown: true,
+            },
+            // Sent as often as the policy allows, each time known not applied.
+            Outcome::Unknown {
+                resolution: Resolution::NotApplied,
+                ..
+            }
+            | Outcome::Failed { .. } => RowOutcome::Unresolved {
+                reason: failure.map_or_else(|| "not sent".into(), Failure::summary),
+                outcome_unknown: false,
+            },
+            Outcome::Rejected { .. } if failure.is_some_and(Failure::is_throttling) => {
+                RowOutcome::Unresolved {
+                    reason: failure.map_or_else(|| "throttled".into(), Failure::summary),
+                    outcome_unknown: false,
+                }
+            }
+            Outcome::Rejected { code, message } => RowOutcome::Refused {
+                code: code.clone(),
+                message: message.clone(),
+            },
+        }
     }
 }
 
@@ -97,6 +147,11 @@ pub enum RunEvent {
         message: String,
         applied: bool,
     },
+    /// The journal could not be written: the run stops taking rows (`message` says why; a
+    /// row whose outcome was not recorded still has its `Row` event).
+    JournalFailed {
+        message: String,
+    },
     Finished {
         sent: u64,
         elapsed: Duration,
@@ -104,11 +159,10 @@ pub enum RunEvent {
 }
 
 struct Shared {
-    ops: Ops,
+    engine: Engine,
     stop: Arc<AtomicBool>,
-    limiter: RateLimiter,
     groups: Mutex<VecDeque<Vec<PlannedRow>>>,
-    sends: Mutex<u64>,
+    sends: AtomicU64,
     tx: mpsc::UnboundedSender<RunEvent>,
 }
 
@@ -119,9 +173,10 @@ pub struct RunHandle {
     pub stop: Arc<AtomicBool>,
 }
 
-/// Starts sending every `Link` row of the plan; events (one `Row` per row sent) arrive on
-/// the handle, ending with `Finished`.
-pub fn start(ops: Ops, plan: &Plan, opts: RunOptions) -> RunHandle {
+/// Starts sending every `Link` row of the plan through `engine` (paced here at
+/// `opts.max_rps`); events (one `Row` per row sent) arrive on the handle, ending with
+/// `Finished`.
+pub fn start(engine: Engine, plan: &Plan, opts: RunOptions) -> RunHandle {
     let mut by_destination: BTreeMap<(String, String), Vec<PlannedRow>> = BTreeMap::new();
     for row in plan.to_send() {
         let d = row.row.request.destination();
@@ -133,11 +188,10 @@ pub fn start(ops: Ops, plan: &Plan, opts: RunOptions) -> RunHandle {
     let (tx, rx) = mpsc::unbounded_channel();
     let stop = Arc::new(AtomicBool::new(false));
     let shared = Arc::new(Shared {
-        ops,
+        engine: engine.paced(Arc::new(RateLimiter::new(opts.max_rps))),
         stop: stop.clone(),
-        limiter: RateLimiter::new(opts.max_rps),
         groups: Mutex::new(by_destination.into_values().collect()),
-        sends: Mutex::new(0),
+        sends: AtomicU64::new(0),
         tx,
     });
     tokio::spawn(async move {
@@ -147,7 +201,7 @@ pub fn start(ops: Ops, plan: &Plan, opts: RunOptions) -> RunHandle {
             tasks.spawn(worker(shared.clone()));
         }
         while tasks.join_next().await.is_some() {}
-        let sent = *lock(&shared.sends);
+        let sent = shared.sends.load(Ordering::Relaxed);
         let _ = shared.tx.send(RunEvent::Finished {
             sent,
             elapsed: started.elapsed(),
@@ -169,100 +223,86 @@ async fn worker(shared: Arc<Shared>) {
             if shared.stop.load(Ordering::Relaxed) {
                 return;
             }
-            let outcome = send_row(&shared, &row).await;
-            if shared
-                .tx
-                .send(RunEvent::Row {
-                    row: Box::new(row),
-                    outcome,
-                })
-                .is_err()
-            {
+            if !send_row(&shared, row).await {
                 return;
             }
         }
     }
 }
 
-async fn send_row(shared: &Shared, row: &PlannedRow) -> RowOutcome {
-    debug_assert!(matches!(row.action, Action::Link { .. }));
-    let req = &row.row.request;
-    let mut last_failure: Option<Failure> = None;
-    for _ in 0..MAX_SENDS_PER_ROW {
-        shared.limiter.acquire().await;
-        *lock(&shared.sends) += 1;
-        let failure = match shared.ops.link(req).await {
-            Ok(()) => {
-                shared.limiter.on_success();
-                return RowOutcome::Linked;
-            }
-            Err(f) => f,
-        };
-        if failure.is_throttling() {
-            shared.limiter.on_throttle();
-            let _ = shared.tx.send(RunEvent::Throttled {
-                rate: shared.limiter.rate(),
-            });
-        } else if failure.outcome_unknown() {
-            // Resolved by reading, never by resending: the row is sent again only once a
-            // read has shown the link is not there.
-            let mut applied = None;
-            for attempt in 0..MAX_READ_BACKS {
-                applied = read_back(shared, row).await;
-                if applied.is_some() {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt + 1))).await;
-            }
-            let Some(applied) = applied else {
-                return RowOutcome::Unresolved {
-                    reason: format!(
-                        "{}; the destination could not be read back, so the outcome is unknown",
-                        failure.summary()
-                    ),
-                    outcome_unknown: true,
-                };
-            };
+/// Makes one row through the engine and reports it; false when the run must stop (the UI
+/// went away, or the journal cannot be written).
+async fn send_row(shared: &Shared, row: PlannedRow) -> bool {
+    let RowAction::Link { before, after } = row.action else {
+        debug_assert!(false, "only Link rows are sent");
+        return true;
+    };
+    let planned = Planned::link_with_counts(
+        row.row.request.clone(),
+        crate::domain::rules::CountChange { before, after },
+    );
+    let observer = RowObserver { shared, row: &row };
+    let (settled, journal_failure) = match shared
+        .engine
+        .apply(&planned, Policy::BATCH, &observer)
+        .await
+    {
+        Ok(settled) => (Some(settled), None),
+        Err(RunError::OutcomeNotRecorded { settled, error, .. }) => {
+            (Some(*settled), Some(error.to_string()))
+        }
+        Err(e @ RunError::NotRecordable(_)) => (None, Some(e.to_string())),
+    };
+    let mut going = true;
+    if let Some(settled) = settled {
+        let outcome = RowOutcome::from_settled(&settled);
+        if matches!(outcome, RowOutcome::Confirmed { .. }) {
             let _ = shared.tx.send(RunEvent::Resolved {
                 row: Box::new(row.clone()),
-                message: failure.message.clone(),
-                applied,
+                message: settled.failure.map(|f| f.message).unwrap_or_default(),
+                applied: true,
             });
-            if applied {
-                return RowOutcome::Confirmed {
-                    message: failure.message,
-                };
-            }
-        } else if let Some(code) = failure.code.clone() {
-            return RowOutcome::Refused {
-                code,
-                message: failure.message,
-            };
-        } else {
-            // Never sent (connection refused, no credentials): safe to send again.
-            tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        last_failure = Some(failure);
+        going &= shared
+            .tx
+            .send(RunEvent::Row {
+                row: Box::new(row),
+                outcome,
+            })
+            .is_ok();
     }
-    RowOutcome::Unresolved {
-        reason: last_failure.map_or_else(|| "not sent".into(), |f| f.summary()),
-        outcome_unknown: false,
+    if let Some(message) = journal_failure {
+        shared.stop.store(true, Ordering::Relaxed);
+        let _ = shared.tx.send(RunEvent::JournalFailed { message });
+        going = false;
     }
+    going
 }
 
-/// Whether the row's link exists now (`None`: the destination could not be read).
-async fn read_back(shared: &Shared, row: &PlannedRow) -> Option<bool> {
-    let req = &row.row.request;
-    let dest = req.destination();
-    shared.limiter.acquire().await;
-    let user = shared
-        .ops
-        .find_destination(req.pool_id(), dest.name(), dest.value())
-        .await
-        .ok()??;
-    Some(
-        user.identities_or_empty()
-            .iter()
-            .any(|i| i.is_identified_by(&req.source())),
-    )
+/// Turns the engine's reports on one row into run events.
+struct RowObserver<'a> {
+    shared: &'a Shared,
+    row: &'a PlannedRow,
+}
+
+impl Observer for RowObserver<'_> {
+    fn sending(&self) {
+        self.shared.sends.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn throttled(&self, rate: f64) {
+        let _ = self.shared.tx.send(RunEvent::Throttled { rate });
+    }
+
+    fn sending_again(&self, settled: &Settled) {
+        let _ = self.shared.tx.send(RunEvent::Resolved {
+            row: Box::new(self.row.clone()),
+            message: settled
+                .failure
+                .as_ref()
+                .map(|f| f.message.clone())
+                .unwrap_or_default(),
+            applied: false,
+        });
+    }
 }

@@ -7,21 +7,23 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::change::{Attempt, journal_preflight, read_only_refusal, record};
+use super::change::{journal_preflight, read_only_refusal, settle_earlier_runs};
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
 use crate::aws::rate::{RateLimiter, paced_read};
 use crate::awscli::input::LINK;
-use crate::batch::plan::{Action, Plan, PlannedRow, PoolFacts, identity_key, plan};
+use crate::batch::plan::{Plan, PlannedRow, PoolFacts, RowAction, identity_key, plan};
 use crate::batch::progress::{ProgressLog, default_path};
 use crate::batch::rows::{BatchRow, parse_rows};
 use crate::batch::run::{self, RowOutcome, RunEvent, RunOptions};
+use crate::change::Engine;
 use crate::cli::args::{BatchArgs, GlobalArgs};
 use crate::domain::provider::{destination_username, federated_username};
 use crate::domain::rules::check_username;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{COGNITO, LinkRequest};
-use crate::journal::{Counts, Journal, Outcome, Resolution};
+use crate::exit::EXIT_JOURNAL;
+use crate::journal::Journal;
 use crate::session::Session;
 
 /// Lookups made at the same time while reading the pool before planning.
@@ -58,14 +60,13 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> Result<(), CmdError> {
         .progress
         .clone()
         .unwrap_or_else(|| default_path(&args.file));
-    with_session(global, async |session: &Session, ops: &Ops| {
-        batch(session, ops, &journal, &rows, &args, &progress_path).await
+    with_session(global, async |_: &Session, ops: &Ops| {
+        batch(ops, &journal, &rows, &args, &progress_path).await
     })
     .await
 }
 
 async fn batch(
-    session: &Session,
     ops: &Ops,
     journal: &Journal,
     rows: &[BatchRow],
@@ -75,10 +76,20 @@ async fn batch(
     let (mut progress, recorded) = if args.dry_run && !progress_path.exists() {
         (None, Default::default())
     } else {
-        let (log, recorded) =
-            ProgressLog::open(progress_path).map_err(|e| CmdError::bad_input(e.to_string()))?;
+        let (log, recorded) = ProgressLog::open(progress_path).map_err(|e| {
+            if e.is_busy() {
+                CmdError::rejected(format!("coglink: error: {e}"))
+            } else {
+                CmdError::bad_input(e.to_string())
+            }
+        })?;
         (Some(log), recorded)
     };
+    let engine = Engine::new(ops.clone(), journal.clone(), "cli");
+    if !args.dry_run {
+        // Rows an earlier run left in flight are settled before planning reads the pool.
+        settle_earlier_runs(&engine).await?;
+    }
     eprintln!("reading the pool for {} rows...", rows.len());
     let mut facts = read_facts(ops, rows, args.read_rate).await?;
     facts.recorded = recorded;
@@ -89,12 +100,12 @@ async fn batch(
     }
     let to_send = plan.to_send().count();
     if to_send == 0 {
-        return finish_exit(&plan, 0, 0, 0);
+        return finish_exit(&plan, 0, 0, 0, 0);
     }
     let progress = progress.as_mut().expect("opened when not a dry run");
     eprintln!("progress file: {}", progress.path().display());
     let handle = run::start(
-        ops.clone(),
+        engine,
         &plan,
         RunOptions {
             max_rps: Some(args.rate),
@@ -105,6 +116,8 @@ async fn batch(
     let mut events = handle.events;
     let mut bar = ProgressBar::new(to_send);
     let (mut linked, mut refused, mut unresolved) = (0, 0, 0);
+    // Rows Cognito refused as "already linked" that the destination holds: done.
+    let mut found_done = 0;
     let mut journal_error = None;
     let interrupted = tokio::signal::ctrl_c();
     tokio::pin!(interrupted);
@@ -122,6 +135,7 @@ async fn batch(
             RunEvent::Row { row, outcome } => {
                 match &outcome {
                     RowOutcome::Linked | RowOutcome::Confirmed { .. } => linked += 1,
+                    RowOutcome::AlreadyLinked => found_done += 1,
                     RowOutcome::Refused { .. } => refused += 1,
                     RowOutcome::Unresolved { .. } => unresolved += 1,
                 }
@@ -130,20 +144,19 @@ async fn batch(
                         .record(&row.key, row.row.line, &r)
                         .map_err(|e| CmdError::rejected(e.to_string()))?;
                 }
-                if let Err(e) = journal_row(session, journal, &row, &outcome) {
-                    stop.store(true, Ordering::Relaxed);
-                    journal_error.get_or_insert(e);
-                }
                 bar.row(&row, &outcome);
             }
             RunEvent::Throttled { rate } => {
                 bar.set_rate_note(format!("throttled: slowing to {rate:.1} req/s"))
             }
-            RunEvent::Resolved {
-                row,
-                message,
-                applied,
-            } => {
+            RunEvent::JournalFailed { message } => {
+                stop.store(true, Ordering::Relaxed);
+                journal_error.get_or_insert(CmdError {
+                    code: EXIT_JOURNAL,
+                    message: format!("coglink: error: {message}"),
+                });
+            }
+            RunEvent::Resolved { row, applied, .. } => {
                 bar.note(&format!(
                     "line {}: outcome unknown, read back: {}",
                     row.row.line,
@@ -153,11 +166,6 @@ async fn batch(
                         "not linked, sending again"
                     }
                 ));
-                // An applied one is journaled with the row's outcome (`Confirmed`).
-                if !applied && let Err(e) = journal_not_applied(session, journal, &row, &message) {
-                    stop.store(true, Ordering::Relaxed);
-                    journal_error.get_or_insert(e);
-                }
             }
             RunEvent::Finished { sent, elapsed } => {
                 bar.finish(sent, elapsed);
@@ -168,18 +176,22 @@ async fn batch(
     if let Some(e) = journal_error {
         return Err(e);
     }
-    finish_exit(&plan, linked, refused, unresolved)
+    finish_exit(&plan, linked + found_done, refused, unresolved, found_done)
 }
 
+/// The closing line and exit code. `found_done` of the `linked` rows were found linked as
+/// asked when sent (by someone else meanwhile): counted as already done.
 fn finish_exit(
     plan: &Plan,
     linked: usize,
     refused: usize,
     unresolved: usize,
+    found_done: usize,
 ) -> Result<(), CmdError> {
-    let done = plan.count(|a| matches!(a, Action::AlreadyDone));
-    let skipped = plan.count(|a| matches!(a, Action::Skip(_) | Action::RefusedBefore { .. }));
+    let done = plan.count(|a| matches!(a, RowAction::AlreadyDone)) + found_done;
+    let skipped = plan.count(|a| matches!(a, RowAction::Skip(_) | RowAction::RefusedBefore { .. }));
     let not_sent = plan.to_send().count() - linked - refused - unresolved;
+    let linked = linked - found_done;
     println!(
         "Done: {linked} linked, {done} already done, {refused} refused, {unresolved} unresolved, {skipped} skipped{}",
         if not_sent > 0 {
@@ -195,98 +207,6 @@ fn finish_exit(
             "coglink: some rows were not linked (see above); fix them and run again: finished rows are not repeated",
         ))
     }
-}
-
-fn journal_row(
-    session: &Session,
-    journal: &Journal,
-    row: &PlannedRow,
-    outcome: &RowOutcome,
-) -> Result<(), CmdError> {
-    let Action::Link { before, after } = row.action else {
-        return Ok(());
-    };
-    let outcome = match outcome {
-        RowOutcome::Linked => Outcome::Ok,
-        RowOutcome::Confirmed { message } => Outcome::Unknown {
-            message: message.clone(),
-            resolution: Resolution::Applied,
-        },
-        RowOutcome::Refused { code, message } => Outcome::Rejected {
-            code: code.clone(),
-            message: message.clone(),
-        },
-        RowOutcome::Unresolved {
-            reason,
-            outcome_unknown: true,
-        } => Outcome::Unknown {
-            message: reason.clone(),
-            resolution: Resolution::Unresolved,
-        },
-        RowOutcome::Unresolved {
-            reason,
-            outcome_unknown: false,
-        } => Outcome::Failed {
-            message: reason.clone(),
-        },
-    };
-    let linked = matches!(
-        outcome,
-        Outcome::Ok
-            | Outcome::Unknown {
-                resolution: Resolution::Applied,
-                ..
-            }
-    );
-    let counts = linked.then_some(Counts { before, after });
-    record(journal, &row_attempt(session, row, counts), outcome)
-}
-
-/// The journal entry's request part for one batch row.
-fn row_attempt<'a>(
-    session: &'a Session,
-    row: &'a PlannedRow,
-    counts: Option<Counts>,
-) -> Attempt<'a, LinkRequest> {
-    Attempt {
-        spec: &LINK,
-        target: &session.connection.target,
-        pool_id: row.row.request.pool_id(),
-        request: &row.row.request,
-        user: Some(
-            row.row
-                .request
-                .destination_user
-                .as_ref()
-                .map_or("", |d| d.value()),
-        ),
-        counts,
-    }
-}
-
-/// A send with no clear answer that reading the destination showed was not applied (the
-/// row is then sent again, and journaled again with that outcome).
-fn journal_not_applied(
-    session: &Session,
-    journal: &Journal,
-    row: &PlannedRow,
-    message: &str,
-) -> Result<(), CmdError> {
-    let Action::Link { before, .. } = row.action else {
-        return Ok(());
-    };
-    let unchanged = Some(Counts {
-        before,
-        after: before,
-    });
-    record(
-        journal,
-        &row_attempt(session, row, unchanged),
-        Outcome::Unknown {
-            message: message.to_owned(),
-            resolution: Resolution::NotApplied,
-        },
-    )
 }
 
 /// Reads what planning needs: providers, every destination, and whether each source
@@ -386,15 +306,17 @@ fn print_plan(plan: &Plan) {
     for r in &plan.rows {
         let what = describe(&r.row.request);
         let line = match &r.action {
-            Action::Link { before, after } => format!("link     {what} ({before}/5 -> {after}/5)"),
-            Action::AlreadyDone => format!("done     {what} (already linked)"),
-            Action::RefusedBefore { code, message } => {
+            RowAction::Link { before, after } => {
+                format!("link     {what} ({before}/5 -> {after}/5)")
+            }
+            RowAction::AlreadyDone => format!("done     {what} (already linked)"),
+            RowAction::RefusedBefore { code, message } => {
                 format!(
                     "refused  {what}: earlier run: {code}: {}",
                     sanitize(message)
                 )
             }
-            Action::Skip(p) => format!("skip     {what}: {}", sanitize(&p.to_string())),
+            RowAction::Skip(p) => format!("skip     {what}: {}", sanitize(&p.to_string())),
         };
         let _ = writeln!(out, "line {:<5} {line}", r.row.line);
     }
@@ -428,6 +350,9 @@ impl ProgressBar {
         let what = describe(&row.row.request);
         let line = match outcome {
             RowOutcome::Linked => format!("linked   {what}"),
+            RowOutcome::AlreadyLinked => format!(
+                "done     {what} (Cognito: already linked; reading the user shows it linked as asked)"
+            ),
             RowOutcome::Confirmed { .. } => {
                 format!("linked   {what} (no clear answer; confirmed by reading the user)")
             }

@@ -1,16 +1,13 @@
-//! What `link` and `unlink` share: local refusals, read-only refusals, and recording
-//! outcomes in the journal (skeletons and the equivalent `aws` command: `awscli::command`).
-
-use serde::Serialize;
+//! What `link` and `unlink` share: local refusals, read-only refusals, and making the change
+//! through the engine (skeletons and the equivalent `aws` command: `awscli::command`).
 
 use super::CmdError;
-use crate::aws::Target;
-use crate::awscli::input::OpSpec;
-use crate::awscli::output::json_terminal_safe;
+use crate::awscli::output::{json_terminal_safe, shell_quote};
+use crate::change::{Engine, Planned, Policy, Quiet, RunError, Settled, Verdict, recover};
 use crate::domain::rules::cognito_error_for;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{UserRecord, Violation};
-use crate::journal::{Change, Counts, Journal, JournalEntry, Outcome};
+use crate::journal::{Journal, Outcome};
 
 use super::EXIT_JOURNAL;
 
@@ -62,19 +59,8 @@ pub fn describe_user(user: &UserRecord) -> String {
     )
 }
 
-/// Reads of the user after a change with no clear answer, before its outcome is reported as
-/// unresolved (each read has the SDK's own retries too).
-pub const READ_BACK_ATTEMPTS: u32 = 4;
-
-/// The wait before read-back attempt `attempt + 1`.
-pub async fn read_back_pause(attempt: u32) {
-    tokio::time::sleep(std::time::Duration::from_millis(
-        100 * u64::from(attempt + 1),
-    ))
-    .await;
-}
-
-/// Checks the journal can be written before a change is made.
+/// Checks the journal can be written before any change is planned (the engine's intent is
+/// the real check; this one fails before a batch spends its time reading the pool).
 pub fn journal_preflight(journal: &Journal) -> Result<(), CmdError> {
     journal.check_writable().map_err(|e| CmdError {
         code: EXIT_JOURNAL,
@@ -84,54 +70,73 @@ pub fn journal_preflight(journal: &Journal) -> Result<(), CmdError> {
     })
 }
 
-/// What the caller knows after a change, to put in the journal.
-pub struct Attempt<'a, T: Serialize> {
-    pub spec: &'a OpSpec,
-    pub target: &'a Target,
-    pub pool_id: &'a str,
-    pub request: &'a T,
-    pub user: Option<&'a str>,
-    pub counts: Option<Counts>,
-}
-
-/// Appends the entry. A failure is an error of its own (exit 3) that carries the entry, so
-/// the record is on the terminal even when it could not reach the file.
-pub fn record<T: Serialize>(
-    journal: &Journal,
-    attempt: &Attempt<'_, T>,
-    outcome: Outcome,
-) -> Result<(), CmdError> {
-    let change = Change {
-        operation: attempt.spec.operation.into(),
-        pool_id: attempt.pool_id.to_owned(),
-        request: serde_json::to_value(attempt.request).unwrap_or_default(),
-        outcome,
-        user: attempt.user.map(str::to_owned),
-        counts: attempt.counts,
-    };
-    let entry = JournalEntry::now("cli", attempt.target, change);
-    journal.record(&entry).map_err(|e| CmdError {
+/// Settles the changes earlier runs left in flight (see `change::recover`), saying what
+/// became of each on stderr. A journal that cannot be read or written stops the command: no
+/// change is made that could not be recorded.
+pub async fn settle_earlier_runs(engine: &Engine) -> Result<(), CmdError> {
+    let recovered = recover(engine).await.map_err(|e| CmdError {
         code: EXIT_JOURNAL,
-        message: format!(
-            "coglink: error: {e}\nThe entry that could not be recorded:\n{}",
-            json_terminal_safe(&serde_json::to_string(&entry).unwrap_or_default())
-        ),
-    })
+        message: format!("coglink: error: {e}"),
+    })?;
+    for r in recovered {
+        eprintln!("coglink: journal: {}", r.summary());
+    }
+    Ok(())
 }
 
-/// Combines the result of the change with the result of recording it: a journal failure
-/// wins (it must never go unnoticed), and its message also tells what happened to the change.
-pub fn finish(
-    change: Result<(), CmdError>,
-    recorded: Result<(), CmdError>,
-) -> Result<(), CmdError> {
-    match (change, recorded) {
-        (change, Ok(())) => change,
-        (Ok(()), Err(j)) => Err(j),
-        (Err(c), Err(j)) => Err(CmdError {
-            code: j.code,
-            message: format!("{}\n{}", c.message, j.message),
+/// Makes `planned` once through the engine and says what happened: the one wording of the
+/// result, with how to go on from here. A refusal reads like the AWS CLI's.
+pub async fn apply_once(engine: &Engine, planned: &Planned) -> Result<Settled, CmdError> {
+    match engine.apply(planned, Policy::ONCE, &Quiet).await {
+        Ok(settled) => {
+            result_of(&settled)?;
+            Ok(settled)
+        }
+        Err(RunError::NotRecordable(e)) => Err(CmdError {
+            code: EXIT_JOURNAL,
+            message: format!(
+                "coglink: error: refusing to make a change that could not be recorded: {e}"
+            ),
         }),
+        Err(RunError::OutcomeNotRecorded {
+            settled,
+            entry,
+            error,
+        }) => {
+            let said = match result_of(&settled) {
+                Ok(()) => String::new(),
+                Err(e) => format!("{}\n", e.message),
+            };
+            Err(CmdError {
+                code: EXIT_JOURNAL,
+                message: format!(
+                    "{said}coglink: error: {error}\nThe entry that could not be recorded:\n{}",
+                    json_terminal_safe(&entry)
+                ),
+            })
+        }
+    }
+}
+
+/// Prints a change that went through; turns one that did not into the command's error.
+fn result_of(settled: &Settled) -> Result<(), CmdError> {
+    let summary = settled.summary();
+    match (&settled.outcome, settled.verdict()) {
+        (_, Verdict::Applied) => {
+            println!("{summary}");
+            Ok(())
+        }
+        (Outcome::Rejected { .. } | Outcome::Failed { .. }, _) => {
+            let f = settled.failure.as_ref().expect("a refusal has its failure");
+            Err(CmdError::failure(settled.planned.operation(), f))
+        }
+        (_, Verdict::NotApplied) => Err(CmdError::rejected(format!(
+            "coglink: {summary}; run the command again to retry."
+        ))),
+        (_, Verdict::Unknown) => Err(CmdError::rejected(format!(
+            "coglink: {summary} (e.g. `coglink users --user-pool-id {} --filter ...`)",
+            shell_quote(settled.planned.pool_id())
+        ))),
     }
 }
 
@@ -164,19 +169,5 @@ mod tests {
             "{}",
             e.message
         );
-    }
-
-    #[test]
-    fn journal_failures_win_and_keep_the_change_message() {
-        let j = CmdError {
-            code: EXIT_JOURNAL,
-            message: "journal".into(),
-        };
-        assert_eq!(finish(Ok(()), Err(j.clone())), Err(j.clone()));
-        let c = CmdError::rejected("rejected");
-        let both = finish(Err(c.clone()), Err(j)).unwrap_err();
-        assert_eq!(both.code, EXIT_JOURNAL);
-        assert_eq!(both.message, "rejected\njournal");
-        assert_eq!(finish(Err(c.clone()), Ok(())), Err(c));
     }
 }

@@ -1,19 +1,18 @@
 //! `coglink link`: AdminLinkProviderForUser with the destination checked first.
 
 use super::change::{
-    Attempt, READ_BACK_ATTEMPTS, describe_user, finish, invalid, journal_preflight,
-    read_back_pause, read_only_refusal, record, refused_locally,
+    apply_once, describe_user, invalid, read_only_refusal, refused_locally, settle_earlier_runs,
 };
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
 use crate::awscli::command::{aws_command, request_json, skeleton};
 use crate::awscli::input::{LINK, resolve};
-use crate::awscli::output::shell_quote;
+use crate::change::{Engine, Planned};
 use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
 use crate::domain::rules::{CountChange, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link};
 use crate::domain::sanitize::sanitize;
-use crate::domain::{Known, LinkContext, LinkRequest, UserRecord};
-use crate::journal::{Counts, Journal, LinkAttributes, Outcome, Resolution};
+use crate::domain::{Known, LinkContext, LinkRequest};
+use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
@@ -40,20 +39,24 @@ pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
         return Err(read_only_refusal("link", LINK.operation));
     }
     let journal = Journal::default_location();
-    with_session(global, async |session: &Session, ops: &Ops| {
-        link(global, session, ops, &journal, &req, args.request.dry_run).await
+    with_session(global, async |_: &Session, ops: &Ops| {
+        link(global, ops, &journal, &req, args.request.dry_run).await
     })
     .await
 }
 
 async fn link(
     global: &GlobalArgs,
-    session: &Session,
     ops: &Ops,
     journal: &Journal,
     req: &LinkRequest,
     dry_run: bool,
 ) -> Result<(), CmdError> {
+    // Earlier changes left in flight first: one of them may be this very link.
+    let engine = Engine::new(ops.clone(), journal.clone(), "cli");
+    if !dry_run {
+        settle_earlier_runs(&engine).await?;
+    }
     let facts = ops.link_facts(req, Known::Unknown).await.map_err(|f| {
         CmdError::failure_while("reading the pool before AdminLinkProviderForUser", &f)
     })?;
@@ -75,68 +78,9 @@ async fn link(
         print_dry_run(global, req, change);
         return Ok(());
     }
-    journal_preflight(journal)?;
-    let mut attempt = Attempt {
-        spec: &LINK,
-        target: &session.connection.target,
-        pool_id: req.pool_id(),
-        request: req,
-        user: Some(&dest.username),
-        counts: Some(Counts {
-            before: change.before,
-            after: change.before,
-        }),
-    };
-    let (result, outcome) = match ops.link(req).await {
-        Ok(()) => {
-            let after = refetch(ops, req).await.map(|u| u.link_count());
-            let after = after.unwrap_or(change.after);
-            attempt.counts = Some(Counts {
-                before: change.before,
-                after,
-            });
-            println!(
-                "Linked {} to \"{}\": {} linked identities",
-                describe_source(req),
-                sanitize(&dest.username),
-                CountChange {
-                    before: change.before,
-                    after
-                }
-            );
-            (Ok(()), Outcome::Ok)
-        }
-        Err(f) if f.outcome_unknown() => {
-            let (resolution, after) = resolve_unknown(ops, req, change.before).await;
-            attempt.counts = Some(Counts {
-                before: change.before,
-                after: after.unwrap_or(change.before),
-            });
-            let result = report_unknown(&f, resolution, req);
-            (
-                result,
-                Outcome::Unknown {
-                    message: f.message.clone(),
-                    resolution,
-                },
-            )
-        }
-        Err(f) => (
-            Err(CmdError::failure(LINK.operation, &f)),
-            Outcome::from_failure(&f),
-        ),
-    };
-    finish(result, record(journal, &attempt, outcome))
-}
-
-fn describe_source(req: &LinkRequest) -> String {
-    let s = req.source();
-    format!(
-        "{} {}={}",
-        sanitize(s.name()),
-        sanitize(s.attribute_name()),
-        sanitize(s.value())
-    )
+    apply_once(&engine, &Planned::link(req.clone(), dest))
+        .await
+        .map(drop)
 }
 
 fn print_dry_run(global: &GlobalArgs, req: &LinkRequest, change: CountChange) {
@@ -150,72 +94,6 @@ fn print_dry_run(global: &GlobalArgs, req: &LinkRequest, change: CountChange) {
         "{}",
         aws_command(&LINK, global, req.pool_id(), &[&dest, &src])
     );
-}
-
-async fn refetch(ops: &Ops, req: &LinkRequest) -> Option<UserRecord> {
-    let dest = req.destination();
-    ops.find_destination(req.pool_id(), dest.name(), dest.value())
-        .await
-        .ok()
-        .flatten()
-}
-
-/// Reads the destination again to learn whether a link with no clear answer was applied:
-/// it was if the identity is now listed, or the count went up. A failed read is retried
-/// (reads change nothing); the link itself is never resent.
-async fn resolve_unknown(
-    ops: &Ops,
-    req: &LinkRequest,
-    before: usize,
-) -> (Resolution, Option<usize>) {
-    let dest = req.destination();
-    for attempt in 0..READ_BACK_ATTEMPTS {
-        match ops
-            .find_destination(req.pool_id(), dest.name(), dest.value())
-            .await
-        {
-            Ok(Some(user)) => {
-                let resolution = if user.shows_link(&req.source(), before) {
-                    Resolution::Applied
-                } else {
-                    Resolution::NotApplied
-                };
-                return (resolution, Some(user.link_count()));
-            }
-            Ok(None) => break,
-            Err(_) => read_back_pause(attempt).await,
-        }
-    }
-    (Resolution::Unresolved, None)
-}
-
-fn report_unknown(
-    f: &crate::aws::Failure,
-    resolution: Resolution,
-    req: &LinkRequest,
-) -> Result<(), CmdError> {
-    let first = format!(
-        "coglink: no clear answer from AdminLinkProviderForUser ({}); read the destination again",
-        f.message
-    );
-    match resolution {
-        Resolution::Applied => {
-            eprintln!("{first}: the link was applied.");
-            println!(
-                "Linked {} (confirmed by reading the user again)",
-                describe_source(req)
-            );
-            Ok(())
-        }
-        Resolution::NotApplied => Err(CmdError::rejected(format!(
-            "{first}: the link was NOT applied. Nothing was resent; run the command again to retry."
-        ))),
-        Resolution::Unresolved => Err(CmdError::rejected(format!(
-            "{first}, which failed too: the outcome is unknown. Check the user with \
-             `coglink users --user-pool-id {} --filter ...` before retrying.",
-            shell_quote(req.pool_id())
-        ))),
-    }
 }
 
 /// Warnings, never refusals, about a SAML/OIDC source's attribute name: outside the IdP's

@@ -2,8 +2,7 @@
 //! first (a scan of the pool: Cognito cannot search by linked identity).
 
 use super::change::{
-    Attempt, READ_BACK_ATTEMPTS, describe_user, finish, invalid, journal_preflight,
-    read_back_pause, read_only_refusal, record, refused_locally,
+    apply_once, describe_user, invalid, read_only_refusal, refused_locally, settle_earlier_runs,
 };
 use crate::awscli::command::{aws_command, request_json, skeleton};
 use std::io::IsTerminal;
@@ -12,6 +11,7 @@ use super::{CmdError, with_session};
 use crate::aws::listing::{self, ListingEvent, ListingSettings};
 use crate::aws::ops::Ops;
 use crate::awscli::input::{UNLINK, resolve};
+use crate::change::{Engine, Planned};
 use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
 use crate::domain::rules::{CountChange, check_unlink};
 use crate::domain::sanitize::sanitize;
@@ -19,7 +19,7 @@ use crate::domain::{
     COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, Known, ProviderUserIdentifier, UnlinkRequest,
     UserRecord,
 };
-use crate::journal::{Counts, Journal, LinkAttributes, Outcome, Resolution};
+use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> {
@@ -59,20 +59,24 @@ pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> 
         _ => {}
     }
     let journal = Journal::default_location();
-    with_session(global, async |session: &Session, ops: &Ops| {
-        unlink(global, session, ops, &journal, &req, args.request.dry_run).await
+    with_session(global, async |_: &Session, ops: &Ops| {
+        unlink(global, ops, &journal, &req, args.request.dry_run).await
     })
     .await
 }
 
 async fn unlink(
     global: &GlobalArgs,
-    session: &Session,
     ops: &Ops,
     journal: &Journal,
     req: &UnlinkRequest,
     dry_run: bool,
 ) -> Result<(), CmdError> {
+    // Earlier changes left in flight first: one of them may be this very unlink.
+    let engine = Engine::new(ops.clone(), journal.clone(), "cli");
+    if !dry_run {
+        settle_earlier_runs(&engine).await?;
+    }
     let pool = req.pool_id();
     let providers = ops
         .list_providers(pool)
@@ -115,87 +119,13 @@ async fn unlink(
         print_dry_run(global, req, change);
         return Ok(());
     }
-    journal_preflight(journal)?;
-    let mut attempt = Attempt {
-        spec: &UNLINK,
-        target: &session.connection.target,
-        pool_id: pool,
-        request: req,
-        user: holder.as_ref().map(|u| u.username.as_str()),
-        counts: change.map(|c| Counts {
-            before: c.before,
-            after: c.before,
-        }),
+    let planned = Planned::Unlink {
+        req: req.clone(),
+        user: holder.as_ref().map(|u| u.username.clone()),
+        counts: change,
+        destination: None,
     };
-    let (result, outcome) = match ops.unlink(req).await {
-        Ok(()) => {
-            let after = match &holder {
-                Some(u) => refetch_count(ops, pool, u).await,
-                None => None,
-            };
-            attempt.counts = change.map(|c| Counts {
-                before: c.before,
-                after: after.unwrap_or(c.after),
-            });
-            match attempt.counts {
-                None if req.disables_password_sign_in() => println!(
-                    "Disabled password sign-in for user {}",
-                    sanitize(identity.value())
-                ),
-                Some(c) => println!(
-                    "Unlinked {}: {} linked identities",
-                    describe(&identity),
-                    CountChange {
-                        before: c.before,
-                        after: c.after
-                    }
-                ),
-                None => println!("Unlinked {}", describe(&identity)),
-            }
-            (Ok(()), Outcome::Ok)
-        }
-        Err(f) if f.outcome_unknown() => {
-            // Whether password sign-in was disabled cannot be read back (UNVERIFIED what
-            // AdminGetUser shows), so that stays unresolved.
-            let resolution = match &holder {
-                Some(u) if !req.disables_password_sign_in() => {
-                    still_linked(ops, pool, u, &identity).await
-                }
-                _ => Resolution::Unresolved,
-            };
-            let message = format!(
-                "coglink: no clear answer from AdminDisableProviderForUser ({}); read the user again",
-                f.message
-            );
-            let result = match resolution {
-                Resolution::Applied => {
-                    println!(
-                        "Unlinked {} (confirmed by reading the user again)",
-                        describe(&identity)
-                    );
-                    Ok(())
-                }
-                Resolution::NotApplied => Err(CmdError::rejected(format!(
-                    "{message}: the identity is still linked. Nothing was resent; run the command again to retry."
-                ))),
-                Resolution::Unresolved => Err(CmdError::rejected(format!(
-                    "{message}: the outcome is unknown; check the user before retrying."
-                ))),
-            };
-            (
-                result,
-                Outcome::Unknown {
-                    message: f.message.clone(),
-                    resolution,
-                },
-            )
-        }
-        Err(f) => (
-            Err(CmdError::failure(UNLINK.operation, &f)),
-            Outcome::from_failure(&f),
-        ),
-    };
-    finish(result, record(journal, &attempt, outcome))
+    apply_once(&engine, &planned).await.map(drop)
 }
 
 /// A SAML/OIDC identity is unlinked by the attribute it was linked by, until it signs in
@@ -250,15 +180,6 @@ fn with_link_attribute(
     }
 }
 
-fn describe(id: &ProviderUserIdentifier) -> String {
-    format!(
-        "{} {}={}",
-        sanitize(id.name()),
-        sanitize(id.attribute_name()),
-        sanitize(id.value())
-    )
-}
-
 fn print_dry_run(global: &GlobalArgs, req: &UnlinkRequest, change: Option<CountChange>) {
     println!("Dry run: nothing was changed.");
     if req.disables_password_sign_in() {
@@ -308,27 +229,4 @@ async fn find_holder(
         }
     }
     Ok(None)
-}
-
-async fn refetch_count(ops: &Ops, pool: &str, user: &UserRecord) -> Option<usize> {
-    let fresh = ops.get_user(pool, &user.username).await.ok().flatten()?;
-    Some(fresh.link_count())
-}
-
-/// Whether an unlink with no clear answer was applied, by reading the user again (a failed
-/// read is retried; the unlink itself is never resent).
-async fn still_linked(
-    ops: &Ops,
-    pool: &str,
-    user: &UserRecord,
-    identity: &ProviderUserIdentifier,
-) -> Resolution {
-    for attempt in 0..READ_BACK_ATTEMPTS {
-        match ops.get_user(pool, &user.username).await {
-            Ok(Some(fresh)) if fresh.holds_link(identity) => return Resolution::NotApplied,
-            Ok(_) => return Resolution::Applied,
-            Err(_) => read_back_pause(attempt).await,
-        }
-    }
-    Resolution::Unresolved
 }

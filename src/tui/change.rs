@@ -2,23 +2,24 @@
 //! journal entry. Pure like the rest of `update`: the worker does the calls and the writing.
 //!
 //! Flow: `l` → form (validated per keystroke against loaded data) → Enter → fresh facts from
-//! Cognito → review → explicit confirm → one `Command::Link` → `ChangeDone` → AdminGetUser
-//! of the user → outcome decided from what it shows → journal + activity list. An unlink
-//! starts at the review. A failure whose outcome is unknown is resolved by the same read,
-//! never by sending again.
+//! Cognito → review → explicit confirm → one `Command::Apply` → the worker's change engine
+//! (journaled ahead, sent once, the user read back, settled, journaled) → one `Msg::Settled`
+//! → activity list. An unlink starts at the review. A failure whose outcome is unknown is
+//! resolved by reading the user, never by sending again.
 
 use super::effect::{Command, Effect};
 use super::form::{FieldNote, FormField, FormPhase, LinkForm, destination_of, linked_to};
 use super::model::{Modal, Model, Pane, PoolProviders, failure_text};
-use super::msg::{ChangeFailure, RequestId};
-use super::plan::{Activity, Pending, PendingPhase, Planned, Review, describe_identity};
+use super::msg::{ChangeReply, RequestId};
+use super::plan::{Activity, Pending, PendingPhase, Review};
 use crate::aws::Failure;
 use crate::aws::ops::LinkFacts;
+use crate::change::{Planned, Settled, Verdict};
 use crate::domain::provider::federated_username;
 use crate::domain::rules::{CountChange, Rule, check_link, check_unlink};
 use crate::domain::sanitize::sanitize;
-use crate::domain::{COGNITO_SUBJECT, ErrorKind, IdentityProviderInfo, Known, UserRecord};
-use crate::journal::{Outcome, Resolution};
+use crate::domain::{COGNITO_SUBJECT, ErrorKind, IdentityProviderInfo, Known};
+use crate::journal::Outcome;
 
 #[path = "change_keys.rs"]
 mod keys;
@@ -129,9 +130,9 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
     }
     let planned = Planned::Unlink {
         req,
-        user: user.username.clone(),
-        destination: destination_of(user),
-        counts: CountChange::unlink(user.link_count()),
+        user: Some(user.username.clone()),
+        destination: Some(destination_of(user)),
+        counts: Some(CountChange::unlink(user.link_count())),
     };
     let mut review = Review::new(planned, &model.setup.cli, None);
     let mut effects = Vec::new();
@@ -302,11 +303,7 @@ pub fn on_facts(model: &mut Model, request_id: RequestId, result: Result<LinkFac
     };
     match (&facts.destination, violations.is_empty()) {
         (Some(dest), true) => {
-            let planned = Planned::Link {
-                req,
-                user: dest.username.clone(),
-                counts: CountChange::link(dest.link_count()),
-            };
+            let planned = Planned::link(req, dest);
             let review = Review::new(planned, &model.setup.cli, Some(*form));
             model.modal = Some(Modal::Review(Box::new(review)));
         }
@@ -333,7 +330,10 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     };
     let planned = review.planned.clone();
-    let command = planned.command(request_id);
+    let command = Command::Apply {
+        request_id,
+        planned: planned.clone(),
+    };
     model.change = Some(Pending {
         request_id,
         planned,
@@ -343,75 +343,66 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
     vec![Effect::Worker(command)]
 }
 
-/// Quitting with a change in flight: its outcome is unknown to this session, so it is
-/// journaled as such (the worker still finishes the call on its way out, but nobody reads
-/// the user back). Check the user before trusting it either way.
-pub fn abandon(model: &mut Model) -> Vec<Effect> {
-    let Some(pending) = model.change.take() else {
-        return Vec::new();
-    };
-    let outcome = Outcome::Unknown {
-        message: "coglink quit before the change was confirmed".into(),
-        resolution: Resolution::Unresolved,
-    };
-    let before = pending.planned.counts().before;
-    vec![Effect::Worker(Command::Record(
-        pending.planned.journal_change(outcome, before),
-    ))]
+/// The worker reads the user back after an unclear answer.
+pub fn on_unclear(model: &mut Model, request_id: RequestId, failure: Failure) {
+    if let Some(pending) = &mut model.change
+        && pending.request_id == request_id
+    {
+        pending.phase = PendingPhase::Verifying { unknown: failure };
+    }
 }
 
-pub fn on_change_done(
-    model: &mut Model,
-    request_id: RequestId,
-    at: String,
-    result: Result<(), ChangeFailure>,
-) -> Vec<Effect> {
-    let Some(pending) = &mut model.change else {
-        return Vec::new();
-    };
-    if pending.request_id != request_id || pending.phase != PendingPhase::Sending {
+/// The change in flight is settled: say what happened, close the review or go back to where
+/// it can be fixed, and remember it in the activity list (the worker has journaled it).
+pub fn on_settled(model: &mut Model, request_id: RequestId, at: String, reply: ChangeReply) {
+    if model
+        .change
+        .as_ref()
+        .is_none_or(|p| p.request_id != request_id)
+    {
         tracing::debug!(request_id, "stale change reply ignored");
-        return Vec::new();
+        return;
     }
-    let verify = |p: &Pending| {
-        vec![Effect::Worker(Command::GetUser {
-            pool_id: p.planned.pool_id().to_owned(),
-            username: p.planned.user().to_owned(),
-        })]
-    };
-    match result {
-        Ok(()) => {
-            pending.phase = PendingPhase::Verifying { at, unknown: None };
-            verify(pending)
-        }
-        Err(ChangeFailure::Failed(f)) if f.outcome_unknown() => {
-            pending.phase = PendingPhase::Verifying {
-                at,
-                unknown: Some(f),
-            };
-            verify(pending)
-        }
-        Err(ChangeFailure::NotSent(reason)) => {
-            let pending = model.change.take().expect("checked above");
+    let pending = model.change.take().expect("checked above");
+    let (settled, unrecorded) = match reply {
+        ChangeReply::NotSent(reason) => {
             model.error(format!("Nothing was sent: {}", sanitize(&reason)));
             let outcome = Outcome::Failed { message: reason };
             remember(model, at, pending.planned, outcome);
-            Vec::new()
+            return;
         }
-        Err(ChangeFailure::Failed(f)) => {
-            let pending = model.change.take().expect("checked above");
-            refused(model, pending, at, &f)
+        ChangeReply::Settled {
+            settled,
+            unrecorded,
+        } => (*settled, unrecorded),
+    };
+    let summary = settled.summary();
+    match (&settled.outcome, settled.verdict()) {
+        (_, Verdict::Applied) => {
+            model.flash(summary);
+            close_review(model, &pending.planned);
         }
+        (Outcome::Rejected { .. } | Outcome::Failed { .. }, _) => {
+            refused(model, &pending, &settled)
+        }
+        (_, Verdict::NotApplied) => model.error(format!("{summary}; confirm again to retry")),
+        (_, Verdict::Unknown) => {
+            model.error(format!("{summary} (Enter on the user re-reads it)"));
+            close_review(model, &pending.planned);
+        }
+    }
+    remember(model, at, pending.planned, settled.outcome);
+    if let Some(e) = unrecorded {
+        on_recorded(model, Err(e));
     }
 }
 
-/// Cognito refused the change (or it never reached Cognito): journal it, say why next to
-/// the field it concerns, and go back to the form (links) or stay on the review (unlinks).
-fn refused(model: &mut Model, pending: Pending, at: String, f: &Failure) -> Vec<Effect> {
-    let outcome = Outcome::from_failure(f);
-    let record = pending
-        .planned
-        .journal_change(outcome.clone(), pending.planned.counts().before);
+/// Cognito refused the change (or it never reached Cognito): say why next to the field it
+/// concerns, and go back to the form (links) or stay on the review (unlinks).
+fn refused(model: &mut Model, pending: &Pending, settled: &Settled) {
+    let Some(f) = &settled.failure else {
+        return;
+    };
     let what = format!("{} refused", pending.planned.operation());
     model.error(failure_text(&what, f));
     let reviewing = matches!(&model.modal, Some(Modal::Review(r)) if r.planned == pending.planned);
@@ -420,8 +411,6 @@ fn refused(model: &mut Model, pending: Pending, at: String, f: &Failure) -> Vec<
         model.modal = Some(Modal::LinkForm(Box::new(form)));
         revalidate(model);
     }
-    remember(model, at, pending.planned, outcome);
-    vec![Effect::Worker(Command::Record(record))]
 }
 
 /// Where a Cognito refusal belongs in the form, in the domain's plain words when it is one
@@ -433,7 +422,7 @@ pub fn note_for(f: &Failure, planned: &Planned) -> FieldNote {
         Some(ErrorKind::LimitExceeded) => (
             Some(FormField::DestValue),
             Some(Rule::LinkLimitReached {
-                count: planned.counts().before,
+                count: planned.counts().map_or(0, |c| c.before),
             }),
         ),
         Some(ErrorKind::UserNotFound) => (Some(FormField::DestValue), Some(Rule::UserNotFound)),
@@ -463,88 +452,6 @@ pub fn note_for(f: &Failure, planned: &Planned) -> FieldNote {
         None => format!("Cognito said {raw}"),
     };
     FieldNote { field, text }
-}
-
-/// AdminGetUser answered: if it is the read-back of the change in flight, decide and
-/// record the outcome.
-pub fn after_user_loaded(
-    model: &mut Model,
-    pool_id: &str,
-    username: &str,
-    result: &Result<Option<UserRecord>, Failure>,
-) -> Vec<Effect> {
-    let matches = model.change.as_ref().is_some_and(|p| {
-        matches!(p.phase, PendingPhase::Verifying { .. })
-            && p.planned.user() == username
-            && p.planned.pool_id() == pool_id
-    });
-    if !matches {
-        return Vec::new();
-    }
-    let pending = model.change.take().expect("checked above");
-    let PendingPhase::Verifying { at, unknown } = pending.phase else {
-        unreachable!("checked above");
-    };
-    let planned = pending.planned;
-    let counts = planned.counts();
-    let fresh = match result {
-        Ok(Some(user)) => Some(user),
-        _ => None,
-    };
-    let after = fresh.map_or(counts.after, |u| u.link_count());
-    let who = sanitize(planned.user()).into_owned();
-    let identity = sanitize(&describe_identity(&planned.identity())).into_owned();
-    let what = match planned {
-        Planned::Link { .. } => format!("Linked {identity} to {who}"),
-        Planned::Unlink { .. } => format!("Unlinked {identity} from {who}"),
-    };
-    let counts_text = CountChange {
-        before: counts.before,
-        after,
-    };
-    let outcome = match unknown {
-        None => {
-            model.flash(format!("{what}: {counts_text}"));
-            close_review(model, &planned);
-            Outcome::Ok
-        }
-        Some(f) => {
-            let resolution = match fresh {
-                Some(user) if planned.applied_in(user) => Resolution::Applied,
-                Some(_) => Resolution::NotApplied,
-                None => Resolution::Unresolved,
-            };
-            let lead = format!(
-                "No clear answer to {} ({}); read {who} again",
-                planned.operation(),
-                sanitize(&f.message)
-            );
-            match resolution {
-                Resolution::Applied => {
-                    model.flash(format!(
-                        "{what}: {counts_text} (confirmed by reading {who} again)"
-                    ));
-                    close_review(model, &planned);
-                }
-                Resolution::NotApplied => model.error(format!(
-                    "{lead}: it was NOT applied. Nothing was resent; confirm again to retry"
-                )),
-                Resolution::Unresolved => {
-                    model.error(format!(
-                        "{lead}, which failed too: the outcome is UNKNOWN. Check {who} (Enter re-reads) before retrying"
-                    ));
-                    close_review(model, &planned);
-                }
-            }
-            Outcome::Unknown {
-                message: f.message.clone(),
-                resolution,
-            }
-        }
-    };
-    let record = planned.journal_change(outcome.clone(), after);
-    remember(model, at, planned, outcome);
-    vec![Effect::Worker(Command::Record(record))]
 }
 
 fn close_review(model: &mut Model, planned: &Planned) {
@@ -602,9 +509,9 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
                 .map_or(counts.after, |u| u.link_count());
             let planned = Planned::Unlink {
                 req: crate::domain::UnlinkRequest::new(req.pool_id(), req.source()),
-                user,
-                destination: req.destination(),
-                counts: CountChange::unlink(now),
+                user: Some(user),
+                destination: Some(req.destination()),
+                counts: Some(CountChange::unlink(now)),
             };
             model.modal = Some(Modal::Review(Box::new(Review::new(
                 planned,
@@ -614,7 +521,9 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
             Vec::new()
         }
         Planned::Unlink {
-            req, destination, ..
+            req,
+            destination: Some(destination),
+            ..
         } => {
             let identity = req.user();
             let providers = cached_providers(model);
@@ -636,6 +545,12 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
                 req: link,
                 linked_to,
             })]
+        }
+        Planned::Unlink {
+            destination: None, ..
+        } => {
+            model.flash("This unlink's user is not known: link the identity again with l");
+            Vec::new()
         }
     }
 }

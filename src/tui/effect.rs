@@ -1,8 +1,8 @@
 //! What `update` asks the outside world to do. `update` never performs I/O itself.
 
 use super::msg::RequestId;
-use crate::domain::{Known, LinkRequest, UnlinkRequest};
-use crate::journal::Change;
+use crate::change::Planned;
+use crate::domain::{Known, LinkRequest};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -39,17 +39,11 @@ pub enum Command {
         req: LinkRequest,
         linked_to: Known<String>,
     },
-    /// Checks the journal is writable, then AdminLinkProviderForUser, sent once →
-    /// `Msg::ChangeDone`.
-    Link {
+    /// Makes the change through the engine (journaled ahead, sent once, read back,
+    /// settled, journaled) → `Msg::ChangeUnclear` while an unclear answer is read back, then
+    /// one `Msg::Settled`.
+    Apply {
         request_id: RequestId,
-        req: LinkRequest,
+        planned: Planned,
     },
-    /// The same for AdminDisableProviderForUser.
-    Unlink {
-        request_id: RequestId,
-        req: UnlinkRequest,
-    },
-    /// Appends a change to the journal (client `tui`) → `Msg::Recorded`.
-    Record(Change),
 }

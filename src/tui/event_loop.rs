@@ -21,6 +21,9 @@ use super::{update, view, worker};
 
 /// How long quitting waits for the worker to take its last commands.
 const WORKER_DRAIN: Duration = Duration::from_secs(2);
+/// How long quitting then waits for a change in flight (the SDK's own timeouts end it
+/// sooner; this only bounds a hung endpoint).
+const CHANGE_DRAIN: Duration = Duration::from_secs(120);
 /// How long quitting waits for the input reader, whose poll wakes every 100 ms.
 const INPUT_STOP_WAIT: Duration = Duration::from_millis(500);
 
@@ -90,11 +93,29 @@ pub fn run(
     // may be among them) before it stops.
     drop(cmd_tx);
     // The timer must be made inside the runtime.
-    let stopped = runtime.block_on(async { tokio::time::timeout(WORKER_DRAIN, worker).await });
-    if stopped.is_err() {
-        tracing::warn!("the worker did not stop in time");
-    }
+    let mut worker = worker;
+    let stopped = runtime.block_on(async { tokio::time::timeout(WORKER_DRAIN, &mut worker).await });
     drop(guard);
+    if stopped.is_err() {
+        // A change is still in flight: the worker settles and journals it before stopping.
+        // The terminal is restored first, so the wait is visible and can be cut short.
+        eprintln!(
+            "coglink: waiting for the change in flight to be answered and journaled \
+             (Ctrl-C leaves it: the journal's intent lets the next run settle it)…"
+        );
+        let waited = runtime.block_on(async {
+            tokio::select! {
+                r = tokio::time::timeout(CHANGE_DRAIN, &mut worker) => r.is_ok(),
+                _ = tokio::signal::ctrl_c() => false,
+            }
+        });
+        if !waited {
+            tracing::warn!("left with a change in flight; the next run settles it");
+            eprintln!(
+                "coglink: left with a change in flight; the next run settles it from the journal"
+            );
+        }
+    }
     result
 }
 

@@ -37,7 +37,9 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// Quits, unless a change is in flight: then the first request waits for it to be settled
-/// and journaled, and a second one quits at once, journaling the change as unresolved.
+/// and journaled, and a second one leaves the UI at once (the worker still settles and
+/// journals the change before the process exits; were it killed, the journal's intent lets
+/// the next run settle it).
 fn quit(model: &mut Model) -> Vec<Effect> {
     if model.change.is_none() {
         return vec![Effect::Quit];
@@ -47,9 +49,7 @@ fn quit(model: &mut Model) -> Vec<Effect> {
         model.flash("Quitting once the change in flight is settled and journaled (q or Ctrl-C again: quit now)");
         return Vec::new();
     }
-    let mut effects = change::abandon(model);
-    effects.push(Effect::Quit);
-    effects
+    vec![Effect::Quit]
 }
 
 /// Pasted text goes into the open prompt, without line breaks or control characters.

@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::aws::Failure;
 use crate::aws::ops::{LinkFacts, PoolSummary};
+use crate::change::Settled;
 use crate::domain::{IdentityProviderInfo, UserRecord};
 
 /// Identifies one user load; replies of an older load are stale and ignored.
@@ -64,23 +65,32 @@ pub enum Msg {
         request_id: RequestId,
         result: Result<LinkFacts, Failure>,
     },
-    /// A link or unlink was answered; `at` is when (RFC 3339).
-    ChangeDone {
+    /// The change in flight had no clear answer; the worker reads the user back.
+    ChangeUnclear {
+        request_id: RequestId,
+        failure: Failure,
+    },
+    /// The change in flight is settled (and journaled), or was never sent; `at` is when
+    /// (RFC 3339).
+    Settled {
         request_id: RequestId,
         at: String,
-        result: Result<(), ChangeFailure>,
+        reply: ChangeReply,
     },
-    /// A journal entry was written, or why not.
-    Recorded(Result<(), String>),
+    /// Changes earlier runs left in flight, settled once the session opened: one line each.
+    Recovered(Vec<String>),
 }
 
-/// Why a change did not go through.
+/// What became of a change handed to the worker.
 #[derive(Debug)]
-pub enum ChangeFailure {
+pub enum ChangeReply {
+    /// Settled; `unrecorded` says why its outcome could not be journaled, if it could not.
+    Settled {
+        settled: Box<Settled>,
+        unrecorded: Option<String>,
+    },
     /// Refused before sending (the journal cannot be written): nothing was sent.
     NotSent(String),
-    /// The call failed; `Failure::outcome_unknown` says whether it may have been applied.
-    Failed(Failure),
 }
 
 /// New users of a load (possibly none: a retry or the end) with what the progress line

@@ -1,135 +1,32 @@
 //! Changes as the UI plans, reviews, sends and remembers them: the review dialog's content,
 //! the change in flight, and this session's activity list.
 
-use super::effect::Command;
 use super::form::LinkForm;
 use super::msg::RequestId;
 use crate::aws::Failure;
 use crate::awscli::command::{aws_command, request_json};
 use crate::awscli::input::{LINK, UNLINK};
+use crate::change::Planned;
 use crate::cli::args::GlobalArgs;
-use crate::domain::rules::CountChange;
-use crate::domain::{LinkRequest, ProviderUserIdentifier, UnlinkRequest, UserRecord};
-use crate::journal::{Change, Counts, Outcome, Resolution};
+use crate::domain::{ProviderUserIdentifier, UnlinkRequest};
+use crate::journal::{Outcome, Resolution};
 
-/// A change ready for review: the request and the user whose identities it changes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Planned {
-    Link {
-        req: LinkRequest,
-        /// The destination's username.
-        user: String,
-        counts: CountChange,
-    },
-    Unlink {
-        req: UnlinkRequest,
-        /// The user holding the identity.
-        user: String,
-        /// That user as a link destination (to undo the unlink).
-        destination: ProviderUserIdentifier,
-        counts: CountChange,
-    },
+/// The request as the AWS CLI takes it (`--cli-input-json`), terminal-safe.
+pub fn request_json_of(planned: &Planned) -> String {
+    match planned {
+        Planned::Link { req, .. } => request_json(req),
+        Planned::Unlink { req, .. } => request_json(req),
+    }
 }
 
-impl Planned {
-    pub fn operation(&self) -> &'static str {
-        match self {
-            Planned::Link { .. } => LINK.operation,
-            Planned::Unlink { .. } => UNLINK.operation,
+/// The same change as an `aws cognito-idp` command line.
+pub fn aws_command_of(planned: &Planned, cli: &GlobalArgs) -> String {
+    match planned {
+        Planned::Link { req, .. } => {
+            let (dest, src) = (req.destination(), req.source());
+            aws_command(&LINK, cli, req.pool_id(), &[&dest, &src])
         }
-    }
-
-    pub fn verb(&self) -> &'static str {
-        match self {
-            Planned::Link { .. } => "link",
-            Planned::Unlink { .. } => "unlink",
-        }
-    }
-
-    pub fn pool_id(&self) -> &str {
-        match self {
-            Planned::Link { req, .. } => req.pool_id(),
-            Planned::Unlink { req, .. } => req.pool_id(),
-        }
-    }
-
-    pub fn user(&self) -> &str {
-        match self {
-            Planned::Link { user, .. } | Planned::Unlink { user, .. } => user,
-        }
-    }
-
-    /// The identity linked or unlinked.
-    pub fn identity(&self) -> ProviderUserIdentifier {
-        match self {
-            Planned::Link { req, .. } => req.source(),
-            Planned::Unlink { req, .. } => req.user(),
-        }
-    }
-
-    pub fn counts(&self) -> CountChange {
-        match self {
-            Planned::Link { counts, .. } | Planned::Unlink { counts, .. } => *counts,
-        }
-    }
-
-    /// The request as the AWS CLI takes it (`--cli-input-json`), terminal-safe.
-    pub fn request_json(&self) -> String {
-        match self {
-            Planned::Link { req, .. } => request_json(req),
-            Planned::Unlink { req, .. } => request_json(req),
-        }
-    }
-
-    /// The same change as an `aws cognito-idp` command line.
-    pub fn aws_command(&self, cli: &GlobalArgs) -> String {
-        match self {
-            Planned::Link { req, .. } => {
-                let (dest, src) = (req.destination(), req.source());
-                aws_command(&LINK, cli, req.pool_id(), &[&dest, &src])
-            }
-            Planned::Unlink { req, .. } => aws_command(&UNLINK, cli, req.pool_id(), &[&req.user()]),
-        }
-    }
-
-    pub fn command(&self, request_id: RequestId) -> Command {
-        match self {
-            Planned::Link { req, .. } => Command::Link {
-                request_id,
-                req: req.clone(),
-            },
-            Planned::Unlink { req, .. } => Command::Unlink {
-                request_id,
-                req: req.clone(),
-            },
-        }
-    }
-
-    /// Whether `fresh`, the user read after the change, shows it applied.
-    pub fn applied_in(&self, fresh: &UserRecord) -> bool {
-        match self {
-            Planned::Link { req, counts, .. } => fresh.shows_link(&req.source(), counts.before),
-            Planned::Unlink { req, .. } => !fresh.holds_link(&req.user()),
-        }
-    }
-
-    /// The journal's record of this change.
-    pub fn journal_change(&self, outcome: Outcome, after: usize) -> Change {
-        let request = match self {
-            Planned::Link { req, .. } => serde_json::to_value(req),
-            Planned::Unlink { req, .. } => serde_json::to_value(req),
-        };
-        Change {
-            operation: self.operation().into(),
-            pool_id: self.pool_id().into(),
-            request: request.unwrap_or_default(),
-            outcome,
-            user: Some(self.user().into()),
-            counts: Some(Counts {
-                before: self.counts().before,
-                after,
-            }),
-        }
+        Planned::Unlink { req, .. } => aws_command(&UNLINK, cli, req.pool_id(), &[&req.user()]),
     }
 }
 
@@ -154,8 +51,8 @@ pub struct Review {
 impl Review {
     pub fn new(planned: Planned, cli: &GlobalArgs, form: Option<LinkForm>) -> Review {
         Review {
-            request_json: planned.request_json(),
-            aws_command: planned.aws_command(cli),
+            request_json: request_json_of(&planned),
+            aws_command: aws_command_of(&planned, cli),
             planned,
             confirm_focused: false,
             scroll: 0,
@@ -186,8 +83,8 @@ impl Review {
             user.value(),
         );
         *req = UnlinkRequest::new(req.pool_id(), renamed);
-        self.request_json = self.planned.request_json();
-        self.aws_command = self.planned.aws_command(cli);
+        self.request_json = request_json_of(&self.planned);
+        self.aws_command = aws_command_of(&self.planned, cli);
         self.confirm_focused = false;
     }
 }
@@ -204,10 +101,9 @@ pub struct Pending {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PendingPhase {
     Sending,
-    /// Sent; reading the user again. `unknown` holds the failure that left the outcome open.
+    /// Sent with no clear answer (`unknown`); the worker reads the user again.
     Verifying {
-        at: String,
-        unknown: Option<Failure>,
+        unknown: Failure,
     },
 }
 
@@ -222,14 +118,7 @@ pub struct Activity {
 
 impl Activity {
     pub fn applied(&self) -> bool {
-        matches!(
-            self.outcome,
-            Outcome::Ok
-                | Outcome::Unknown {
-                    resolution: Resolution::Applied,
-                    ..
-                }
-        )
+        self.outcome.applied()
     }
 
     /// `12:04:05` of the RFC 3339 time.
@@ -240,6 +129,8 @@ impl Activity {
     pub fn outcome_label(&self) -> String {
         match &self.outcome {
             Outcome::Ok => "ok".into(),
+            Outcome::Pending => "in flight".into(),
+            Outcome::AlreadyDone { .. } => "already as asked".into(),
             Outcome::Rejected { code, .. } => format!("rejected ({code})"),
             Outcome::Failed { .. } => "not sent".into(),
             Outcome::Unknown { resolution, .. } => match resolution {
@@ -248,13 +139,5 @@ impl Activity {
                 Resolution::Unresolved => "UNKNOWN".into(),
             },
         }
-    }
-}
-
-/// `Google Cognito_Subject=123`, for messages.
-pub fn describe_identity(id: &ProviderUserIdentifier) -> String {
-    match id.attribute_name() {
-        "" => format!("{} {}", id.name(), id.value()),
-        attr => format!("{} {attr}={}", id.name(), id.value()),
     }
 }

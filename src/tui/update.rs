@@ -10,8 +10,9 @@ use super::change;
 use super::effect::Effect;
 use super::keys;
 use super::model::{Model, Screen, Status, WHEEL_STEP};
-use super::msg::Msg;
+use super::msg::{ChangeReply, Msg};
 use super::view::layout;
+use crate::domain::sanitize::sanitize;
 
 /// What to do at start-up: the pool picker's list, or the given pool's users.
 pub fn init(model: &mut Model) -> Vec<Effect> {
@@ -25,8 +26,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(model, msg);
     let rows = layout::table_rows(model);
     model.users.scroll_into_view(rows);
-    // A quit asked for during a change happens once the change is settled: after the
-    // effects that journal it, which the event loop still runs on its way out.
+    // A quit asked for during a change happens once the change is settled (the worker has
+    // journaled it by then).
     if model.quit_after_change && model.change.is_none() && !effects.contains(&Effect::Quit) {
         effects.push(Effect::Quit);
     }
@@ -87,9 +88,9 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             username,
             result,
         } => {
-            browse::on_user(model, &pool_id, &username, result.clone());
+            browse::on_user(model, &pool_id, &username, result);
             change::revalidate(model);
-            change::after_user_loaded(model, &pool_id, &username, &result)
+            Vec::new()
         }
         Msg::ProvidersLoaded { pool_id, result } => {
             change::on_providers(model, &pool_id, result);
@@ -99,13 +100,40 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             change::on_facts(model, request_id, result);
             Vec::new()
         }
-        Msg::ChangeDone {
+        Msg::ChangeUnclear {
+            request_id,
+            failure,
+        } => {
+            change::on_unclear(model, request_id, failure);
+            Vec::new()
+        }
+        Msg::Settled {
             request_id,
             at,
-            result,
-        } => change::on_change_done(model, request_id, at, result),
-        Msg::Recorded(result) => {
-            change::on_recorded(model, result);
+            reply,
+        } => {
+            // The user as read back replaces its row and detail, as any fresh read does.
+            if let ChangeReply::Settled { settled, .. } = &reply
+                && let Some(fresh) = &settled.fresh
+                && model
+                    .change
+                    .as_ref()
+                    .is_some_and(|p| p.request_id == request_id)
+            {
+                let pool_id = settled.planned.pool_id().to_owned();
+                browse::on_user(
+                    model,
+                    &pool_id,
+                    &fresh.username.clone(),
+                    Ok(Some(fresh.clone())),
+                );
+            }
+            change::on_settled(model, request_id, at, reply);
+            change::revalidate(model);
+            Vec::new()
+        }
+        Msg::Recovered(lines) => {
+            model.flash(sanitize(&format!("journal: {}", lines.join("; "))).into_owned());
             Vec::new()
         }
     }

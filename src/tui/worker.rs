@@ -7,11 +7,12 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 
 use super::effect::Command;
-use super::msg::{ChangeFailure, Msg, RequestId, UsersPageReport};
+use super::msg::{ChangeReply, Msg, RequestId, UsersPageReport};
 use crate::aws::Failure;
 use crate::aws::listing::{self, ListingEvent, ListingSettings};
 use crate::aws::ops::Ops;
-use crate::journal::{Journal, JournalEntry, LinkAttributes, now_rfc3339};
+use crate::change::{Engine, Observer, Planned, Policy, RunError, recover};
+use crate::journal::{Journal, LinkAttributes, now_rfc3339};
 
 /// What the UI's worker needs once the session has opened.
 pub struct Connected {
@@ -67,6 +68,23 @@ async fn run(
     replies: UnboundedSender<Msg>,
 ) {
     let mut users_load: Option<JoinHandle<()>> = None;
+    let engine = Engine::new(ops.clone(), journal, "tui");
+    let mut changes = tokio::task::JoinSet::new();
+    {
+        // Changes an earlier run left in flight, settled before this session makes any.
+        let (engine, replies) = (engine.clone(), replies.clone());
+        changes.spawn(async move {
+            let lines = match recover(&engine).await {
+                Ok(found) => found.iter().map(|r| r.summary()).collect(),
+                Err(e) => vec![format!(
+                    "the journal's earlier changes could not be checked: {e}"
+                )],
+            };
+            if !lines.is_empty() {
+                let _ = replies.send(Msg::Recovered(lines));
+            }
+        });
+    }
     while let Some(command) = commands.recv().await {
         tracing::debug!(?command, "worker command");
         match command {
@@ -133,66 +151,73 @@ async fn run(
                     let _ = replies.send(Msg::LinkFactsLoaded { request_id, result });
                 });
             }
-            Command::Link { request_id, req } => {
-                let (ops, replies, journal) = (ops.clone(), replies.clone(), journal.clone());
-                tokio::spawn(async move {
-                    let result = change(&journal, ops.link(&req)).await;
-                    send_change(&replies, request_id, result);
-                });
-            }
-            Command::Unlink { request_id, req } => {
-                let (ops, replies, journal) = (ops.clone(), replies.clone(), journal.clone());
-                tokio::spawn(async move {
-                    let result = change(&journal, ops.unlink(&req)).await;
-                    send_change(&replies, request_id, result);
-                });
-            }
-            Command::Record(change) => {
-                let (replies, journal) = (replies.clone(), journal.clone());
-                let entry = JournalEntry::now("tui", &ops.target, change);
-                tokio::task::spawn_blocking(move || {
-                    let result = journal.record(&entry).map_err(|e| e.to_string());
-                    if result.is_err() {
-                        tracing::error!(?entry, "journal entry not recorded");
-                    }
-                    let _ = replies.send(Msg::Recorded(result));
-                });
+            Command::Apply {
+                request_id,
+                planned,
+            } => {
+                let (engine, replies) = (engine.clone(), replies.clone());
+                changes.spawn(apply(engine, replies, request_id, planned));
             }
         }
     }
     if let Some(load) = users_load {
         load.abort();
     }
+    // The UI has gone; a change still in flight is finished and journaled with its real
+    // outcome (the event loop waits for this, after restoring the terminal).
+    while changes.join_next().await.is_some() {}
 }
 
-/// Makes a change only when the journal can record it, like the CLI.
-async fn change(
-    journal: &Journal,
-    call: impl Future<Output = Result<(), Failure>>,
-) -> Result<(), ChangeFailure> {
-    let check = journal.clone();
-    let writable = tokio::task::spawn_blocking(move || check.check_writable())
-        .await
-        .map_err(|e| ChangeFailure::NotSent(format!("journal check failed: {e}")))?;
-    if let Err(e) = writable {
-        return Err(ChangeFailure::NotSent(format!(
-            "refusing to make a change that could not be recorded: {e}"
-        )));
-    }
-    call.await.map_err(ChangeFailure::Failed)
-}
-
-fn send_change(
-    replies: &UnboundedSender<Msg>,
+/// Makes one change and answers with its settlement.
+async fn apply(
+    engine: Engine,
+    replies: UnboundedSender<Msg>,
     request_id: RequestId,
-    result: Result<(), ChangeFailure>,
+    planned: Planned,
 ) {
-    tracing::info!(request_id, ok = result.is_ok(), "change answered");
-    let _ = replies.send(Msg::ChangeDone {
+    let observer = Unclear {
+        replies: replies.clone(),
+        request_id,
+    };
+    let reply = match engine.apply(&planned, Policy::ONCE, &observer).await {
+        Ok(settled) => ChangeReply::Settled {
+            settled: Box::new(settled),
+            unrecorded: None,
+        },
+        Err(RunError::OutcomeNotRecorded {
+            settled,
+            entry,
+            error,
+        }) => {
+            tracing::error!(entry, "journal entry not recorded");
+            ChangeReply::Settled {
+                settled,
+                unrecorded: Some(error.to_string()),
+            }
+        }
+        Err(e @ RunError::NotRecordable(_)) => ChangeReply::NotSent(e.to_string()),
+    };
+    tracing::info!(request_id, "change settled");
+    let _ = replies.send(Msg::Settled {
         request_id,
         at: now_rfc3339(),
-        result,
+        reply,
     });
+}
+
+/// Tells the UI when the change in flight is being read back after an unclear answer.
+struct Unclear {
+    replies: UnboundedSender<Msg>,
+    request_id: RequestId,
+}
+
+impl Observer for Unclear {
+    fn unclear(&self, failure: &Failure) {
+        let _ = self.replies.send(Msg::ChangeUnclear {
+            request_id: self.request_id,
+            failure: failure.clone(),
+        });
+    }
 }
 
 /// Lists the pool (one page at a time or partitioned, as `listing` and the pool's size

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::layout::centered;
+use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
 use crate::tui::model::Model;
-use crate::tui::plan::{Planned, describe_identity};
 
 const WIDTH: u16 = 100;
 
@@ -38,7 +38,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
                 "{:<8} {:<6} {:<14} {:<24} ",
                 entry.clock(),
                 planned.verb(),
-                sanitize(planned.user()),
+                sanitize(planned.user().unwrap_or_default()),
                 sanitize(&format!(
                     "{} {}",
                     planned.identity().name(),
@@ -61,7 +61,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
                 Span::raw(format!(
                     " undo the last change: {inverse} {} for {} (reviewed before anything is sent)",
                     sanitize(&describe_identity(&planned.identity())),
-                    sanitize(planned.user())
+                    sanitize(planned.user().unwrap_or_default())
                 )),
             ])
         }

@@ -10,9 +10,10 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::layout::centered;
 use super::{spinner, wrap};
+use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
 use crate::tui::model::Model;
-use crate::tui::plan::{PendingPhase, Planned, Review, describe_identity};
+use crate::tui::plan::{PendingPhase, Review};
 use crate::tui::theme::Theme;
 
 const WIDTH: u16 = 100;
@@ -58,7 +59,7 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
 
 fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
     let planned = &review.planned;
-    let user = sanitize(planned.user()).into_owned();
+    let user = sanitize(planned.user().unwrap_or_default()).into_owned();
     let identity = planned.identity();
     let provider = sanitize(identity.name()).into_owned();
     let mut lines = Vec::new();
@@ -99,7 +100,10 @@ fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
     row("User", user.clone(), theme.header());
     row(
         "Links",
-        format!("{} linked identities", planned.counts()),
+        format!(
+            "{} linked identities",
+            planned.counts().map(|c| c.to_string()).unwrap_or_default()
+        ),
         Style::new().add_modifier(ratatui::style::Modifier::BOLD),
     );
     row(
@@ -164,15 +168,9 @@ fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
             PendingPhase::Sending => {
                 format!("Sending {}…  (Esc hides this dialog)", planned.operation())
             }
-            PendingPhase::Verifying { unknown: None, .. } => format!(
-                "Done; reading {} again to show the result…",
-                sanitize(planned.user())
-            ),
-            PendingPhase::Verifying {
-                unknown: Some(_), ..
-            } => format!(
+            PendingPhase::Verifying { .. } => format!(
                 "No clear answer; reading {} again to learn whether it was applied (nothing is resent)…",
-                sanitize(planned.user())
+                sanitize(planned.user().unwrap_or_default())
             ),
         };
         return Line::from(vec![

@@ -1,11 +1,17 @@
 //! The audit journal: one JSON object per line for every change attempted (link, unlink),
-//! from the CLI or the TUI, with its outcome.
+//! from the CLI, `batch` or the TUI, with its outcome.
+//!
+//! It is written ahead: before a change is sent, an *intent* (outcome `pending`, with a
+//! `change_id`) is appended; once it is settled, its outcome is appended with the same id.
+//! An intent with no outcome is a change whose process died with the request in flight; a
+//! later run reads the user back and appends the resolution (`change::recover`). Intents
+//! carry their writer's `owner` id, held as a file lock while the process lives
+//! ([`OwnerLock`]), so a run never settles the change another live process is making.
 //!
 //! Each entry is appended with a single write of one line and flushed to disk (fsync) before
 //! `record` returns, so a crash never leaves half an entry behind another one. The file is
 //! created with mode 0600: it names users. Credentials are never part of an entry.
 
-use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +19,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::aws::{Failure, Target};
+
+mod link_attributes;
+mod owner;
+
+pub use link_attributes::{LinkAttributes, LinkedBy};
+pub use owner::OwnerLock;
 
 /// An append-only journal file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +67,16 @@ pub struct JournalTarget {
 }
 
 impl JournalTarget {
+    /// Whether a change journaled against `self` went where `other` goes, so that a run
+    /// against `other` can read it back. The embedded endpoint's port changes every run; its
+    /// pool is the same.
+    pub fn same_place(&self, other: &JournalTarget) -> bool {
+        self.profile == other.profile
+            && self.region == other.region
+            && self.local == other.local
+            && (self.local || self.endpoint_url == other.endpoint_url)
+    }
+
     pub fn from_target(target: &Target) -> Self {
         JournalTarget {
             profile: target.profile.clone(),
@@ -79,7 +101,16 @@ pub enum Resolution {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
+    /// The intent, written before sending: the outcome follows in an entry with the same
+    /// `change_id`.
+    Pending,
     Ok,
+    /// Cognito refused it as done already (a link "already linked"), and reading the user
+    /// showed the pool as asked: nothing was changed, nothing is left to do.
+    AlreadyDone {
+        code: String,
+        message: String,
+    },
     /// The service refused it.
     Rejected {
         code: String,
@@ -123,38 +154,46 @@ pub struct JournalEntry {
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counts: Option<Counts>,
+    /// Pairs an intent with its outcome (entries written before the journal was written
+    /// ahead have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_id: Option<String>,
+    /// The process that wrote the intent (see [`OwnerLock`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The change's place in a sequence of steps (a merge), when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<StepRef>,
 }
 
-/// A change and its outcome, as a client (the CLI or the TUI) knows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
-    pub operation: String,
-    pub pool_id: String,
-    /// The request as sent, in the AWS JSON shape.
-    pub request: serde_json::Value,
-    pub outcome: Outcome,
-    pub user: Option<String>,
-    pub counts: Option<Counts>,
+/// One step of a sequence of changes: the sequence's id and the step's index in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRef {
+    pub sequence: String,
+    pub index: usize,
 }
 
 impl JournalEntry {
-    /// The entry for `change`, stamped with the current time.
-    pub fn now(client: &str, target: &Target, change: Change) -> JournalEntry {
-        JournalEntry {
-            time: now_rfc3339(),
-            client: client.to_owned(),
-            operation: change.operation,
-            target: JournalTarget::from_target(target),
-            pool_id: change.pool_id,
-            request: change.request,
-            outcome: change.outcome,
-            user: change.user,
-            counts: change.counts,
-        }
+    /// Whether this entry is an intent with no outcome among `later` entries.
+    pub fn is_intent(&self) -> bool {
+        self.outcome == Outcome::Pending && self.change_id.is_some()
     }
 }
 
 impl Outcome {
+    /// Whether the pool is as the change asked (made now, or found so).
+    pub fn applied(&self) -> bool {
+        matches!(
+            self,
+            Outcome::Ok
+                | Outcome::AlreadyDone { .. }
+                | Outcome::Unknown {
+                    resolution: Resolution::Applied,
+                    ..
+                }
+        )
+    }
+
     /// The outcome of a failed call whose outcome is known: refused by the service when it
     /// answered with a code, otherwise it never reached it.
     pub fn from_failure(f: &Failure) -> Outcome {
@@ -252,94 +291,50 @@ impl Journal {
             })
             .collect()
     }
+
+    /// The intents that have no outcome yet, oldest first.
+    pub fn unanswered(&self) -> Result<Vec<JournalEntry>, JournalError> {
+        Ok(unanswered(self.read_all()?))
+    }
+
+    /// Takes this process's owner lock (see [`OwnerLock`]).
+    pub fn take_owner(&self) -> Result<OwnerLock, JournalError> {
+        OwnerLock::take(&self.owners_dir()).map_err(|source| JournalError::Write {
+            path: self.owners_dir(),
+            source,
+        })
+    }
+
+    /// Whether the process that wrote intents as `owner` still runs.
+    pub fn owner_alive(&self, owner: &str) -> bool {
+        owner::is_alive(&self.owners_dir(), owner)
+    }
+
+    fn owners_dir(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".owners");
+        self.path.with_file_name(name)
+    }
 }
 
-/// The attribute name each identity was last linked by, as the journal knows it: a SAML/OIDC
-/// identity linked by a claim (e.g. `email`) is unlinked by that same name until it signs in
-/// (cognito-fidelity (b)1), and Cognito's `identities` does not record it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LinkAttributes(BTreeMap<(String, String, String), LinkedBy>);
-
-/// How and when an identity was linked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LinkedBy {
-    pub attribute_name: String,
-    /// The journal entry's time (RFC 3339).
-    pub time: String,
-}
-
-impl LinkAttributes {
-    /// From every entry, oldest first: each link that was made (`ok`, or an unclear answer
-    /// resolved `applied`) sets the identity's attribute; an unlink that was made clears it.
-    pub fn from_entries(entries: &[JournalEntry]) -> LinkAttributes {
-        let mut map = BTreeMap::new();
-        for e in entries {
-            let made = matches!(
-                e.outcome,
-                Outcome::Ok
-                    | Outcome::Unknown {
-                        resolution: Resolution::Applied,
-                        ..
-                    }
-            );
-            if !made {
-                continue;
-            }
-            let (member, linking) = match e.operation.as_str() {
-                "AdminLinkProviderForUser" => ("SourceUser", true),
-                "AdminDisableProviderForUser" => ("User", false),
-                _ => continue,
-            };
-            let id = &e.request[member];
-            let field = |name: &str| id[name].as_str().unwrap_or_default().to_owned();
-            let key = (
-                e.pool_id.clone(),
-                field("ProviderName"),
-                field("ProviderAttributeValue"),
-            );
-            if linking {
-                map.insert(
-                    key,
-                    LinkedBy {
-                        attribute_name: field("ProviderAttributeName"),
-                        time: e.time.clone(),
-                    },
-                );
-            } else {
-                map.remove(&key);
-            }
-        }
-        LinkAttributes(map)
-    }
-
-    pub fn get(&self, pool_id: &str, provider: &str, value: &str) -> Option<&LinkedBy> {
-        self.0
-            .get(&(pool_id.to_owned(), provider.to_owned(), value.to_owned()))
-    }
-
-    /// The distinct attribute names other than `Cognito_Subject` that the journal's links of
-    /// `provider` in `pool_id` use: a lower bound of what Cognito counts toward its five
-    /// names per IdP (links made outside coglink are not in it).
-    pub fn names_in_use(&self, pool_id: &str, provider: &str) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for ((pool, p, _), linked) in &self.0 {
-            if pool == pool_id
-                && p == provider
-                && linked.attribute_name != crate::domain::COGNITO_SUBJECT
-                && !names.contains(&linked.attribute_name)
-            {
-                names.push(linked.attribute_name.clone());
-            }
-        }
-        names
-    }
+/// The intents among `entries` that no later entry answers (same `change_id`).
+pub fn unanswered(entries: Vec<JournalEntry>) -> Vec<JournalEntry> {
+    let answered: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|e| e.outcome != Outcome::Pending)
+        .filter_map(|e| e.change_id.clone())
+        .collect();
+    entries
+        .into_iter()
+        .filter(|e| e.is_intent() && !answered.contains(e.change_id.as_deref().unwrap_or("")))
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn entry(outcome: Outcome) -> JournalEntry {
+    pub(crate) fn entry(outcome: Outcome) -> JournalEntry {
         JournalEntry {
             time: now_rfc3339(),
             client: "cli".into(),
@@ -358,60 +353,44 @@ mod tests {
                 before: 1,
                 after: 2,
             }),
+            change_id: None,
+            owner: None,
+            step: None,
         }
     }
 
     #[test]
-    fn link_attributes_follow_links_made_and_unlinks_made() {
-        let at = |op: &str, member: &str, attr: &str, outcome: Outcome| JournalEntry {
-            operation: op.into(),
-            request: serde_json::json!({ member: {
-                "ProviderName": "CorpSAML",
-                "ProviderAttributeName": attr,
-                "ProviderAttributeValue": "e-1"
-            }}),
+    fn intents_without_an_outcome_are_unanswered() {
+        let with = |id: &str, outcome: Outcome| JournalEntry {
+            change_id: Some(id.into()),
             ..entry(outcome)
         };
-        let link = "AdminLinkProviderForUser";
-        let unlink = "AdminDisableProviderForUser";
-        let applied = Outcome::Unknown {
-            message: "dropped".into(),
-            resolution: Resolution::Applied,
+        let entries = vec![
+            with("a", Outcome::Pending),
+            with("b", Outcome::Pending),
+            with("a", Outcome::Ok),
+            entry(Outcome::Pending), // no id: not an intent of the engine
+            with("c", Outcome::Pending),
+        ];
+        let ids: Vec<_> = unanswered(entries)
+            .into_iter()
+            .map(|e| e.change_id.unwrap())
+            .collect();
+        assert_eq!(ids, ["b", "c"]);
+    }
+
+    #[test]
+    fn the_embedded_endpoint_is_the_same_place_whatever_its_port() {
+        let at = |url: &str, local: bool| JournalTarget {
+            profile: None,
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(url.into()),
+            local,
         };
-        let refused = Outcome::Rejected {
-            code: "InvalidParameterException".into(),
-            message: "x".into(),
-        };
-        let pool = entry(Outcome::Ok).pool_id;
-        let of = |entries: &[JournalEntry]| {
-            LinkAttributes::from_entries(entries)
-                .get(&pool, "CorpSAML", "e-1")
-                .map(|l| l.attribute_name.clone())
-        };
-        let linked = at(link, "SourceUser", "employeeNumber", Outcome::Ok);
-        assert_eq!(
-            of(std::slice::from_ref(&linked)).as_deref(),
-            Some("employeeNumber")
-        );
-        let relinked = at(link, "SourceUser", "email", applied.clone());
-        assert_eq!(of(&[linked.clone(), relinked]).as_deref(), Some("email"));
-        let not_made = at(link, "SourceUser", "email", refused.clone());
-        assert_eq!(
-            of(&[linked.clone(), not_made]).as_deref(),
-            Some("employeeNumber")
-        );
-        let unlinked = at(unlink, "User", "employeeNumber", Outcome::Ok);
-        assert_eq!(of(&[linked.clone(), unlinked]), None);
-        let unlink_refused = at(unlink, "User", "Cognito_Subject", refused);
-        assert_eq!(
-            of(&[linked, unlink_refused]).as_deref(),
-            Some("employeeNumber")
-        );
-        assert!(
-            LinkAttributes::from_entries(&[])
-                .get(&pool, "CorpSAML", "e-1")
-                .is_none()
-        );
+        assert!(at("http://127.0.0.1:1", true).same_place(&at("http://127.0.0.1:2", true)));
+        assert!(!at("http://127.0.0.1:1", false).same_place(&at("http://127.0.0.1:2", false)));
+        assert!(at("http://h:1", false).same_place(&at("http://h:1", false)));
+        assert!(!at("http://h:1", true).same_place(&at("http://h:1", false)));
     }
 
     #[test]
