@@ -173,6 +173,7 @@ mod tests {
         let (mut log, recorded) = ProgressLog::open(&path).unwrap();
         assert_eq!(recorded.len(), 2);
         log.record("k4", 5, &Recorded::Linked).unwrap();
+        drop(log); // one run at a time
         let (_, recorded) = ProgressLog::open(&path).unwrap();
         assert_eq!(recorded.len(), 3, "a line after a torn one is read");
         assert_eq!(recorded["k1"], Recorded::Linked);

@@ -176,14 +176,13 @@ impl Settled {
         })
     }
 
-    /// What was done, when it was: `Linked Google Cognito_Subject=1 to diego: 1/5 -> 2/5
-    /// linked identities`.
+    /// What was done, when it was: `Linked Google Cognito_Subject=1 to diego: 1/5 -> 2/5`.
     fn done_text(&self) -> String {
         let identity = describe_identity(&self.planned.identity());
         let user = self.planned.user().unwrap_or_default();
         let counts = self
             .count_change()
-            .map(|c| format!(": {c} linked identities"))
+            .map(|c| format!(": {c}"))
             .unwrap_or_default();
         match &self.planned {
             Planned::Link { .. } => format!("Linked {identity} to {user}{counts}"),

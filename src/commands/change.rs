@@ -76,7 +76,9 @@ pub fn journal_preflight(journal: &Journal) -> Result<(), CmdError> {
 pub async fn settle_earlier_runs(engine: &Engine) -> Result<(), CmdError> {
     let recovered = recover(engine).await.map_err(|e| CmdError {
         code: EXIT_JOURNAL,
-        message: format!("coglink: error: {e}"),
+        message: format!(
+            "coglink: error: refusing to make a change that could not be recorded: {e}"
+        ),
     })?;
     for r in recovered {
         eprintln!("coglink: journal: {}", r.summary());

@@ -368,7 +368,7 @@ pub fn on_settled(model: &mut Model, request_id: RequestId, at: String, reply: C
         ChangeReply::NotSent(reason) => {
             model.error(format!("Nothing was sent: {}", sanitize(&reason)));
             let outcome = Outcome::Failed { message: reason };
-            remember(model, at, pending.planned, outcome);
+            remember(model, at, pending.planned, outcome, None);
             return;
         }
         ChangeReply::Settled {
@@ -391,7 +391,7 @@ pub fn on_settled(model: &mut Model, request_id: RequestId, at: String, reply: C
             close_review(model, &pending.planned);
         }
     }
-    remember(model, at, pending.planned, settled.outcome);
+    remember(model, at, pending.planned, settled.outcome, settled.counts);
     if let Some(e) = unrecorded {
         on_recorded(model, Err(e));
     }
@@ -460,11 +460,18 @@ fn close_review(model: &mut Model, planned: &Planned) {
     }
 }
 
-fn remember(model: &mut Model, at: String, planned: Planned, outcome: Outcome) {
+fn remember(
+    model: &mut Model,
+    at: String,
+    planned: Planned,
+    outcome: Outcome,
+    counts: Option<crate::journal::Counts>,
+) {
     model.activity.push(Activity {
         at,
         planned,
         outcome,
+        counts,
     });
 }
 

@@ -6,16 +6,17 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::effect::{Command, Effect};
 use super::form::{FormField, FormPhase, LinkForm};
 use super::model::{Modal, Model, Status};
-use super::msg::{ChangeFailure, Msg};
-use super::plan::{PendingPhase, Planned, Review};
+use super::msg::{ChangeReply, Msg};
+use super::plan::{Activity, PendingPhase, Review};
 use super::testdata::{federated, linked, native, providers, with_links};
 use super::update::update;
 use super::update_tests::{POOL, ch, key, page, started, typed};
 use crate::aws::ops::LinkFacts;
 use crate::aws::{Failure, FailureKind};
+use crate::change::{Planned, ReadBack, Sent, settle};
 use crate::domain::rules::Rule;
 use crate::domain::{ErrorKind, Known, UserRecord};
-use crate::journal::{Change, Outcome, Resolution};
+use crate::journal::{Outcome, Resolution};
 
 pub const AT: &str = "2026-11-21T10:04:05.000Z";
 
@@ -122,18 +123,34 @@ pub fn confirmed(m: &mut Model) -> u64 {
     update(m, key(KeyCode::Tab));
     let effects = update(m, key(KeyCode::Enter));
     match effects.as_slice() {
-        [Effect::Worker(Command::Link { request_id, .. })]
-        | [Effect::Worker(Command::Unlink { request_id, .. })] => *request_id,
+        [Effect::Worker(Command::Apply { request_id, .. })] => *request_id,
         other => panic!("expected one change: {other:?}"),
     }
 }
 
-fn done(request_id: u64, result: Result<(), ChangeFailure>) -> Msg {
-    Msg::ChangeDone {
+/// The worker's settlement of the change in flight, as its engine decides it from `sent`
+/// and `read` (the engine's own table is tested in `change::settle`).
+pub fn settled_msg(m: &Model, request_id: u64, sent: Sent, read: ReadBack) -> Msg {
+    let planned = m
+        .change
+        .as_ref()
+        .expect("a change in flight")
+        .planned
+        .clone();
+    Msg::Settled {
         request_id,
         at: AT.into(),
-        result,
+        reply: ChangeReply::Settled {
+            settled: Box::new(settle(&planned, &sent, &read)),
+            unrecorded: None,
+        },
     }
+}
+
+/// Settles the change in flight: `sent` answered, `read` read back.
+pub fn settle_with(m: &mut Model, request_id: u64, sent: Sent, read: ReadBack) -> Vec<Effect> {
+    let msg = settled_msg(m, request_id, sent, read);
+    update(m, msg)
 }
 
 fn user_loaded(user: UserRecord) -> Msg {
@@ -162,11 +179,10 @@ fn timeout() -> Failure {
     }
 }
 
-fn recorded(effects: &[Effect]) -> &Change {
-    match effects {
-        [Effect::Worker(Command::Record(change))] => change,
-        other => panic!("expected one journal record: {other:?}"),
-    }
+fn last_activity(m: &Model) -> &Activity {
+    m.activity
+        .last()
+        .expect("the change is in the activity list")
 }
 
 #[test]
@@ -409,20 +425,14 @@ fn confirming_sends_exactly_one_link() {
 fn success_reads_the_user_back_then_journals() {
     let mut m = reviewed("777", (80, 24));
     let id = confirmed(&mut m);
-    let effects = update(&mut m, done(id, Ok(())));
-    assert_eq!(
-        effects,
-        vec![Effect::Worker(Command::GetUser {
-            pool_id: POOL.into(),
-            username: "alice".into()
-        })]
-    );
     let fresh = linked("alice", &[("Google", "Google", "777")]);
-    let effects = update(&mut m, user_loaded(fresh));
-    let change = recorded(&effects);
+    // One reply: the worker's engine sent it, read alice back and journaled it.
+    let effects = settle_with(&mut m, id, Sent::Ok, ReadBack::Found(fresh));
+    assert_eq!(effects, vec![], "no further round trip");
+    let change = last_activity(&m);
     assert_eq!(change.outcome, Outcome::Ok);
-    assert_eq!(change.operation, "AdminLinkProviderForUser");
-    assert_eq!(change.user.as_deref(), Some("alice"));
+    assert_eq!(change.planned.operation(), "AdminLinkProviderForUser");
+    assert_eq!(change.planned.user(), Some("alice"));
     assert_eq!(change.counts.map(|c| (c.before, c.after)), Some((0, 1)));
     assert!(m.modal.is_none() && m.change.is_none());
     assert_eq!(
@@ -442,14 +452,15 @@ fn success_reads_the_user_back_then_journals() {
 fn stale_change_replies_are_ignored() {
     let mut m = reviewed("777", (80, 24));
     let id = confirmed(&mut m);
-    assert_eq!(update(&mut m, done(id + 100, Ok(()))), vec![]);
+    let stale = settled_msg(&m, id + 100, Sent::Ok, ReadBack::Skipped);
+    assert_eq!(update(&mut m, stale), vec![]);
     assert!(matches!(
         m.change.as_ref().map(|p| &p.phase),
         Some(PendingPhase::Sending)
     ));
-    // A read of another user does not settle the change.
-    update(&mut m, done(id, Ok(())));
+    // A read of another user (or of this one) does not settle the change.
     assert_eq!(update(&mut m, user_loaded(native("erin"))), vec![]);
+    assert_eq!(update(&mut m, user_loaded(native("alice"))), vec![]);
     assert!(m.change.is_some());
 }
 
@@ -458,8 +469,8 @@ fn a_refusal_returns_to_the_form_with_the_error_at_its_field() {
     let mut m = reviewed("777", (80, 24));
     let id = confirmed(&mut m);
     let f = service(ErrorKind::LimitExceeded, "Exceeded the maximum number");
-    let effects = update(&mut m, done(id, Err(ChangeFailure::Failed(f))));
-    let change = recorded(&effects);
+    settle_with(&mut m, id, Sent::Refused(f), ReadBack::Skipped);
+    let change = last_activity(&m);
     assert!(
         matches!(&change.outcome, Outcome::Rejected { code, .. } if code == "LimitExceededException")
     );
@@ -483,7 +494,7 @@ fn a_refusal_returns_to_the_form_with_the_error_at_its_field() {
         ErrorKind::InvalidParameter,
         crate::domain::cognito_error::link_messages::MERGING_NOT_SUPPORTED,
     );
-    update(&mut m, done(id, Err(ChangeFailure::Failed(f))));
+    settle_with(&mut m, id, Sent::Refused(f), ReadBack::Skipped);
     let note = form(&m).note.clone().unwrap();
     assert_eq!(note.field, Some(FormField::SrcValue));
     assert!(
@@ -498,10 +509,11 @@ fn an_unwritable_journal_means_nothing_was_sent() {
     let id = confirmed(&mut m);
     let effects = update(
         &mut m,
-        done(
-            id,
-            Err(ChangeFailure::NotSent("cannot write the journal".into())),
-        ),
+        Msg::Settled {
+            request_id: id,
+            at: AT.into(),
+            reply: ChangeReply::NotSent("cannot write the journal".into()),
+        },
     );
     assert_eq!(effects, vec![]);
     assert!(matches!(&m.status, Status::Error { text } if text.starts_with("Nothing was sent")));
@@ -520,21 +532,24 @@ fn an_ambiguous_failure_is_resolved_by_reading_the_user_never_by_resending() {
     ] {
         let mut m = reviewed("777", (80, 24));
         let id = confirmed(&mut m);
-        let effects = update(&mut m, done(id, Err(ChangeFailure::Failed(timeout()))));
-        assert!(
-            matches!(effects.as_slice(), [Effect::Worker(Command::GetUser { username, .. })] if username == "alice"),
-            "{effects:?}"
-        );
-        let reply = match fresh {
-            Some(user) => user_loaded(user),
-            None => Msg::UserLoaded {
-                pool_id: POOL.into(),
-                username: "alice".into(),
-                result: Err(timeout()),
+        let effects = update(
+            &mut m,
+            Msg::ChangeUnclear {
+                request_id: id,
+                failure: timeout(),
             },
+        );
+        assert_eq!(effects, vec![], "the worker reads back; nothing is resent");
+        assert!(matches!(
+            m.change.as_ref().map(|p| &p.phase),
+            Some(PendingPhase::Verifying { .. })
+        ));
+        let read = match fresh {
+            Some(user) => ReadBack::Found(user),
+            None => ReadBack::Failed(timeout()),
         };
-        let effects = update(&mut m, reply);
-        let change = recorded(&effects);
+        settle_with(&mut m, id, Sent::Unclear(timeout()), read);
+        let change = last_activity(&m);
         assert_eq!(
             change.outcome,
             Outcome::Unknown {
@@ -571,7 +586,7 @@ fn unlink_reviews_the_identity_under_the_detail_cursor() {
     else {
         panic!()
     };
-    assert_eq!(user, "erin");
+    assert_eq!(user.as_deref(), Some("erin"));
     assert_eq!(
         (
             req.user().name(),
@@ -580,16 +595,15 @@ fn unlink_reviews_the_identity_under_the_detail_cursor() {
         ),
         ("Google", "Cognito_Subject", "10000")
     );
-    assert_eq!((counts.before, counts.after), (1, 0));
+    assert_eq!(counts.map(|c| (c.before, c.after)), Some((1, 0)));
     assert!(
         r.aws_command
             .starts_with("aws cognito-idp admin-disable-provider-for-user")
     );
     let id = confirmed(&mut m);
-    update(&mut m, done(id, Ok(())));
-    let effects = update(&mut m, user_loaded(native("erin")));
-    let change = recorded(&effects);
-    assert_eq!(change.operation, "AdminDisableProviderForUser");
+    settle_with(&mut m, id, Sent::Ok, ReadBack::Found(native("erin")));
+    let change = last_activity(&m);
+    assert_eq!(change.planned.operation(), "AdminDisableProviderForUser");
     assert_eq!(change.outcome, Outcome::Ok);
 }
 
@@ -610,11 +624,8 @@ fn a_users_own_identity_cannot_be_unlinked() {
 fn the_last_change_is_undone_through_the_same_review() {
     let mut m = reviewed("777", (80, 24));
     let id = confirmed(&mut m);
-    update(&mut m, done(id, Ok(())));
-    update(
-        &mut m,
-        user_loaded(linked("alice", &[("Google", "Google", "777")])),
-    );
+    let fresh = linked("alice", &[("Google", "Google", "777")]);
+    settle_with(&mut m, id, Sent::Ok, ReadBack::Found(fresh));
     update(&mut m, ch('a'));
     assert!(matches!(m.modal, Some(Modal::Activity { .. })));
     assert_eq!(
@@ -626,10 +637,9 @@ fn the_last_change_is_undone_through_the_same_review() {
         panic!()
     };
     assert_eq!(req.user().value(), "777");
-    assert_eq!((counts.before, counts.after), (1, 0));
+    assert_eq!(counts.map(|c| (c.before, c.after)), Some((1, 0)));
     let id = confirmed(&mut m);
-    update(&mut m, done(id, Ok(())));
-    update(&mut m, user_loaded(native("alice")));
+    settle_with(&mut m, id, Sent::Ok, ReadBack::Found(native("alice")));
     // Undoing the unlink links again, after a fresh check.
     update(&mut m, ch('a'));
     let effects = update(&mut m, ch('u'));
@@ -674,10 +684,19 @@ fn paste_goes_into_the_focused_text_field_without_control_characters() {
 
 #[test]
 fn a_journal_write_failure_is_shown() {
-    let mut m = loaded((80, 24));
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    let planned = m.change.as_ref().unwrap().planned.clone();
     update(
         &mut m,
-        Msg::Recorded(Err("cannot write the journal /x".into())),
+        Msg::Settled {
+            request_id: id,
+            at: AT.into(),
+            reply: ChangeReply::Settled {
+                settled: Box::new(settle(&planned, &Sent::Ok, &ReadBack::Skipped)),
+                unrecorded: Some("cannot write the journal /x".into()),
+            },
+        },
     );
     assert!(
         matches!(&m.status, Status::Error { text } if text.contains("NOT recorded in the journal"))
@@ -698,41 +717,38 @@ fn quitting_during_a_change_waits_until_it_is_journaled() {
         "not while the change is in flight"
     );
     assert!(m.quit_after_change);
-    let effects = update(&mut m, done(id, Ok(())));
+    let effects = update(
+        &mut m,
+        Msg::ChangeUnclear {
+            request_id: id,
+            failure: timeout(),
+        },
+    );
     assert!(
         !effects.contains(&Effect::Quit),
         "still reading the user back"
     );
     let fresh = linked("alice", &[("Google", "Google", "777")]);
-    let effects = update(&mut m, user_loaded(fresh));
-    match effects.as_slice() {
-        [Effect::Worker(Command::Record(change)), Effect::Quit] => {
-            assert_eq!(change.outcome, Outcome::Ok)
-        }
-        other => panic!("expected the journal record, then quit: {other:?}"),
-    }
+    let effects = settle_with(&mut m, id, Sent::Unclear(timeout()), ReadBack::Found(fresh));
+    // The worker journaled it before it replied.
+    assert_eq!(effects, vec![Effect::Quit]);
+    assert!(last_activity(&m).applied());
 }
 
+/// The second quit leaves the UI at once; the worker still settles the change and
+/// journals its real outcome before the process exits (`tui::worker::run`), and the event
+/// loop waits for it with the terminal restored.
 #[test]
-fn quitting_twice_during_a_change_journals_it_as_unresolved() {
+fn quitting_twice_during_a_change_leaves_it_to_the_worker() {
     let mut m = reviewed("777", (80, 24));
     confirmed(&mut m);
     update(&mut m, ctrl_c());
     let effects = update(&mut m, ctrl_c());
-    match effects.as_slice() {
-        [Effect::Worker(Command::Record(change)), Effect::Quit] => {
-            assert!(matches!(
-                &change.outcome,
-                Outcome::Unknown {
-                    resolution: Resolution::Unresolved,
-                    ..
-                }
-            ));
-            assert_eq!(change.operation, "AdminLinkProviderForUser");
-        }
-        other => panic!("expected an unresolved journal record, then quit: {other:?}"),
-    }
-    assert!(m.change.is_none());
+    assert_eq!(
+        effects,
+        vec![Effect::Quit],
+        "nothing journaled as unknown by the UI"
+    );
 }
 
 #[test]
@@ -771,11 +787,8 @@ mod read_only_everywhere {
 
         let mut activity = reviewed("777", (100, 30));
         let id = confirmed(&mut activity);
-        update(&mut activity, done(id, Ok(())));
-        update(
-            &mut activity,
-            user_loaded(linked("alice", &[("Google", "Google", "777")])),
-        );
+        let fresh = linked("alice", &[("Google", "Google", "777")]);
+        settle_with(&mut activity, id, Sent::Ok, ReadBack::Found(fresh));
         update(&mut activity, ch('a'));
         assert!(matches!(activity.modal, Some(Modal::Activity { .. })));
 
@@ -790,10 +803,7 @@ mod read_only_everywhere {
     }
 
     fn is_change(e: &Effect) -> bool {
-        matches!(
-            e,
-            Effect::Worker(Command::Link { .. } | Command::Unlink { .. })
-        )
+        matches!(e, Effect::Worker(Command::Apply { .. }))
     }
 
     #[test]
@@ -916,25 +926,16 @@ fn a_saml_unlink_names_the_attribute_the_journal_linked_it_by_else_warns() {
     update(&mut m, key(KeyCode::Esc));
     assert!(m.modal.is_none());
 
-    let target = crate::aws::Target {
-        profile: None,
-        region: Some("us-east-1".into()),
-        endpoint_url: None,
-        label: None,
-    };
     let value = r#"{"ProviderName":"CorpSAML","ProviderAttributeName":"employeeNumber","ProviderAttributeValue":"10022"}"#;
-    let entry = crate::journal::JournalEntry::now(
-        "cli",
-        &target,
-        Change {
-            operation: "AdminLinkProviderForUser".into(),
-            pool_id: POOL.into(),
-            request: serde_json::json!({ "SourceUser": serde_json::from_str::<serde_json::Value>(value).unwrap() }),
-            outcome: Outcome::Ok,
-            user: Some("carol".into()),
-            counts: None,
-        },
-    );
+    let entry = crate::journal::JournalEntry {
+        operation: "AdminLinkProviderForUser".into(),
+        pool_id: POOL.into(),
+        request: serde_json::json!({ "SourceUser": serde_json::from_str::<serde_json::Value>(value).unwrap() }),
+        outcome: Outcome::Ok,
+        user: Some("carol".into()),
+        counts: None,
+        ..crate::journal::tests::entry(Outcome::Ok)
+    };
     update(
         &mut m,
         Msg::JournalLinks(crate::journal::LinkAttributes::from_entries(&[entry])),

@@ -9,7 +9,7 @@ use crate::awscli::input::{LINK, UNLINK};
 use crate::change::Planned;
 use crate::cli::args::GlobalArgs;
 use crate::domain::{ProviderUserIdentifier, UnlinkRequest};
-use crate::journal::{Outcome, Resolution};
+use crate::journal::{Counts, Outcome, Resolution};
 
 /// The request as the AWS CLI takes it (`--cli-input-json`), terminal-safe.
 pub fn request_json_of(planned: &Planned) -> String {
@@ -114,6 +114,8 @@ pub struct Activity {
     pub at: String,
     pub planned: Planned,
     pub outcome: Outcome,
+    /// The user's link counts before and after, when known.
+    pub counts: Option<Counts>,
 }
 
 impl Activity {

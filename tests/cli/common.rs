@@ -143,7 +143,27 @@ impl Env {
         cmd
     }
 
+    /// The journal's outcomes, oldest first. The journal is written ahead: each change has
+    /// an intent (`pending`) and then its outcome with the same `change_id`; this checks
+    /// every intent has exactly one outcome (no run of these tests is killed mid-change; the
+    /// kill tests read [`Env::journal_lines`]) and returns the outcomes.
     pub fn journal(&self) -> Vec<Value> {
+        let lines = self.journal_lines();
+        let (intents, outcomes): (Vec<Value>, Vec<Value>) = lines
+            .into_iter()
+            .partition(|e| e["outcome"]["status"] == "pending");
+        for intent in &intents {
+            let answers = outcomes
+                .iter()
+                .filter(|o| o["change_id"] == intent["change_id"])
+                .count();
+            assert_eq!(answers, 1, "intent without exactly one outcome: {intent}");
+        }
+        outcomes
+    }
+
+    /// Every line of the journal, intents included.
+    pub fn journal_lines(&self) -> Vec<Value> {
         match std::fs::read_to_string(self.journal_path()) {
             Ok(text) => text
                 .lines()

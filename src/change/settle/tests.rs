@@ -218,7 +218,7 @@ fn the_wording_is_one_for_every_front_end() {
     let s = settle(&link(), &Sent::Ok, &ReadBack::Found(user(&["1", "777"])));
     assert_eq!(
         s.summary(),
-        "Linked Google Cognito_Subject=777 to alice: 1/5 -> 2/5 linked identities"
+        "Linked Google Cognito_Subject=777 to alice: 1/5 -> 2/5"
     );
     let unclear = Sent::Unclear(failure(FailureKind::Timeout, None, "no answer"));
     let s = settle(&link(), &unclear, &ReadBack::Found(user(&["1", "777"])));

@@ -4,10 +4,13 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::tests::screen;
+use crate::change::{ReadBack, Sent};
 use crate::domain::ErrorKind;
-use crate::tui::change_tests::{AT, confirmed, filled, form_on, loaded, reviewed, service, users};
+use crate::tui::change_tests::{
+    confirmed, filled, form_on, loaded, reviewed, service, settle_with, users,
+};
 use crate::tui::model::{Modal, Model};
-use crate::tui::msg::{ChangeFailure, Msg};
+use crate::tui::msg::Msg;
 use crate::tui::testdata::linked;
 use crate::tui::update::update;
 use crate::tui::update_tests::{POOL, ch, key, page, setup, typed};
@@ -15,31 +18,12 @@ use crate::tui::update_tests::{POOL, ch, key, page, setup, typed};
 const NARROW: (u16, u16) = (80, 24);
 const WIDE: (u16, u16) = (120, 40);
 
-fn done(m: &mut Model, id: u64, result: Result<(), ChangeFailure>) {
-    update(
-        m,
-        Msg::ChangeDone {
-            request_id: id,
-            at: AT.into(),
-            result,
-        },
-    );
-}
-
 /// The review of linking Google 777 to alice, confirmed and answered, alice read again.
 fn linked_777(size: (u16, u16)) -> Model {
     let mut m = reviewed("777", size);
     let id = confirmed(&mut m);
-    done(&mut m, id, Ok(()));
     let fresh = linked("alice", &[("Google", "Google", "777")]);
-    update(
-        &mut m,
-        Msg::UserLoaded {
-            pool_id: POOL.into(),
-            username: "alice".into(),
-            result: Ok(Some(fresh)),
-        },
-    );
+    settle_with(&mut m, id, Sent::Ok, ReadBack::Found(fresh));
     m
 }
 
@@ -180,7 +164,7 @@ fn refused_by_cognito() {
         ErrorKind::InvalidParameter,
         crate::domain::cognito_error::link_messages::MERGING_NOT_SUPPORTED,
     );
-    done(&mut m, id, Err(ChangeFailure::Failed(f)));
+    settle_with(&mut m, id, Sent::Refused(f), ReadBack::Skipped);
     insta::assert_snapshot!(screen(&m));
 }
 
