@@ -857,5 +857,4 @@ impl fmt::Display for CountChange {
 }
 
 #[cfg(test)]
-#[path = "rules_tests.rs"]
 mod tests;
