@@ -18,9 +18,8 @@ use crate::batch::rows::{BatchRow, parse_rows};
 use crate::batch::run::{self, RowOutcome, RunEvent, RunOptions};
 use crate::cli::args::{BatchArgs, GlobalArgs};
 use crate::domain::provider::{destination_username, federated_username};
-use crate::domain::rules::check_username;
 use crate::domain::sanitize::sanitize;
-use crate::domain::{COGNITO, LinkRequest};
+use crate::domain::{COGNITO, LinkRequest, check_username};
 use crate::journal::{Counts, Journal, Outcome, Resolution};
 use crate::session::Session;
 

@@ -7,9 +7,8 @@ use super::CmdError;
 use crate::aws::Target;
 use crate::awscli::input::OpSpec;
 use crate::awscli::output::json_terminal_safe;
-use crate::domain::rules::cognito_error_for;
 use crate::domain::sanitize::sanitize;
-use crate::domain::{UserRecord, Violation};
+use crate::domain::{UserRecord, Violation, cognito_error_for};
 use crate::journal::{Change, Counts, Journal, JournalEntry, Outcome};
 
 use super::EXIT_JOURNAL;
@@ -138,7 +137,7 @@ pub fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::rules::{Field, Role, Rule};
+    use crate::domain::{Field, Role, Rule};
 
     #[test]
     fn local_refusals_name_field_rule_and_cognitos_answer() {

@@ -10,9 +10,11 @@ use crate::awscli::command::{aws_command, request_json, skeleton};
 use crate::awscli::input::{LINK, resolve};
 use crate::awscli::output::shell_quote;
 use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
-use crate::domain::rules::{CountChange, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link};
 use crate::domain::sanitize::sanitize;
-use crate::domain::{Known, LinkContext, LinkRequest, UserRecord};
+use crate::domain::{
+    CountChange, Known, LinkContext, LinkRequest, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, UserRecord,
+    check_link,
+};
 use crate::journal::{Counts, Journal, LinkAttributes, Outcome, Resolution};
 use crate::session::Session;
 

@@ -15,9 +15,11 @@ use super::plan::{Activity, Pending, PendingPhase, Planned, Review, describe_ide
 use crate::aws::Failure;
 use crate::aws::ops::LinkFacts;
 use crate::domain::provider::federated_username;
-use crate::domain::rules::{CountChange, Rule, check_link, check_unlink};
 use crate::domain::sanitize::sanitize;
-use crate::domain::{COGNITO_SUBJECT, ErrorKind, IdentityProviderInfo, Known, UserRecord};
+use crate::domain::{
+    COGNITO_SUBJECT, CountChange, ErrorKind, IdentityProviderInfo, Known, Rule, UserRecord,
+    check_link, check_unlink,
+};
 use crate::journal::{Outcome, Resolution};
 
 #[path = "change_keys.rs"]

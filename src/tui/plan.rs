@@ -8,8 +8,7 @@ use crate::aws::Failure;
 use crate::awscli::command::{aws_command, request_json};
 use crate::awscli::input::{LINK, UNLINK};
 use crate::cli::args::GlobalArgs;
-use crate::domain::rules::CountChange;
-use crate::domain::{LinkRequest, ProviderUserIdentifier, UnlinkRequest, UserRecord};
+use crate::domain::{CountChange, LinkRequest, ProviderUserIdentifier, UnlinkRequest, UserRecord};
 use crate::journal::{Change, Counts, Outcome, Resolution};
 
 /// A change ready for review: the request and the user whose identities it changes.

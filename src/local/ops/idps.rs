@@ -6,8 +6,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Checks, Outcome, input, page_size, pool, pool_mut};
-use crate::domain::rules::{PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN, PROVIDER_NAME_V2_PATTERN};
-use crate::domain::{CognitoError, ProviderType};
+use crate::domain::{
+    CognitoError, PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN, PROVIDER_NAME_V2_PATTERN, ProviderType,
+};
 use crate::local::ids::{now_ms, wire_time};
 use crate::local::limits::LIST_PROVIDERS_DEFAULT_LIMIT;
 use crate::local::persist::Shared;

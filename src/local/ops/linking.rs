@@ -8,12 +8,10 @@ use serde_json::{Value, json};
 
 use super::{Outcome, input};
 use crate::domain::identities::{IDENTITIES_ATTRIBUTE, encode_identities, link_count};
-use crate::domain::rules::{
-    DestinationFacts, LinkRequest, UnlinkRequest, check_link, check_unlink, cognito_error_for,
-};
 use crate::domain::{
-    COGNITO_SUBJECT, CognitoError, IdentityProviderInfo, Known, LinkContext, LinkedIdentity,
-    ProviderUserIdentifier,
+    COGNITO_SUBJECT, CognitoError, DestinationFacts, IdentityProviderInfo, Known, LinkContext,
+    LinkRequest, LinkedIdentity, ProviderUserIdentifier, UnlinkRequest, check_link, check_unlink,
+    cognito_error_for,
 };
 use crate::local::ids::now_ms;
 use crate::local::persist::Shared;

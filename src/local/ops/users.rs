@@ -6,11 +6,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Checks, Outcome, RequestContext, input, page_size, pool, pool_mut, user_json};
-use crate::domain::CognitoError;
 use crate::domain::filter::{FILTER_MAX, FilterError, UserFilter, parse_filter};
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
-use crate::domain::rules::{Field, TOKEN_PATTERN, check_string};
 use crate::domain::user::search_value;
+use crate::domain::{CognitoError, Field, TOKEN_PATTERN, check_string};
 use crate::local::ids::{now_ms, uuid_v4};
 use crate::local::limits::LIST_USERS_DEFAULT_LIMIT;
 use crate::local::persist::Shared;
