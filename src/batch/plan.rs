@@ -233,5 +233,4 @@ fn plan_row(
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;
