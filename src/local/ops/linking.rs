@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Outcome, input};
+use super::{Reply, input};
 use crate::domain::identities::{IDENTITIES_ATTRIBUTE, encode_identities, link_count};
 use crate::domain::{
     COGNITO_SUBJECT, CognitoError, DestinationFacts, IdentityProviderInfo, Known, LinkContext,
@@ -73,7 +73,7 @@ fn fail(violations: &[crate::domain::Violation], pool_id: &str) -> Result<(), Co
     }
 }
 
-pub fn link(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn link(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: LinkRequest = input(v)?;
     let now = now_ms();
     let ((), version) = shared.write(|s| {
@@ -148,10 +148,10 @@ pub fn link(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         })
         .ok_or_else(CognitoError::internal)
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
-pub fn unlink(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn unlink(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: UnlinkRequest = input(v)?;
     let now = now_ms();
     let ((), version) = shared.write(|s| {
@@ -197,7 +197,7 @@ pub fn unlink(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         })
         .ok_or_else(CognitoError::internal)
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
 /// AdminDisableProviderForUser with `ProviderName=Cognito`, `Cognito_Subject` and a username:

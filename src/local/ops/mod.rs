@@ -126,7 +126,7 @@ impl Operation {
 }
 
 /// A read answers at once; a change answers once its state version is durable.
-pub enum Outcome {
+pub enum Reply {
     Read(Value),
     Write(Value, u64),
 }
@@ -174,8 +174,8 @@ pub async fn dispatch(
         Operation::SignInFederated => sign_in::sign_in(shared, input),
     }?;
     match outcome {
-        Outcome::Read(v) => Ok(v),
-        Outcome::Write(v, version) => {
+        Reply::Read(v) => Ok(v),
+        Reply::Write(v, version) => {
             shared.durable(version).await?;
             Ok(v)
         }
