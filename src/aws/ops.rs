@@ -9,8 +9,10 @@ use super::convert;
 use super::failure::Failure;
 use super::retry::change_override;
 use crate::domain::provider::{destination_username, federated_username, split_federated_username};
-use crate::domain::rules::{DestinationFacts, Known, LinkContext, check_username};
-use crate::domain::{ErrorKind, IdentityProviderInfo, LinkRequest, UnlinkRequest, UserRecord};
+use crate::domain::{
+    DestinationFacts, ErrorKind, IdentityProviderInfo, Known, LinkContext, LinkRequest,
+    UnlinkRequest, UserRecord, check_username,
+};
 
 /// Largest page ListUsers returns.
 pub const MAX_PAGE: i32 = 60;

@@ -422,5 +422,4 @@ fn quote_value(v: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "shorthand_tests.rs"]
 mod tests;

@@ -6,10 +6,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::rows::BatchRow;
-use crate::domain::rules::{DestinationFacts, Known, LinkContext, check_link};
 use crate::domain::{
-    IdentityProviderInfo, LinkRequest, MAX_LINKED_IDENTITIES, ProviderUserIdentifier, UserRecord,
-    Violation,
+    DestinationFacts, IdentityProviderInfo, Known, LinkContext, LinkRequest, MAX_LINKED_IDENTITIES,
+    ProviderUserIdentifier, UserRecord, Violation, check_link,
 };
 
 /// (provider name, value): how an identifier names a user or identity.
@@ -234,5 +233,4 @@ fn plan_row(
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;

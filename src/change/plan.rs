@@ -3,8 +3,8 @@
 //! commands, `batch`, the TUI) hands the engine one of these; the engine sends it, reads the
 //! user back and settles it.
 
+use crate::domain::CountChange;
 use crate::domain::provider::destination_username;
-use crate::domain::rules::CountChange;
 use crate::domain::{LinkRequest, ProviderUserIdentifier, UnlinkRequest, UserRecord};
 
 /// A change ready to send.

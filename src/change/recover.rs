@@ -7,7 +7,7 @@ use super::plan::Planned;
 use super::run::Engine;
 use super::settle::{ReadBack, ReadNeed, Sent, Settled, settle};
 use crate::aws::{Failure, FailureKind};
-use crate::domain::rules::CountChange;
+use crate::domain::CountChange;
 use crate::domain::{LinkRequest, UnlinkRequest};
 use crate::journal::{JournalEntry, JournalError};
 

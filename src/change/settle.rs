@@ -4,9 +4,9 @@
 
 use super::plan::{Planned, describe_identity};
 use crate::aws::Failure;
+use crate::domain::CountChange;
 use crate::domain::UserRecord;
 use crate::domain::cognito_error::link_messages::ALREADY_LINKED;
-use crate::domain::rules::CountChange;
 use crate::domain::sanitize::sanitize;
 use crate::journal::{Counts, Outcome, Resolution};
 

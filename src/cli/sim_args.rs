@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn a_fault_script_file_reaches_the_simulation_and_a_bad_one_names_its_line() {
-        use crate::local::{Fault, Operation, Phase, ScriptedEffect, ScriptedFault};
+        use crate::local::{ApplyPoint, Fault, Operation, ScriptedEffect, ScriptedFault};
         let dir = tempfile::tempdir().unwrap();
         let good = dir.path().join("good");
         std::fs::write(&good, "# scripted\nAdminLinkProviderForUser 2 drop-after\n").unwrap();
@@ -176,7 +176,7 @@ mod tests {
             vec![ScriptedFault::new(
                 Operation::AdminLinkProviderForUser,
                 2,
-                ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply)
+                ScriptedEffect::Fault(Fault::Drop, ApplyPoint::AfterApply)
             )]
         );
         let bad = dir.path().join("bad");

@@ -4,7 +4,7 @@
 use super::CmdError;
 use crate::awscli::output::{json_terminal_safe, shell_quote};
 use crate::change::{Engine, Planned, Policy, Quiet, RunError, Settled, Verdict, recover};
-use crate::domain::rules::cognito_error_for;
+use crate::domain::cognito_error_for;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{UserRecord, Violation};
 use crate::journal::{Journal, Outcome};
@@ -145,7 +145,7 @@ fn result_of(settled: &Settled) -> Result<(), CmdError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::rules::{Field, Role, Rule};
+    use crate::domain::{Field, Role, Rule};
 
     #[test]
     fn local_refusals_name_field_rule_and_cognitos_answer() {

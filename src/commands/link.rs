@@ -9,9 +9,10 @@ use crate::awscli::command::{aws_command, request_json, skeleton};
 use crate::awscli::input::{LINK, resolve};
 use crate::change::{Engine, Planned};
 use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
-use crate::domain::rules::{CountChange, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link};
 use crate::domain::sanitize::sanitize;
-use crate::domain::{Known, LinkContext, LinkRequest};
+use crate::domain::{
+    CountChange, Known, LinkContext, LinkRequest, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link,
+};
 use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
 

@@ -13,11 +13,10 @@ use crate::aws::ops::Ops;
 use crate::awscli::input::{UNLINK, resolve};
 use crate::change::{Engine, Planned};
 use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
-use crate::domain::rules::{CountChange, check_unlink};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
-    COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, Known, ProviderUserIdentifier, UnlinkRequest,
-    UserRecord,
+    COGNITO, COGNITO_SUBJECT, CountChange, IdentityProviderInfo, Known, ProviderUserIdentifier,
+    UnlinkRequest, UserRecord, check_unlink,
 };
 use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;

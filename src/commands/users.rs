@@ -15,9 +15,8 @@ use crate::aws::ops::Ops;
 use crate::awscli::output::{cell, csv_record, json_terminal_safe};
 use crate::cli::args::{GlobalArgs, OutputFormat, UsersArgs};
 use crate::domain::filter::parse_filter;
-use crate::domain::rules::check_user_pool_id;
 use crate::domain::sanitize::sanitize;
-use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord};
+use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord, check_user_pool_id};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {

@@ -375,7 +375,7 @@ impl fmt::Display for ModelValidationFailure {
     }
 }
 
-/// Messages of the linking rules (see `rules.rs`), kept here so they sit beside the others.
+/// Messages of the linking rules (see `violation.rs`), kept here so they sit beside the others.
 pub mod link_messages {
     /// Verified (aws/aws-sdk-net#1000).
     pub const MERGING_NOT_SUPPORTED: &str = "Merging is not currently supported, provide a SourceUser that has not been signed up in order to link";

@@ -5,9 +5,8 @@ use proptest::prelude::*;
 
 use super::filter::parse_filter;
 use super::identities::{encode_identities, parse_identities};
-use super::rules::{LinkContext, check_link, cognito_error_for};
 use super::sanitize::{is_unsafe, sanitize};
-use super::{LinkRequest, ProviderUserIdentifier};
+use super::{LinkContext, LinkRequest, ProviderUserIdentifier, check_link, cognito_error_for};
 
 /// Strings biased toward the grammar's own characters, plus anything at all.
 fn filterish() -> impl Strategy<Value = String> {

@@ -4,21 +4,35 @@
 //! endpoint all validate through these functions, so a request refused by one
 //! is refused by the others with the same field and rule.
 
+mod checks;
 pub mod cognito_error;
+mod counts;
 pub mod filter;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod identities;
 pub mod provider;
-pub mod rules;
+mod requests;
 pub mod sanitize;
 pub mod user;
+mod violation;
 
+pub use checks::{
+    DestinationFacts, Known, LinkContext, PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN,
+    PROVIDER_NAME_V2_PATTERN, TOKEN_PATTERN, USER_POOL_ID_MAX, USER_POOL_ID_PATTERN, USERNAME_MAX,
+    USERNAME_PATTERN, check_link, check_range, check_string, check_unlink, check_user_pool_id,
+    check_username, source_chars,
+};
 pub use cognito_error::{CognitoError, ErrorKind};
+pub use counts::CountChange;
 pub use identities::{LinkedIdentity, link_count, parse_identities};
 pub use provider::{
     COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, MAX_LINKED_IDENTITIES, ProviderType,
     ProviderUserIdentifier,
 };
-pub use rules::{Field, Known, LinkContext, LinkRequest, Rule, UnlinkRequest, Violation};
+pub use requests::{LinkRequest, UnlinkRequest};
 pub use user::UserRecord;
+pub use violation::{
+    Field, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, MAX_SOURCE_CHARS, Part, Role, Rule, Violation,
+    cognito_error_for,
+};

@@ -34,7 +34,7 @@ pub enum Fault {
 
 /// When a fault happens relative to the operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
+pub enum ApplyPoint {
     BeforeApply,
     AfterApply,
 }
@@ -45,26 +45,26 @@ pub enum ScriptedEffect {
     /// `TooManyRequestsException` / `Rate exceeded`; the operation is not performed.
     Throttle,
     /// A 5xx answer or a dropped connection, before or after the operation is performed.
-    Fault(Fault, Phase),
+    Fault(Fault, ApplyPoint),
 }
 
 impl ScriptedEffect {
     const WORDS: [(&'static str, ScriptedEffect); 5] = [
         (
             "500-before",
-            ScriptedEffect::Fault(Fault::Internal, Phase::BeforeApply),
+            ScriptedEffect::Fault(Fault::Internal, ApplyPoint::BeforeApply),
         ),
         (
             "500-after",
-            ScriptedEffect::Fault(Fault::Internal, Phase::AfterApply),
+            ScriptedEffect::Fault(Fault::Internal, ApplyPoint::AfterApply),
         ),
         (
             "drop-before",
-            ScriptedEffect::Fault(Fault::Drop, Phase::BeforeApply),
+            ScriptedEffect::Fault(Fault::Drop, ApplyPoint::BeforeApply),
         ),
         (
             "drop-after",
-            ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply),
+            ScriptedEffect::Fault(Fault::Drop, ApplyPoint::AfterApply),
         ),
         ("throttle", ScriptedEffect::Throttle),
     ];
@@ -182,13 +182,13 @@ mod tests {
                 ScriptedFault::new(
                     Operation::AdminDisableProviderForUser,
                     3,
-                    ScriptedEffect::Fault(Fault::Internal, Phase::AfterApply)
+                    ScriptedEffect::Fault(Fault::Internal, ApplyPoint::AfterApply)
                 ),
                 ScriptedFault::new(Operation::ListUsers, 2, ScriptedEffect::Throttle),
                 ScriptedFault::new(
                     Operation::AdminLinkProviderForUser,
                     1,
-                    ScriptedEffect::Fault(Fault::Drop, Phase::BeforeApply)
+                    ScriptedEffect::Fault(Fault::Drop, ApplyPoint::BeforeApply)
                 ),
             ]
         );

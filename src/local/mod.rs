@@ -25,7 +25,7 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use fault_script::{Fault, Phase, ScriptedEffect, ScriptedFault, parse_script};
+pub use fault_script::{ApplyPoint, Fault, ScriptedEffect, ScriptedFault, parse_script};
 pub use ops::Operation;
 pub use seed::{DEMO_POOL_ID, SYNTHETIC_POOL_ID, synthetic_username};
 pub use server::ChangeRecord;

@@ -13,7 +13,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::conn::ConnHandle;
-use super::fault_script::{Fault, Phase};
+use super::fault_script::{ApplyPoint, Fault};
 use super::ids;
 use super::limits::MAX_BODY_BYTES;
 use super::ops::{self, Operation};
@@ -99,7 +99,7 @@ async fn handle(
         }
         // Both faults answer InternalErrorException; a dropped connection's answer is never
         // written (see below).
-        if let Some((_, Phase::BeforeApply)) = d.fault {
+        if let Some((_, ApplyPoint::BeforeApply)) = d.fault {
             return Err(CognitoError::internal());
         }
         let ctx = ops::RequestContext {
@@ -111,7 +111,7 @@ async fn handle(
             *applied = out.is_ok();
         }
         match d.fault {
-            Some((_, Phase::AfterApply)) => Err(CognitoError::internal()),
+            Some((_, ApplyPoint::AfterApply)) => Err(CognitoError::internal()),
             _ => out,
         }
     }

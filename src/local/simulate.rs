@@ -22,7 +22,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::fault_script::{Fault, Phase, ScriptedEffect, ScriptedFault};
+use super::fault_script::{ApplyPoint, Fault, ScriptedEffect, ScriptedFault};
 use super::ops::Operation;
 
 /// Request-rate quota categories (spec §4) of the operations the endpoint implements.
@@ -246,7 +246,7 @@ impl Simulation {
 pub struct Decision {
     pub delay: Duration,
     pub throttled: bool,
-    pub fault: Option<(Fault, Phase)>,
+    pub fault: Option<(Fault, ApplyPoint)>,
 }
 
 /// Counts of what the simulator did, for tests and measurements.
@@ -446,9 +446,9 @@ impl Simulator {
         };
         let fault = fault.map(|f| {
             let phase = if rng.f64() < c.fault_after_apply_fraction {
-                Phase::AfterApply
+                ApplyPoint::AfterApply
             } else {
-                Phase::BeforeApply
+                ApplyPoint::BeforeApply
             };
             (f, phase)
         });
@@ -577,7 +577,7 @@ mod tests {
         assert!((1700..2300).contains(&stats.drops), "{stats:?}");
         let after = ds
             .iter()
-            .filter(|d| matches!(d.fault, Some((_, Phase::AfterApply))))
+            .filter(|d| matches!(d.fault, Some((_, ApplyPoint::AfterApply))))
             .count() as u64;
         let faults = stats.internal_errors + stats.drops;
         assert!(
@@ -603,7 +603,7 @@ mod tests {
                 ScriptedFault::new(
                     Operation::ListUsers,
                     3,
-                    ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply),
+                    ScriptedEffect::Fault(Fault::Drop, ApplyPoint::AfterApply),
                 ),
                 ScriptedFault::new(Operation::ListUsers, 4, ScriptedEffect::Throttle),
                 ScriptedFault::new(
@@ -624,7 +624,7 @@ mod tests {
         assert!(list(t0).throttled);
         // Tokens back: the 3rd and 4th counted requests meet the script.
         let t1 = t0 + Duration::from_secs(1);
-        assert_eq!(list(t1).fault, Some((Fault::Drop, Phase::AfterApply)));
+        assert_eq!(list(t1).fault, Some((Fault::Drop, ApplyPoint::AfterApply)));
         let fourth = list(t1);
         assert!(fourth.throttled && fourth.fault.is_none());
         // A change: scripted throttle first, then the random rate (1.0) again.

@@ -16,9 +16,11 @@ use crate::aws::Failure;
 use crate::aws::ops::LinkFacts;
 use crate::change::{Planned, Settled, Verdict};
 use crate::domain::provider::federated_username;
-use crate::domain::rules::{CountChange, Rule, check_link, check_unlink};
 use crate::domain::sanitize::sanitize;
-use crate::domain::{COGNITO_SUBJECT, ErrorKind, IdentityProviderInfo, Known};
+use crate::domain::{
+    COGNITO_SUBJECT, CountChange, ErrorKind, IdentityProviderInfo, Known, Rule, check_link,
+    check_unlink,
+};
 use crate::journal::Outcome;
 
 #[path = "change_keys.rs"]

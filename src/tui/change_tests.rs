@@ -14,8 +14,7 @@ use super::update_tests::{POOL, ch, key, page, started, typed};
 use crate::aws::ops::LinkFacts;
 use crate::aws::{Failure, FailureKind};
 use crate::change::{Planned, ReadBack, Sent, settle};
-use crate::domain::rules::Rule;
-use crate::domain::{ErrorKind, Known, UserRecord};
+use crate::domain::{ErrorKind, Known, Rule, UserRecord};
 use crate::journal::{Outcome, Resolution};
 
 pub const AT: &str = "2026-11-21T10:04:05.000Z";

@@ -12,11 +12,10 @@ use tui_input::{Input, InputRequest};
 use super::msg::RequestId;
 use super::users::UserTable;
 use crate::domain::provider::federated_username;
-use crate::domain::rules::{DestinationFacts, Part, Role, check_link};
 use crate::domain::sanitize::is_unsafe;
 use crate::domain::{
-    COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, Known, LinkContext, LinkRequest,
-    ProviderUserIdentifier, UserRecord, Violation,
+    COGNITO, COGNITO_SUBJECT, DestinationFacts, IdentityProviderInfo, Known, LinkContext,
+    LinkRequest, Part, ProviderUserIdentifier, Role, UserRecord, Violation, check_link,
 };
 
 /// The form's fields, in Tab order.
@@ -54,7 +53,7 @@ impl FormField {
 
     /// The field a violation is shown under; `None` for the form as a whole.
     pub fn of(v: &Violation) -> Option<FormField> {
-        use crate::domain::rules::Field;
+        use crate::domain::Field;
         match v.field {
             Field::Member(Role::Destination, Part::ProviderName) => Some(FormField::DestProvider),
             Field::Member(Role::Destination, _) | Field::Identifier(Role::Destination) => {

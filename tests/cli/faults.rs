@@ -24,8 +24,8 @@ use serde_json::Value;
 use coglink::aws::ops::Ops;
 use coglink::domain::{LinkRequest, ProviderUserIdentifier};
 use coglink::local::{
-    self, ChangeRecord, Fault, LocalOptions, LocalServer, Operation, Phase, Quota, ScriptedEffect,
-    ScriptedFault, Seed, Simulation,
+    self, ApplyPoint, ChangeRecord, Fault, LocalOptions, LocalServer, Operation, Quota,
+    ScriptedEffect, ScriptedFault, Seed, Simulation,
 };
 
 use crate::common::{Env, fresh_subject, remote, stderr, stdout, with_local_server, write_batch};
@@ -173,13 +173,22 @@ const RUNS: usize = 10;
 /// connection, each before and after applying; the requests between them succeed.
 fn change_faults(operation: Operation) -> Vec<ScriptedFault> {
     [
-        (2, ScriptedEffect::Fault(Fault::Internal, Phase::AfterApply)),
+        (
+            2,
+            ScriptedEffect::Fault(Fault::Internal, ApplyPoint::AfterApply),
+        ),
         (
             4,
-            ScriptedEffect::Fault(Fault::Internal, Phase::BeforeApply),
+            ScriptedEffect::Fault(Fault::Internal, ApplyPoint::BeforeApply),
         ),
-        (6, ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply)),
-        (8, ScriptedEffect::Fault(Fault::Drop, Phase::BeforeApply)),
+        (
+            6,
+            ScriptedEffect::Fault(Fault::Drop, ApplyPoint::AfterApply),
+        ),
+        (
+            8,
+            ScriptedEffect::Fault(Fault::Drop, ApplyPoint::BeforeApply),
+        ),
     ]
     .into_iter()
     .map(|(nth, effect)| ScriptedFault::new(operation, nth, effect))
@@ -369,17 +378,17 @@ fn batch_faults() -> Vec<ScriptedFault> {
         ScriptedFault::new(
             read,
             5,
-            ScriptedEffect::Fault(Fault::Internal, Phase::BeforeApply),
+            ScriptedEffect::Fault(Fault::Internal, ApplyPoint::BeforeApply),
         ),
         ScriptedFault::new(
             read,
             11,
-            ScriptedEffect::Fault(Fault::Drop, Phase::BeforeApply),
+            ScriptedEffect::Fault(Fault::Drop, ApplyPoint::BeforeApply),
         ),
         ScriptedFault::new(
             read,
             23,
-            ScriptedEffect::Fault(Fault::Internal, Phase::AfterApply),
+            ScriptedEffect::Fault(Fault::Internal, ApplyPoint::AfterApply),
         ),
     ];
     script.extend(change_faults(link).into_iter().map(|f| ScriptedFault {

@@ -13,8 +13,8 @@ pub use aws_sdk_cognitoidentityprovider::types::{
 };
 pub use coglink::domain::{LinkedIdentity, parse_identities};
 pub use coglink::local::{
-    DEMO_POOL_ID, Fault, LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalError,
-    LocalOptions, LocalServer, Operation, Phase, Quota, SYNTHETIC_POOL_ID, ScriptedEffect,
+    ApplyPoint, DEMO_POOL_ID, Fault, LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY,
+    LocalError, LocalOptions, LocalServer, Operation, Quota, SYNTHETIC_POOL_ID, ScriptedEffect,
     ScriptedFault, Seed, Simulation, synthetic_username,
 };
 

@@ -243,7 +243,7 @@ async fn a_source_over_128_characters_and_a_sixth_claim_name_per_idp_are_refused
         .unwrap_err();
     assert_eq!(
         invalid_param(err),
-        link_messages::source_too_long(coglink::domain::rules::MAX_SOURCE_CHARS)
+        link_messages::source_too_long(coglink::domain::MAX_SOURCE_CHARS)
     );
     let ok = &long[1..];
     f.link(cognito("diego"), ident("CorpSAML", "email", ok))

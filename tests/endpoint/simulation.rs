@@ -300,17 +300,17 @@ async fn the_connection_after_a_drop_works() {
 }
 
 fn drop_before() -> ScriptedEffect {
-    ScriptedEffect::Fault(Fault::Drop, Phase::BeforeApply)
+    ScriptedEffect::Fault(Fault::Drop, ApplyPoint::BeforeApply)
 }
 
 /// ListUsers faults, by request number: throttles, 5xx answers and drops.
 fn listing_faults() -> Vec<ScriptedFault> {
     let effects = [
         ScriptedEffect::Throttle,
-        ScriptedEffect::Fault(Fault::Internal, Phase::BeforeApply),
+        ScriptedEffect::Fault(Fault::Internal, ApplyPoint::BeforeApply),
         drop_before(),
-        ScriptedEffect::Fault(Fault::Internal, Phase::AfterApply),
-        ScriptedEffect::Fault(Fault::Drop, Phase::AfterApply),
+        ScriptedEffect::Fault(Fault::Internal, ApplyPoint::AfterApply),
+        ScriptedEffect::Fault(Fault::Drop, ApplyPoint::AfterApply),
     ];
     (0..10)
         .map(|i| ScriptedFault::new(Operation::ListUsers, 2 + 3 * i, effects[i as usize % 5]))

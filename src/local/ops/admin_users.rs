@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Checks, Outcome, input, pool_mut, user_key};
+use super::{Checks, Reply, input, pool_mut, user_key};
 use crate::domain::CognitoError;
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
 use crate::local::ids::now_ms;
@@ -52,7 +52,7 @@ fn user_input(v: Value) -> Result<(String, String), CognitoError> {
 
 /// AdminDeleteUser: the user goes with its links and group memberships (see
 /// `Pool::remove_user`; UNVERIFIED for the links, see `limits`).
-pub fn delete(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn delete(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let (pool_id, username) = user_input(v)?;
     let ((), version) = shared.write(|s| {
         let p = pool_mut(s, &pool_id)?;
@@ -60,12 +60,12 @@ pub fn delete(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         p.remove_user(&key).ok_or_else(CognitoError::internal)?;
         Ok(())
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
 /// AdminDisableUser (`enabled` false) and AdminEnableUser (true): AdminGetUser's and
 /// ListUsers' `Enabled` follow, and so does the ListUsers `status` filter.
-pub fn set_enabled(shared: &Shared, v: Value, enabled: bool) -> Result<Outcome, CognitoError> {
+pub fn set_enabled(shared: &Shared, v: Value, enabled: bool) -> Result<Reply, CognitoError> {
     let (pool_id, username) = user_input(v)?;
     let now = now_ms();
     let ((), version) = shared.write(|s| {
@@ -77,7 +77,7 @@ pub fn set_enabled(shared: &Shared, v: Value, enabled: bool) -> Result<Outcome, 
         })
         .ok_or_else(CognitoError::internal)
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
 #[derive(Deserialize)]
@@ -100,7 +100,7 @@ struct UpdateInput {
 /// AdminUpdateUserAttributes: sets each attribute; an empty value deletes it (model doc).
 /// A new `email`/`phone_number` without its verified flag in the request makes the flag
 /// `false` (UNVERIFIED, `limits::VERIFIED_FLAGS`).
-pub fn update_attributes(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn update_attributes(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: UpdateInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -175,7 +175,7 @@ pub fn update_attributes(shared: &Shared, v: Value) -> Result<Outcome, CognitoEr
         })
         .ok_or_else(CognitoError::internal)
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
 #[derive(Deserialize)]
@@ -189,7 +189,7 @@ struct DeleteAttributesInput {
 /// AdminDeleteUserAttributes: removes attributes by name. `sub` (the only required attribute
 /// of a local pool) and `identities` are refused; names the user lacks are ignored
 /// (UNVERIFIED, see `limits`).
-pub fn delete_attributes(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn delete_attributes(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: DeleteAttributesInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -223,5 +223,5 @@ pub fn delete_attributes(shared: &Shared, v: Value) -> Result<Outcome, CognitoEr
         })
         .ok_or_else(CognitoError::internal)
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }

@@ -9,7 +9,7 @@ use std::ops::Bound;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Checks, Outcome, input, page_size, pool, pool_mut, user_json, user_key};
+use super::{Checks, Reply, input, page_size, pool, pool_mut, user_json, user_key};
 use crate::domain::CognitoError;
 use crate::local::ids::{now_ms, wire_time};
 use crate::local::limits::{LIST_GROUPS_DEFAULT_LIMIT, MAX_GROUPS_PER_POOL, MAX_GROUPS_PER_USER};
@@ -82,7 +82,7 @@ struct CreateInput {
     precedence: Option<i64>,
 }
 
-pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn create(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: CreateInput = input(v)?;
     let mut c = Checks::default();
     group_name(&mut c, &req.group_name);
@@ -117,7 +117,7 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         p.data_mut().groups.insert(name.clone(), g);
         Ok(body)
     })?;
-    Ok(Outcome::Write(body, version))
+    Ok(Reply::Write(body, version))
 }
 
 #[derive(Deserialize)]
@@ -139,16 +139,16 @@ fn group_input(v: Value) -> Result<(String, String), CognitoError> {
     ))
 }
 
-pub fn get(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn get(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let (pool_id, name) = group_input(v)?;
     shared.read(|s| {
         let g = group(pool(s, &pool_id)?, &name)?;
-        Ok(Outcome::Read(json!({ "Group": group_json(&pool_id, g) })))
+        Ok(Reply::Read(json!({ "Group": group_json(&pool_id, g) })))
     })
 }
 
 /// DeleteGroup: the memberships go with the group.
-pub fn delete(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn delete(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let (pool_id, name) = group_input(v)?;
     let ((), version) = shared.write(|s| {
         let p = pool_mut(s, &pool_id)?;
@@ -156,7 +156,7 @@ pub fn delete(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         p.data_mut().groups.remove(&name);
         Ok(())
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
 #[derive(Deserialize)]
@@ -168,7 +168,7 @@ struct ListInput {
 }
 
 /// ListGroups, in group-name order.
-pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn list(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: ListInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -193,7 +193,7 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         if let (true, Some(last)) = (more, page.last()) {
             out["NextToken"] = json!(token::encode(Kind::Groups, &pool_id, &last.name));
         }
-        Ok(Outcome::Read(out))
+        Ok(Reply::Read(out))
     })
 }
 
@@ -221,7 +221,7 @@ fn membership_input(v: Value) -> Result<(String, String, String), CognitoError> 
 }
 
 /// AdminAddUserToGroup; adding a member again changes nothing and succeeds.
-pub fn add_user(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn add_user(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let (pool_id, username, name) = membership_input(v)?;
     let ((), version) = shared.write(|s| {
         let p = pool_mut(s, &pool_id)?;
@@ -244,11 +244,11 @@ pub fn add_user(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         }
         Ok(())
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
 /// AdminRemoveUserFromGroup; removing a user who is not a member succeeds (UNVERIFIED).
-pub fn remove_user(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn remove_user(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let (pool_id, username, name) = membership_input(v)?;
     let ((), version) = shared.write(|s| {
         let p = pool_mut(s, &pool_id)?;
@@ -259,7 +259,7 @@ pub fn remove_user(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         }
         Ok(())
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
 #[derive(Deserialize)]
@@ -272,7 +272,7 @@ struct ListForUserInput {
 }
 
 /// AdminListGroupsForUser, in group-name order. The token is bound to the pool and the user.
-pub fn list_for_user(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn list_for_user(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: ListForUserInput = input(v)?;
     let mut c = Checks::default();
     c.username(&req.username);
@@ -303,7 +303,7 @@ pub fn list_for_user(shared: &Shared, v: Value) -> Result<Outcome, CognitoError>
         if let (true, Some(last)) = (more, page.last()) {
             out["NextToken"] = json!(token::encode(Kind::UserGroups, &scope, &last.name));
         }
-        Ok(Outcome::Read(out))
+        Ok(Reply::Read(out))
     })
 }
 
@@ -318,7 +318,7 @@ struct ListUsersInput {
 
 /// ListUsersInGroup: `UserType`s as ListUsers returns them, in username-key order. The
 /// token is bound to the pool and the group.
-pub fn list_users(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn list_users(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: ListUsersInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -348,7 +348,7 @@ pub fn list_users(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         if let (true, Some((last, _))) = (more, page.last()) {
             out["NextToken"] = json!(token::encode(Kind::GroupMembers, &scope, last));
         }
-        Ok(Outcome::Read(out))
+        Ok(Reply::Read(out))
     })
 }
 

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Checks, Outcome, input, page_size, pool, pool_mut};
-use crate::domain::rules::{PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN, PROVIDER_NAME_V2_PATTERN};
-use crate::domain::{CognitoError, ProviderType};
+use super::{Checks, Reply, input, page_size, pool, pool_mut};
+use crate::domain::{
+    CognitoError, PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN, PROVIDER_NAME_V2_PATTERN, ProviderType,
+};
 use crate::local::ids::{now_ms, wire_time};
 use crate::local::limits::LIST_PROVIDERS_DEFAULT_LIMIT;
 use crate::local::persist::Shared;
@@ -25,7 +26,7 @@ struct ListInput {
     next_token: Option<String>,
 }
 
-pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn list(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: ListInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -57,7 +58,7 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         if let (Some(last), Some(_)) = (page.last(), it.peek()) {
             out["NextToken"] = json!(token::encode(Kind::Providers, &pool_id, &last.name));
         }
-        Ok(Outcome::Read(out))
+        Ok(Reply::Read(out))
     })
 }
 
@@ -68,7 +69,7 @@ struct DescribeInput {
     provider_name: Option<String>,
 }
 
-pub fn describe(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn describe(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: DescribeInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -89,7 +90,7 @@ pub fn describe(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             .providers
             .get(&name)
             .ok_or_else(|| CognitoError::identity_provider_not_found(&name, &pool_id))?;
-        Ok(Outcome::Read(
+        Ok(Reply::Read(
             json!({ "IdentityProvider": idp_json(&pool_id, idp) }),
         ))
     })
@@ -106,7 +107,7 @@ struct CreateInput {
     idp_identifiers: Option<Vec<String>>,
 }
 
-pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn create(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: CreateInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -185,7 +186,7 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         p.data_mut().providers.insert(name.clone(), idp);
         Ok(body)
     })?;
-    Ok(Outcome::Write(body, version))
+    Ok(Reply::Write(body, version))
 }
 
 /// `IdentityProviderType` (spec §1.8).

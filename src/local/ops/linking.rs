@@ -6,14 +6,12 @@
 
 use serde_json::{Value, json};
 
-use super::{Outcome, input};
+use super::{Reply, input};
 use crate::domain::identities::{IDENTITIES_ATTRIBUTE, encode_identities, link_count};
-use crate::domain::rules::{
-    DestinationFacts, LinkRequest, UnlinkRequest, check_link, check_unlink, cognito_error_for,
-};
 use crate::domain::{
-    COGNITO_SUBJECT, CognitoError, IdentityProviderInfo, Known, LinkContext, LinkedIdentity,
-    ProviderUserIdentifier,
+    COGNITO_SUBJECT, CognitoError, DestinationFacts, IdentityProviderInfo, Known, LinkContext,
+    LinkRequest, LinkedIdentity, ProviderUserIdentifier, UnlinkRequest, check_link, check_unlink,
+    cognito_error_for,
 };
 use crate::local::ids::now_ms;
 use crate::local::persist::Shared;
@@ -75,7 +73,7 @@ fn fail(violations: &[crate::domain::Violation], pool_id: &str) -> Result<(), Co
     }
 }
 
-pub fn link(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn link(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: LinkRequest = input(v)?;
     let now = now_ms();
     let ((), version) = shared.write(|s| {
@@ -150,10 +148,10 @@ pub fn link(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         })
         .ok_or_else(CognitoError::internal)
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
-pub fn unlink(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn unlink(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: UnlinkRequest = input(v)?;
     let now = now_ms();
     let ((), version) = shared.write(|s| {
@@ -199,7 +197,7 @@ pub fn unlink(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         })
         .ok_or_else(CognitoError::internal)
     })?;
-    Ok(Outcome::Write(json!({}), version))
+    Ok(Reply::Write(json!({}), version))
 }
 
 /// AdminDisableProviderForUser with `ProviderName=Cognito`, `Cognito_Subject` and a username:

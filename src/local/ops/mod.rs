@@ -15,11 +15,10 @@ use super::ids::wire_time;
 use super::persist::Shared;
 use super::store::{Pool, State, User};
 use crate::domain::cognito_error::ModelValidationFailure;
-use crate::domain::rules::{
-    TOKEN_PATTERN, USERNAME_MAX, USERNAME_PATTERN, Violation, check_range, check_string,
-    check_user_pool_id,
+use crate::domain::{
+    CognitoError, Field, Rule, TOKEN_PATTERN, USERNAME_MAX, USERNAME_PATTERN, Violation,
+    check_range, check_string, check_user_pool_id,
 };
-use crate::domain::{CognitoError, Field, Rule};
 
 /// The `X-Amz-Target` namespace of coglink's own operations (not Cognito's API).
 pub const LOCAL_TARGET_PREFIX: &str = "CoglinkLocal.";
@@ -127,7 +126,7 @@ impl Operation {
 }
 
 /// A read answers at once; a change answers once its state version is durable.
-pub enum Outcome {
+pub enum Reply {
     Read(Value),
     Write(Value, u64),
 }
@@ -175,8 +174,8 @@ pub async fn dispatch(
         Operation::SignInFederated => sign_in::sign_in(shared, input),
     }?;
     match outcome {
-        Outcome::Read(v) => Ok(v),
-        Outcome::Write(v, version) => {
+        Reply::Read(v) => Ok(v),
+        Reply::Write(v, version) => {
             shared.durable(version).await?;
             Ok(v)
         }

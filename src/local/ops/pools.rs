@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::page_size;
-use super::{Checks, Outcome, input, pool};
+use super::{Checks, Reply, input, pool};
 use crate::domain::CognitoError;
 use crate::local::LOCAL_REGION;
 use crate::local::ids::{now_ms, user_pool_id, wire_time};
@@ -25,7 +25,7 @@ struct ListInput {
     next_token: Option<String>,
 }
 
-pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn list(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: ListInput = input(v)?;
     let mut c = Checks::default();
     // MaxResults is required, 1..60 (spec §1.6).
@@ -39,7 +39,7 @@ pub fn list(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         .map(|t| token::decode(Kind::Pools, "", t))
         .transpose()?;
     let limit = page_size(req.max_results, 60);
-    Ok(Outcome::Read(shared.read(|s| {
+    Ok(Reply::Read(shared.read(|s| {
         let mut it = s.pools_after(after.as_deref()).peekable();
         let page: Vec<&Pool> = it.by_ref().take(limit).collect();
         let mut out = json!({
@@ -67,7 +67,7 @@ struct DescribeInput {
     user_pool_id: Option<String>,
 }
 
-pub fn describe(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn describe(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: DescribeInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -75,7 +75,7 @@ pub fn describe(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
     let id = req.user_pool_id.unwrap_or_default();
     shared.read(|s| {
         let p = pool(s, &id)?;
-        Ok(Outcome::Read(json!({ "UserPool": pool_json(p.data()) })))
+        Ok(Reply::Read(json!({ "UserPool": pool_json(p.data()) })))
     })
 }
 
@@ -92,7 +92,7 @@ struct CreateInput {
     username_configuration: Option<UsernameConfiguration>,
 }
 
-pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn create(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: CreateInput = input(v)?;
     let mut c = Checks::default();
     c.required(&req.pool_name, "poolName");
@@ -125,7 +125,7 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         s.insert_pool(Pool::new(data).map_err(|_| CognitoError::internal())?);
         Ok(body)
     })?;
-    Ok(Outcome::Write(body, version))
+    Ok(Reply::Write(body, version))
 }
 
 /// `UserPoolType`, with the fields an admin console needs (spec §1.7).

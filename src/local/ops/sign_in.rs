@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Checks, Outcome, input, pool};
+use super::{Checks, Reply, input, pool};
 use crate::domain::identities::{IDENTITIES_ATTRIBUTE, encode_identities};
 use crate::domain::provider::federated_username;
 use crate::domain::{CognitoError, ErrorKind, LinkedIdentity};
@@ -45,7 +45,7 @@ struct SignInInput {
 
 /// Who signed in: the username and `sub`, whether the user was created by this sign-in,
 /// and whether it is the destination of a link.
-pub fn sign_in(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn sign_in(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: SignInInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -112,7 +112,7 @@ pub fn sign_in(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             "Linked": linked.is_some(),
         }))
     })?;
-    Ok(Outcome::Write(answer, version))
+    Ok(Reply::Write(answer, version))
 }
 
 /// The user an identity signing in is linked to: by its subject (a `Cognito_Subject` link),

@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Checks, Outcome, RequestContext, input, page_size, pool, pool_mut, user_json};
-use crate::domain::CognitoError;
+use super::{Checks, Reply, RequestContext, input, page_size, pool, pool_mut, user_json};
 use crate::domain::filter::{FILTER_MAX, FilterError, UserFilter, parse_filter};
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
-use crate::domain::rules::{Field, TOKEN_PATTERN, check_string};
 use crate::domain::user::search_value;
+use crate::domain::{CognitoError, Field, TOKEN_PATTERN, check_string};
 use crate::local::ids::{now_ms, uuid_v4};
 use crate::local::limits::LIST_USERS_DEFAULT_LIMIT;
 use crate::local::persist::Shared;
@@ -90,7 +89,7 @@ fn short_page_size(seed: u64, pool_id: &str, start: Option<&str>, limit: usize) 
     1 + (h.0 % limit.max(1) as u64) as usize
 }
 
-pub fn list(shared: &Shared, v: Value, ctx: RequestContext<'_>) -> Result<Outcome, CognitoError> {
+pub fn list(shared: &Shared, v: Value, ctx: RequestContext<'_>) -> Result<Reply, CognitoError> {
     let req: ListInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -153,7 +152,7 @@ pub fn list(shared: &Shared, v: Value, ctx: RequestContext<'_>) -> Result<Outcom
         if let (true, Some((last, _))) = (more, page.last()) {
             out["PaginationToken"] = json!(token::encode(Kind::Users, &scope, last));
         }
-        Ok(Outcome::Read(out))
+        Ok(Reply::Read(out))
     })
 }
 
@@ -165,7 +164,7 @@ struct GetInput {
 }
 
 /// AdminGetUser: by username, or by the `sub` of a user (spec §1.5).
-pub fn get(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn get(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: GetInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -179,7 +178,7 @@ pub fn get(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             .user(&username)
             .or_else(|| p.user_by_sub(&username))
             .ok_or_else(CognitoError::user_not_found)?;
-        Ok(Outcome::Read(user_json(u, "UserAttributes", None)))
+        Ok(Reply::Read(user_json(u, "UserAttributes", None)))
     })
 }
 
@@ -207,7 +206,7 @@ struct CreateInput {
 
 /// AdminCreateUser: new users start in FORCE_CHANGE_PASSWORD with a generated `sub`
 /// (spec §1.10). `MessageAction: RESEND` answers the existing user.
-pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
+pub fn create(shared: &Shared, v: Value) -> Result<Reply, CognitoError> {
     let req: CreateInput = input(v)?;
     let mut c = Checks::default();
     c.pool_id(&req.user_pool_id);
@@ -261,7 +260,7 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
             let u = pool(s, &pool_id)?
                 .user(&username)
                 .ok_or_else(CognitoError::user_not_found)?;
-            Ok(Outcome::Read(
+            Ok(Reply::Read(
                 json!({ "User": user_json(u, "Attributes", None) }),
             ))
         });
@@ -293,5 +292,5 @@ pub fn create(shared: &Shared, v: Value) -> Result<Outcome, CognitoError> {
         p.insert_user(user).map_err(|_| CognitoError::internal())?;
         Ok(body)
     })?;
-    Ok(Outcome::Write(body, version))
+    Ok(Reply::Write(body, version))
 }

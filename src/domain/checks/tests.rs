@@ -1,6 +1,8 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::domain::cognito_error::link_messages;
+use crate::domain::{CognitoError, ErrorKind, cognito_error_for};
 
 fn providers() -> Vec<IdentityProviderInfo> {
     let mut mapping = BTreeMap::new();
@@ -445,20 +447,4 @@ fn read_operation_members() {
         )
         .is_some()
     );
-}
-
-#[test]
-fn requests_round_trip_the_aws_json() {
-    let json = r#"{"UserPoolId":"p_1","DestinationUser":{"ProviderName":"Cognito","ProviderAttributeValue":"diego"},"SourceUser":{"ProviderName":"Google","ProviderAttributeName":"Cognito_Subject","ProviderAttributeValue":"1"}}"#;
-    let req: LinkRequest = serde_json::from_str(json).unwrap();
-    assert_eq!(serde_json::to_string(&req).unwrap(), json);
-    assert!(serde_json::from_str::<LinkRequest>(r#"{"Bogus":1}"#).is_err());
-}
-
-#[test]
-fn count_change_reports_before_and_after() {
-    assert_eq!(CountChange::link(4).to_string(), "4/5 -> 5/5");
-    assert!(!CountChange::link(4).exceeds_limit());
-    assert!(CountChange::link(5).exceeds_limit());
-    assert_eq!(CountChange::unlink(0).after, 0);
 }
