@@ -426,10 +426,21 @@ fn link_and_unlink_an_identity_then_find_both_in_the_journal() {
     // Both changes are in the journal, from the TUI, with their outcome and counts.
     let journal = app.dir.path().join("state/coglink/journal.jsonl");
     let text = std::fs::read_to_string(&journal).expect("the journal exists");
-    let entries: Vec<serde_json::Value> = text
+    let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // Written ahead: each change's intent (`pending`), then its outcome with the same id.
+    let (intents, entries): (Vec<_>, Vec<_>) = lines
+        .into_iter()
+        .partition(|e| e["outcome"]["status"] == "pending");
+    for intent in &intents {
+        let answers = entries
+            .iter()
+            .filter(|e| e["change_id"] == intent["change_id"])
+            .count();
+        assert_eq!(answers, 1, "{text}");
+    }
     assert_eq!(entries.len(), 2, "{text}");
     let ops: Vec<&str> = entries
         .iter()

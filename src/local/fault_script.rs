@@ -17,7 +17,11 @@
 //! ListUsers                    2    throttle      # TooManyRequestsException, not performed
 //! ```
 //!
-//! Faults: `500-before`, `500-after`, `drop-before`, `drop-after`, `throttle`.
+//! Faults: `500-before`, `500-after`, `drop-before`, `drop-after`, `throttle`; for tests of
+//! what a client does when it is killed mid-request, `hang-before`/`hang-after` (no answer
+//! for [`HANG_FOR`]); and `twice` (the request is performed twice, as if another client had
+//! sent the same change just before: the second answer is returned, e.g. a link's "already
+//! linked").
 
 use std::fmt;
 
@@ -30,7 +34,14 @@ pub enum Fault {
     Internal,
     /// The connection is closed without an HTTP response.
     Drop,
+    /// No answer for [`HANG_FOR`], then the connection is closed.
+    Hang,
+    /// Performed twice; the second answer is returned (the point is always after).
+    Twice,
 }
+
+/// How long a `hang` fault holds the request before closing the connection.
+pub const HANG_FOR: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// When a fault happens relative to the operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +60,7 @@ pub enum ScriptedEffect {
 }
 
 impl ScriptedEffect {
-    const WORDS: [(&'static str, ScriptedEffect); 5] = [
+    const WORDS: [(&'static str, ScriptedEffect); 8] = [
         (
             "500-before",
             ScriptedEffect::Fault(Fault::Internal, ApplyPoint::BeforeApply),
@@ -67,6 +78,18 @@ impl ScriptedEffect {
             ScriptedEffect::Fault(Fault::Drop, ApplyPoint::AfterApply),
         ),
         ("throttle", ScriptedEffect::Throttle),
+        (
+            "hang-before",
+            ScriptedEffect::Fault(Fault::Hang, ApplyPoint::BeforeApply),
+        ),
+        (
+            "hang-after",
+            ScriptedEffect::Fault(Fault::Hang, ApplyPoint::AfterApply),
+        ),
+        (
+            "twice",
+            ScriptedEffect::Fault(Fault::Twice, ApplyPoint::AfterApply),
+        ),
     ];
 
     pub fn word(self) -> &'static str {

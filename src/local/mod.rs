@@ -213,6 +213,7 @@ impl LocalServer {
             shared,
             sim: Simulator::new(opts.simulation.clone()),
             changes: Default::default(),
+            stopping: tokio::sync::watch::Sender::new(false),
         });
         let service =
             server::router(app.clone()).into_make_service_with_connect_info::<conn::ConnHandle>();
@@ -278,6 +279,7 @@ impl LocalServer {
     /// Stops accepting requests, lets requests in flight finish, and makes sure every change
     /// is on disk (each acknowledged change already is).
     pub async fn shutdown(self) {
+        self.app.stopping.send_replace(true);
         let _ = self.stop.send(());
         match self.server.await {
             Ok(Ok(())) => {}

@@ -29,6 +29,8 @@ pub struct App {
     pub shared: Arc<Shared>,
     pub sim: Simulator,
     pub changes: Mutex<Vec<ChangeRecord>>,
+    /// Set when the server stops: a hung request (`Fault::Hang`) ends then.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// Change requests kept in [`App::changes`]; older ones are dropped beyond this.
@@ -98,9 +100,21 @@ async fn handle(
             return Err(CognitoError::rate_exceeded());
         }
         // Both faults answer InternalErrorException; a dropped connection's answer is never
-        // written (see below).
+        // written (see below), nor a hung one's.
         if let Some((_, ApplyPoint::BeforeApply)) = d.fault {
             return Err(CognitoError::internal());
+        }
+        if let Some((Fault::Twice, _)) = d.fault {
+            let ctx = ops::RequestContext {
+                request_id: &request_id,
+                short_pages: app.sim.short_pages(),
+            };
+            let first = ops::dispatch(&app.shared, op, input.clone(), ctx).await;
+            tracing::debug!(
+                op = op.name(),
+                ok = first.is_ok(),
+                "simulated fault: performed twice"
+            );
         }
         let ctx = ops::RequestContext {
             request_id: &request_id,
@@ -111,6 +125,7 @@ async fn handle(
             *applied = out.is_ok();
         }
         match d.fault {
+            Some((Fault::Twice, _)) => out,
             Some((_, ApplyPoint::AfterApply)) => Err(CognitoError::internal()),
             _ => out,
         }
@@ -121,7 +136,24 @@ async fn handle(
         if !d.delay.is_zero() {
             tokio::time::sleep_until((arrived + d.delay).into()).await;
         }
-        if matches!(d.fault, Some((Fault::Drop, _))) {
+        if matches!(d.fault, Some((Fault::Hang, _))) {
+            // The change is on record at once (tests wait for it to kill the client).
+            if let Some((op, input, applied)) = change.take() {
+                app.record_change(ChangeRecord {
+                    operation: op.name(),
+                    input,
+                    applied,
+                    answer: "hung".into(),
+                });
+            }
+            tracing::debug!(peer = %conn.peer, "simulated fault: holding the request");
+            let mut stopping = app.stopping.subscribe();
+            tokio::select! {
+                () = tokio::time::sleep(super::fault_script::HANG_FOR) => {}
+                _ = stopping.wait_for(|stop| *stop) => {}
+            }
+        }
+        if matches!(d.fault, Some((Fault::Drop | Fault::Hang, _))) {
             tracing::debug!(peer = %conn.peer, "simulated fault: dropping the connection");
             conn.drop_connection();
             dropped = true;

@@ -415,7 +415,8 @@ impl Simulator {
             };
             match fault.0 {
                 Fault::Internal => stats.internal_errors += 1,
-                Fault::Drop => stats.drops += 1,
+                Fault::Drop | Fault::Hang => stats.drops += 1,
+                Fault::Twice => {}
             }
             return Decision {
                 delay,

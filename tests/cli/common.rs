@@ -1,7 +1,7 @@
 //! Test environment: a tempdir holding the local endpoint's state, the XDG directories (so
 //! the journal lands there) and an empty AWS config; helpers to run the binary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
@@ -12,7 +12,7 @@ use tempfile::TempDir;
 use coglink::aws::ops::Ops;
 use coglink::aws::{ConnectOptions, Connection};
 use coglink::domain::IdentityProviderInfo;
-use coglink::local::{self, LocalOptions, LocalServer, Seed, Simulation};
+use coglink::local::{self, ChangeRecord, LocalOptions, LocalServer, Seed, Simulation};
 
 pub struct Env {
     pub dir: TempDir,
@@ -292,4 +292,81 @@ pub fn write_batch(env: &Env, rows: &[(String, String)]) -> PathBuf {
     let path = env.dir.path().join("links.csv");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// An in-process endpoint with a simulation, on the environment's state file.
+pub struct SimServer {
+    rt: tokio::runtime::Runtime,
+    server: Option<LocalServer>,
+}
+
+impl SimServer {
+    pub fn start(state: &Path, simulation: Simulation) -> SimServer {
+        Self::start_on(state, simulation, 0)
+    }
+
+    /// On `port` (0: any): a restart on the port of an earlier one is the same endpoint URL,
+    /// so the journal's changes against it are read back there.
+    pub fn start_on(state: &Path, simulation: Simulation, port: u16) -> SimServer {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let server = rt
+            .block_on(LocalServer::start(LocalOptions {
+                port,
+                state_file: Some(state.to_owned()),
+                seed: Seed::Demo,
+                simulation,
+            }))
+            .expect("the endpoint starts");
+        SimServer {
+            rt,
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        self.server.as_ref().unwrap().endpoint_url()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.server.as_ref().unwrap().addr().port()
+    }
+
+    /// The change requests received so far (the server keeps running).
+    pub fn changes_so_far(&self) -> Vec<ChangeRecord> {
+        self.server.as_ref().unwrap().change_requests()
+    }
+
+    /// Stops it (every change on disk) and returns its record of change requests, after
+    /// checking that every scripted fault was met.
+    pub fn stop(mut self) -> Vec<ChangeRecord> {
+        let server = self.server.take().unwrap();
+        let changes = server.change_requests();
+        let unmet = server.unmet_script();
+        self.rt.block_on(server.shutdown());
+        assert!(
+            unmet.is_empty(),
+            "scripted faults never met: {}",
+            unmet
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        changes
+    }
+}
+
+/// Native users with at most `max_links` links, `n` of them.
+pub fn native_users(env: &Env, max_links: u64, n: usize) -> Vec<String> {
+    let users: Vec<String> = env
+        .users()
+        .into_iter()
+        .filter(|u| {
+            u["UserStatus"] != "EXTERNAL_PROVIDER" && u["LinkCount"].as_u64() <= Some(max_links)
+        })
+        .filter_map(|u| u["Username"].as_str().map(str::to_owned))
+        .take(n)
+        .collect();
+    assert_eq!(users.len(), n, "the demo pool has {n} such users");
+    users
 }

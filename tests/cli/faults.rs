@@ -14,7 +14,6 @@
 //! - no link made twice or lost; the journal matches the final state.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -24,58 +23,14 @@ use serde_json::Value;
 use coglink::aws::ops::Ops;
 use coglink::domain::{LinkRequest, ProviderUserIdentifier};
 use coglink::local::{
-    self, ApplyPoint, ChangeRecord, Fault, LocalOptions, LocalServer, Operation, Quota,
-    ScriptedEffect, ScriptedFault, Seed, Simulation,
+    self, ApplyPoint, ChangeRecord, Fault, Operation, Quota, ScriptedEffect, ScriptedFault,
+    Simulation,
 };
 
-use crate::common::{Env, fresh_subject, remote, stderr, stdout, with_local_server, write_batch};
-
-/// An in-process endpoint with a simulation, on the environment's state file.
-struct SimServer {
-    rt: tokio::runtime::Runtime,
-    server: Option<LocalServer>,
-}
-
-impl SimServer {
-    fn start(state: &Path, simulation: Simulation) -> SimServer {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        let server = rt
-            .block_on(LocalServer::start(LocalOptions {
-                port: 0,
-                state_file: Some(state.to_owned()),
-                seed: Seed::Demo,
-                simulation,
-            }))
-            .expect("the endpoint starts");
-        SimServer {
-            rt,
-            server: Some(server),
-        }
-    }
-
-    fn url(&self) -> String {
-        self.server.as_ref().unwrap().endpoint_url()
-    }
-
-    /// Stops it (every change on disk) and returns its record of change requests, after
-    /// checking that every scripted fault was met.
-    fn stop(mut self) -> Vec<ChangeRecord> {
-        let server = self.server.take().unwrap();
-        let changes = server.change_requests();
-        let unmet = server.unmet_script();
-        self.rt.block_on(server.shutdown());
-        assert!(
-            unmet.is_empty(),
-            "scripted faults never met: {}",
-            unmet
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        changes
-    }
-}
+use crate::common::{
+    Env, SimServer, fresh_subject, native_users, remote, stderr, stdout, with_local_server,
+    write_batch,
+};
 
 /// The identity value a change request or journal request is about.
 fn subject_of(request: &Value) -> String {
@@ -98,21 +53,6 @@ fn status(entry: &Value) -> String {
         ),
         s => s.to_owned(),
     }
-}
-
-/// Native users with at most `max_links` links, `n` of them.
-fn native_users(env: &Env, max_links: u64, n: usize) -> Vec<String> {
-    let users: Vec<String> = env
-        .users()
-        .into_iter()
-        .filter(|u| {
-            u["UserStatus"] != "EXTERNAL_PROVIDER" && u["LinkCount"].as_u64() <= Some(max_links)
-        })
-        .filter_map(|u| u["Username"].as_str().map(str::to_owned))
-        .take(n)
-        .collect();
-    assert_eq!(users.len(), n, "the demo pool has {n} such users");
-    users
 }
 
 /// Per identity value: which users list it (by the final listing).
