@@ -19,7 +19,12 @@ pub fn main() -> ExitCode {
     };
     let _log_guard = crate::logging::init(&crate::paths::log_file());
     match cli.command {
-        None => crate::tui::run(cli.global, cli.user_pool_id),
+        None => crate::tui::run(crate::tui::Launch {
+            target: cli.global.target_spec(),
+            read_only: cli.global.read_only,
+            listing: cli.global.listing_settings(),
+            user_pool_id: cli.user_pool_id,
+        }),
         Some(Command::Local(LocalCommand::Serve {
             port,
             state,

@@ -1,7 +1,6 @@
-//! Opening a connection from the global options, starting the embedded endpoint for `--local`.
+//! Opening a connection to a [`TargetSpec`], starting the embedded endpoint for `--local`.
 
-use crate::aws::{ConnectOptions, Connection};
-use crate::cli::args::GlobalArgs;
+use crate::aws::{ConnectOptions, Connection, TargetSpec};
 use crate::local::{self, LocalError, LocalOptions, LocalServer, Seed};
 use crate::paths;
 
@@ -16,7 +15,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub async fn open(global: &GlobalArgs) -> Result<Session, LocalError> {
+    pub async fn open(global: &TargetSpec, read_only: bool) -> Result<Session, LocalError> {
         let mut opts = ConnectOptions {
             profile: global.profile.clone(),
             region: global.region.clone(),
@@ -63,7 +62,7 @@ impl Session {
         Ok(Session {
             connection,
             local,
-            read_only: global.read_only,
+            read_only,
             profile,
         })
     }

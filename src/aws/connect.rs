@@ -17,6 +17,18 @@ pub struct ConnectOptions {
     pub label: Option<String>,
 }
 
+/// Where to connect, as the options ask, before anything is opened: what every front-end
+/// passes down instead of the command-line types.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TargetSpec {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// The embedded local endpoint (`--local`), on `local_state` (default: the data dir's).
+    pub local: bool,
+    pub local_state: Option<std::path::PathBuf>,
+}
+
 /// What a connection points at, for headers, the journal and error hints.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {

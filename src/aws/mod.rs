@@ -10,5 +10,5 @@ pub mod rate;
 pub mod retry;
 
 pub use aws_sdk_cognitoidentityprovider::Client;
-pub use connect::{ConnectOptions, Connection, Target};
+pub use connect::{ConnectOptions, Connection, Target, TargetSpec};
 pub use failure::{Failure, FailureKind};

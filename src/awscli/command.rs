@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::input::OpSpec;
 use super::output::{json_terminal_safe, pretty4, shell_quote};
 use super::shorthand::to_shorthand;
-use crate::cli::args::GlobalArgs;
+use crate::aws::TargetSpec;
 use crate::domain::ProviderUserIdentifier;
 
 /// The `--generate-cli-skeleton input` text: every member present, strings empty.
@@ -39,7 +39,7 @@ pub fn request_json<T: Serialize>(req: &T) -> String {
 /// The same change as an `aws` command line, shell-quoted.
 pub fn aws_command(
     spec: &OpSpec,
-    global: &GlobalArgs,
+    global: &TargetSpec,
     pool_id: &str,
     ids: &[&ProviderUserIdentifier],
 ) -> String {
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn aws_commands_quote_and_round_trip() {
-        let global = GlobalArgs {
+        let global = TargetSpec {
             profile: Some("prod".into()),
             region: Some("eu-west-1".into()),
             ..Default::default()
@@ -115,7 +115,7 @@ mod tests {
              --destination-user 'ProviderName=Cognito,ProviderAttributeValue=\"diego o'\\''neil\"' \
              --source-user ProviderName=Google,ProviderAttributeName=Cognito_Subject,ProviderAttributeValue=123"
         );
-        let local = GlobalArgs {
+        let local = TargetSpec {
             local: true,
             ..Default::default()
         };

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::aws::TargetSpec;
 use crate::aws::listing::{DEFAULT_LIST_RPS, ListingMode, ListingSettings};
 
 /// A terminal console for Amazon Cognito user pools: browse users and their linked
@@ -56,6 +57,17 @@ pub struct GlobalArgs {
 
 impl GlobalArgs {
     /// The listing mode and rate ceiling these options ask for.
+    /// Where to connect, for the layers below (which never see clap types).
+    pub fn target_spec(&self) -> TargetSpec {
+        TargetSpec {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            local: self.local,
+            local_state: self.local_state.clone(),
+        }
+    }
+
     pub fn listing_settings(&self) -> ListingSettings {
         let max_rps = match (self.list_rate, self.local) {
             (Some(rate), _) => Some(rate),

@@ -93,7 +93,7 @@ fn print_dry_run(global: &GlobalArgs, req: &LinkRequest, change: CountChange) {
     let (dest, src) = (req.destination(), req.source());
     println!(
         "{}",
-        aws_command(&LINK, global, req.pool_id(), &[&dest, &src])
+        aws_command(&LINK, &global.target_spec(), req.pool_id(), &[&dest, &src])
     );
 }
 

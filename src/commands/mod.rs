@@ -94,9 +94,11 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
 
 /// Opens the connection (starting the embedded endpoint for `--local`).
 pub async fn open_session(global: &GlobalArgs) -> Result<(Session, Ops), CmdError> {
-    let session = Session::open(global).await.map_err(|e| {
-        CmdError::rejected(format!("coglink: cannot start the local endpoint: {e}"))
-    })?;
+    let session = Session::open(&global.target_spec(), global.read_only)
+        .await
+        .map_err(|e| {
+            CmdError::rejected(format!("coglink: cannot start the local endpoint: {e}"))
+        })?;
     let ops = Ops::new(
         session.connection.client.clone(),
         session.connection.target.clone(),

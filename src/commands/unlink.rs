@@ -197,7 +197,10 @@ fn print_dry_run(global: &GlobalArgs, req: &UnlinkRequest, change: Option<CountC
     println!("{}", request_json(req));
     println!("Equivalent AWS CLI command:");
     let user = req.user();
-    println!("{}", aws_command(&UNLINK, global, req.pool_id(), &[&user]));
+    println!(
+        "{}",
+        aws_command(&UNLINK, &global.target_spec(), req.pool_id(), &[&user])
+    );
 }
 
 /// The user the identity is linked to: the native user itself for `Cognito`, otherwise the

@@ -136,7 +136,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         destination: Some(destination_of(user)),
         counts: Some(CountChange::unlink(user.link_count())),
     };
-    let mut review = Review::new(planned, &model.setup.cli, None);
+    let mut review = Review::new(planned, &model.setup.connect, None);
     let mut effects = Vec::new();
     if note.is_some() {
         // The provider's suggestions; until its providers are read, Cognito_Subject alone
@@ -306,7 +306,7 @@ pub fn on_facts(model: &mut Model, request_id: RequestId, result: Result<LinkFac
     match (&facts.destination, violations.is_empty()) {
         (Some(dest), true) => {
             let planned = Planned::link(req, dest);
-            let review = Review::new(planned, &model.setup.cli, Some(*form));
+            let review = Review::new(planned, &model.setup.connect, Some(*form));
             model.modal = Some(Modal::Review(Box::new(review)));
         }
         _ => {
@@ -524,7 +524,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
             };
             model.modal = Some(Modal::Review(Box::new(Review::new(
                 planned,
-                &model.setup.cli,
+                &model.setup.connect,
                 None,
             ))));
             Vec::new()

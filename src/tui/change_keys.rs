@@ -82,7 +82,7 @@ fn review_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Enter if review.confirm_focused => return confirm(model),
         KeyCode::Enter => cancel(model),
         KeyCode::Char('y') => return confirm(model),
-        KeyCode::Char('c') => review.next_attribute(&model.setup.cli),
+        KeyCode::Char('c') => review.next_attribute(&model.setup.connect),
         _ => {}
     }
     Vec::new()

@@ -38,7 +38,7 @@ impl Headless {
             read_only: false,
             theme: Theme { color: true },
             keymap: Keymap::default(),
-            cli: crate::cli::args::GlobalArgs::default(),
+            connect: crate::aws::TargetSpec::default(),
         };
         let mut model = Model::new(setup, Some(pool_id.to_owned()), (width, height));
         update::init(&mut model);

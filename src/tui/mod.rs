@@ -35,8 +35,9 @@ mod update_tests;
 
 use std::process::ExitCode;
 
+use crate::aws::TargetSpec;
+use crate::aws::listing::ListingSettings;
 use crate::aws::ops::Ops;
-use crate::cli::args::GlobalArgs;
 use crate::session::Session;
 use keymap::Keymap;
 use model::Setup;
@@ -45,7 +46,22 @@ use theme::Theme;
 /// Runs the UI. The first frame is drawn at once; the session (the embedded endpoint for
 /// `--local`, the AWS configuration otherwise) opens on the runtime meanwhile, and the worker
 /// starts serving the commands queued so far when it is ready.
-pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
+/// What the UI is started with: where to connect and how, never the command-line types.
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    pub target: TargetSpec,
+    pub read_only: bool,
+    pub listing: ListingSettings,
+    pub user_pool_id: Option<String>,
+}
+
+pub fn run(launch: Launch) -> ExitCode {
+    let Launch {
+        target: global,
+        read_only,
+        listing,
+        user_pool_id,
+    } = launch;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -61,7 +77,7 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
     let opening = {
         let global = global.clone();
         runtime.spawn(async move {
-            let opened = Session::open(&global).await;
+            let opened = Session::open(&global, read_only).await;
             let connected = opened.as_ref().map_err(|_| ()).map(|session| {
                 let target = &session.connection.target;
                 let described = target.describe();
@@ -69,7 +85,7 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
                 worker::Connected {
                     ops: Ops::new(session.connection.client.clone(), target.clone()),
                     target: described,
-                    listing: global.listing_settings(),
+                    listing,
                 }
             });
             let _ = connected_tx.send(connected);
@@ -79,10 +95,10 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
     let (keymap, keymap_problem) = load_keymap();
     let setup = Setup {
         target: connecting_target(&global),
-        read_only: global.read_only,
+        read_only,
         theme: Theme::from_env(),
         keymap,
-        cli: global,
+        connect: global,
     };
     tracing::info!("terminal UI starting");
     let result = event_loop::run(&runtime, setup, user_pool_id, connecting, keymap_problem);
@@ -112,7 +128,7 @@ pub fn run(global: GlobalArgs, user_pool_id: Option<String>) -> ExitCode {
 }
 
 /// The header until the session has opened: what the options ask for.
-fn connecting_target(global: &GlobalArgs) -> String {
+fn connecting_target(global: &TargetSpec) -> String {
     if global.local {
         return "local · starting the endpoint…".into();
     }
@@ -144,16 +160,16 @@ fn load_keymap() -> (Keymap, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::connecting_target;
-    use crate::cli::args::GlobalArgs;
+    use crate::aws::TargetSpec;
 
     #[test]
     fn the_header_before_connecting_says_what_the_options_ask_for() {
-        let local = GlobalArgs {
+        let local = TargetSpec {
             local: true,
             ..Default::default()
         };
         assert_eq!(connecting_target(&local), "local · starting the endpoint…");
-        let aws = GlobalArgs {
+        let aws = TargetSpec {
             profile: Some("prod".into()),
             region: Some("eu-west-1".into()),
             ..Default::default()
@@ -163,7 +179,7 @@ mod tests {
             "profile prod · eu-west-1 · connecting…"
         );
         assert_eq!(
-            connecting_target(&GlobalArgs::default()),
+            connecting_target(&TargetSpec::default()),
             "default credentials · connecting…"
         );
     }

@@ -11,8 +11,8 @@ use super::plan::{Activity, Pending, Review};
 use super::theme::Theme;
 use super::users::UserTable;
 use crate::aws::Failure;
+use crate::aws::TargetSpec;
 use crate::aws::ops::PoolSummary;
-use crate::cli::args::GlobalArgs;
 use crate::domain::IdentityProviderInfo;
 use crate::domain::sanitize::sanitize;
 
@@ -154,8 +154,8 @@ pub struct Setup {
     pub read_only: bool,
     pub theme: Theme,
     pub keymap: Keymap,
-    /// The command-line options, for the equivalent `aws` commands.
-    pub cli: GlobalArgs,
+    /// Where the session connects, for the equivalent `aws` commands.
+    pub connect: TargetSpec,
 }
 
 #[derive(Clone, Debug)]

@@ -4,10 +4,10 @@
 use super::form::LinkForm;
 use super::msg::RequestId;
 use crate::aws::Failure;
+use crate::aws::TargetSpec;
 use crate::awscli::command::{aws_command, request_json};
 use crate::awscli::input::{LINK, UNLINK};
 use crate::change::Planned;
-use crate::cli::args::GlobalArgs;
 use crate::domain::{ProviderUserIdentifier, UnlinkRequest};
 use crate::journal::{Counts, Outcome, Resolution};
 
@@ -20,13 +20,13 @@ pub fn request_json_of(planned: &Planned) -> String {
 }
 
 /// The same change as an `aws cognito-idp` command line.
-pub fn aws_command_of(planned: &Planned, cli: &GlobalArgs) -> String {
+pub fn aws_command_of(planned: &Planned, connect: &TargetSpec) -> String {
     match planned {
         Planned::Link { req, .. } => {
             let (dest, src) = (req.destination(), req.source());
-            aws_command(&LINK, cli, req.pool_id(), &[&dest, &src])
+            aws_command(&LINK, connect, req.pool_id(), &[&dest, &src])
         }
-        Planned::Unlink { req, .. } => aws_command(&UNLINK, cli, req.pool_id(), &[&req.user()]),
+        Planned::Unlink { req, .. } => aws_command(&UNLINK, connect, req.pool_id(), &[&req.user()]),
     }
 }
 
@@ -49,10 +49,10 @@ pub struct Review {
 }
 
 impl Review {
-    pub fn new(planned: Planned, cli: &GlobalArgs, form: Option<LinkForm>) -> Review {
+    pub fn new(planned: Planned, connect: &TargetSpec, form: Option<LinkForm>) -> Review {
         Review {
             request_json: request_json_of(&planned),
-            aws_command: aws_command_of(&planned, cli),
+            aws_command: aws_command_of(&planned, connect),
             planned,
             confirm_focused: false,
             scroll: 0,
@@ -64,7 +64,7 @@ impl Review {
 
     /// `c`: the unlink names the next attribute of [`Review::attribute_choices`]; the request
     /// and the `aws` command follow, and the focus goes back to Cancel.
-    pub fn next_attribute(&mut self, cli: &GlobalArgs) {
+    pub fn next_attribute(&mut self, connect: &TargetSpec) {
         let Planned::Unlink { req, .. } = &mut self.planned else {
             return;
         };
@@ -84,7 +84,7 @@ impl Review {
         );
         *req = UnlinkRequest::new(req.pool_id(), renamed);
         self.request_json = request_json_of(&self.planned);
-        self.aws_command = aws_command_of(&self.planned, cli);
+        self.aws_command = aws_command_of(&self.planned, connect);
         self.confirm_focused = false;
     }
 }

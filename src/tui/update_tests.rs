@@ -25,7 +25,7 @@ pub fn setup() -> Setup {
         read_only: false,
         theme: Theme { color: true },
         keymap: Keymap::default(),
-        cli: crate::cli::args::GlobalArgs {
+        connect: crate::aws::TargetSpec {
             local: true,
             ..Default::default()
         },
