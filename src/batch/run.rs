@@ -239,7 +239,7 @@ async fn send_row(shared: &Shared, row: PlannedRow) -> bool {
     };
     let planned = Planned::link_with_counts(
         row.row.request.clone(),
-        crate::domain::CountChange { before, after },
+        crate::domain::LinkCounts { before, after },
     );
     let observer = RowObserver { shared, row: &row };
     let (settled, journal_failure) = match shared

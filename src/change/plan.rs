@@ -3,7 +3,7 @@
 //! commands, `batch`, the TUI) hands the engine one of these; the engine sends it, reads the
 //! user back and settles it.
 
-use crate::domain::CountChange;
+use crate::domain::LinkCounts;
 use crate::domain::provider::destination_username;
 use crate::domain::{LinkRequest, ProviderUserIdentifier, UnlinkRequest, UserRecord};
 
@@ -14,7 +14,7 @@ pub enum Planned {
         req: LinkRequest,
         /// The destination's username (what is read back).
         user: String,
-        counts: CountChange,
+        counts: LinkCounts,
     },
     Unlink {
         req: UnlinkRequest,
@@ -24,7 +24,7 @@ pub enum Planned {
         user: Option<String>,
         /// That user's counts; `None` with no user, or when the request disables password
         /// sign-in (`ProviderName=Cognito`), which removes no linked identity.
-        counts: Option<CountChange>,
+        counts: Option<LinkCounts>,
         /// That user as a link destination, to undo the unlink.
         destination: Option<ProviderUserIdentifier>,
     },
@@ -36,12 +36,12 @@ impl Planned {
         Planned::Link {
             req,
             user: destination.username.clone(),
-            counts: CountChange::link(destination.link_count()),
+            counts: LinkCounts::link(destination.link_count()),
         }
     }
 
     /// A link planned from counts alone (a batch row: its destination was read in planning).
-    pub fn link_with_counts(req: LinkRequest, counts: CountChange) -> Planned {
+    pub fn link_with_counts(req: LinkRequest, counts: LinkCounts) -> Planned {
         let dest = req.destination();
         let user = destination_username(dest.name(), dest.value());
         Planned::Link { req, user, counts }
@@ -84,7 +84,7 @@ impl Planned {
         }
     }
 
-    pub fn counts(&self) -> Option<CountChange> {
+    pub fn counts(&self) -> Option<LinkCounts> {
         match self {
             Planned::Link { counts, .. } => Some(*counts),
             Planned::Unlink { counts, .. } => *counts,

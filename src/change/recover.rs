@@ -7,7 +7,7 @@ use super::plan::Planned;
 use super::run::Engine;
 use super::settle::{ReadBack, ReadNeed, Sent, Settled, settle};
 use crate::aws::{Failure, FailureKind};
-use crate::domain::CountChange;
+use crate::domain::LinkCounts;
 use crate::domain::{LinkRequest, UnlinkRequest};
 use crate::journal::{JournalEntry, JournalError};
 
@@ -101,7 +101,7 @@ fn planned_of(intent: &JournalEntry) -> Option<Planned> {
             Some(Planned::Link {
                 req,
                 user: intent.user.clone()?,
-                counts: CountChange::link(before.unwrap_or(0)),
+                counts: LinkCounts::link(before.unwrap_or(0)),
             })
         }
         "AdminDisableProviderForUser" => {
@@ -109,7 +109,7 @@ fn planned_of(intent: &JournalEntry) -> Option<Planned> {
             Some(Planned::Unlink {
                 req,
                 user: intent.user.clone(),
-                counts: before.map(CountChange::unlink),
+                counts: before.map(LinkCounts::unlink),
                 destination: None,
             })
         }

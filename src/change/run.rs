@@ -259,7 +259,7 @@ impl Engine {
         planned: &Planned,
         change_id: &str,
         outcome: Outcome,
-        counts: Option<crate::journal::Counts>,
+        counts: Option<crate::domain::LinkCounts>,
         step: Option<StepRef>,
     ) -> JournalEntry {
         JournalEntry {
@@ -271,7 +271,7 @@ impl Engine {
             request: planned.request_value(),
             user: planned.user().map(str::to_owned),
             counts: match outcome {
-                Outcome::Pending => planned.counts().map(|c| crate::journal::Counts {
+                Outcome::Pending => planned.counts().map(|c| crate::domain::LinkCounts {
                     before: c.before,
                     after: c.before,
                 }),

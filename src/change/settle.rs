@@ -4,11 +4,11 @@
 
 use super::plan::{Planned, describe_identity};
 use crate::aws::Failure;
-use crate::domain::CountChange;
+use crate::domain::LinkCounts;
 use crate::domain::UserRecord;
 use crate::domain::cognito_error::link_messages::ALREADY_LINKED;
 use crate::domain::sanitize::sanitize;
-use crate::journal::{Counts, Outcome, Resolution};
+use crate::journal::{Outcome, Resolution};
 
 /// What sending the change answered.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,7 +99,7 @@ pub enum Verdict {
 pub struct Settled {
     pub planned: Planned,
     pub outcome: Outcome,
-    pub counts: Option<Counts>,
+    pub counts: Option<LinkCounts>,
     /// The failure of the send, if it failed.
     pub failure: Option<Failure>,
     /// The user as read back, when read.
@@ -136,7 +136,7 @@ pub fn settle(planned: &Planned, sent: &Sent, read: &ReadBack) -> Settled {
         },
     };
     let applied = outcome.applied();
-    let counts = planned.counts().map(|c| Counts {
+    let counts = planned.counts().map(|c| LinkCounts {
         before: c.before,
         after: match &fresh {
             Some(user) => user.link_count(),
@@ -168,22 +168,11 @@ impl Settled {
         }
     }
 
-    /// The counts as the review showed them, with the count read after.
-    pub fn count_change(&self) -> Option<CountChange> {
-        self.counts.map(|c| CountChange {
-            before: c.before,
-            after: c.after,
-        })
-    }
-
     /// What was done, when it was: `Linked Google Cognito_Subject=1 to diego: 1/5 -> 2/5`.
     fn done_text(&self) -> String {
         let identity = describe_identity(&self.planned.identity());
         let user = self.planned.user().unwrap_or_default();
-        let counts = self
-            .count_change()
-            .map(|c| format!(": {c}"))
-            .unwrap_or_default();
+        let counts = self.counts.map(|c| format!(": {c}")).unwrap_or_default();
         match &self.planned {
             Planned::Link { .. } => format!("Linked {identity} to {user}{counts}"),
             Planned::Unlink { .. } if self.planned.disables_password_sign_in() => {

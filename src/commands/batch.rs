@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::change::{journal_preflight, read_only_refusal, settle_earlier_runs};
+use super::link_unlink::{journal_preflight, read_only_refusal, settle_earlier_runs};
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
 use crate::aws::rate::{RateLimiter, paced_read};

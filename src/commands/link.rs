@@ -1,6 +1,6 @@
 //! `coglink link`: AdminLinkProviderForUser with the destination checked first.
 
-use super::change::{
+use super::link_unlink::{
     apply_once, describe_user, invalid, read_only_refusal, refused_locally, settle_earlier_runs,
 };
 use super::{CmdError, with_session};
@@ -11,7 +11,7 @@ use crate::change::{Engine, Planned};
 use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
-    CountChange, Known, LinkContext, LinkRequest, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link,
+    Known, LinkContext, LinkCounts, LinkRequest, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link,
 };
 use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
@@ -74,7 +74,7 @@ async fn link(
     for note in source_notes(req, &facts.providers, journal) {
         eprintln!("coglink: note: {}", sanitize(&note));
     }
-    let change = CountChange::link(dest.link_count());
+    let change = LinkCounts::link(dest.link_count());
     if dry_run {
         print_dry_run(global, req, change);
         return Ok(());
@@ -84,7 +84,7 @@ async fn link(
         .map(drop)
 }
 
-fn print_dry_run(global: &GlobalArgs, req: &LinkRequest, change: CountChange) {
+fn print_dry_run(global: &GlobalArgs, req: &LinkRequest, change: LinkCounts) {
     println!("Dry run: nothing was changed.");
     println!("Linked identities of the destination: {change}");
     println!("Request (AdminLinkProviderForUser):");

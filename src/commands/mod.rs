@@ -1,8 +1,8 @@
 //! The headless commands: `link`, `unlink`, `users`, `pools`, `batch` (exit codes: `exit`).
 
 pub mod batch;
-pub mod change;
 pub mod link;
+pub mod link_unlink;
 pub mod pools;
 pub mod unlink;
 pub mod users;

@@ -1,7 +1,7 @@
 //! `coglink unlink`: AdminDisableProviderForUser, with the user holding the identity found
 //! first (a scan of the pool: Cognito cannot search by linked identity).
 
-use super::change::{
+use super::link_unlink::{
     apply_once, describe_user, invalid, read_only_refusal, refused_locally, settle_earlier_runs,
 };
 use crate::awscli::command::{aws_command, request_json, skeleton};
@@ -15,7 +15,7 @@ use crate::change::{Engine, Planned};
 use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
-    COGNITO, COGNITO_SUBJECT, CountChange, IdentityProviderInfo, Known, ProviderUserIdentifier,
+    COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, Known, LinkCounts, ProviderUserIdentifier,
     UnlinkRequest, UserRecord, check_unlink,
 };
 use crate::journal::{Journal, LinkAttributes};
@@ -113,7 +113,7 @@ async fn unlink(
     let change = holder
         .as_ref()
         .filter(|_| !req.disables_password_sign_in())
-        .map(|u| CountChange::unlink(u.link_count()));
+        .map(|u| LinkCounts::unlink(u.link_count()));
     if dry_run {
         print_dry_run(global, req, change);
         return Ok(());
@@ -179,7 +179,7 @@ fn with_link_attribute(
     }
 }
 
-fn print_dry_run(global: &GlobalArgs, req: &UnlinkRequest, change: Option<CountChange>) {
+fn print_dry_run(global: &GlobalArgs, req: &UnlinkRequest, change: Option<LinkCounts>) {
     println!("Dry run: nothing was changed.");
     if req.disables_password_sign_in() {
         let warning = req.password_sign_in_warning();

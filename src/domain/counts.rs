@@ -1,4 +1,4 @@
-//! Link counts of a destination before and after a change (`4/5 -> 5/5`), as the review
+//! Link counts of a user before and after a change (`4/5 -> 5/5`), as the review
 //! screens of the TUI and the CLI show them.
 //!
 //! Not a check: the link limit is enforced by `check_link` (`Rule::LinkLimitReached`); this only
@@ -6,25 +6,28 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use super::provider::MAX_LINKED_IDENTITIES;
 
-/// Link counts of the destination before and after a change, for review screens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CountChange {
+/// A user's link counts before and after a change: planned for the review, as read back
+/// once it is settled (and so in the journal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkCounts {
     pub before: usize,
     pub after: usize,
 }
 
-impl CountChange {
+impl LinkCounts {
     pub fn link(before: usize) -> Self {
-        CountChange {
+        LinkCounts {
             before,
             after: before + 1,
         }
     }
 
     pub fn unlink(before: usize) -> Self {
-        CountChange {
+        LinkCounts {
             before,
             after: before.saturating_sub(1),
         }
@@ -35,7 +38,7 @@ impl CountChange {
     }
 }
 
-impl fmt::Display for CountChange {
+impl fmt::Display for LinkCounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -51,9 +54,9 @@ mod tests {
 
     #[test]
     fn count_change_reports_before_and_after() {
-        assert_eq!(CountChange::link(4).to_string(), "4/5 -> 5/5");
-        assert!(!CountChange::link(4).exceeds_limit());
-        assert!(CountChange::link(5).exceeds_limit());
-        assert_eq!(CountChange::unlink(0).after, 0);
+        assert_eq!(LinkCounts::link(4).to_string(), "4/5 -> 5/5");
+        assert!(!LinkCounts::link(4).exceeds_limit());
+        assert!(LinkCounts::link(5).exceeds_limit());
+        assert_eq!(LinkCounts::unlink(0).after, 0);
     }
 }

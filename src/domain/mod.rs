@@ -24,7 +24,7 @@ pub use checks::{
     check_username, source_chars,
 };
 pub use cognito_error::{CognitoError, ErrorKind};
-pub use counts::CountChange;
+pub use counts::LinkCounts;
 pub use identities::{LinkedIdentity, link_count, parse_identities};
 pub use provider::{
     COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, MAX_LINKED_IDENTITIES, ProviderType,

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::aws::{Failure, Target};
+use crate::domain::LinkCounts;
 
 mod link_attributes;
 mod owner;
@@ -128,13 +129,6 @@ pub enum Outcome {
     },
 }
 
-/// Link counts of the user whose identities changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    pub before: usize,
-    pub after: usize,
-}
-
 /// One journal line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
@@ -153,7 +147,7 @@ pub struct JournalEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub counts: Option<Counts>,
+    pub counts: Option<LinkCounts>,
     /// Pairs an intent with its outcome (entries written before the journal was written
     /// ahead have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -349,7 +343,7 @@ pub(crate) mod tests {
             request: serde_json::json!({"UserPoolId": "eu-west-1_abc"}),
             outcome,
             user: Some("diego".into()),
-            counts: Some(Counts {
+            counts: Some(LinkCounts {
                 before: 1,
                 after: 2,
             }),

@@ -1,7 +1,7 @@
 //! Browsing: listing the pools, opening one, loading its users page by page, and reading one
 //! user again. Started by keys (`keys.rs`) and answered by the worker's replies (`update.rs`).
 
-use super::effect::{Command, Effect};
+use super::effect::{Effect, Request};
 use super::model::{LoadProgress, Model, Phase, PoolInfo, Screen, failure_text};
 use super::msg::{RequestId, UsersPageReport};
 use crate::aws::Failure;
@@ -12,7 +12,7 @@ use crate::domain::sanitize::sanitize;
 /// Asks for the pool list (picker).
 pub fn load_pools(model: &mut Model) -> Vec<Effect> {
     model.picker.phase = Phase::Loading;
-    vec![Effect::Worker(Command::LoadPools)]
+    vec![Effect::Worker(Request::LoadPools)]
 }
 
 /// Starts loading the current pool's users from the first page; pages of earlier loads
@@ -26,13 +26,13 @@ pub fn start_users_load(model: &mut Model) -> Vec<Effect> {
     let request_id = model.new_request_id();
     model.users.clear();
     model.load = LoadProgress::new(request_id, Phase::Loading);
-    let mut effects = vec![Effect::Worker(Command::LoadUsers {
+    let mut effects = vec![Effect::Worker(Request::LoadUsers {
         request_id,
         pool_id: pool_id.clone(),
         filter: model.server_filter.clone(),
     })];
     if describe {
-        effects.push(Effect::Worker(Command::DescribePool { pool_id }));
+        effects.push(Effect::Worker(Request::DescribePool { pool_id }));
     }
     effects
 }

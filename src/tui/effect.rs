@@ -7,14 +7,14 @@ use crate::domain::{Known, LinkRequest};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     /// Hand a command to the Cognito worker.
-    Worker(Command),
+    Worker(Request),
     /// Leave the UI (restore the terminal, shut the worker and the local endpoint down).
     Quit,
 }
 
 /// Requests to the worker task that owns the SDK client; answered with [`super::msg::Msg`]s.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Command {
+pub enum Request {
     /// ListUserPools + DescribeUserPool of each → `Msg::PoolsLoaded`.
     LoadPools,
     /// DescribeUserPool → `Msg::PoolDescribed`.
@@ -44,6 +44,6 @@ pub enum Command {
     /// one `Msg::Settled`.
     Apply {
         request_id: RequestId,
-        planned: Planned,
+        planned: Box<Planned>,
     },
 }

@@ -13,7 +13,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::MissedTickBehavior;
 
-use super::effect::{Command, Effect};
+use super::effect::{Effect, Request};
 use super::model::{Model, Phase, Setup, TICK};
 use super::msg::Msg;
 use super::terminal::TerminalGuard;
@@ -51,7 +51,7 @@ pub fn run(
         model.error(notice);
     }
     let (msg_tx, mut msg_rx) = unbounded_channel::<Msg>();
-    let (cmd_tx, cmd_rx) = unbounded_channel::<Command>();
+    let (cmd_tx, cmd_rx) = unbounded_channel::<Request>();
     let journal = crate::journal::Journal::default_location();
     let worker = runtime.spawn(worker::run_when_connected(
         connecting,
@@ -193,7 +193,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// Hands commands to the worker; true when the UI should quit.
-fn perform(effects: Vec<Effect>, commands: &UnboundedSender<Command>) -> bool {
+fn perform(effects: Vec<Effect>, commands: &UnboundedSender<Request>) -> bool {
     let mut quit = false;
     for effect in effects {
         match effect {

@@ -5,9 +5,9 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::browse::{load_pools, open_pool, start_users_load};
-use super::change;
-use super::effect::{Command, Effect};
+use super::effect::{Effect, Request};
 use super::keymap::Action;
+use super::linking;
 use super::model::{Model, Pane, Phase, Prompt, PromptKind, Screen, Status};
 use super::view::{detail as detail_view, layout};
 use crate::domain::filter::parse_filter;
@@ -28,7 +28,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         return on_prompt_key(model, key);
     }
     if model.modal.is_some() {
-        return change::on_modal_key(model, key);
+        return linking::on_modal_key(model, key);
     }
     match model.setup.keymap.action(model.context(), &key) {
         Some(action) => on_action(model, action),
@@ -41,7 +41,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
 /// journals the change before the process exits; were it killed, the journal's intent lets
 /// the next run settle it).
 fn quit(model: &mut Model) -> Vec<Effect> {
-    if model.change.is_none() {
+    if model.in_flight.is_none() {
         return vec![Effect::Quit];
     }
     if !model.quit_after_change {
@@ -55,7 +55,7 @@ fn quit(model: &mut Model) -> Vec<Effect> {
 /// Pasted text goes into the open prompt, without line breaks or control characters.
 pub fn on_paste(model: &mut Model, text: &str) {
     if model.prompt.is_none() {
-        change::on_modal_paste(model, text);
+        linking::on_modal_paste(model, text);
     }
     let Some(prompt) = &mut model.prompt else {
         return;
@@ -107,9 +107,9 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
             model.users.move_by(isize::MIN / 2);
             model.flash(format!("Sorted by {}", sort.label()));
         }
-        Action::Link => return change::open_link_form(model),
-        Action::Unlink => return change::open_unlink(model),
-        Action::Activity => change::open_activity(model),
+        Action::Link => return linking::open_link_form(model),
+        Action::Unlink => return linking::open_unlink(model),
+        Action::Activity => linking::open_activity(model),
         Action::SwitchPool => {
             model.screen = Screen::Pools;
             if matches!(model.picker.phase, Phase::Idle | Phase::Failed) {
@@ -195,7 +195,7 @@ fn open(model: &mut Model) -> Vec<Effect> {
             let (Some(user), Some(pool)) = (model.users.selected_user(), &model.pool) else {
                 return Vec::new();
             };
-            let command = Command::GetUser {
+            let command = Request::GetUser {
                 pool_id: pool.id.clone(),
                 username: user.username.clone(),
             };
@@ -227,7 +227,7 @@ fn back(model: &mut Model) -> Vec<Effect> {
                 "Stopped loading after {} users; R loads again",
                 super::format::count(model.users.total())
             ));
-            return vec![Effect::Worker(Command::CancelUsers)];
+            return vec![Effect::Worker(Request::CancelUsers)];
         }
         Screen::Users => {}
     }

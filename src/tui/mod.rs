@@ -2,11 +2,10 @@
 //!
 //! Architecture (Elm-style): one [`model::Model`]; a pure [`update::update`] turns each
 //! [`msg::Msg`] into state changes and [`effect::Effect`]s; pure views draw the model; one
-//! tokio [`worker`] owns the SDK client and answers [`effect::Command`]s with `Msg`s on the
+//! tokio [`worker`] owns the SDK client and answers [`effect::Request`]s with `Msg`s on the
 //! same channel the terminal input arrives on. The UI thread never awaits the network.
 
 mod browse;
-mod change;
 mod effect;
 mod event_loop;
 mod form;
@@ -16,9 +15,10 @@ mod fuzzy;
 pub mod headless;
 mod keymap;
 mod keys;
+mod linking;
 mod model;
 mod msg;
-mod plan;
+mod review;
 mod terminal;
 mod theme;
 mod update;
@@ -27,7 +27,7 @@ mod view;
 mod worker;
 
 #[cfg(test)]
-mod change_tests;
+mod linking_tests;
 #[cfg(test)]
 mod testdata;
 #[cfg(test)]

@@ -7,7 +7,7 @@ use tui_input::Input;
 use super::form::{FormPhase, LinkForm};
 use super::keymap::{Context, Keymap};
 use super::msg::RequestId;
-use super::plan::{Activity, Pending, Review};
+use super::review::{Activity, Pending, Review};
 use super::theme::Theme;
 use super::users::UserTable;
 use crate::aws::Failure;
@@ -181,7 +181,7 @@ pub struct Model {
     pub modal: Option<Modal>,
     pub providers: Option<PoolProviders>,
     /// The change in flight.
-    pub change: Option<Pending>,
+    pub in_flight: Option<Pending>,
     /// Quit was asked for while a change was in flight: quit once it is settled and journaled.
     pub quit_after_change: bool,
     pub activity: Vec<Activity>,
@@ -225,7 +225,7 @@ impl Model {
             spinner: 0,
             modal: None,
             providers: None,
-            change: None,
+            in_flight: None,
             quit_after_change: false,
             activity: Vec::new(),
             journal_links: Default::default(),
@@ -256,7 +256,7 @@ impl Model {
     pub fn is_busy(&self) -> bool {
         self.load.phase == Phase::Loading
             || self.picker.phase == Phase::Loading
-            || self.change.is_some()
+            || self.in_flight.is_some()
             || self.providers.as_ref().is_some_and(|p| p.list.is_none())
             || matches!(
                 &self.modal,

@@ -6,9 +6,9 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::browse;
-use super::change;
 use super::effect::Effect;
 use super::keys;
+use super::linking;
 use super::model::{Model, Screen, Status, WHEEL_STEP};
 use super::msg::{ChangeReply, Msg};
 use super::view::layout;
@@ -28,7 +28,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     model.users.scroll_into_view(rows);
     // A quit asked for during a change happens once the change is settled (the worker has
     // journaled it by then).
-    if model.quit_after_change && model.change.is_none() && !effects.contains(&Effect::Quit) {
+    if model.quit_after_change && model.in_flight.is_none() && !effects.contains(&Effect::Quit) {
         effects.push(Effect::Quit);
     }
     effects
@@ -80,7 +80,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::UsersPage { request_id, result } => {
             browse::on_users_page(model, request_id, result);
-            change::revalidate(model);
+            linking::revalidate(model);
             Vec::new()
         }
         Msg::UserLoaded {
@@ -89,22 +89,22 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             browse::on_user(model, &pool_id, &username, result);
-            change::revalidate(model);
+            linking::revalidate(model);
             Vec::new()
         }
         Msg::ProvidersLoaded { pool_id, result } => {
-            change::on_providers(model, &pool_id, result);
+            linking::on_providers(model, &pool_id, result);
             Vec::new()
         }
         Msg::LinkFactsLoaded { request_id, result } => {
-            change::on_facts(model, request_id, result);
+            linking::on_facts(model, request_id, result);
             Vec::new()
         }
         Msg::ChangeUnclear {
             request_id,
             failure,
         } => {
-            change::on_unclear(model, request_id, failure);
+            linking::on_unclear(model, request_id, failure);
             Vec::new()
         }
         Msg::Settled {
@@ -116,7 +116,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             if let ChangeReply::Settled { settled, .. } = &reply
                 && let Some(fresh) = &settled.fresh
                 && model
-                    .change
+                    .in_flight
                     .as_ref()
                     .is_some_and(|p| p.request_id == request_id)
             {
@@ -128,8 +128,8 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     Ok(Some(fresh.clone())),
                 );
             }
-            change::on_settled(model, request_id, at, reply);
-            change::revalidate(model);
+            linking::on_settled(model, request_id, at, reply);
+            linking::revalidate(model);
             Vec::new()
         }
         Msg::Recovered(lines) => {

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::effect::{Command, Effect};
+use super::effect::{Effect, Request};
 use super::keymap::Keymap;
 use super::model::{Model, Pane, Phase, PromptKind, Screen, Setup, Status};
 use super::msg::{Msg, UsersPageReport};
@@ -80,7 +80,7 @@ pub fn expired() -> Failure {
 
 fn load_id(effects: &[Effect]) -> Option<u64> {
     effects.iter().find_map(|e| match e {
-        Effect::Worker(Command::LoadUsers { request_id, .. }) => Some(*request_id),
+        Effect::Worker(Request::LoadUsers { request_id, .. }) => Some(*request_id),
         _ => None,
     })
 }
@@ -88,7 +88,7 @@ fn load_id(effects: &[Effect]) -> Option<u64> {
 /// The filter of the load among `effects`, if one starts.
 fn load_filter(effects: &[Effect]) -> Option<Option<String>> {
     effects.iter().find_map(|e| match e {
-        Effect::Worker(Command::LoadUsers { filter, .. }) => Some(filter.clone()),
+        Effect::Worker(Request::LoadUsers { filter, .. }) => Some(filter.clone()),
         _ => None,
     })
 }
@@ -112,12 +112,12 @@ fn start_up_with_a_pool_loads_its_users_and_describes_it() {
     assert_eq!(
         effects,
         vec![
-            Effect::Worker(Command::LoadUsers {
+            Effect::Worker(Request::LoadUsers {
                 request_id: 1,
                 pool_id: POOL.into(),
                 filter: None
             }),
-            Effect::Worker(Command::DescribePool {
+            Effect::Worker(Request::DescribePool {
                 pool_id: POOL.into()
             }),
         ]
@@ -128,7 +128,7 @@ fn start_up_with_a_pool_loads_its_users_and_describes_it() {
 #[test]
 fn start_up_without_a_pool_opens_the_picker_and_enter_opens_a_pool() {
     let mut m = Model::new(setup(), None, (80, 24));
-    assert_eq!(init(&mut m), vec![Effect::Worker(Command::LoadPools)]);
+    assert_eq!(init(&mut m), vec![Effect::Worker(Request::LoadPools)]);
     assert_eq!(m.screen, Screen::Pools);
     update(&mut m, Msg::PoolsLoaded(Ok(pools())));
     update(&mut m, ch('j'));
@@ -140,7 +140,7 @@ fn start_up_without_a_pool_opens_the_picker_and_enter_opens_a_pool() {
     assert_eq!(m.pool.as_ref().unwrap().estimated_users, Some(0));
     assert!(matches!(
         effects.as_slice(),
-        [Effect::Worker(Command::LoadUsers { pool_id, .. })] if pool_id == "us-east-1_Empty0002"
+        [Effect::Worker(Request::LoadUsers { pool_id, .. })] if pool_id == "us-east-1_Empty0002"
     ));
 }
 
@@ -350,7 +350,7 @@ fn enter_opens_the_detail_and_reads_the_user_again() {
     let effects = update(&mut m, key(KeyCode::Enter));
     assert_eq!(
         effects,
-        vec![Effect::Worker(Command::GetUser {
+        vec![Effect::Worker(Request::GetUser {
             pool_id: POOL.into(),
             username: "bob".into()
         })]
@@ -408,7 +408,7 @@ fn esc_while_loading_stops_the_load() {
     update(&mut m, page(id, vec![native("a")], true));
     assert_eq!(
         update(&mut m, key(KeyCode::Esc)),
-        vec![Effect::Worker(Command::CancelUsers)]
+        vec![Effect::Worker(Request::CancelUsers)]
     );
     assert_eq!(m.load.phase, Phase::Done);
     update(&mut m, page(id, vec![native("late")], true));
@@ -492,7 +492,7 @@ fn switching_pools_loads_the_list_once_and_esc_returns() {
     let (mut m, _) = loaded(3);
     assert_eq!(
         update(&mut m, ch('p')),
-        vec![Effect::Worker(Command::LoadPools)]
+        vec![Effect::Worker(Request::LoadPools)]
     );
     assert_eq!(m.screen, Screen::Pools);
     update(&mut m, Msg::PoolsLoaded(Ok(pools())));

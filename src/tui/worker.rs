@@ -1,4 +1,4 @@
-//! The one task that talks to Cognito. It owns the SDK client (`Ops`), takes `Command`s from
+//! The one task that talks to Cognito. It owns the SDK client (`Ops`), takes `Request`s from
 //! the UI and answers with `Msg`s on the UI's channel. The UI thread never awaits the network.
 
 use std::time::Instant;
@@ -6,7 +6,7 @@ use std::time::Instant;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 
-use super::effect::Command;
+use super::effect::Request;
 use super::msg::{ChangeReply, Msg, RequestId, UsersPageReport};
 use crate::aws::Failure;
 use crate::aws::listing::{self, ListingEvent, ListingSettings};
@@ -32,7 +32,7 @@ pub type Connecting = tokio::sync::oneshot::Receiver<Result<Connected, ()>>;
 pub async fn run_when_connected(
     connecting: Connecting,
     journal: Journal,
-    commands: UnboundedReceiver<Command>,
+    commands: UnboundedReceiver<Request>,
     replies: UnboundedSender<Msg>,
 ) {
     match connecting.await {
@@ -64,7 +64,7 @@ async fn run(
     ops: Ops,
     listing: ListingSettings,
     journal: Journal,
-    mut commands: UnboundedReceiver<Command>,
+    mut commands: UnboundedReceiver<Request>,
     replies: UnboundedSender<Msg>,
 ) {
     let mut users_load: Option<JoinHandle<()>> = None;
@@ -88,13 +88,13 @@ async fn run(
     while let Some(command) = commands.recv().await {
         tracing::debug!(?command, "worker command");
         match command {
-            Command::LoadPools => {
+            Request::LoadPools => {
                 let (ops, replies) = (ops.clone(), replies.clone());
                 tokio::spawn(async move {
                     let _ = replies.send(Msg::PoolsLoaded(ops.list_pools().await));
                 });
             }
-            Command::DescribePool { pool_id } => {
+            Request::DescribePool { pool_id } => {
                 let (ops, replies) = (ops.clone(), replies.clone());
                 tokio::spawn(async move {
                     let result = ops.estimated_users(&pool_id).await;
@@ -104,7 +104,7 @@ async fn run(
                     let _ = replies.send(Msg::PoolDescribed { pool_id, result });
                 });
             }
-            Command::LoadUsers {
+            Request::LoadUsers {
                 request_id,
                 pool_id,
                 filter,
@@ -117,12 +117,12 @@ async fn run(
                     ops, listing, replies, request_id, pool_id, filter,
                 )));
             }
-            Command::CancelUsers => {
+            Request::CancelUsers => {
                 if let Some(previous) = users_load.take() {
                     previous.abort();
                 }
             }
-            Command::GetUser { pool_id, username } => {
+            Request::GetUser { pool_id, username } => {
                 let (ops, replies) = (ops.clone(), replies.clone());
                 tokio::spawn(async move {
                     let result = ops.get_user(&pool_id, &username).await;
@@ -133,14 +133,14 @@ async fn run(
                     });
                 });
             }
-            Command::LoadProviders { pool_id } => {
+            Request::LoadProviders { pool_id } => {
                 let (ops, replies) = (ops.clone(), replies.clone());
                 tokio::spawn(async move {
                     let result = ops.list_providers(&pool_id).await;
                     let _ = replies.send(Msg::ProvidersLoaded { pool_id, result });
                 });
             }
-            Command::LinkFacts {
+            Request::LinkFacts {
                 request_id,
                 req,
                 linked_to,
@@ -151,12 +151,12 @@ async fn run(
                     let _ = replies.send(Msg::LinkFactsLoaded { request_id, result });
                 });
             }
-            Command::Apply {
+            Request::Apply {
                 request_id,
                 planned,
             } => {
                 let (engine, replies) = (engine.clone(), replies.clone());
-                changes.spawn(apply(engine, replies, request_id, planned));
+                changes.spawn(apply(engine, replies, request_id, *planned));
             }
         }
     }

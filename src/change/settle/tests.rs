@@ -48,7 +48,7 @@ fn unlink() -> Planned {
     Planned::Unlink {
         req: UnlinkRequest::new(POOL, source()),
         user: Some("alice".into()),
-        counts: Some(CountChange::unlink(2)),
+        counts: Some(LinkCounts::unlink(2)),
         destination: None,
     }
 }
@@ -250,7 +250,7 @@ fn the_wording_is_one_for_every_front_end() {
             ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "7\u{1b}[2J"),
         ),
         user: "alice".into(),
-        counts: CountChange::link(0),
+        counts: LinkCounts::link(0),
     };
     let s = settle(&hostile, &Sent::Ok, &ReadBack::Skipped);
     assert!(!s.summary().contains('\u{1b}'), "terminal-safe");

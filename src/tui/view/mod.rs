@@ -13,7 +13,7 @@ mod status;
 mod users;
 
 #[cfg(test)]
-mod change_snapshots;
+mod linking_snapshots;
 #[cfg(test)]
 mod tests;
 

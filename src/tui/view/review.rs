@@ -13,7 +13,7 @@ use super::{spinner, wrap};
 use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
 use crate::tui::model::Model;
-use crate::tui::plan::{PendingPhase, Review};
+use crate::tui::review::{PendingPhase, Review};
 use crate::tui::theme::Theme;
 
 const WIDTH: u16 = 100;
@@ -163,7 +163,7 @@ fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
 /// The buttons, or what the change in flight is doing.
 fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
     let planned = &review.planned;
-    if let Some(pending) = model.change.as_ref().filter(|p| p.planned == *planned) {
+    if let Some(pending) = model.in_flight.as_ref().filter(|p| p.planned == *planned) {
         let doing = match &pending.phase {
             PendingPhase::Sending => {
                 format!("Sending {}…  (Esc hides this dialog)", planned.operation())

@@ -32,7 +32,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         Status::None if model.modal.is_some() => {
             let keys: &[(&str, &str)] = match &model.modal {
                 Some(Modal::LinkForm(_)) => &[("Enter", "review"), ("Esc", "cancel")],
-                Some(Modal::Review(_)) if model.change.is_some() => &[("Esc", "hide")],
+                Some(Modal::Review(_)) if model.in_flight.is_some() => &[("Esc", "hide")],
                 Some(Modal::Review(_)) => &[("y", "confirm"), ("Esc", "cancel")],
                 _ => &[("u", "undo last"), ("Esc", "close")],
             };

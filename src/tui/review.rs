@@ -8,8 +8,9 @@ use crate::aws::TargetSpec;
 use crate::awscli::command::{aws_command, request_json};
 use crate::awscli::input::{LINK, UNLINK};
 use crate::change::Planned;
+use crate::domain::LinkCounts;
 use crate::domain::{ProviderUserIdentifier, UnlinkRequest};
-use crate::journal::{Counts, Outcome, Resolution};
+use crate::journal::{Outcome, Resolution};
 
 /// The request as the AWS CLI takes it (`--cli-input-json`), terminal-safe.
 pub fn request_json_of(planned: &Planned) -> String {
@@ -115,7 +116,7 @@ pub struct Activity {
     pub planned: Planned,
     pub outcome: Outcome,
     /// The user's link counts before and after, when known.
-    pub counts: Option<Counts>,
+    pub counts: Option<LinkCounts>,
 }
 
 impl Activity {

@@ -2,28 +2,27 @@
 //! journal entry. Pure like the rest of `update`: the worker does the calls and the writing.
 //!
 //! Flow: `l` → form (validated per keystroke against loaded data) → Enter → fresh facts from
-//! Cognito → review → explicit confirm → one `Command::Apply` → the worker's change engine
+//! Cognito → review → explicit confirm → one `Request::Apply` → the worker's change engine
 //! (journaled ahead, sent once, the user read back, settled, journaled) → one `Msg::Settled`
 //! → activity list. An unlink starts at the review. A failure whose outcome is unknown is
 //! resolved by reading the user, never by sending again.
 
-use super::effect::{Command, Effect};
+use super::effect::{Effect, Request};
 use super::form::{FieldNote, FormField, FormPhase, LinkForm, destination_of, linked_to};
 use super::model::{Modal, Model, Pane, PoolProviders, failure_text};
 use super::msg::{ChangeReply, RequestId};
-use super::plan::{Activity, Pending, PendingPhase, Review};
+use super::review::{Activity, Pending, PendingPhase, Review};
 use crate::aws::Failure;
 use crate::aws::ops::LinkFacts;
 use crate::change::{Planned, Settled, Verdict};
 use crate::domain::provider::federated_username;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
-    COGNITO_SUBJECT, CountChange, ErrorKind, IdentityProviderInfo, Known, Rule, check_link,
+    COGNITO_SUBJECT, ErrorKind, IdentityProviderInfo, Known, LinkCounts, Rule, check_link,
     check_unlink,
 };
 use crate::journal::Outcome;
 
-#[path = "change_keys.rs"]
 mod keys;
 
 pub use keys::{on_modal_key, on_modal_paste};
@@ -55,7 +54,7 @@ fn ensure_providers(model: &mut Model, pool_id: &str) -> Vec<Effect> {
         pool_id: pool_id.to_owned(),
         list: None,
     });
-    vec![Effect::Worker(Command::LoadProviders {
+    vec![Effect::Worker(Request::LoadProviders {
         pool_id: pool_id.to_owned(),
     })]
 }
@@ -91,7 +90,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         model.focus = Pane::Detail;
         model.identity_cursor = 0;
         model.flash("Choose the identity with j/k, then press u to review its unlinking");
-        return vec![Effect::Worker(Command::GetUser {
+        return vec![Effect::Worker(Request::GetUser {
             pool_id: pool,
             username,
         })];
@@ -134,7 +133,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         req,
         user: Some(user.username.clone()),
         destination: Some(destination_of(user)),
-        counts: Some(CountChange::unlink(user.link_count())),
+        counts: Some(LinkCounts::unlink(user.link_count())),
     };
     let mut review = Review::new(planned, &model.setup.connect, None);
     let mut effects = Vec::new();
@@ -216,7 +215,7 @@ pub fn submit_form(model: &mut Model) -> Vec<Effect> {
     form.phase = FormPhase::Checking { request_id };
     let req = form.request();
     let linked_to = linked_to(&model.users, &req.source());
-    vec![Effect::Worker(Command::LinkFacts {
+    vec![Effect::Worker(Request::LinkFacts {
         request_id,
         req,
         linked_to,
@@ -324,7 +323,7 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
         model.flash(READ_ONLY);
         return Vec::new();
     }
-    if model.change.is_some() {
+    if model.in_flight.is_some() {
         return Vec::new();
     }
     let request_id = model.new_request_id();
@@ -332,11 +331,11 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     };
     let planned = review.planned.clone();
-    let command = Command::Apply {
+    let command = Request::Apply {
         request_id,
-        planned: planned.clone(),
+        planned: Box::new(planned.clone()),
     };
-    model.change = Some(Pending {
+    model.in_flight = Some(Pending {
         request_id,
         planned,
         phase: PendingPhase::Sending,
@@ -347,7 +346,7 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
 
 /// The worker reads the user back after an unclear answer.
 pub fn on_unclear(model: &mut Model, request_id: RequestId, failure: Failure) {
-    if let Some(pending) = &mut model.change
+    if let Some(pending) = &mut model.in_flight
         && pending.request_id == request_id
     {
         pending.phase = PendingPhase::Verifying { unknown: failure };
@@ -358,14 +357,14 @@ pub fn on_unclear(model: &mut Model, request_id: RequestId, failure: Failure) {
 /// it can be fixed, and remember it in the activity list (the worker has journaled it).
 pub fn on_settled(model: &mut Model, request_id: RequestId, at: String, reply: ChangeReply) {
     if model
-        .change
+        .in_flight
         .as_ref()
         .is_none_or(|p| p.request_id != request_id)
     {
         tracing::debug!(request_id, "stale change reply ignored");
         return;
     }
-    let pending = model.change.take().expect("checked above");
+    let pending = model.in_flight.take().expect("checked above");
     let (settled, unrecorded) = match reply {
         ChangeReply::NotSent(reason) => {
             model.error(format!("Nothing was sent: {}", sanitize(&reason)));
@@ -467,7 +466,7 @@ fn remember(
     at: String,
     planned: Planned,
     outcome: Outcome,
-    counts: Option<crate::journal::Counts>,
+    counts: Option<crate::domain::LinkCounts>,
 ) {
     model.activity.push(Activity {
         at,
@@ -498,7 +497,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
         model.flash(READ_ONLY);
         return Vec::new();
     }
-    if model.change.is_some() {
+    if model.in_flight.is_some() {
         model.flash("A change is still running");
         return Vec::new();
     }
@@ -520,7 +519,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
                 req: crate::domain::UnlinkRequest::new(req.pool_id(), req.source()),
                 user: Some(user),
                 destination: Some(req.destination()),
-                counts: Some(CountChange::unlink(now)),
+                counts: Some(LinkCounts::unlink(now)),
             };
             model.modal = Some(Modal::Review(Box::new(Review::new(
                 planned,
@@ -549,7 +548,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
             let linked_to = linked_to(&model.users, &link.source());
             model.modal = Some(Modal::LinkForm(Box::new(form)));
             revalidate(model);
-            vec![Effect::Worker(Command::LinkFacts {
+            vec![Effect::Worker(Request::LinkFacts {
                 request_id,
                 req: link,
                 linked_to,

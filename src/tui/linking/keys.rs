@@ -59,7 +59,7 @@ fn form_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn review_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
-    let sending = model.change.is_some();
+    let sending = model.in_flight.is_some();
     let Some(Modal::Review(review)) = &mut model.modal else {
         return Vec::new();
     };

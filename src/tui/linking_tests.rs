@@ -3,11 +3,11 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::effect::{Command, Effect};
+use super::effect::{Effect, Request};
 use super::form::{FormField, FormPhase, LinkForm};
 use super::model::{Modal, Model, Status};
 use super::msg::{ChangeReply, Msg};
-use super::plan::{Activity, PendingPhase, Review};
+use super::review::{Activity, PendingPhase, Review};
 use super::testdata::{federated, linked, native, providers, with_links};
 use super::update::update;
 use super::update_tests::{POOL, ch, key, page, started, typed};
@@ -44,7 +44,7 @@ pub fn form_on(n: usize, size: (u16, u16)) -> Model {
     let effects = update(&mut m, ch('l'));
     assert_eq!(
         effects,
-        vec![Effect::Worker(Command::LoadProviders {
+        vec![Effect::Worker(Request::LoadProviders {
             pool_id: POOL.into()
         })]
     );
@@ -103,7 +103,7 @@ pub fn facts(destination: UserRecord) -> LinkFacts {
 pub fn reviewed(value: &str, size: (u16, u16)) -> Model {
     let mut m = filled(value, size);
     let effects = update(&mut m, key(KeyCode::Enter));
-    let [Effect::Worker(Command::LinkFacts { request_id, .. })] = effects.as_slice() else {
+    let [Effect::Worker(Request::LinkFacts { request_id, .. })] = effects.as_slice() else {
         panic!("{effects:?}");
     };
     let request_id = *request_id;
@@ -122,7 +122,7 @@ pub fn confirmed(m: &mut Model) -> u64 {
     update(m, key(KeyCode::Tab));
     let effects = update(m, key(KeyCode::Enter));
     match effects.as_slice() {
-        [Effect::Worker(Command::Apply { request_id, .. })] => *request_id,
+        [Effect::Worker(Request::Apply { request_id, .. })] => *request_id,
         other => panic!("expected one change: {other:?}"),
     }
 }
@@ -131,7 +131,7 @@ pub fn confirmed(m: &mut Model) -> u64 {
 /// and `read` (the engine's own table is tested in `change::settle`).
 pub fn settled_msg(m: &Model, request_id: u64, sent: Sent, read: ReadBack) -> Msg {
     let planned = m
-        .change
+        .in_flight
         .as_ref()
         .expect("a change in flight")
         .planned
@@ -323,7 +323,7 @@ fn conflicts_show_from_the_loaded_users() {
 fn a_valid_form_is_checked_with_cognito_then_reviewed() {
     let mut m = filled("777", (80, 24));
     let effects = update(&mut m, key(KeyCode::Enter));
-    let [Effect::Worker(Command::LinkFacts { req, linked_to, .. })] = effects.as_slice() else {
+    let [Effect::Worker(Request::LinkFacts { req, linked_to, .. })] = effects.as_slice() else {
         panic!("{effects:?}");
     };
     assert_eq!(req.source().value(), "777");
@@ -352,7 +352,7 @@ fn a_valid_form_is_checked_with_cognito_then_reviewed() {
 fn fresh_facts_that_refuse_keep_the_form_with_the_reason() {
     let mut m = filled("777", (80, 24));
     let effects = update(&mut m, key(KeyCode::Enter));
-    let [Effect::Worker(Command::LinkFacts { request_id, .. })] = effects.as_slice() else {
+    let [Effect::Worker(Request::LinkFacts { request_id, .. })] = effects.as_slice() else {
         panic!()
     };
     let mut f = facts(native("alice"));
@@ -402,7 +402,7 @@ fn cancelling_the_review_sends_nothing() {
     // Enter alone presses Cancel, where the focus starts.
     let mut m = reviewed("777", (80, 24));
     assert_eq!(update(&mut m, key(KeyCode::Enter)), vec![]);
-    assert!(m.change.is_none());
+    assert!(m.in_flight.is_none());
 }
 
 #[test]
@@ -410,7 +410,7 @@ fn confirming_sends_exactly_one_link() {
     let mut m = reviewed("777", (80, 24));
     let id = confirmed(&mut m);
     assert!(matches!(
-        m.change.as_ref().map(|p| &p.phase),
+        m.in_flight.as_ref().map(|p| &p.phase),
         Some(PendingPhase::Sending)
     ));
     assert_eq!(update(&mut m, ch('y')), vec![], "never twice");
@@ -433,7 +433,7 @@ fn success_reads_the_user_back_then_journals() {
     assert_eq!(change.planned.operation(), "AdminLinkProviderForUser");
     assert_eq!(change.planned.user(), Some("alice"));
     assert_eq!(change.counts.map(|c| (c.before, c.after)), Some((0, 1)));
-    assert!(m.modal.is_none() && m.change.is_none());
+    assert!(m.modal.is_none() && m.in_flight.is_none());
     assert_eq!(
         m.users.find("alice").unwrap().link_count(),
         1,
@@ -454,13 +454,13 @@ fn stale_change_replies_are_ignored() {
     let stale = settled_msg(&m, id + 100, Sent::Ok, ReadBack::Skipped);
     assert_eq!(update(&mut m, stale), vec![]);
     assert!(matches!(
-        m.change.as_ref().map(|p| &p.phase),
+        m.in_flight.as_ref().map(|p| &p.phase),
         Some(PendingPhase::Sending)
     ));
     // A read of another user (or of this one) does not settle the change.
     assert_eq!(update(&mut m, user_loaded(native("erin"))), vec![]);
     assert_eq!(update(&mut m, user_loaded(native("alice"))), vec![]);
-    assert!(m.change.is_some());
+    assert!(m.in_flight.is_some());
 }
 
 #[test]
@@ -516,7 +516,7 @@ fn an_unwritable_journal_means_nothing_was_sent() {
     );
     assert_eq!(effects, vec![]);
     assert!(matches!(&m.status, Status::Error { text } if text.starts_with("Nothing was sent")));
-    assert!(m.change.is_none());
+    assert!(m.in_flight.is_none());
 }
 
 #[test]
@@ -540,7 +540,7 @@ fn an_ambiguous_failure_is_resolved_by_reading_the_user_never_by_resending() {
         );
         assert_eq!(effects, vec![], "the worker reads back; nothing is resent");
         assert!(matches!(
-            m.change.as_ref().map(|p| &p.phase),
+            m.in_flight.as_ref().map(|p| &p.phase),
             Some(PendingPhase::Verifying { .. })
         ));
         let read = match fresh {
@@ -556,7 +556,7 @@ fn an_ambiguous_failure_is_resolved_by_reading_the_user_never_by_resending() {
                 resolution
             }
         );
-        assert!(m.change.is_none());
+        assert!(m.in_flight.is_none());
         if resolution == Resolution::NotApplied {
             assert!(matches!(&m.status, Status::Error { text } if text.contains("NOT applied")));
             assert!(
@@ -574,7 +574,7 @@ fn unlink_reviews_the_identity_under_the_detail_cursor() {
     let effects = update(&mut m, ch('u'));
     assert!(matches!(
         effects.as_slice(),
-        [Effect::Worker(Command::GetUser { .. })]
+        [Effect::Worker(Request::GetUser { .. })]
     ));
     assert!(m.detail_open && m.modal.is_none(), "the detail opens first");
     update(&mut m, ch('u'));
@@ -642,7 +642,7 @@ fn the_last_change_is_undone_through_the_same_review() {
     // Undoing the unlink links again, after a fresh check.
     update(&mut m, ch('a'));
     let effects = update(&mut m, ch('u'));
-    let [Effect::Worker(Command::LinkFacts { req, .. })] = effects.as_slice() else {
+    let [Effect::Worker(Request::LinkFacts { req, .. })] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(req.source().value(), "777");
@@ -656,7 +656,7 @@ fn read_only_refuses_and_says_why() {
         setup.read_only = true;
         let mut m = Model::new(setup, Some(POOL.into()), (80, 24));
         let effects = super::update::init(&mut m);
-        let Some(Effect::Worker(Command::LoadUsers { request_id, .. })) = effects.first() else {
+        let Some(Effect::Worker(Request::LoadUsers { request_id, .. })) = effects.first() else {
             panic!()
         };
         let id = *request_id;
@@ -685,7 +685,7 @@ fn paste_goes_into_the_focused_text_field_without_control_characters() {
 fn a_journal_write_failure_is_shown() {
     let mut m = reviewed("777", (80, 24));
     let id = confirmed(&mut m);
-    let planned = m.change.as_ref().unwrap().planned.clone();
+    let planned = m.in_flight.as_ref().unwrap().planned.clone();
     update(
         &mut m,
         Msg::Settled {
@@ -802,7 +802,7 @@ mod read_only_everywhere {
     }
 
     fn is_change(e: &Effect) -> bool {
-        matches!(e, Effect::Worker(Command::Apply { .. }))
+        matches!(e, Effect::Worker(Request::Apply { .. }))
     }
 
     #[test]
@@ -885,7 +885,7 @@ mod read_only_everywhere {
                 prop_assert!(effects.iter().all(|e| !is_change(e)), "{}: {} -> {:?}", name, shown, effects);
                 // A fresh check that comes back must not lead to a change either.
                 for e in &effects {
-                    if let Effect::Worker(Command::LinkFacts { request_id, .. }) = e {
+                    if let Effect::Worker(Request::LinkFacts { request_id, .. }) = e {
                         let effects = update(&mut m, Msg::LinkFactsLoaded {
                             request_id: *request_id,
                             result: Ok(facts(native("alice"))),
@@ -960,7 +960,7 @@ fn c_chooses_the_attribute_of_an_unlink_whose_link_is_unknown() {
     // The pool's providers are read for the choices, and fill them in when they arrive.
     assert_eq!(
         update(&mut m, ch('u')),
-        vec![Effect::Worker(Command::LoadProviders {
+        vec![Effect::Worker(Request::LoadProviders {
             pool_id: POOL.into()
         })]
     );

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::KeyCode;
 use super::tests::screen;
 use crate::change::{ReadBack, Sent};
 use crate::domain::ErrorKind;
-use crate::tui::change_tests::{
+use crate::tui::linking_tests::{
     confirmed, filled, form_on, loaded, reviewed, service, settle_with, users,
 };
 use crate::tui::model::{Modal, Model};
@@ -77,7 +77,7 @@ fn form_attribute_outside_the_mapping_is_a_warning() {
         // As an undo of an unlink by another attribute would fill it in.
         f.src_attribute = "custom:employee_id".into();
     }
-    crate::tui::change::revalidate(&mut m);
+    crate::tui::linking::revalidate(&mut m);
     update(&mut m, key(KeyCode::Tab));
     insta::assert_snapshot!(screen(&m));
 }
@@ -174,7 +174,7 @@ fn read_only() {
     s.read_only = true;
     let mut m = Model::new(s, Some(POOL.into()), NARROW);
     let effects = crate::tui::update::init(&mut m);
-    let Some(crate::tui::effect::Effect::Worker(crate::tui::effect::Command::LoadUsers {
+    let Some(crate::tui::effect::Effect::Worker(crate::tui::effect::Request::LoadUsers {
         request_id,
         ..
     })) = effects.first()
