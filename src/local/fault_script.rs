@@ -34,7 +34,8 @@ pub enum Fault {
     Internal,
     /// The connection is closed without an HTTP response.
     Drop,
-    /// No answer for [`HANG_FOR`], then the connection is closed.
+    /// No answer until `LocalServer::release_hung` (then the answer is sent); after
+    /// [`HANG_FOR`], or when the server stops, the connection is closed instead.
     Hang,
     /// Performed twice; the second answer is returned (the point is always after).
     Twice,

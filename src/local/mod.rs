@@ -214,6 +214,7 @@ impl LocalServer {
             sim: Simulator::new(opts.simulation.clone()),
             changes: Default::default(),
             stopping: tokio::sync::watch::Sender::new(false),
+            released: tokio::sync::watch::Sender::new(false),
         });
         let service =
             server::router(app.clone()).into_make_service_with_connect_info::<conn::ConnHandle>();
@@ -269,6 +270,13 @@ impl LocalServer {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Answers every request held by a `hang` fault (and any later one) at once: a test
+    /// decides when the change a client waits for is answered.
+    #[doc(hidden)]
+    pub fn release_hung(&self) {
+        self.app.released.send_replace(true);
     }
 
     /// `http://127.0.0.1:PORT`.

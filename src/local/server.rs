@@ -29,8 +29,10 @@ pub struct App {
     pub shared: Arc<Shared>,
     pub sim: Simulator,
     pub changes: Mutex<Vec<ChangeRecord>>,
-    /// Set when the server stops: a hung request (`Fault::Hang`) ends then.
+    /// Set when the server stops: a hung request (`Fault::Hang`) ends then, unanswered.
     pub stopping: tokio::sync::watch::Sender<bool>,
+    /// Set by `LocalServer::release_hung`: hung requests are answered then.
+    pub released: tokio::sync::watch::Sender<bool>,
 }
 
 /// Change requests kept in [`App::changes`]; older ones are dropped beyond this.
@@ -125,7 +127,7 @@ async fn handle(
             *applied = out.is_ok();
         }
         match d.fault {
-            Some((Fault::Twice, _)) => out,
+            Some((Fault::Twice | Fault::Hang, _)) => out,
             Some((_, ApplyPoint::AfterApply)) => Err(CognitoError::internal()),
             _ => out,
         }
@@ -147,13 +149,22 @@ async fn handle(
                 });
             }
             tracing::debug!(peer = %conn.peer, "simulated fault: holding the request");
-            let mut stopping = app.stopping.subscribe();
-            tokio::select! {
-                () = tokio::time::sleep(super::fault_script::HANG_FOR) => {}
-                _ = stopping.wait_for(|stop| *stop) => {}
+            let (mut stopping, mut released) = (app.stopping.subscribe(), app.released.subscribe());
+            let answer = tokio::select! {
+                () = tokio::time::sleep(super::fault_script::HANG_FOR) => false,
+                _ = stopping.wait_for(|stop| *stop) => false,
+                _ = released.wait_for(|go| *go) => true,
+            };
+            if answer {
+                return match result {
+                    Ok(v) => success(&v, &request_id),
+                    Err(e) => error_response(&e, &request_id),
+                };
             }
+            dropped = true;
+            conn.drop_connection();
         }
-        if matches!(d.fault, Some((Fault::Drop | Fault::Hang, _))) {
+        if !dropped && matches!(d.fault, Some((Fault::Drop, _))) {
             tracing::debug!(peer = %conn.peer, "simulated fault: dropping the connection");
             conn.drop_connection();
             dropped = true;

@@ -360,7 +360,15 @@ async fn invalid_filters_answer_error_while_parsing_filter() {
 
 #[tokio::test]
 async fn attributes_to_get_selects_refuses_missing_and_empty_means_none() {
-    let env = start(Seed::Empty).await;
+    // Full pages: what AttributesToGet does is a property of one page (a short page, whose
+    // size depends on the pool's random id, might hold fewer users, or not bob).
+    let env = start_opts(LocalOptions {
+        port: 0,
+        state_file: None,
+        seed: Seed::Empty,
+        simulation: Simulation::default(),
+    })
+    .await;
     let c = &env.client;
     let pool = filter_pool(c).await;
     let out = c
