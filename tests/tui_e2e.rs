@@ -729,3 +729,103 @@ fn a_hung_up_terminal_ends_the_process() {
         WAIT.as_secs()
     );
 }
+
+/// Quitting twice while a link is in flight leaves the screen at once, with the terminal
+/// restored; the process stays until Cognito answers, then journals the real outcome and
+/// exits. The endpoint (in this process) holds the link until the test releases it.
+#[test]
+fn quitting_during_a_change_journals_its_real_outcome() {
+    use coglink::local::{
+        ApplyPoint, Fault, LocalOptions, LocalServer, Operation, ScriptedEffect, ScriptedFault,
+        Seed, Simulation,
+    };
+    let target = link_target_from_seed();
+    let (n, name) = (target.links, target.username.as_str());
+    let state = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(LocalServer::start(LocalOptions {
+            port: 0,
+            state_file: Some(state.path().join("state.json")),
+            seed: Seed::Demo,
+            simulation: Simulation {
+                script: vec![ScriptedFault::new(
+                    Operation::AdminLinkProviderForUser,
+                    1,
+                    ScriptedEffect::Fault(Fault::Hang, ApplyPoint::AfterApply),
+                )],
+                short_pages: Some(7),
+                ..Simulation::default()
+            },
+        }))
+        .expect("the endpoint starts");
+    let app = App::start_args(
+        120,
+        35,
+        &format!(
+            "--endpoint-url {} --region us-east-1",
+            server.endpoint_url()
+        ),
+        &format!(
+            "AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={}",
+            coglink::local::LOCAL_ACCESS_KEY_ID,
+            coglink::local::LOCAL_SECRET_ACCESS_KEY
+        ),
+        &[],
+    );
+    let tmux = &app.tmux;
+    app.open_pool(&target.pool_id, target.users);
+    app.filter_to(name, target.users);
+    let subject = format!("quit{}", std::process::id());
+    tmux.keys(&["l"]);
+    tmux.wait_for("or a letter to choose");
+    tmux.keys(&["G"]);
+    tmux.wait_for("◀ Google ▶");
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.type_text(&subject);
+    tmux.wait_for(&subject);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Review AdminLinkProviderForUser");
+    tmux.keys(&["Tab", "Enter"]);
+    let start = Instant::now();
+    while !server.change_requests().iter().any(|c| c.answer == "hung") {
+        assert!(
+            start.elapsed() < WAIT,
+            "the link never reached the endpoint"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("Quitting once the change in flight is settled");
+    tmux.keys(&["C-c"]);
+    // The UI has gone; the process waits for the answer, saying so.
+    let screen = tmux.wait_for("waiting for the change in flight to be answered and journaled");
+    assert!(!screen.contains("Review"), "{screen}");
+    let journal = app.dir.path().join("state/coglink/journal.jsonl");
+    let read = || -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&journal)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let lines = read();
+    assert_eq!(lines.len(), 1, "only the intent so far: {lines:?}");
+    assert_eq!(lines[0]["outcome"]["status"], "pending");
+
+    server.release_hung();
+    app.expect_exit("0");
+    let lines = read();
+    assert_eq!(lines.len(), 2, "the intent and its outcome: {lines:?}");
+    let outcome = &lines[1];
+    assert_eq!(outcome["change_id"], lines[0]["change_id"]);
+    assert_eq!(outcome["outcome"]["status"], "ok", "{outcome}");
+    assert_eq!(outcome["client"], "tui");
+    assert_eq!(outcome["counts"]["before"], n);
+    assert_eq!(
+        outcome["counts"]["after"],
+        n + 1,
+        "read back after the answer"
+    );
+    rt.block_on(server.shutdown());
+}
