@@ -4,6 +4,8 @@
 
 #[path = "endpoint/admin_users.rs"]
 mod admin_users;
+#[path = "endpoint/engine.rs"]
+mod engine;
 #[path = "endpoint/fuzz.rs"]
 mod fuzz;
 #[path = "endpoint/groups.rs"]
