@@ -270,11 +270,9 @@ impl Engine {
             pool_id: planned.pool_id().to_owned(),
             request: planned.request_value(),
             user: planned.user().map(str::to_owned),
+            // An intent carries the counts as planned (the review's), an outcome as read.
             counts: match outcome {
-                Outcome::Pending => planned.counts().map(|c| crate::domain::LinkCounts {
-                    before: c.before,
-                    after: c.before,
-                }),
+                Outcome::Pending => planned.counts(),
                 _ => counts,
             },
             outcome,
