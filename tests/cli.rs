@@ -20,6 +20,8 @@ mod hostile_cognito;
 mod input;
 #[path = "support/isolate.rs"]
 mod isolate;
+#[path = "support/journal.rs"]
+mod journal;
 #[path = "cli/link.rs"]
 mod link;
 #[path = "cli/listing.rs"]

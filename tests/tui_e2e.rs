@@ -13,6 +13,8 @@
 mod hostile_cognito;
 #[path = "support/serve.rs"]
 mod serve;
+#[path = "support/journal.rs"]
+mod support_journal;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -426,21 +428,7 @@ fn link_and_unlink_an_identity_then_find_both_in_the_journal() {
     // Both changes are in the journal, from the TUI, with their outcome and counts.
     let journal = app.dir.path().join("state/coglink/journal.jsonl");
     let text = std::fs::read_to_string(&journal).expect("the journal exists");
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    // Written ahead: each change's intent (`pending`), then its outcome with the same id.
-    let (intents, entries): (Vec<_>, Vec<_>) = lines
-        .into_iter()
-        .partition(|e| e["outcome"]["status"] == "pending");
-    for intent in &intents {
-        let answers = entries
-            .iter()
-            .filter(|e| e["change_id"] == intent["change_id"])
-            .count();
-        assert_eq!(answers, 1, "{text}");
-    }
+    let entries = support_journal::outcomes(support_journal::lines(&journal));
     assert_eq!(entries.len(), 2, "{text}");
     let ops: Vec<&str> = entries
         .iter()
@@ -802,13 +790,7 @@ fn quitting_during_a_change_journals_its_real_outcome() {
     let screen = tmux.wait_for("waiting for the change in flight to be answered and journaled");
     assert!(!screen.contains("Review"), "{screen}");
     let journal = app.dir.path().join("state/coglink/journal.jsonl");
-    let read = || -> Vec<serde_json::Value> {
-        std::fs::read_to_string(&journal)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    };
+    let read = || support_journal::lines(&journal);
     let lines = read();
     assert_eq!(lines.len(), 1, "only the intent so far: {lines:?}");
     assert_eq!(lines[0]["outcome"]["status"], "pending");

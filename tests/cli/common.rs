@@ -148,29 +148,12 @@ impl Env {
     /// every intent has exactly one outcome (no run of these tests is killed mid-change; the
     /// kill tests read [`Env::journal_lines`]) and returns the outcomes.
     pub fn journal(&self) -> Vec<Value> {
-        let lines = self.journal_lines();
-        let (intents, outcomes): (Vec<Value>, Vec<Value>) = lines
-            .into_iter()
-            .partition(|e| e["outcome"]["status"] == "pending");
-        for intent in &intents {
-            let answers = outcomes
-                .iter()
-                .filter(|o| o["change_id"] == intent["change_id"])
-                .count();
-            assert_eq!(answers, 1, "intent without exactly one outcome: {intent}");
-        }
-        outcomes
+        crate::journal::outcomes(self.journal_lines())
     }
 
     /// Every line of the journal, intents included.
     pub fn journal_lines(&self) -> Vec<Value> {
-        match std::fs::read_to_string(self.journal_path()) {
-            Ok(text) => text
-                .lines()
-                .map(|l| serde_json::from_str(l).expect("journal lines are JSON"))
-                .collect(),
-            Err(_) => Vec::new(),
-        }
+        crate::journal::lines(&self.journal_path())
     }
 
     pub fn users(&self) -> Vec<Value> {
@@ -369,4 +352,23 @@ pub fn native_users(env: &Env, max_links: u64, n: usize) -> Vec<String> {
         .collect();
     assert_eq!(users.len(), n, "the demo pool has {n} such users");
     users
+}
+
+/// A re-run of the batch `file` against a clean endpoint on `env`'s state plans every row
+/// done (`rows` of them) and sends nothing.
+pub fn assert_rerun_sends_nothing(env: &Env, file: &Path, rows: usize) {
+    let server = SimServer::start(&env.state(), Simulation::default());
+    let again = remote(env, &server.url())
+        .args(["batch", "--user-pool-id", &env.pool])
+        .arg(file)
+        .assert()
+        .success();
+    assert!(
+        stdout(&again).contains(&format!(
+            "Plan: 0 to link, {rows} already done, 0 refused before"
+        )),
+        "{}",
+        stdout(&again)
+    );
+    assert!(server.stop().is_empty());
 }

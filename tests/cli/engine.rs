@@ -9,7 +9,8 @@ use serde_json::Value;
 use coglink::local::{ApplyPoint, Fault, Operation, ScriptedEffect, ScriptedFault, Simulation};
 
 use crate::common::{
-    Env, SimServer, fresh_subject, native_users, remote, stderr, stdout, write_batch,
+    Env, SimServer, assert_rerun_sends_nothing, fresh_subject, native_users, remote, stderr,
+    stdout, write_batch,
 };
 
 /// Generous: these waits end as soon as their condition holds.
@@ -287,16 +288,5 @@ fn a_row_linked_by_someone_else_during_a_batch_ends_done_not_refused() {
         "{statuses:?}"
     );
     // A re-run sees every row done: nothing refused before, nothing sent.
-    let server = SimServer::start(&env.state(), Simulation::default());
-    let again = remote(&env, &server.url())
-        .args(["batch", "--user-pool-id", &env.pool])
-        .arg(&file)
-        .assert()
-        .success();
-    assert!(
-        stdout(&again).contains("Plan: 0 to link, 3 already done, 0 refused before"),
-        "{}",
-        stdout(&again)
-    );
-    assert!(server.stop().is_empty());
+    assert_rerun_sends_nothing(&env, &file, 3);
 }

@@ -28,8 +28,8 @@ use coglink::local::{
 };
 
 use crate::common::{
-    Env, SimServer, fresh_subject, native_users, remote, stderr, stdout, with_local_server,
-    write_batch,
+    Env, SimServer, assert_rerun_sends_nothing, fresh_subject, native_users, remote, stderr,
+    stdout, with_local_server, write_batch,
 };
 
 /// The identity value a change request or journal request is about.
@@ -455,19 +455,7 @@ fn a_batch_through_faults_and_a_quota_links_every_row_exactly_once() {
     assert_batch_done(&env, &rows, &journal);
 
     // A re-run finds everything done and sends nothing.
-    let server = SimServer::start(&env.state(), Simulation::default());
-    let url = server.url();
-    let again = remote(&env, &url)
-        .args(["batch", "--user-pool-id", &env.pool])
-        .arg(&file)
-        .assert()
-        .success();
-    assert!(
-        stdout(&again).contains("Plan: 0 to link, 64 already done"),
-        "{}",
-        stdout(&again)
-    );
-    assert!(server.stop().is_empty());
+    assert_rerun_sends_nothing(&env, &file, 64);
     assert_eq!(env.journal().len(), journal.len());
 }
 
