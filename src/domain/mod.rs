@@ -7,6 +7,7 @@
 mod checks;
 pub mod cognito_error;
 mod counts;
+mod duplicates;
 pub mod filter;
 #[cfg(test)]
 mod fuzz_tests;
@@ -25,6 +26,7 @@ pub use checks::{
 };
 pub use cognito_error::{CognitoError, ErrorKind};
 pub use counts::LinkCounts;
+pub use duplicates::{DuplicateGroup, GroupClass, MatchBy, Member, find_duplicates};
 pub use identities::{LinkedIdentity, link_count, parse_identities};
 pub use provider::{
     COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, MAX_LINKED_IDENTITIES, ProviderType,
