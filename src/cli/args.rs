@@ -95,6 +95,11 @@ pub enum Command {
     /// Link many identities from a CSV or JSON-lines file: planned first, sent at the quota
     /// rate, resumable.
     Batch(BatchArgs),
+    /// Find the people who have two users (a native one and a federated `Google_…` one
+    /// made by a first sign-in, or case variants of one email), grouped by email and phone,
+    /// each group classified: mergeable, needs a choice, unverified, already linked, would
+    /// pass 5 links.
+    Duplicates(DuplicatesArgs),
     /// The embedded Cognito-compatible endpoint.
     #[command(subcommand)]
     Local(LocalCommand),
@@ -167,6 +172,26 @@ pub struct UsersArgs {
     pub filter: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DuplicatesArgs {
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: String,
+    /// Match users by email (case-folded), phone number, or both.
+    #[arg(long, value_enum, default_value_t)]
+    pub by: MatchByArg,
+    /// `json` is what `coglink merge --from` reads.
+    #[arg(long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum MatchByArg {
+    Email,
+    Phone,
+    #[default]
+    Both,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,6 +1,7 @@
 //! The headless commands: `link`, `unlink`, `users`, `pools`, `batch` (exit codes: `exit`).
 
 pub mod batch;
+pub mod duplicates;
 pub mod link;
 pub mod link_unlink;
 pub mod pools;
@@ -80,6 +81,7 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
             Command::Users(args) => users::run(&global, args).await,
             Command::Pools(args) => pools::run(&global, args).await,
             Command::Batch(args) => batch::run(&global, args).await,
+            Command::Duplicates(args) => duplicates::run(&global, args).await,
             Command::Local(_) => unreachable!("`local` is dispatched by dispatch::main"),
         }
     });

@@ -228,7 +228,8 @@ fn classify(by: MatchBy, key: String, holders: &[&UserRecord]) -> DuplicateGroup
             .filter(|m| !m.verified)
             .map(|m| m.username.as_str())
             .collect();
-        let after = keep.links + to_merge.len();
+        // Each merged user's own identity and every identity linked to it move to `keep`.
+        let after = keep.links + to_merge.iter().map(|m| 1 + m.links).sum::<usize>();
         if !unverified.is_empty() {
             (
                 GroupClass::Unverified,
@@ -246,10 +247,9 @@ fn classify(by: MatchBy, key: String, holders: &[&UserRecord]) -> DuplicateGroup
                 GroupClass::WouldPassLimit,
                 Some(keep.username.clone()),
                 format!(
-                    "{} holds {}/{MAX_LINKED_IDENTITIES} links; merging {} more would pass the limit",
-                    keep.username,
-                    keep.links,
-                    to_merge.len()
+                    "{} holds {}/{MAX_LINKED_IDENTITIES} links; merging would make it \
+                     {after}/{MAX_LINKED_IDENTITIES}",
+                    keep.username, keep.links
                 ),
             )
         } else {
