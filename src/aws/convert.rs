@@ -76,6 +76,15 @@ pub fn identifier(id: &ProviderUserIdentifier) -> ProviderUserIdentifierType {
         .build()
 }
 
+/// One user attribute, as AdminUpdateUserAttributes takes it.
+pub fn attribute(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .expect("an attribute with a name builds")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

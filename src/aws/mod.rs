@@ -8,6 +8,7 @@ pub mod listing;
 pub mod ops;
 pub mod rate;
 pub mod retry;
+mod user_writes;
 
 pub use aws_sdk_cognitoidentityprovider::Client;
 pub use connect::{ConnectOptions, Connection, Target, TargetSpec};

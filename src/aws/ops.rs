@@ -45,7 +45,10 @@ impl Ops {
         Ops { client, target }
     }
 
-    fn fail<E, R>(&self, err: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> Failure
+    pub(super) fn fail<E, R>(
+        &self,
+        err: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
+    ) -> Failure
     where
         E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata
             + std::error::Error

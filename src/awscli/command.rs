@@ -69,10 +69,67 @@ pub fn aws_command(
     words.join(" ")
 }
 
+/// Any operation as an `aws cognito-idp` command line with its whole request as
+/// `--cli-input-json` (for operations without a member spec: groups, attributes, deletes).
+pub fn aws_command_json(
+    operation: &str,
+    target: &TargetSpec,
+    request: &serde_json::Value,
+) -> String {
+    let mut words = vec!["aws".to_owned(), "cognito-idp".to_owned(), kebab(operation)];
+    if !target.local {
+        for (flag, value) in [
+            ("--profile", &target.profile),
+            ("--region", &target.region),
+            ("--endpoint-url", &target.endpoint_url),
+        ] {
+            if let Some(v) = value {
+                words.push(flag.to_owned());
+                words.push(shell_quote(v));
+            }
+        }
+    }
+    words.push("--cli-input-json".to_owned());
+    words.push(shell_quote(&json_terminal_safe(&request.to_string())));
+    words.join(" ")
+}
+
+/// `AdminDeleteUser` → `admin-delete-user`.
+fn kebab(operation: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in operation.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::awscli::input::{LINK, UNLINK};
+
+    #[test]
+    fn any_operation_is_a_command_with_its_request_as_cli_input_json() {
+        let cmd = aws_command_json(
+            "AdminAddUserToGroup",
+            &TargetSpec {
+                region: Some("eu-west-1".into()),
+                ..Default::default()
+            },
+            &serde_json::json!({"UserPoolId": "p_1", "Username": "ann o", "GroupName": "g"}),
+        );
+        assert_eq!(
+            cmd,
+            r#"aws cognito-idp admin-add-user-to-group --region eu-west-1 --cli-input-json '{"GroupName":"g","UserPoolId":"p_1","Username":"ann o"}'"#
+        );
+    }
 
     #[test]
     fn skeletons_match_the_aws_cli() {

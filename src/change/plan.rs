@@ -28,6 +28,20 @@ pub enum Planned {
         /// That user as a link destination, to undo the unlink.
         destination: Option<ProviderUserIdentifier>,
     },
+    /// AdminAddUserToGroup (a merge copies the merged user's groups).
+    AddToGroup {
+        pool_id: String,
+        user: String,
+        group: String,
+    },
+    /// AdminUpdateUserAttributes (a merge copies the attributes chosen).
+    CopyAttributes {
+        pool_id: String,
+        user: String,
+        attributes: Vec<(String, String)>,
+    },
+    /// AdminDeleteUser (a merge deletes the federated user before linking its identity).
+    DeleteUser { pool_id: String, user: String },
 }
 
 impl Planned {
@@ -51,6 +65,9 @@ impl Planned {
         match self {
             Planned::Link { .. } => "AdminLinkProviderForUser",
             Planned::Unlink { .. } => "AdminDisableProviderForUser",
+            Planned::AddToGroup { .. } => "AdminAddUserToGroup",
+            Planned::CopyAttributes { .. } => "AdminUpdateUserAttributes",
+            Planned::DeleteUser { .. } => "AdminDeleteUser",
         }
     }
 
@@ -58,6 +75,9 @@ impl Planned {
         match self {
             Planned::Link { .. } => "link",
             Planned::Unlink { .. } => "unlink",
+            Planned::AddToGroup { .. } => "add to group",
+            Planned::CopyAttributes { .. } => "copy attributes",
+            Planned::DeleteUser { .. } => "delete",
         }
     }
 
@@ -65,22 +85,30 @@ impl Planned {
         match self {
             Planned::Link { req, .. } => req.pool_id(),
             Planned::Unlink { req, .. } => req.pool_id(),
+            Planned::AddToGroup { pool_id, .. }
+            | Planned::CopyAttributes { pool_id, .. }
+            | Planned::DeleteUser { pool_id, .. } => pool_id,
         }
     }
 
-    /// The user whose identities change (read back after sending).
+    /// The user the change is made to (read back after sending).
     pub fn user(&self) -> Option<&str> {
         match self {
             Planned::Link { user, .. } => Some(user),
             Planned::Unlink { user, .. } => user.as_deref(),
+            Planned::AddToGroup { user, .. }
+            | Planned::CopyAttributes { user, .. }
+            | Planned::DeleteUser { user, .. } => Some(user),
         }
     }
 
-    /// The identity linked or unlinked.
+    /// The identity linked or unlinked; empty for a change of no identity (groups,
+    /// attributes, a delete).
     pub fn identity(&self) -> ProviderUserIdentifier {
         match self {
             Planned::Link { req, .. } => req.source(),
             Planned::Unlink { req, .. } => req.user(),
+            _ => ProviderUserIdentifier::default(),
         }
     }
 
@@ -88,6 +116,7 @@ impl Planned {
         match self {
             Planned::Link { counts, .. } => Some(*counts),
             Planned::Unlink { counts, .. } => *counts,
+            _ => None,
         }
     }
 
@@ -98,11 +127,79 @@ impl Planned {
 
     /// The request in the AWS JSON shape, for the journal.
     pub fn request_value(&self) -> serde_json::Value {
+        use serde_json::json;
         match self {
-            Planned::Link { req, .. } => serde_json::to_value(req),
-            Planned::Unlink { req, .. } => serde_json::to_value(req),
+            Planned::Link { req, .. } => serde_json::to_value(req).unwrap_or_default(),
+            Planned::Unlink { req, .. } => serde_json::to_value(req).unwrap_or_default(),
+            Planned::AddToGroup {
+                pool_id,
+                user,
+                group,
+            } => json!({"UserPoolId": pool_id, "Username": user, "GroupName": group}),
+            Planned::CopyAttributes {
+                pool_id,
+                user,
+                attributes,
+            } => json!({
+                "UserPoolId": pool_id,
+                "Username": user,
+                "UserAttributes": attributes
+                    .iter()
+                    .map(|(n, v)| json!({"Name": n, "Value": v}))
+                    .collect::<Vec<_>>(),
+            }),
+            Planned::DeleteUser { pool_id, user } => {
+                json!({"UserPoolId": pool_id, "Username": user})
+            }
         }
-        .unwrap_or_default()
+    }
+
+    /// The planned change a journal entry's request describes (`operation`, the request as
+    /// [`Planned::request_value`] wrote it, the user and the counts before).
+    pub fn from_journal(
+        operation: &str,
+        request: &serde_json::Value,
+        user: Option<&str>,
+        before: Option<usize>,
+    ) -> Option<Planned> {
+        let text = |k: &str| request[k].as_str().map(str::to_owned);
+        Some(match operation {
+            "AdminLinkProviderForUser" => Planned::Link {
+                req: serde_json::from_value(request.clone()).ok()?,
+                user: user?.to_owned(),
+                counts: LinkCounts::link(before.unwrap_or(0)),
+            },
+            "AdminDisableProviderForUser" => Planned::Unlink {
+                req: serde_json::from_value(request.clone()).ok()?,
+                user: user.map(str::to_owned),
+                counts: before.map(LinkCounts::unlink),
+                destination: None,
+            },
+            "AdminAddUserToGroup" => Planned::AddToGroup {
+                pool_id: text("UserPoolId")?,
+                user: text("Username")?,
+                group: text("GroupName")?,
+            },
+            "AdminUpdateUserAttributes" => Planned::CopyAttributes {
+                pool_id: text("UserPoolId")?,
+                user: text("Username")?,
+                attributes: request["UserAttributes"]
+                    .as_array()?
+                    .iter()
+                    .map(|a| {
+                        Some((
+                            a["Name"].as_str()?.to_owned(),
+                            a["Value"].as_str()?.to_owned(),
+                        ))
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+            },
+            "AdminDeleteUser" => Planned::DeleteUser {
+                pool_id: text("UserPoolId")?,
+                user: text("Username")?,
+            },
+            _ => return None,
+        })
     }
 
     /// Whether `fresh`, the user read after sending, shows the change applied. `None`: it
@@ -115,6 +212,14 @@ impl Planned {
             }
             Planned::Unlink { .. } if self.disables_password_sign_in() => None,
             Planned::Unlink { req, .. } => Some(!fresh.holds_link(&req.user())),
+            Planned::CopyAttributes { attributes, .. } => Some(
+                attributes
+                    .iter()
+                    .all(|(n, v)| fresh.attribute(n) == Some(v.as_str())),
+            ),
+            // The user still exists: not deleted. Groups are read on their own.
+            Planned::DeleteUser { .. } => Some(false),
+            Planned::AddToGroup { .. } => None,
         }
     }
 
@@ -123,7 +228,7 @@ impl Planned {
     pub fn held_by(&self, fresh: &UserRecord) -> bool {
         match self {
             Planned::Link { req, .. } => fresh.holds_link(&req.source()),
-            Planned::Unlink { .. } => false,
+            _ => false,
         }
     }
 }

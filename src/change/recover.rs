@@ -7,8 +7,6 @@ use super::plan::Planned;
 use super::run::Engine;
 use super::settle::{ReadBack, ReadNeed, Sent, Settled, settle};
 use crate::aws::{Failure, FailureKind};
-use crate::domain::LinkCounts;
-use crate::domain::{LinkRequest, UnlinkRequest};
 use crate::journal::{JournalEntry, JournalError};
 
 /// What the journal's `unknown` message says for a change settled by a later run.
@@ -94,25 +92,10 @@ pub async fn recover(engine: &Engine) -> Result<Vec<Recovered>, JournalError> {
 
 /// The planned change an intent describes.
 fn planned_of(intent: &JournalEntry) -> Option<Planned> {
-    let before = intent.counts.map(|c| c.before);
-    match intent.operation.as_str() {
-        "AdminLinkProviderForUser" => {
-            let req: LinkRequest = serde_json::from_value(intent.request.clone()).ok()?;
-            Some(Planned::Link {
-                req,
-                user: intent.user.clone()?,
-                counts: LinkCounts::link(before.unwrap_or(0)),
-            })
-        }
-        "AdminDisableProviderForUser" => {
-            let req: UnlinkRequest = serde_json::from_value(intent.request.clone()).ok()?;
-            Some(Planned::Unlink {
-                req,
-                user: intent.user.clone(),
-                counts: before.map(LinkCounts::unlink),
-                destination: None,
-            })
-        }
-        _ => None,
-    }
+    Planned::from_journal(
+        &intent.operation,
+        &intent.request,
+        intent.user.as_deref(),
+        intent.counts.map(|c| c.before),
+    )
 }

@@ -208,9 +208,21 @@ impl Engine {
     }
 
     async fn send(&self, planned: &Planned) -> Result<(), Failure> {
+        let ops = &self.ops;
         match planned {
-            Planned::Link { req, .. } => self.ops.link(req).await,
-            Planned::Unlink { req, .. } => self.ops.unlink(req).await,
+            Planned::Link { req, .. } => ops.link(req).await,
+            Planned::Unlink { req, .. } => ops.unlink(req).await,
+            Planned::AddToGroup {
+                pool_id,
+                user,
+                group,
+            } => ops.add_user_to_group(pool_id, user, group).await,
+            Planned::CopyAttributes {
+                pool_id,
+                user,
+                attributes,
+            } => ops.update_user_attributes(pool_id, user, attributes).await,
+            Planned::DeleteUser { pool_id, user } => ops.delete_user(pool_id, user).await,
         }
     }
 
@@ -232,6 +244,16 @@ impl Engine {
                 tokio::time::sleep(read_back_pause(attempt - 1)).await;
             }
             self.limiter.acquire().await;
+            if matches!(planned, Planned::AddToGroup { .. }) {
+                match self.ops.list_groups_for_user(planned.pool_id(), user).await {
+                    Ok(groups) => return ReadBack::Groups(groups),
+                    Err(f) if f.service_kind() == Some(crate::domain::ErrorKind::UserNotFound) => {
+                        return ReadBack::Gone;
+                    }
+                    Err(f) => last = ReadBack::Failed(f),
+                }
+                continue;
+            }
             match self.ops.get_user(planned.pool_id(), user).await {
                 Ok(Some(fresh)) => return ReadBack::Found(fresh),
                 Ok(None) => return ReadBack::Gone,

@@ -47,6 +47,8 @@ pub enum ReadBack {
     /// the identity; password sign-in).
     Skipped,
     Found(UserRecord),
+    /// The user's groups (for a change of group membership).
+    Groups(Vec<String>),
     /// The user does not exist (any more).
     Gone,
     /// Every read of the policy failed; the last failure.
@@ -106,6 +108,18 @@ pub struct Settled {
     pub fresh: Option<UserRecord>,
 }
 
+/// Whether what was read back shows `planned` applied (`None`: it cannot tell).
+fn resolved(planned: &Planned, read: &ReadBack) -> Option<bool> {
+    match (planned, read) {
+        (Planned::DeleteUser { .. }, ReadBack::Gone) => Some(true),
+        (Planned::AddToGroup { group, .. }, ReadBack::Groups(groups)) => {
+            Some(groups.contains(group))
+        }
+        (_, ReadBack::Found(user)) => planned.applied_in(user),
+        _ => None,
+    }
+}
+
 /// Decides the outcome of `planned` from the send result and the read-back.
 pub fn settle(planned: &Planned, sent: &Sent, read: &ReadBack) -> Settled {
     let fresh = match read {
@@ -117,6 +131,16 @@ pub fn settle(planned: &Planned, sent: &Sent, read: &ReadBack) -> Settled {
         Sent::NotSent(f) => Outcome::Failed {
             message: f.message.clone(),
         },
+        // A user deleted, found gone, is as asked.
+        Sent::Refused(f)
+            if matches!(planned, Planned::DeleteUser { .. })
+                && f.service_kind() == Some(crate::domain::ErrorKind::UserNotFound) =>
+        {
+            Outcome::AlreadyDone {
+                code: f.code.clone().unwrap_or_default(),
+                message: f.message.clone(),
+            }
+        }
         Sent::Refused(f) => match &fresh {
             Some(user) if is_already_linked(planned, f) && planned.held_by(user) => {
                 Outcome::AlreadyDone {
@@ -128,7 +152,7 @@ pub fn settle(planned: &Planned, sent: &Sent, read: &ReadBack) -> Settled {
         },
         Sent::Unclear(f) => Outcome::Unknown {
             message: f.message.clone(),
-            resolution: match fresh.as_ref().and_then(|u| planned.applied_in(u)) {
+            resolution: match resolved(planned, read) {
                 Some(true) => Resolution::Applied,
                 Some(false) => Resolution::NotApplied,
                 None => Resolution::Unresolved,
@@ -174,6 +198,16 @@ impl Settled {
         let user = self.planned.user().unwrap_or_default();
         let counts = self.counts.map(|c| format!(": {c}")).unwrap_or_default();
         match &self.planned {
+            Planned::AddToGroup { group, .. } => format!("Added {user} to group {group}"),
+            Planned::CopyAttributes { attributes, .. } => format!(
+                "Set {} on {user}",
+                attributes
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Planned::DeleteUser { .. } => format!("Deleted user {user}"),
             Planned::Link { .. } => format!("Linked {identity} to {user}{counts}"),
             Planned::Unlink { .. } if self.planned.disables_password_sign_in() => {
                 format!(
@@ -217,6 +251,9 @@ impl Settled {
                     match self.planned {
                         Planned::Link { .. } => "the link is not there",
                         Planned::Unlink { .. } => "the identity is still linked",
+                        Planned::AddToGroup { .. } => "the user is not in the group",
+                        Planned::CopyAttributes { .. } => "the attributes are not set",
+                        Planned::DeleteUser { .. } => "the user still exists",
                     }
                 ),
                 Resolution::Unresolved => format!(

@@ -261,8 +261,9 @@ impl LocalServer {
         self.app.sim.unmet_script()
     }
 
-    /// Every link and unlink request received so far, in arrival order, with whether it was
-    /// applied and what the client was answered. For tests and measurements.
+    /// Every change request (link, unlink, delete, group add, attribute update) received so
+    /// far, in arrival order, with whether it was applied and what the client was answered.
+    /// For tests and measurements.
     #[doc(hidden)]
     pub fn change_requests(&self) -> Vec<ChangeRecord> {
         self.app

@@ -88,9 +88,14 @@ async fn handle(
         // Decided on arrival, so the quota judges the client's own spacing (see simulate).
         let d = *decision.insert(app.sim.decide(op, arrived));
         let bytes = read_body(&parts.headers, body).await?;
+        // The changes a client makes to users, on record for tests (`change_requests`).
         let is_change = matches!(
             op,
-            Operation::AdminLinkProviderForUser | Operation::AdminDisableProviderForUser
+            Operation::AdminLinkProviderForUser
+                | Operation::AdminDisableProviderForUser
+                | Operation::AdminDeleteUser
+                | Operation::AdminAddUserToGroup
+                | Operation::AdminUpdateUserAttributes
         );
         if is_change {
             let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);

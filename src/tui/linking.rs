@@ -174,7 +174,7 @@ fn linked_attribute(model: &Model, pool: &str, provider: &str, value: &str) -> O
                 let s = req.source();
                 (s.name() == provider && s.value() == value).then(|| s.attribute_name().to_owned())
             }
-            Planned::Unlink { .. } => None,
+            _ => None,
         })
         .or_else(|| {
             model
@@ -554,9 +554,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
                 linked_to,
             })]
         }
-        Planned::Unlink {
-            destination: None, ..
-        } => {
+        _ => {
             model.flash("This unlink's user is not known: link the identity again with l");
             Vec::new()
         }

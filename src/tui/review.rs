@@ -5,7 +5,7 @@ use super::form::LinkForm;
 use super::msg::RequestId;
 use crate::aws::Failure;
 use crate::aws::TargetSpec;
-use crate::awscli::command::{aws_command, request_json};
+use crate::awscli::command::{aws_command, aws_command_json, request_json};
 use crate::awscli::input::{LINK, UNLINK};
 use crate::change::Planned;
 use crate::domain::LinkCounts;
@@ -17,6 +17,7 @@ pub fn request_json_of(planned: &Planned) -> String {
     match planned {
         Planned::Link { req, .. } => request_json(req),
         Planned::Unlink { req, .. } => request_json(req),
+        other => request_json(&other.request_value()),
     }
 }
 
@@ -28,6 +29,7 @@ pub fn aws_command_of(planned: &Planned, connect: &TargetSpec) -> String {
             aws_command(&LINK, connect, req.pool_id(), &[&dest, &src])
         }
         Planned::Unlink { req, .. } => aws_command(&UNLINK, connect, req.pool_id(), &[&req.user()]),
+        other => aws_command_json(other.operation(), connect, &other.request_value()),
     }
 }
 

@@ -213,7 +213,11 @@ fn a_federated_user_holding_several_identities_is_one_member() {
     assert_eq!(g.class, GroupClass::Mergeable);
     assert_eq!(g.members.len(), 2);
     assert_eq!(g.members[1].links, 1);
-    assert!(g.reason.contains("0/5 -> 2/5"), "both identities move: {}", g.reason);
+    assert!(
+        g.reason.contains("0/5 -> 2/5"),
+        "both identities move: {}",
+        g.reason
+    );
     // So with 4 links held, that merge would pass the limit.
     let links = [("A", "1"), ("B", "2"), ("C", "3"), ("D", "4")];
     let users = [native("ann", "ann@x.com", true, &links), users[1].clone()];

@@ -54,7 +54,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
             let planned = &last.planned;
             let inverse = match planned {
                 Planned::Link { .. } => "unlink",
-                Planned::Unlink { .. } => "link",
+                _ => "link",
             };
             Line::from(vec![
                 Span::styled("u", theme.key()),

@@ -96,6 +96,8 @@ fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
                  sign-in creates a new, separate user."
             ),
         ),
+        // Reviewed here only as steps of a merge (their own review says what is lost).
+        other => ("Confirm", format!("! {}", other.operation())),
     };
     row("User", user.clone(), theme.header());
     row(
@@ -189,6 +191,7 @@ fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
     let confirm = match planned {
         Planned::Link { .. } => "Link",
         Planned::Unlink { .. } => "Unlink",
+        _ => "Confirm",
     };
     let mut spans = vec![
         Span::raw(" "),
