@@ -11,6 +11,7 @@
 //! sequence of these, each journaled with its [`StepRef`](crate::journal::StepRef); a
 //! sequence resumes at its first step not applied ([`sequence`]).
 
+pub mod merge;
 pub mod plan;
 pub mod recover;
 pub mod run;

@@ -210,6 +210,13 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_else(|_| format!("{}", now.secs()))
 }
 
+/// Epoch seconds in RFC 3339, UTC.
+pub fn rfc3339_of_secs(secs: f64) -> String {
+    let t = aws_smithy_types::DateTime::from_secs_f64(secs);
+    t.fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_else(|_| format!("{secs}"))
+}
+
 impl Journal {
     pub fn new(path: impl Into<PathBuf>) -> Self {
         Journal { path: path.into() }

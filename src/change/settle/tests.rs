@@ -255,3 +255,123 @@ fn the_wording_is_one_for_every_front_end() {
     let s = settle(&hostile, &Sent::Ok, &ReadBack::Skipped);
     assert!(!s.summary().contains('\u{1b}'), "terminal-safe");
 }
+
+#[test]
+fn merge_steps_settle_by_what_reading_back_shows() {
+    let delete = Planned::DeleteUser {
+        pool_id: POOL.into(),
+        user: "Google_1".into(),
+    };
+    let group = Planned::AddToGroup {
+        pool_id: POOL.into(),
+        user: "alice".into(),
+        group: "admins".into(),
+    };
+    let attrs = Planned::CopyAttributes {
+        pool_id: POOL.into(),
+        user: "alice".into(),
+        attributes: vec![("locale".into(), "fr".into())],
+    };
+    let unclear = || Sent::Unclear(failure(FailureKind::Timeout, None, "no answer"));
+    let not_found = Sent::Refused(failure(
+        FailureKind::Service(ErrorKind::UserNotFound),
+        Some("UserNotFoundException"),
+        "User does not exist.",
+    ));
+    let with_locale = |v: &str| {
+        UserRecord::new(
+            "alice".into(),
+            "CONFIRMED".into(),
+            true,
+            vec![("locale".into(), v.into())],
+            None,
+            None,
+        )
+    };
+    let cases: Vec<(&Planned, Sent, ReadBack, &str, Verdict)> = vec![
+        (
+            &delete,
+            unclear(),
+            ReadBack::Gone,
+            "unknown/applied",
+            Verdict::Applied,
+        ),
+        (
+            &delete,
+            unclear(),
+            ReadBack::Found(user(&[])),
+            "unknown/not_applied",
+            Verdict::NotApplied,
+        ),
+        (
+            &delete,
+            unclear(),
+            ReadBack::Failed(failure(FailureKind::Timeout, None, "x")),
+            "unknown/unresolved",
+            Verdict::Unknown,
+        ),
+        (
+            &delete,
+            not_found,
+            ReadBack::Skipped,
+            "already_done",
+            Verdict::Applied,
+        ),
+        (&delete, Sent::Ok, ReadBack::Skipped, "ok", Verdict::Applied),
+        (
+            &group,
+            unclear(),
+            ReadBack::Groups(vec!["admins".into()]),
+            "unknown/applied",
+            Verdict::Applied,
+        ),
+        (
+            &group,
+            unclear(),
+            ReadBack::Groups(vec!["other".into()]),
+            "unknown/not_applied",
+            Verdict::NotApplied,
+        ),
+        (
+            &group,
+            unclear(),
+            ReadBack::Gone,
+            "unknown/unresolved",
+            Verdict::Unknown,
+        ),
+        (
+            &attrs,
+            unclear(),
+            ReadBack::Found(with_locale("fr")),
+            "unknown/applied",
+            Verdict::Applied,
+        ),
+        (
+            &attrs,
+            unclear(),
+            ReadBack::Found(with_locale("en")),
+            "unknown/not_applied",
+            Verdict::NotApplied,
+        ),
+    ];
+    for (planned, sent, read, outcome, verdict) in cases {
+        let s = settle(planned, &sent, &read);
+        let case = format!("{} / {sent:?} / {read:?}", planned.verb());
+        assert_eq!(status(&s.outcome), outcome, "{case}");
+        assert_eq!(s.verdict(), verdict, "{case}");
+        assert_eq!(s.counts, None, "{case}");
+    }
+    // Each reads back insistently after an unclear answer, and not after a clear one.
+    for planned in [&delete, &group, &attrs] {
+        assert_eq!(read_need(planned, &unclear()), ReadNeed::Resolve);
+        assert_eq!(read_need(planned, &Sent::Ok), ReadNeed::None);
+    }
+    assert_eq!(
+        settle(&delete, &Sent::Ok, &ReadBack::Skipped).summary(),
+        "Deleted user Google_1"
+    );
+    assert_eq!(
+        settle(&group, &Sent::Ok, &ReadBack::Skipped).summary(),
+        "Added alice to group admins"
+    );
+}
