@@ -43,6 +43,16 @@ pub fn journal_file() -> PathBuf {
     state_dir().join("journal.jsonl")
 }
 
+/// Where merges keep their snapshots (`<pool>/<merged user>.json`).
+pub fn merges_dir() -> PathBuf {
+    state_dir().join("merges")
+}
+
+/// The default remap file of merges: one line per merged user, old sub → new sub.
+pub fn remap_file() -> PathBuf {
+    state_dir().join("remap.jsonl")
+}
+
 pub fn log_file() -> PathBuf {
     state_dir().join("coglink.log")
 }

@@ -320,11 +320,16 @@ fn sign_in_overwrites(
         if p.attribute_mapping.is_empty() {
             continue;
         }
+        // `username` ← `sub` is how Cognito names the federated user, not an attribute of K.
         let list: Vec<String> = p
             .attribute_mapping
             .keys()
+            .filter(|a| a.as_str() != "username")
             .map(|a| format!("{a} (now {})", k.attribute(a).unwrap_or("not set")))
             .collect();
+        if list.is_empty() {
+            continue;
+        }
         out.push(format!(
             "each sign-in with {} rewrites on {}: {}; a mapped attribute that is immutable in \
              the pool makes that sign-in fail",

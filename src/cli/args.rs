@@ -100,6 +100,10 @@ pub enum Command {
     /// each group classified: mergeable, needs a choice, unverified, already linked, would
     /// pass 5 links.
     Duplicates(DuplicatesArgs),
+    /// Merge a federated user into the user to keep: copy its groups and the attributes
+    /// chosen, delete it, link its identities to the kept user, and write the old → new sub to
+    /// a remap file. Reviewed first; nothing is deleted without --yes or a typed confirmation.
+    Merge(MergeArgs),
     /// The embedded Cognito-compatible endpoint.
     #[command(subcommand)]
     Local(LocalCommand),
@@ -184,6 +188,51 @@ pub struct DuplicatesArgs {
     /// `json` is what `coglink merge --from` reads.
     #[arg(long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: Option<String>,
+    /// The user to keep (its sub, password and attributes stay).
+    #[arg(
+        long,
+        value_name = "USERNAME",
+        requires = "merge",
+        conflicts_with = "from"
+    )]
+    pub keep: Option<String>,
+    /// The federated user to merge into it (deleted; its identities are linked to --keep).
+    #[arg(long, value_name = "USERNAME", requires = "keep")]
+    pub merge: Option<String>,
+    /// Merge every mergeable pair of a `coglink duplicates --output json` file (edit it to
+    /// choose); `unverified` groups too with --allow-unverified.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["keep", "merge"])]
+    pub from: Option<PathBuf>,
+    /// Add the kept user to the merged user's groups.
+    #[arg(long)]
+    pub copy_groups: bool,
+    /// Copy these attributes of the merged user to the kept one (comma-separated; never
+    /// sub or identities).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub copy_attributes: Vec<String>,
+    /// Merge although the two users share no verified email or phone number: whoever got an
+    /// identity provider to assert that email would sign in as the kept user.
+    #[arg(long)]
+    pub allow_unverified: bool,
+    /// Review the merge without making it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm the delete without the typed confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Where the old → new sub lines go (default: remap.jsonl beside the journal).
+    #[arg(long, value_name = "FILE")]
+    pub remap: Option<PathBuf>,
+    /// Requests per second of the merge steps (AdminDeleteUser, AdminLinkProviderForUser and
+    /// the copies share Cognito's UserUpdate quota of 25 per second with the application).
+    #[arg(long, value_name = "RPS", default_value_t = 10.0, value_parser = positive_rate)]
+    pub rate: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

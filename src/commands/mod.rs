@@ -4,6 +4,7 @@ pub mod batch;
 pub mod duplicates;
 pub mod link;
 pub mod link_unlink;
+pub mod merge;
 pub mod pools;
 pub mod unlink;
 pub mod users;
@@ -82,6 +83,7 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
             Command::Pools(args) => pools::run(&global, args).await,
             Command::Batch(args) => batch::run(&global, args).await,
             Command::Duplicates(args) => duplicates::run(&global, args).await,
+            Command::Merge(args) => merge::run(&global, args).await,
             Command::Local(_) => unreachable!("`local` is dispatched by dispatch::main"),
         }
     });
