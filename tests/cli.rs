@@ -26,6 +26,8 @@ mod journal;
 mod link;
 #[path = "cli/listing.rs"]
 mod listing;
+#[path = "cli/merge.rs"]
+mod merge;
 #[path = "cli/pools.rs"]
 mod pools;
 #[path = "cli/security.rs"]
