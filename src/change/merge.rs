@@ -302,7 +302,7 @@ fn verification_problem(k: &UserRecord, f: &UserRecord) -> Option<String> {
 
 /// What each later sign-in of the moved identities does to K: the IdP's mapping rewrites
 /// every mapped attribute on K (duplicates-and-merge.md §8).
-fn sign_in_overwrites(
+pub fn sign_in_overwrites(
     k: &UserRecord,
     sources: &[ProviderUserIdentifier],
     providers: &[IdentityProviderInfo],

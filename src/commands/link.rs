@@ -7,6 +7,7 @@ use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
 use crate::awscli::command::{aws_command, request_json, skeleton};
 use crate::awscli::input::{LINK, resolve};
+use crate::change::merge::sign_in_overwrites;
 use crate::change::{Engine, Planned};
 use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
 use crate::domain::sanitize::sanitize;
@@ -73,6 +74,10 @@ async fn link(
     println!("Destination: {}", describe_user(dest));
     for note in source_notes(req, &facts.providers, journal) {
         eprintln!("coglink: note: {}", sanitize(&note));
+    }
+    // What every later sign-in of the identity does to the destination.
+    for note in sign_in_overwrites(dest, &[req.source()], &facts.providers) {
+        println!("Note: {}", sanitize(&note));
     }
     let change = LinkCounts::link(dest.link_count());
     if dry_run {

@@ -68,6 +68,7 @@ impl CmdError {
 
 /// Runs a headless command to its exit code.
 pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
+    restore_sigpipe();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -93,6 +94,18 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
             eprintln!("{}", e.message);
             ExitCode::from(e.code)
         }
+    }
+}
+
+/// Output piped into a reader that stops early (`coglink link ... | head`) ends the command
+/// quietly, as with any Unix tool, instead of a panic of `println!` on a broken pipe. Rust
+/// ignores SIGPIPE by default; the default action is restored for the headless commands only
+/// (sockets are written with MSG_NOSIGNAL, so the embedded endpoint is unaffected).
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
