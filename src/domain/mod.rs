@@ -15,6 +15,8 @@ pub mod identities;
 pub mod provider;
 mod requests;
 pub mod sanitize;
+#[cfg(test)]
+pub(crate) mod test_users;
 pub mod user;
 mod violation;
 

@@ -3,31 +3,7 @@
 
 use super::*;
 use crate::domain::ProviderType;
-
-fn identity(provider: &str, subject: &str, primary: bool) -> String {
-    format!(
-        r#"{{"userId":"{subject}","providerName":"{provider}","providerType":"{provider}","issuer":null,"primary":{primary},"dateCreated":1}}"#
-    )
-}
-
-fn user(name: &str, status: &str, attrs: &[(&str, &str)], identities: &[String]) -> UserRecord {
-    let mut attributes: Vec<(String, String)> = attrs
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-        .collect();
-    attributes.push(("sub".into(), format!("sub-{name}")));
-    if !identities.is_empty() {
-        attributes.push(("identities".into(), format!("[{}]", identities.join(","))));
-    }
-    UserRecord::new(
-        name.into(),
-        status.into(),
-        true,
-        attributes,
-        Some(1.7e9),
-        None,
-    )
-}
+use crate::domain::test_users::{identity, user};
 
 fn google() -> IdentityProviderInfo {
     IdentityProviderInfo {

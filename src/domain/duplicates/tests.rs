@@ -2,24 +2,7 @@
 //! limit, shadow profiles of linked sign-ins, a federated user holding several identities.
 
 use super::*;
-
-fn identity(provider: &str, subject: &str, primary: bool) -> String {
-    format!(
-        r#"{{"userId":"{subject}","providerName":"{provider}","providerType":"{provider}","issuer":null,"primary":{primary},"dateCreated":1}}"#
-    )
-}
-
-fn user(name: &str, status: &str, attrs: &[(&str, &str)], identities: &[String]) -> UserRecord {
-    let mut attributes: Vec<(String, String)> = attrs
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-        .collect();
-    attributes.push(("sub".into(), format!("sub-{name}")));
-    if !identities.is_empty() {
-        attributes.push(("identities".into(), format!("[{}]", identities.join(","))));
-    }
-    UserRecord::new(name.into(), status.into(), true, attributes, None, None)
-}
+use crate::domain::test_users::{identity, user};
 
 fn native(name: &str, email: &str, verified: bool, links: &[(&str, &str)]) -> UserRecord {
     let ids: Vec<String> = links.iter().map(|(p, s)| identity(p, s, false)).collect();
