@@ -1,5 +1,6 @@
 //! Browsing: listing the pools, opening one, loading its users page by page, and reading one
-//! user again. Started by keys (`keys.rs`) and answered by the worker's replies (`update.rs`).
+//! user again; moving about the screens (`navigate.rs`) and filtering (`prompt.rs`). Asked
+//! for by intents and answered by the worker's replies, both through `update.rs`.
 
 use super::effect::{Effect, Request};
 use super::model::{LoadProgress, Model, Phase, PoolInfo, Screen, failure_text};
@@ -8,6 +9,14 @@ use crate::aws::Failure;
 use crate::aws::ops::PoolSummary;
 use crate::domain::UserRecord;
 use crate::domain::sanitize::sanitize;
+
+mod navigate;
+mod prompt;
+
+pub use navigate::{
+    back, cycle_sort, move_by, move_pool_selection, open, refresh, switch_pane, switch_pool,
+};
+pub use prompt::{apply_prompt, cancel_prompt, open_prompt, paste_in_prompt, type_in_prompt};
 
 /// Asks for the pool list (picker).
 pub fn load_pools(model: &mut Model) -> Vec<Effect> {

@@ -13,8 +13,10 @@ mod format;
 mod fuzzy;
 #[doc(hidden)]
 pub mod headless;
+mod intent;
 mod keymap;
 mod keys;
+mod layers;
 mod linking;
 mod model;
 mod msg;

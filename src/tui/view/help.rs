@@ -11,7 +11,7 @@ use crate::tui::model::Model;
 /// Width of the keys column.
 const KEYS_WIDTH: usize = 18;
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
     let mut lines = Vec::new();
     for context in help_order(model.context()) {
@@ -114,7 +114,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((model.help_scroll, 0))
+            .scroll((scroll, 0))
             .block(block),
         popup,
     );

@@ -7,12 +7,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::domain::sanitize::sanitize;
 use crate::tui::format::count;
-use crate::tui::model::{Model, PromptKind};
+use crate::tui::layers::{Prompt, PromptKind};
+use crate::tui::model::Model;
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
-    let Some(prompt) = &model.prompt else {
-        return;
-    };
+pub fn render(model: &Model, prompt: &Prompt, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
     let (title, lead) = match prompt.kind {
         PromptKind::Fuzzy => (" Fuzzy filter · Enter keeps it · Esc clears ", "/ "),

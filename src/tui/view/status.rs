@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::model::{Modal, Model, Status};
+use crate::tui::layers::Layer;
+use crate::tui::model::{Model, Status};
 use crate::tui::theme::Theme;
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
@@ -20,7 +21,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             Span::styled(" ✓ ", theme.info()),
             Span::raw(text.clone()),
         ]),
-        Status::None if model.prompt.is_some() => Line::from(vec![
+        Status::None if model.layers.prompt().is_some() => Line::from(vec![
             Span::raw(" "),
             Span::styled("Enter", theme.key()),
             Span::raw(" apply  "),
@@ -29,11 +30,11 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             Span::styled("Ctrl-C", theme.key()),
             Span::raw(" quit"),
         ]),
-        Status::None if model.modal.is_some() => {
-            let keys: &[(&str, &str)] = match &model.modal {
-                Some(Modal::LinkForm(_)) => &[("Enter", "review"), ("Esc", "cancel")],
-                Some(Modal::Review(_)) if model.in_flight.is_some() => &[("Esc", "hide")],
-                Some(Modal::Review(_)) => &[("y", "confirm"), ("Esc", "cancel")],
+        Status::None if model.layers.dialog().is_some() => {
+            let keys: &[(&str, &str)] = match model.layers.dialog() {
+                Some(Layer::LinkForm(_)) => &[("Enter", "review"), ("Esc", "cancel")],
+                Some(Layer::Review(_)) if model.in_flight.is_some() => &[("Esc", "hide")],
+                Some(Layer::Review(_)) => &[("y", "confirm"), ("Esc", "cancel")],
                 _ => &[("u", "undo last"), ("Esc", "close")],
             };
             hint_line(
