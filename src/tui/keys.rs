@@ -1,119 +1,100 @@
 //! Keys → intents: what a key asks for, given the layer in front and the keymap. Pure: it
 //! changes nothing and starts nothing; `update.rs` acts on the [`Intent`].
 //!
-//! Ctrl-C always quits. With no layer open, the browse screen's keymap section decides; a
-//! layer in front takes every key (text layers first give their text its keys).
+//! Ctrl-C always quits. With no layer open, the browse screen's keymap section decides
+//! (falling back to wider sections). A layer in front takes every key: its own section
+//! decides among the actions it offers now, and a layer with text keeps the text's editing
+//! keys (characters, Backspace, Delete, ←, →, Home, End) and types the keys nothing binds.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::form::{FormPhase, LinkForm};
 use super::intent::{Intent, Step};
-use super::keymap::Action;
-use super::layers::{Layer, PromptKind};
+use super::keymap::{Action, Context, is_text_editing};
+use super::layers::PromptKind;
 use super::model::Model;
+
+#[cfg(test)]
+mod tests;
 
 pub fn intent(model: &Model, key: KeyEvent) -> Option<Intent> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+    if is_ctrl_c(&key) {
         return Some(Intent::Quit);
     }
-    match model.layers.top() {
-        None => model
-            .setup
-            .keymap
-            .action(model.context(), &key)
-            .map(browse_intent),
-        Some(Layer::Help { .. }) => help_intent(key),
-        Some(Layer::Prompt(_)) => Some(prompt_intent(key)),
-        Some(Layer::LinkForm(form)) => form_intent(form, key),
-        Some(Layer::Review(_)) => review_intent(model.in_flight.is_some(), key),
-        Some(Layer::Activity { .. }) => activity_intent(key),
+    let keymap = &model.setup.keymap;
+    let Some(layer) = model.layers.top() else {
+        let context = model.context();
+        return keymap
+            .action(context, &key)
+            .and_then(|a| intent_of(context, a));
+    };
+    if layer.edits_text() && is_typing(&key) {
+        return Some(Intent::Type(key));
+    }
+    let context = layer.context();
+    let sending = model.in_flight.is_some();
+    match keymap.action_among(context, &key, |a| layer.offers(a, sending)) {
+        Some(action) => intent_of(context, action),
+        None if layer.takes_typing() => Some(Intent::Type(key)),
+        None => None,
     }
 }
 
-/// What a browse screen's action asks for.
-fn browse_intent(action: Action) -> Intent {
-    match action {
-        Action::Quit => Intent::Quit,
-        Action::Help => Intent::ShowHelp,
-        Action::Refresh => Intent::Refresh,
-        Action::Up => Intent::Move(Step::Lines(-1)),
-        Action::Down => Intent::Move(Step::Lines(1)),
-        Action::PageUp => Intent::Move(Step::Pages(-1)),
-        Action::PageDown => Intent::Move(Step::Pages(1)),
-        Action::Top => Intent::Move(Step::First),
-        Action::Bottom => Intent::Move(Step::Last),
-        Action::Open => Intent::Open,
-        Action::Back => Intent::Back,
-        Action::FocusNext => Intent::SwitchPane,
-        Action::FuzzyFilter => Intent::OpenPrompt(PromptKind::Fuzzy),
-        Action::ServerFilter => Intent::OpenPrompt(PromptKind::Server),
-        Action::CycleSort => Intent::CycleSort,
-        Action::Link => Intent::OpenLinkForm,
-        Action::Unlink => Intent::Unlink,
-        Action::Activity => Intent::ShowActivity,
-        Action::SwitchPool => Intent::SwitchPool,
-    }
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c')
 }
 
-fn help_intent(key: KeyEvent) -> Option<Intent> {
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => Some(Intent::Close),
-        KeyCode::Down | KeyCode::Char('j') => Some(Intent::Move(Step::Lines(1))),
-        KeyCode::Up | KeyCode::Char('k') => Some(Intent::Move(Step::Lines(-1))),
-        _ => None,
-    }
+/// A key that edits text (with no Ctrl or Alt: those are commands).
+fn is_typing(key: &KeyEvent) -> bool {
+    !key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && is_text_editing(key.code)
 }
 
-fn prompt_intent(key: KeyEvent) -> Intent {
-    match key.code {
-        KeyCode::Enter => Intent::ApplyPrompt,
-        KeyCode::Esc => Intent::CancelPrompt,
-        _ => Intent::Type(key),
-    }
-}
-
-fn form_intent(form: &LinkForm, key: KeyEvent) -> Option<Intent> {
-    if let FormPhase::Checking { .. } = form.phase {
-        return (key.code == KeyCode::Esc).then_some(Intent::CancelForm);
-    }
-    let choice = !form.focus.is_text();
-    Some(match key.code {
-        KeyCode::Esc => Intent::CancelForm,
-        KeyCode::Tab | KeyCode::Down => Intent::MoveField(1),
-        KeyCode::BackTab | KeyCode::Up => Intent::MoveField(-1),
-        KeyCode::Enter => Intent::SubmitForm,
-        KeyCode::Right | KeyCode::Char(' ') if choice => Intent::Choose(1),
-        KeyCode::Left if choice => Intent::Choose(-1),
-        _ => Intent::Type(key),
-    })
-}
-
-fn review_intent(sending: bool, key: KeyEvent) -> Option<Intent> {
-    Some(match key.code {
-        KeyCode::Down | KeyCode::Char('j') => Intent::Move(Step::Lines(1)),
-        KeyCode::Up | KeyCode::Char('k') => Intent::Move(Step::Lines(-1)),
-        KeyCode::PageDown => Intent::Move(Step::Pages(1)),
-        KeyCode::PageUp => Intent::Move(Step::Pages(-1)),
-        KeyCode::Esc if sending => Intent::HideReview,
-        _ if sending => return None,
-        KeyCode::Esc | KeyCode::Char('n') => Intent::CancelReview,
-        KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => Intent::SwitchButton,
-        KeyCode::Enter => Intent::PressButton,
-        KeyCode::Char('y') => Intent::Confirm,
-        KeyCode::Char('c') => Intent::ChooseAttribute,
-        _ => return None,
-    })
-}
-
-fn activity_intent(key: KeyEvent) -> Option<Intent> {
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('a') => Some(Intent::Close),
-        KeyCode::Down | KeyCode::Char('j') => Some(Intent::Move(Step::Lines(1))),
-        KeyCode::Up | KeyCode::Char('k') => Some(Intent::Move(Step::Lines(-1))),
-        KeyCode::Char('u') => Some(Intent::Undo),
-        _ => None,
-    }
+/// What `action` asks for in `context`; `None` for a pair the keymap refuses.
+pub fn intent_of(context: Context, action: Action) -> Option<Intent> {
+    use Action as A;
+    let intent = match action {
+        A::Up => Intent::Move(Step::Lines(-1)),
+        A::Down => Intent::Move(Step::Lines(1)),
+        A::PageUp => Intent::Move(Step::Pages(-1)),
+        A::PageDown => Intent::Move(Step::Pages(1)),
+        A::Top => Intent::Move(Step::First),
+        A::Bottom => Intent::Move(Step::Last),
+        A::Quit => Intent::Quit,
+        A::Help => Intent::ShowHelp,
+        A::Refresh => Intent::Refresh,
+        A::Open => Intent::Open,
+        A::Back => Intent::Back,
+        A::FocusNext => Intent::SwitchPane,
+        A::FuzzyFilter => Intent::OpenPrompt(PromptKind::Fuzzy),
+        A::ServerFilter => Intent::OpenPrompt(PromptKind::Server),
+        A::CycleSort => Intent::CycleSort,
+        A::SwitchPool => Intent::SwitchPool,
+        A::Link => Intent::OpenLinkForm,
+        A::Unlink => Intent::Unlink,
+        A::Activity => Intent::ShowActivity,
+        A::Close => Intent::Close,
+        A::Apply => Intent::ApplyPrompt,
+        A::Cancel => match context {
+            Context::Prompt => Intent::CancelPrompt,
+            Context::Form => Intent::CancelForm,
+            Context::Review => Intent::CancelReview,
+            _ => return None,
+        },
+        A::NextField => Intent::MoveField(1),
+        A::PreviousField => Intent::MoveField(-1),
+        A::ChooseNext => Intent::Choose(1),
+        A::ChoosePrevious => Intent::Choose(-1),
+        A::Submit => Intent::SubmitForm,
+        A::Switch => Intent::SwitchButton,
+        A::Press => Intent::PressButton,
+        A::Confirm => Intent::Confirm,
+        A::Hide => Intent::HideReview,
+        A::ChooseAttribute => Intent::ChooseAttribute,
+        A::Undo => Intent::Undo,
+    };
+    Some(intent)
 }

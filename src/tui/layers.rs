@@ -8,7 +8,8 @@
 
 use tui_input::Input;
 
-use super::form::LinkForm;
+use super::form::{FormPhase, LinkForm};
+use super::keymap::{Action, Context};
 use super::review::Review;
 
 /// Which prompt is open.
@@ -66,6 +67,59 @@ impl Layer {
         }
     }
 
+    /// The keymap section of this layer.
+    pub fn context(&self) -> Context {
+        match self {
+            Layer::Prompt(_) => Context::Prompt,
+            Layer::LinkForm(_) => Context::Form,
+            Layer::Review(_) => Context::Review,
+            Layer::Activity { .. } => Context::Activity,
+            Layer::Help { .. } => Context::Help,
+        }
+    }
+
+    /// Whether the layer offers `action` now (its keys do nothing otherwise, and the footer
+    /// leaves it out): while a change is sent the review only scrolls and hides; while the
+    /// form checks with Cognito it can only be cancelled.
+    pub fn offers(&self, action: Action, change_in_flight: bool) -> bool {
+        match self {
+            Layer::LinkForm(form) if form.phase != FormPhase::Editing => action == Action::Cancel,
+            _ => self.shows_hint(action, change_in_flight),
+        }
+    }
+
+    /// Whether the footer shows `action`'s hint: what the layer offers, except that the
+    /// form's hints stay while it checks with Cognito (the form itself says Esc abandons).
+    pub fn shows_hint(&self, action: Action, change_in_flight: bool) -> bool {
+        match self {
+            Layer::Review(_) => match action {
+                Action::Down | Action::Up | Action::PageDown | Action::PageUp => true,
+                Action::Hide => change_in_flight,
+                _ => !change_in_flight,
+            },
+            _ => true,
+        }
+    }
+
+    /// Whether a key the keymap does not bind is typed into the layer's text (a prompt, or
+    /// the form while it is edited: a letter on the provider field jumps to a provider).
+    pub fn takes_typing(&self) -> bool {
+        match self {
+            Layer::Prompt(_) => true,
+            Layer::LinkForm(form) => form.phase == FormPhase::Editing,
+            _ => false,
+        }
+    }
+
+    /// Whether the focus is on text, whose editing keys are fixed.
+    pub fn edits_text(&self) -> bool {
+        match self {
+            Layer::Prompt(_) => true,
+            Layer::LinkForm(form) => form.phase == FormPhase::Editing && form.focus.is_text(),
+            _ => false,
+        }
+    }
+
     /// The link form, the review and the activity list: the dialogs of a change.
     pub fn is_dialog(&self) -> bool {
         matches!(
@@ -96,7 +150,7 @@ impl Layers {
     }
 
     /// Bottom to top, the order they are drawn in.
-    pub fn iter(&self) -> impl Iterator<Item = &Layer> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Layer> {
         self.stack.iter()
     }
 
@@ -147,6 +201,7 @@ impl Layers {
     }
 
     /// The open dialog (link form, review or activity list), if any.
+    #[cfg(test)]
     pub fn dialog(&self) -> Option<&Layer> {
         self.stack.iter().rev().find(|l| l.is_dialog())
     }

@@ -10,6 +10,7 @@
 
 use super::effect::{Effect, Request};
 use super::form::{FieldNote, FormField, FormPhase, LinkForm, destination_of, linked_to};
+use super::keymap::{Action, Context};
 use super::layers::{Layer, LayerKind};
 use super::model::{Model, PoolProviders, failure_text};
 use super::msg::RequestId;
@@ -148,8 +149,12 @@ pub fn on_providers(
         Err(f) => {
             // Forget the attempt, so opening the form again retries.
             model.providers = None;
-            let text = failure_text("Reading the identity providers failed", &f)
-                + " (Esc, then l retries)";
+            let text = format!(
+                "{} ({}, then {} retries)",
+                failure_text("Reading the identity providers failed", &f),
+                model.key(Context::Form, Action::Cancel),
+                model.key(Context::Users, Action::Link)
+            );
             match model.layers.form_mut() {
                 Some(form) => {
                     form.note = Some(FieldNote {
@@ -177,7 +182,11 @@ pub fn on_facts(model: &mut Model, request_id: RequestId, result: Result<LinkFac
         Err(f) => {
             form.note = Some(FieldNote {
                 field: None,
-                text: failure_text("Checking with Cognito failed", &f) + " (Enter retries)",
+                text: format!(
+                    "{} ({} retries)",
+                    failure_text("Checking with Cognito failed", &f),
+                    model.setup.keymap.key(Context::Form, Action::Submit)
+                ),
             });
             return;
         }
@@ -307,7 +316,10 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
         Planned::Unlink {
             destination: None, ..
         } => {
-            model.flash("This unlink's user is not known: link the identity again with l");
+            let link = model.key(Context::Users, Action::Link);
+            model.flash(format!(
+                "This unlink's user is not known: link the identity again with {link}"
+            ));
             Vec::new()
         }
     }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::form::FormPhase;
-use super::keymap::{Context, Keymap};
+use super::keymap::{Action, Context, Keymap};
 use super::layers::Layers;
 use super::msg::RequestId;
 use super::review::{Activity, Pending};
@@ -208,6 +208,12 @@ impl Model {
     pub fn new_request_id(&mut self) -> RequestId {
         self.next_request += 1;
         self.next_request
+    }
+
+    /// The first key of `action` in `context` (as shown: `R`, `Esc`), for messages that say
+    /// which key to press.
+    pub fn key(&self, context: Context, action: Action) -> String {
+        self.setup.keymap.key(context, action)
     }
 
     /// The keymap section of the browse screen in front (when no layer is open).

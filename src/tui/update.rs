@@ -10,6 +10,7 @@ use ratatui::layout::{Position, Rect};
 use super::browse;
 use super::effect::Effect;
 use super::intent::{Intent, Step};
+use super::keymap::{Action, Context};
 use super::keys;
 use super::layers::{Layer, LayerKind};
 use super::linking;
@@ -205,7 +206,11 @@ fn quit(model: &mut Model) -> Vec<Effect> {
     }
     if !model.quit_after_change {
         model.quit_after_change = true;
-        model.flash("Quitting once the change in flight is settled and journaled (q or Ctrl-C again: quit now)");
+        let quit = model.key(Context::Global, Action::Quit);
+        model.flash(format!(
+            "Quitting once the change in flight is settled and journaled ({quit} or Ctrl-C again: \
+             quit now)"
+        ));
         return Vec::new();
     }
     vec![Effect::Quit]

@@ -4,7 +4,7 @@
 use super::{load_pools, open_pool, start_users_load};
 use crate::tui::effect::{Effect, Request};
 use crate::tui::intent::Step;
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::model::{Model, Pane, Phase, Screen, Status};
 use crate::tui::view::{detail as detail_view, layout};
 
@@ -121,8 +121,9 @@ pub fn back(model: &mut Model) -> Vec<Effect> {
         Screen::Users if model.load.phase == Phase::Loading => {
             model.load.phase = Phase::Done;
             model.flash(format!(
-                "Stopped loading after {} users; R loads again",
-                crate::tui::format::count(model.users.total())
+                "Stopped loading after {} users; {} loads again",
+                crate::tui::format::count(model.users.total()),
+                model.key(Context::Users, Action::Refresh)
             ));
             return vec![Effect::Worker(Request::CancelUsers)];
         }

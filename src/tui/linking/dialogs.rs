@@ -7,6 +7,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::{confirm, revalidate};
 use crate::tui::effect::Effect;
 use crate::tui::form::FormPhase;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::layers::{Layer, LayerKind};
 use crate::tui::model::Model;
 
@@ -98,7 +99,10 @@ pub fn cancel_review(model: &mut Model) {
 /// Esc while the change is sent: the review closes, the change goes on.
 pub fn hide_review(model: &mut Model) {
     model.layers.close(LayerKind::Review);
-    model.flash("The change continues: its result will show here and in the activity list (a)");
+    let activity = model.key(Context::Users, Action::Activity);
+    model.flash(format!(
+        "The change continues: its result will show here and in the activity list ({activity})"
+    ));
 }
 
 /// The next attribute name an unlink whose link is not on record may need.

@@ -10,6 +10,7 @@ use crate::domain::sanitize::sanitize;
 use crate::domain::{ErrorKind, Rule};
 use crate::journal::Outcome;
 use crate::tui::form::{FieldNote, FormField};
+use crate::tui::keymap::{Action, Context};
 use crate::tui::layers::{Layer, LayerKind};
 use crate::tui::model::{Model, failure_text};
 use crate::tui::msg::{ChangeReply, RequestId};
@@ -59,7 +60,8 @@ pub fn on_settled(model: &mut Model, request_id: RequestId, at: String, reply: C
         }
         (_, Verdict::NotApplied) => model.error(format!("{summary}; confirm again to retry")),
         (_, Verdict::Unknown) => {
-            model.error(format!("{summary} (Enter on the user re-reads it)"));
+            let open = model.key(Context::Users, Action::Open);
+            model.error(format!("{summary} ({open} on the user re-reads it)"));
             close_review(model, &pending.planned);
         }
     }
@@ -154,8 +156,10 @@ fn remember(
 
 fn on_recorded(model: &mut Model, result: Result<(), String>) {
     if let Err(e) = result {
+        let activity = model.key(Context::Users, Action::Activity);
         model.error(format!(
-            "{}: the last change was NOT recorded in the journal (it is in the activity list, a)",
+            "{}: the last change was NOT recorded in the journal (it is in the activity list, \
+             {activity})",
             sanitize(&e)
         ));
     }

@@ -8,6 +8,7 @@ use crate::domain::sanitize::sanitize;
 use crate::domain::{COGNITO_SUBJECT, IdentityProviderInfo, Known, LinkCounts, check_unlink};
 use crate::tui::effect::{Effect, Request};
 use crate::tui::form::destination_of;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::layers::Layer;
 use crate::tui::model::{Model, Pane};
 use crate::tui::review::Review;
@@ -27,7 +28,15 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         model.detail_open = true;
         model.focus = Pane::Detail;
         model.identity_cursor = 0;
-        model.flash("Choose the identity with j/k, then press u to review its unlinking");
+        let keymap = &model.setup.keymap;
+        let (down, up, unlink) = (
+            keymap.key(Context::Detail, Action::Down),
+            keymap.key(Context::Detail, Action::Up),
+            keymap.key(Context::Detail, Action::Unlink),
+        );
+        model.flash(format!(
+            "Choose the identity with {down}/{up}, then press {unlink} to review its unlinking"
+        ));
         return vec![Effect::Worker(Request::GetUser {
             pool_id: pool,
             username,
@@ -47,13 +56,17 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
     let known = linked_attribute(model, &pool, &identity.provider_name, &identity.user_id);
     // A SAML/OIDC identity coglink did not link: how it was linked is unknown, and Cognito
     // unlinks it only by that attribute until it signs in (cognito-fidelity (b)1).
+    let choose = model
+        .setup
+        .keymap
+        .key(Context::Review, Action::ChooseAttribute);
     let note = (known.is_none() && matches!(identity.provider_type.as_str(), "SAML" | "OIDC"))
         .then(|| {
             format!(
                 "! coglink has no record of how this {} identity was linked. Until it signs in, \
                  Cognito unlinks it only by the attribute it was linked by: if that was not \
-                 {COGNITO_SUBJECT} (e.g. email), Cognito refuses and nothing changes. Press c \
-                 to choose the attribute it was linked by.",
+                 {COGNITO_SUBJECT} (e.g. email), Cognito refuses and nothing changes. Press \
+                 {choose} to choose the attribute it was linked by.",
                 identity.provider_name
             )
         });

@@ -15,7 +15,7 @@ mod users;
 #[cfg(test)]
 mod linking_snapshots;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use ratatui::Frame;
 
