@@ -7,6 +7,8 @@
 use ratatui::crossterm::event::KeyEvent;
 use serde::Deserialize;
 
+use crate::domain::sanitize::sanitize;
+
 mod checks;
 mod key_spec;
 mod sections;
@@ -112,8 +114,9 @@ impl Keymap {
                     context,
                     action: raw.action,
                     keys: parse_keys(&raw.keys)?,
-                    desc: raw.desc.unwrap_or_default(),
-                    hint: raw.hint,
+                    // The user's texts reach the terminal: escaped like pool text.
+                    desc: sanitize(&raw.desc.unwrap_or_default()).into_owned(),
+                    hint: raw.hint.map(|h| sanitize(&h).into_owned()),
                 });
             }
         }

@@ -40,6 +40,7 @@ use std::process::ExitCode;
 use crate::aws::TargetSpec;
 use crate::aws::listing::ListingSettings;
 use crate::aws::ops::Ops;
+use crate::domain::sanitize::sanitize;
 use crate::session::Session;
 use keymap::Keymap;
 use model::Setup;
@@ -155,10 +156,11 @@ fn load_keymap() -> (Keymap, Option<String>) {
 fn keymap_or_defaults(path: &std::path::Path, text: Option<&str>) -> (Keymap, Option<String>) {
     match text.map(Keymap::with_overrides) {
         Some(Ok(keymap)) => (keymap, None),
-        Some(Err(e)) => (
-            Keymap::default(),
-            Some(format!("{}: {e} — using the default keys", path.display())),
-        ),
+        Some(Err(e)) => {
+            // The reason may quote the file: escaped before it reaches the terminal.
+            let reason = format!("{}: {e} — using the default keys", path.display());
+            (Keymap::default(), Some(sanitize(&reason).into_owned()))
+        }
         None => (Keymap::default(), None),
     }
 }

@@ -5,6 +5,8 @@ use std::fmt;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::domain::sanitize::is_unsafe;
+
 /// One key with its modifiers: a character (shift is part of the character) or a named key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct KeySpec {
@@ -37,7 +39,8 @@ impl KeySpec {
             other => {
                 let mut chars = other.chars();
                 match (chars.next(), chars.next()) {
-                    (Some(c), None) => KeyCode::Char(c),
+                    // Control and bidi characters are no keys (and would reach the terminal).
+                    (Some(c), None) if !is_unsafe(c) => KeyCode::Char(c),
                     _ => return Err(format!("unknown key {text:?}")),
                 }
             }

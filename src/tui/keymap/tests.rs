@@ -157,3 +157,16 @@ fn text_keys_and_foreign_actions_are_refused_where_they_cannot_work() {
         Keymap::with_overrides("[[help]]\naction = \"confirm\"\nkeys = [\"y\"]\n").unwrap_err();
     assert!(err.starts_with("[help] has no action \"confirm\""), "{err}");
 }
+
+#[test]
+fn texts_of_a_user_file_are_escaped_and_control_characters_are_no_keys() {
+    let err =
+        Keymap::with_overrides("[[users]]\naction = \"up\"\nkeys = [\"\\u001b\"]\n").unwrap_err();
+    assert!(err.contains("unknown key"), "{err}");
+    let km = Keymap::with_overrides(
+        "[[users]]\naction = \"up\"\nkeys = [\"k\"]\ndesc = \"up\\u001b[2J\"\nhint = \"\\u0007\"\n",
+    )
+    .unwrap();
+    let b = km.binding(Context::Users, Action::Up).unwrap();
+    assert!(!b.desc.contains('\u{1b}') && !b.hint.as_deref().unwrap().contains('\u{7}'));
+}
