@@ -1,13 +1,23 @@
 //! Browsing: listing the pools, opening one, loading its users page by page, and reading one
-//! user again. Started by keys (`keys.rs`) and answered by the worker's replies (`update.rs`).
+//! user again; moving about the screens (`navigate.rs`) and filtering (`prompt.rs`). Asked
+//! for by intents and answered by the worker's replies, both through `update.rs`.
 
 use super::effect::{Effect, Request};
+use super::keymap::{Action, Context};
 use super::model::{LoadProgress, Model, Phase, PoolInfo, Screen, failure_text};
 use super::msg::{RequestId, UsersPageReport};
 use crate::aws::Failure;
 use crate::aws::ops::PoolSummary;
 use crate::domain::UserRecord;
 use crate::domain::sanitize::sanitize;
+
+mod navigate;
+mod prompt;
+
+pub use navigate::{
+    back, cycle_sort, move_by, move_pool_selection, open, refresh, switch_pane, switch_pool,
+};
+pub use prompt::{apply_prompt, cancel_prompt, open_prompt, paste_in_prompt, type_in_prompt};
 
 /// Asks for the pool list (picker).
 pub fn load_pools(model: &mut Model) -> Vec<Effect> {
@@ -66,7 +76,10 @@ pub fn on_pools(model: &mut Model, result: Result<Vec<PoolSummary>, Failure>) {
         }
         Err(failure) => {
             model.picker.phase = Phase::Failed;
-            model.error(failure_text("Listing pools failed", &failure) + " (R retries)");
+            let refresh = model.key(Context::Pools, Action::Refresh);
+            model.error(
+                failure_text("Listing pools failed", &failure) + &format!(" ({refresh} retries)"),
+            );
         }
     }
 }
@@ -95,7 +108,10 @@ pub fn on_users_page(
         }
         Err(failure) => {
             model.load.phase = Phase::Failed;
-            model.error(failure_text("Loading users failed", &failure) + " (R retries)");
+            let refresh = model.key(Context::Users, Action::Refresh);
+            model.error(
+                failure_text("Loading users failed", &failure) + &format!(" ({refresh} retries)"),
+            );
         }
     }
 }
@@ -113,10 +129,13 @@ pub fn on_user(
         Ok(Some(user)) => {
             model.users.replace(user);
         }
-        Ok(None) => model.error(format!(
-            "User {} no longer exists in the pool (R reloads the list)",
-            sanitize(username)
-        )),
+        Ok(None) => {
+            let refresh = model.key(Context::Users, Action::Refresh);
+            model.error(format!(
+                "User {} no longer exists in the pool ({refresh} reloads the list)",
+                sanitize(username)
+            ))
+        }
         Err(failure) => model.error(failure_text("Reading the user failed", &failure)),
     }
 }

@@ -10,13 +10,15 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::msg::RequestId;
-use super::users::UserTable;
-use crate::domain::provider::federated_username;
 use crate::domain::sanitize::is_unsafe;
 use crate::domain::{
-    COGNITO, COGNITO_SUBJECT, DestinationFacts, IdentityProviderInfo, Known, LinkContext,
-    LinkRequest, Part, ProviderUserIdentifier, Role, UserRecord, Violation, check_link,
+    COGNITO_SUBJECT, IdentityProviderInfo, LinkContext, LinkRequest, Part, ProviderUserIdentifier,
+    Role, UserRecord, Violation, check_link,
 };
+
+mod loaded;
+
+pub use loaded::{linked_to, loaded_context};
 
 /// The form's fields, in Tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +45,14 @@ impl FormField {
             FormField::DestValue | FormField::SrcValue => "AttributeValue",
             FormField::SrcAttribute => "AttributeName",
         }
+    }
+
+    /// A text input (the others are choices among the pool's providers and names).
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            FormField::DestProvider | FormField::DestValue | FormField::SrcValue
+        )
     }
 
     fn step(self, delta: isize) -> FormField {
@@ -250,21 +260,14 @@ impl LinkForm {
         self.providers.as_ref()?.iter().position(|p| p.name == name)
     }
 
-    /// An edit key on the focused field; true when a value changed.
+    /// A key typed into the focused field: text for a text field, a letter jumping to the
+    /// next provider whose name starts with it on the provider field; true when a value
+    /// changed.
     pub fn edit(&mut self, key: KeyEvent) -> bool {
         self.note = None;
         match self.focus {
-            FormField::SrcProvider => self.edit_provider(key),
-            FormField::SrcAttribute => {
-                let choices = self.attribute_choices();
-                let Some(delta) = cycle_delta(key).filter(|_| choices.len() > 1) else {
-                    return false;
-                };
-                let at = choices.iter().position(|c| *c == self.src_attribute);
-                let next = cycle(at.unwrap_or(0), delta, choices.len());
-                self.src_attribute = choices[next].clone();
-                true
-            }
+            FormField::SrcProvider => self.jump_to_provider(key),
+            FormField::SrcAttribute => false,
             field => {
                 let input = self.input_mut(field).expect("text field");
                 input.handle_event(&Event::Key(key)).is_some()
@@ -272,24 +275,45 @@ impl LinkForm {
         }
     }
 
-    fn edit_provider(&mut self, key: KeyEvent) -> bool {
+    /// The next (`delta` 1) or previous (-1) provider or attribute name, when one of those
+    /// fields has the focus; true when a value changed.
+    pub fn choose(&mut self, delta: isize) -> bool {
+        self.note = None;
+        match self.focus {
+            FormField::SrcProvider => self.cycle_provider(delta),
+            FormField::SrcAttribute => {
+                let choices = self.attribute_choices();
+                if choices.len() <= 1 {
+                    return false;
+                }
+                let at = choices.iter().position(|c| *c == self.src_attribute);
+                let next = cycle(at.unwrap_or(0), delta, choices.len());
+                self.src_attribute = choices[next].clone();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn cycle_provider(&mut self, delta: isize) -> bool {
+        let n = self.providers.as_ref().map_or(0, Vec::len);
+        if n == 0 {
+            return false;
+        }
+        let next = match self.provider_index() {
+            None if delta < 0 => n - 1,
+            None => 0,
+            Some(i) => cycle(i, delta, n),
+        };
+        self.choose_provider(next);
+        true
+    }
+
+    fn jump_to_provider(&mut self, key: KeyEvent) -> bool {
         let Some(providers) = &self.providers else {
             return false;
         };
         let n = providers.len();
-        if n == 0 {
-            return false;
-        }
-        if let Some(delta) = cycle_delta(key) {
-            let next = match self.provider_index() {
-                None if delta < 0 => n - 1,
-                None => 0,
-                Some(i) => cycle(i, delta, n),
-            };
-            self.choose_provider(next);
-            return true;
-        }
-        // A letter jumps to the next provider whose name starts with it.
         let KeyCode::Char(c) = key.code else {
             return false;
         };
@@ -323,74 +347,9 @@ impl LinkForm {
     }
 }
 
-fn cycle_delta(key: KeyEvent) -> Option<isize> {
-    match key.code {
-        KeyCode::Right | KeyCode::Char(' ') => Some(1),
-        KeyCode::Left => Some(-1),
-        _ => None,
-    }
-}
-
 fn cycle(i: usize, delta: isize, n: usize) -> usize {
     if n == 0 {
         return 0;
     }
     (i as isize + delta).rem_euclid(n as isize) as usize
-}
-
-/// The user a loaded identifier names: `Cognito` + username, or a federated user by its
-/// own identity or its `<Provider>_<id>` username (any case: some pools lower-case it).
-fn loaded_user<'a>(users: &'a UserTable, id: &ProviderUserIdentifier) -> Option<&'a UserRecord> {
-    if id.value().is_empty() {
-        return None;
-    }
-    if id.is_cognito() {
-        return users.find(id.value());
-    }
-    let username = federated_username(id.name(), id.value());
-    users.all().find(|u| {
-        u.username.eq_ignore_ascii_case(&username)
-            || u.primary_identity().is_some_and(|p| p.is_identified_by(id))
-    })
-}
-
-/// Facts for the rules from what the UI has loaded. What is not loaded stays unknown (the
-/// table may hold a filtered part of the pool), so only conflicts seen are reported.
-pub fn loaded_context<'a>(
-    users: &UserTable,
-    providers: Option<&'a [IdentityProviderInfo]>,
-    req: &LinkRequest,
-) -> LinkContext<'a> {
-    let source = req.source();
-    let destination = match loaded_user(users, &req.destination()) {
-        Some(u) => Known::Present(DestinationFacts {
-            username: u.username.clone(),
-            link_count: u.link_count(),
-        }),
-        None => Known::Unknown,
-    };
-    let source_as_user = match source.name() {
-        "" | COGNITO => Known::Unknown,
-        _ => loaded_user(users, &source)
-            .map_or(Known::Unknown, |u| Known::Present(u.username.clone())),
-    };
-    LinkContext {
-        pool_exists: None,
-        providers,
-        destination,
-        source_as_user,
-        source_linked_to: linked_to(users, &source),
-        source_attribute_names: None,
-    }
-}
-
-/// The loaded user the identity is linked to, if any.
-pub fn linked_to(users: &UserTable, identity: &ProviderUserIdentifier) -> Known<String> {
-    if identity.value().is_empty() {
-        return Known::Unknown;
-    }
-    users
-        .all()
-        .find(|u| u.holds_link(identity))
-        .map_or(Known::Unknown, |u| Known::Present(u.username.clone()))
 }

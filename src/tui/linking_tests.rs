@@ -5,7 +5,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::{Effect, Request};
 use super::form::{FormField, FormPhase, LinkForm};
-use super::model::{Modal, Model, Status};
+use super::layers::Layer;
+use super::model::{Model, Status};
 use super::msg::{ChangeReply, Msg};
 use super::review::{Activity, PendingPhase, Review};
 use super::testdata::{federated, linked, native, providers, with_links};
@@ -59,15 +60,15 @@ pub fn form_on(n: usize, size: (u16, u16)) -> Model {
 }
 
 pub fn form(m: &Model) -> &LinkForm {
-    match &m.modal {
-        Some(Modal::LinkForm(f)) => f,
+    match m.layers.dialog() {
+        Some(Layer::LinkForm(f)) => f,
         other => panic!("no form open: {other:?}"),
     }
 }
 
 pub fn review(m: &Model) -> &Review {
-    match &m.modal {
-        Some(Modal::Review(r)) => r,
+    match m.layers.dialog() {
+        Some(Layer::Review(r)) => r,
         other => panic!("no review open: {other:?}"),
     }
 }
@@ -203,7 +204,7 @@ fn l_opens_the_form_prefilled_from_the_selected_user() {
 fn providers_are_read_once_per_pool() {
     let mut m = form_on(0, (80, 24));
     update(&mut m, key(KeyCode::Esc));
-    assert!(m.modal.is_none());
+    assert!(m.layers.dialog().is_none());
     assert_eq!(update(&mut m, ch('l')), vec![], "cached");
     assert!(form(&m).providers.is_some());
 }
@@ -389,7 +390,7 @@ fn stale_facts_are_ignored() {
             result: Ok(facts(native("alice"))),
         },
     );
-    assert!(matches!(m.modal, Some(Modal::LinkForm(_))));
+    assert!(matches!(m.layers.dialog(), Some(Layer::LinkForm(_))));
 }
 
 #[test]
@@ -398,7 +399,7 @@ fn cancelling_the_review_sends_nothing() {
     assert_eq!(update(&mut m, key(KeyCode::Esc)), vec![]);
     assert_eq!(form(&m).src_value.value(), "777", "back to the form");
     assert_eq!(update(&mut m, key(KeyCode::Esc)), vec![]);
-    assert!(m.modal.is_none());
+    assert!(m.layers.dialog().is_none());
     // Enter alone presses Cancel, where the focus starts.
     let mut m = reviewed("777", (80, 24));
     assert_eq!(update(&mut m, key(KeyCode::Enter)), vec![]);
@@ -433,7 +434,7 @@ fn success_reads_the_user_back_then_journals() {
     assert_eq!(change.planned.operation(), "AdminLinkProviderForUser");
     assert_eq!(change.planned.user(), Some("alice"));
     assert_eq!(change.counts.map(|c| (c.before, c.after)), Some((0, 1)));
-    assert!(m.modal.is_none() && m.in_flight.is_none());
+    assert!(m.layers.dialog().is_none() && m.in_flight.is_none());
     assert_eq!(
         m.users.find("alice").unwrap().link_count(),
         1,
@@ -560,7 +561,7 @@ fn an_ambiguous_failure_is_resolved_by_reading_the_user_never_by_resending() {
         if resolution == Resolution::NotApplied {
             assert!(matches!(&m.status, Status::Error { text } if text.contains("NOT applied")));
             assert!(
-                matches!(m.modal, Some(Modal::Review(_))),
+                matches!(m.layers.dialog(), Some(Layer::Review(_))),
                 "confirm again to retry"
             );
         }
@@ -576,7 +577,10 @@ fn unlink_reviews_the_identity_under_the_detail_cursor() {
         effects.as_slice(),
         [Effect::Worker(Request::GetUser { .. })]
     ));
-    assert!(m.detail_open && m.modal.is_none(), "the detail opens first");
+    assert!(
+        m.detail_open && m.layers.dialog().is_none(),
+        "the detail opens first"
+    );
     update(&mut m, ch('u'));
     let r = review(&m);
     let Planned::Unlink {
@@ -615,7 +619,7 @@ fn a_users_own_identity_cannot_be_unlinked() {
     update(&mut m, key(KeyCode::Enter));
     update(&mut m, key(KeyCode::Tab));
     update(&mut m, ch('u'));
-    assert!(m.modal.is_none());
+    assert!(m.layers.dialog().is_none());
     assert!(matches!(&m.status, Status::Error { text } if text.contains("own sign-in identity")));
 }
 
@@ -626,7 +630,7 @@ fn the_last_change_is_undone_through_the_same_review() {
     let fresh = linked("alice", &[("Google", "Google", "777")]);
     settle_with(&mut m, id, Sent::Ok, ReadBack::Found(fresh));
     update(&mut m, ch('a'));
-    assert!(matches!(m.modal, Some(Modal::Activity { .. })));
+    assert!(matches!(m.layers.dialog(), Some(Layer::Activity { .. })));
     assert_eq!(
         update(&mut m, ch('u')),
         vec![],
@@ -664,10 +668,10 @@ fn read_only_refuses_and_says_why() {
     };
     update(&mut m, page(id, users(), false));
     assert_eq!(update(&mut m, ch('l')), vec![]);
-    assert!(m.modal.is_none());
+    assert!(m.layers.dialog().is_none());
     assert!(matches!(&m.status, Status::Info { text, .. } if text.contains("--read-only")));
     update(&mut m, ch('u'));
-    assert!(m.modal.is_none());
+    assert!(m.layers.dialog().is_none());
 }
 
 #[test]
@@ -789,7 +793,10 @@ mod read_only_everywhere {
         let fresh = linked("alice", &[("Google", "Google", "777")]);
         settle_with(&mut activity, id, Sent::Ok, ReadBack::Found(fresh));
         update(&mut activity, ch('a'));
-        assert!(matches!(activity.modal, Some(Modal::Activity { .. })));
+        assert!(matches!(
+            activity.layers.dialog(),
+            Some(Layer::Activity { .. })
+        ));
 
         let review = reviewed("778", (100, 30));
         vec![
@@ -822,7 +829,7 @@ mod read_only_everywhere {
                         m.status
                     );
                     assert!(
-                        !matches!(m.modal, Some(Modal::LinkForm(_))),
+                        !matches!(m.layers.dialog(), Some(Layer::LinkForm(_))),
                         "{name} {c}: the form opened"
                     );
                 }
@@ -923,7 +930,7 @@ fn a_saml_unlink_names_the_attribute_the_journal_linked_it_by_else_warns() {
         "{note}"
     );
     update(&mut m, key(KeyCode::Esc));
-    assert!(m.modal.is_none());
+    assert!(m.layers.dialog().is_none());
 
     let value = r#"{"ProviderName":"CorpSAML","ProviderAttributeName":"employeeNumber","ProviderAttributeValue":"10022"}"#;
     let entry = crate::journal::JournalEntry {

@@ -13,8 +13,10 @@ mod format;
 mod fuzzy;
 #[doc(hidden)]
 pub mod headless;
+mod intent;
 mod keymap;
 mod keys;
+mod layers;
 mod linking;
 mod model;
 mod msg;
@@ -38,6 +40,7 @@ use std::process::ExitCode;
 use crate::aws::TargetSpec;
 use crate::aws::listing::ListingSettings;
 use crate::aws::ops::Ops;
+use crate::domain::sanitize::sanitize;
 use crate::session::Session;
 use keymap::Keymap;
 use model::Setup;
@@ -145,22 +148,55 @@ fn connecting_target(global: &TargetSpec) -> String {
 /// The default keymap with the user's overrides, and why the overrides were not used.
 fn load_keymap() -> (Keymap, Option<String>) {
     let path = crate::paths::config_dir().join("keymap.toml");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => match Keymap::with_overrides(&text) {
-            Ok(keymap) => (keymap, None),
-            Err(e) => (
-                Keymap::default(),
-                Some(format!("{}: {e} — using the default keys", path.display())),
-            ),
-        },
-        Err(_) => (Keymap::default(), None),
+    keymap_or_defaults(&path, std::fs::read_to_string(&path).ok().as_deref())
+}
+
+/// The keymap of the user file at `path` (holding `text`, if it exists); the defaults and
+/// the reason, shown in the status line, when it is refused.
+fn keymap_or_defaults(path: &std::path::Path, text: Option<&str>) -> (Keymap, Option<String>) {
+    match text.map(Keymap::with_overrides) {
+        Some(Ok(keymap)) => (keymap, None),
+        Some(Err(e)) => {
+            // The reason may quote the file: escaped before it reaches the terminal.
+            let reason = format!("{}: {e} — using the default keys", path.display());
+            (Keymap::default(), Some(sanitize(&reason).into_owned()))
+        }
+        None => (Keymap::default(), None),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::connecting_target;
+    use super::{connecting_target, keymap_or_defaults};
     use crate::aws::TargetSpec;
+    use crate::tui::keymap::Keymap;
+
+    /// A refused keymap: the defaults are used and the status line says why, naming the
+    /// file, the layer, both actions and the key.
+    #[test]
+    fn a_conflicting_keymap_is_refused_with_its_reason_and_the_defaults_are_used() {
+        let path = std::path::Path::new("/home/me/.config/coglink/keymap.toml");
+        let conflict = "[[review]]\naction = \"confirm\"\nkeys = [\"k\"]\n";
+        let (keymap, notice) = keymap_or_defaults(path, Some(conflict));
+        assert_eq!(keymap, Keymap::default());
+        let notice = notice.expect("a reason");
+        assert_eq!(
+            notice,
+            "/home/me/.config/coglink/keymap.toml: [review] the key k is bound to both confirm \
+             (it sends the change) and up: a key that sends a change must do nothing else in \
+             its layer — using the default keys"
+        );
+        let mut m = crate::tui::linking_tests::loaded((200, 24));
+        m.error(notice.clone());
+        let screen = crate::tui::view::tests::screen(&m);
+        assert!(
+            screen.contains("[review] the key k is bound to both confirm"),
+            "{screen}"
+        );
+        assert_eq!(keymap_or_defaults(path, None), (Keymap::default(), None));
+        let fine = "[[review]]\naction = \"confirm\"\nkeys = [\"Y\"]\n";
+        assert_eq!(keymap_or_defaults(path, Some(fine)).1, None);
+    }
 
     #[test]
     fn the_header_before_connecting_says_what_the_options_ask_for() {

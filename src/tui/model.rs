@@ -2,12 +2,11 @@
 
 use std::time::Duration;
 
-use tui_input::Input;
-
-use super::form::{FormPhase, LinkForm};
-use super::keymap::{Context, Keymap};
+use super::form::FormPhase;
+use super::keymap::{Action, Context, Keymap};
+use super::layers::Layers;
 use super::msg::RequestId;
-use super::review::{Activity, Pending, Review};
+use super::review::{Activity, Pending};
 use super::theme::Theme;
 use super::users::UserTable;
 use crate::aws::Failure;
@@ -95,23 +94,6 @@ impl LoadProgress {
     }
 }
 
-/// Which prompt is open.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PromptKind {
-    /// Client-side fuzzy filter; applied on every keystroke.
-    Fuzzy,
-    /// Cognito ListUsers filter; validated on every keystroke, sent on Enter.
-    Server,
-}
-
-#[derive(Clone, Debug)]
-pub struct Prompt {
-    pub kind: PromptKind,
-    pub input: Input,
-    /// Why the server filter would be refused (names the rule); `None` when valid.
-    pub error: Option<String>,
-}
-
 /// The line at the bottom.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -124,17 +106,6 @@ pub enum Status {
     /// Stays until dismissed (Esc) or replaced; says what to do next.
     Error {
         text: String,
-    },
-}
-
-/// A dialog over everything else; it takes the keys while open.
-#[derive(Clone, Debug)]
-pub enum Modal {
-    LinkForm(Box<LinkForm>),
-    Review(Box<Review>),
-    /// This session's changes, newest last.
-    Activity {
-        scroll: u16,
     },
 }
 
@@ -168,17 +139,15 @@ pub struct Model {
     pub load: LoadProgress,
     /// The Cognito filter of the current load.
     pub server_filter: Option<String>,
-    pub prompt: Option<Prompt>,
     pub detail_open: bool,
     pub detail_scroll: u16,
     pub focus: Pane,
-    pub help_open: bool,
-    pub help_scroll: u16,
     pub status: Status,
     /// Terminal size in cells.
     pub size: (u16, u16),
     pub spinner: usize,
-    pub modal: Option<Modal>,
+    /// The overlays (prompts, dialogs, help); the top one takes the keys.
+    pub layers: Layers,
     pub providers: Option<PoolProviders>,
     /// The change in flight.
     pub in_flight: Option<Pending>,
@@ -214,16 +183,13 @@ impl Model {
             users: UserTable::default(),
             load: LoadProgress::new(0, Phase::Idle),
             server_filter: None,
-            prompt: None,
             detail_open: false,
             detail_scroll: 0,
             focus: Pane::Table,
-            help_open: false,
-            help_scroll: 0,
             status: Status::None,
             size,
             spinner: 0,
-            modal: None,
+            layers: Layers::default(),
             providers: None,
             in_flight: None,
             quit_after_change: false,
@@ -244,7 +210,13 @@ impl Model {
         self.next_request
     }
 
-    /// The keymap section the keys are looked up in.
+    /// The first key of `action` in `context` (as shown: `R`, `Esc`), for messages that say
+    /// which key to press.
+    pub fn key(&self, context: Context, action: Action) -> String {
+        self.setup.keymap.key(context, action)
+    }
+
+    /// The keymap section of the browse screen in front (when no layer is open).
     pub fn context(&self) -> Context {
         match (self.screen, self.focus) {
             (Screen::Pools, _) => Context::Pools,
@@ -258,10 +230,10 @@ impl Model {
             || self.picker.phase == Phase::Loading
             || self.in_flight.is_some()
             || self.providers.as_ref().is_some_and(|p| p.list.is_none())
-            || matches!(
-                &self.modal,
-                Some(Modal::LinkForm(f)) if matches!(f.phase, FormPhase::Checking { .. })
-            )
+            || self
+                .layers
+                .form()
+                .is_some_and(|f| matches!(f.phase, FormPhase::Checking { .. }))
     }
 
     /// Whether the loop should send ticks (spinner or a flash message to expire).

@@ -1,18 +1,26 @@
 //! `update(model, msg) -> effects`: every state change of the UI, with no I/O and no async.
-//! Keys are handled in `keys.rs`, pool and user loading in `browse.rs`, changes in
-//! `change.rs`; the worker's replies are routed, the clock and the mouse handled here.
+//! A key becomes an intent in `keys.rs`; each intent goes to the code that acts on it:
+//! browsing (`browse.rs`: moving, loading, filtering), the change flow (`linking.rs`) or the
+//! layer stack. The worker's replies are routed, the clock, the paste and the mouse handled
+//! here; paste and mouse go to the layer in front, like keys.
 
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::browse;
 use super::effect::Effect;
+use super::intent::{Intent, Step};
+use super::keymap::{Action, Context};
 use super::keys;
+use super::layers::{Layer, LayerKind};
 use super::linking;
 use super::model::{Model, Screen, Status, WHEEL_STEP};
 use super::msg::{ChangeReply, Msg};
 use super::view::layout;
 use crate::domain::sanitize::sanitize;
+
+/// Lines a page key scrolls in dialogs.
+const DIALOG_PAGE: isize = 10;
 
 /// What to do at start-up: the pool picker's list, or the given pool's users.
 pub fn init(model: &mut Model) -> Vec<Effect> {
@@ -36,9 +44,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 
 fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => keys::on_key(model, key),
+        Msg::Key(key) => match keys::intent(model, key) {
+            Some(intent) => act(model, intent),
+            None => Vec::new(),
+        },
         Msg::Paste(text) => {
-            keys::on_paste(model, &text);
+            match model.layers.top_kind() {
+                Some(LayerKind::Prompt) => browse::paste_in_prompt(model, &text),
+                Some(LayerKind::LinkForm) => linking::paste_in_form(model, &text),
+                _ => {}
+            }
             Vec::new()
         }
         Msg::Mouse(mouse) => {
@@ -139,6 +154,87 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// Does what the user asked for.
+fn act(model: &mut Model, intent: Intent) -> Vec<Effect> {
+    match intent {
+        Intent::Quit => return quit(model),
+        Intent::Move(step) if model.layers.is_empty() => browse::move_by(model, step),
+        Intent::Move(step) => scroll_top(model, step),
+        Intent::ShowHelp => model.layers.open(Layer::Help { scroll: 0 }),
+        Intent::Close => {
+            model.layers.close_top();
+        }
+        Intent::Refresh => return browse::refresh(model),
+        Intent::Open => return browse::open(model),
+        Intent::Back => return browse::back(model),
+        Intent::SwitchPane => browse::switch_pane(model),
+        Intent::OpenPrompt(kind) => browse::open_prompt(model, kind),
+        Intent::CycleSort => browse::cycle_sort(model),
+        Intent::SwitchPool => return browse::switch_pool(model),
+        Intent::OpenLinkForm => return linking::open_link_form(model),
+        Intent::Unlink => return linking::open_unlink(model),
+        Intent::ShowActivity => linking::open_activity(model),
+        Intent::Type(key) => match model.layers.top_kind() {
+            Some(LayerKind::Prompt) => browse::type_in_prompt(model, key),
+            Some(LayerKind::LinkForm) => linking::type_in_form(model, key),
+            _ => {}
+        },
+        Intent::ApplyPrompt => return browse::apply_prompt(model),
+        Intent::CancelPrompt => browse::cancel_prompt(model),
+        Intent::MoveField(delta) => linking::move_field(model, delta),
+        Intent::Choose(delta) => linking::choose(model, delta),
+        Intent::SubmitForm => return linking::submit_form(model),
+        Intent::CancelForm => linking::cancel_form(model),
+        Intent::SwitchButton => linking::switch_button(model),
+        Intent::PressButton => return linking::press_button(model),
+        Intent::Confirm => return linking::confirm(model),
+        Intent::CancelReview => linking::cancel_review(model),
+        Intent::HideReview => linking::hide_review(model),
+        Intent::ChooseAttribute => linking::choose_attribute(model),
+        Intent::Undo => return linking::undo_last(model),
+    }
+    Vec::new()
+}
+
+/// Quits, unless a change is in flight: then the first request waits for it to be settled
+/// and journaled, and a second one leaves the UI at once (the worker still settles and
+/// journals the change before the process exits; were it killed, the journal's intent lets
+/// the next run settle it).
+fn quit(model: &mut Model) -> Vec<Effect> {
+    if model.in_flight.is_none() {
+        return vec![Effect::Quit];
+    }
+    if !model.quit_after_change {
+        model.quit_after_change = true;
+        let quit = model.key(Context::Global, Action::Quit);
+        model.flash(format!(
+            "Quitting once the change in flight is settled and journaled ({quit} or Ctrl-C again: \
+             quit now)"
+        ));
+        return Vec::new();
+    }
+    vec![Effect::Quit]
+}
+
+/// Scrolls the help, the review or the activity list, whichever is in front.
+fn scroll_top(model: &mut Model, step: Step) {
+    let (scroll, page) = match model.layers.top_mut() {
+        Some(Layer::Help { scroll } | Layer::Activity { scroll }) => (scroll, 1),
+        Some(Layer::Review(review)) => (&mut review.scroll, DIALOG_PAGE),
+        _ => return,
+    };
+    *scroll = match step {
+        Step::Lines(n) => scroll.saturating_add_signed(clamp_i16(n)),
+        Step::Pages(n) => scroll.saturating_add_signed(clamp_i16(n.saturating_mul(page))),
+        Step::First => 0,
+        Step::Last => u16::MAX,
+    };
+}
+
+fn clamp_i16(n: isize) -> i16 {
+    n.clamp(i16::MIN.into(), i16::MAX.into()) as i16
+}
+
 fn on_tick(model: &mut Model) {
     if model.is_busy() {
         model.spinner = model.spinner.wrapping_add(1);
@@ -162,9 +258,7 @@ fn on_mouse(model: &mut Model, mouse: MouseEvent) {
             // A click on a user row selects it (below the border and the column header).
             let first_row = areas.main.y + 2;
             if model.screen == Screen::Users
-                && !model.help_open
-                && model.prompt.is_none()
-                && model.modal.is_none()
+                && model.layers.is_empty()
                 && areas.main.contains(at)
                 && at.y >= first_row
             {
@@ -175,15 +269,17 @@ fn on_mouse(model: &mut Model, mouse: MouseEvent) {
         }
         _ => return,
     };
-    if model.help_open {
-        model.help_scroll = model.help_scroll.saturating_add_signed(delta as i16);
-        return;
-    }
-    if model.modal.is_some() {
-        return;
+    // The wheel scrolls the help; a dialog ignores it; a prompt leaves it to the screen.
+    match model.layers.top_mut() {
+        Some(Layer::Help { scroll }) => {
+            *scroll = scroll.saturating_add_signed(delta as i16);
+            return;
+        }
+        Some(layer) if layer.is_dialog() => return,
+        _ => {}
     }
     match model.screen {
-        Screen::Pools => keys::move_pool_selection(model, delta),
+        Screen::Pools => browse::move_pool_selection(model, delta),
         Screen::Users if areas.detail.is_some_and(|d| d.contains(at)) => {
             model.detail_scroll = model.detail_scroll.saturating_add_signed(delta as i16);
         }

@@ -8,7 +8,8 @@ use ratatui::crossterm::event::{
 
 use super::effect::{Effect, Request};
 use super::keymap::Keymap;
-use super::model::{Model, Pane, Phase, PromptKind, Screen, Setup, Status};
+use super::layers::{LayerKind, PromptKind};
+use super::model::{Model, Pane, Phase, Screen, Setup, Status};
 use super::msg::{Msg, UsersPageReport};
 use super::testdata::{federated, native, pools, with_links};
 use super::theme::Theme;
@@ -240,7 +241,7 @@ fn fuzzy_filter_applies_on_every_keystroke_and_esc_clears_it() {
         ),
     );
     update(&mut m, ch('/'));
-    assert_eq!(m.prompt.as_ref().unwrap().kind, PromptKind::Fuzzy);
+    assert_eq!(m.layers.prompt().unwrap().kind, PromptKind::Fuzzy);
     assert!(
         typed(&mut m, "bo").is_empty(),
         "typing q-free text has no effect"
@@ -252,7 +253,7 @@ fn fuzzy_filter_applies_on_every_keystroke_and_esc_clears_it() {
     typed(&mut m, "google");
     assert_eq!(selected(&m), "Google_1178", "identities are searchable");
     update(&mut m, key(KeyCode::Enter));
-    assert!(m.prompt.is_none());
+    assert!(m.layers.prompt().is_none());
     assert!(m.users.is_filtered(), "Enter keeps the filter");
     update(&mut m, key(KeyCode::Esc));
     assert!(!m.users.is_filtered(), "Esc in the table clears it");
@@ -260,7 +261,7 @@ fn fuzzy_filter_applies_on_every_keystroke_and_esc_clears_it() {
     typed(&mut m, "zzz");
     assert_eq!(m.users.len(), 0);
     update(&mut m, key(KeyCode::Esc));
-    assert!(m.prompt.is_none());
+    assert!(m.layers.prompt().is_none());
     assert_eq!(m.users.len(), 3);
 }
 
@@ -270,8 +271,8 @@ fn letters_in_a_prompt_are_text_not_commands() {
     update(&mut m, ch('/'));
     let effects = typed(&mut m, "qR?");
     assert!(effects.is_empty());
-    assert!(!m.help_open);
-    assert_eq!(m.prompt.as_ref().unwrap().input.value(), "qR?");
+    assert!(!m.layers.is_open(LayerKind::Help));
+    assert_eq!(m.layers.prompt().unwrap().input.value(), "qR?");
 }
 
 #[test]
@@ -279,19 +280,19 @@ fn server_filter_is_validated_before_it_is_sent() {
     let (mut m, _) = loaded(3);
     update(&mut m, ch('f'));
     typed(&mut m, "custom:tier = \"gold\"");
-    let err = m.prompt.as_ref().unwrap().error.clone().unwrap();
+    let err = m.layers.prompt().unwrap().error.clone().unwrap();
     assert!(err.contains("not searchable"), "{err}");
     assert!(
         update(&mut m, key(KeyCode::Enter)).is_empty(),
         "invalid: not sent"
     );
-    assert!(m.prompt.is_some());
+    assert!(m.layers.prompt().is_some());
     update(&mut m, key(KeyCode::Home));
     for _ in 0.."custom:tier".len() {
         update(&mut m, key(KeyCode::Delete));
     }
     typed(&mut m, "email");
-    assert_eq!(m.prompt.as_ref().unwrap().error, None);
+    assert_eq!(m.layers.prompt().unwrap().error, None);
     let effects = update(&mut m, key(KeyCode::Enter));
     assert_eq!(load_filter(&effects), Some(Some("email = \"gold\"".into())));
     assert_eq!(m.server_filter.as_deref(), Some("email = \"gold\""));
@@ -428,12 +429,12 @@ fn quit_with_q_or_ctrl_c_even_in_a_prompt() {
 fn help_overlay_takes_the_keys_until_closed() {
     let (mut m, _) = loaded(5);
     update(&mut m, ch('?'));
-    assert!(m.help_open);
+    assert!(m.layers.is_open(LayerKind::Help));
     update(&mut m, ch('j'));
     assert_eq!(m.users.selected(), 0, "j scrolls the help, not the table");
-    assert_eq!(m.help_scroll, 1);
+    assert_eq!(m.layers.help_scroll(), 1);
     assert!(update(&mut m, ch('q')).is_empty(), "q closes the help");
-    assert!(!m.help_open);
+    assert!(!m.layers.is_open(LayerKind::Help));
 }
 
 #[test]
@@ -484,7 +485,7 @@ fn paste_goes_into_the_prompt_without_control_characters() {
     update(&mut m, Msg::Paste("ignored".into()));
     update(&mut m, ch('/'));
     update(&mut m, Msg::Paste("user\u{1b}[2J001\n".into()));
-    assert_eq!(m.prompt.as_ref().unwrap().input.value(), "user[2J001");
+    assert_eq!(m.layers.prompt().unwrap().input.value(), "user[2J001");
 }
 
 #[test]

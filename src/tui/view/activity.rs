@@ -1,4 +1,5 @@
-//! The activity list: this session's changes with their outcomes, and what undo would do.
+//! The activity list: this session's changes with their outcomes, and what undo would do
+//! (its keys from the keymap).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::layout::centered;
 use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::model::Model;
 
 const WIDTH: u16 = 100;
@@ -57,7 +59,10 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
                 _ => "link",
             };
             Line::from(vec![
-                Span::styled("u", theme.key()),
+                Span::styled(
+                    model.setup.keymap.key(Context::Activity, Action::Undo),
+                    theme.key(),
+                ),
                 Span::raw(format!(
                     " undo the last change: {inverse} {} for {} (reviewed before anything is sent)",
                     sanitize(&describe_identity(&planned.identity())),
@@ -73,7 +78,10 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
     let height = lines.len() as u16 + 4;
     let popup = centered(area, WIDTH, height);
     let block = Block::bordered()
-        .title(" Activity this session · the journal keeps every change · Esc closes ")
+        .title(format!(
+            " Activity this session · the journal keeps every change · {} closes ",
+            model.setup.keymap.key(Context::Activity, Action::Close)
+        ))
         .border_style(theme.border(true));
     frame.render_widget(Clear, popup);
     frame.render_widget(

@@ -10,6 +10,7 @@ use crate::domain::sanitize::sanitize;
 use crate::domain::{LinkedIdentity, MAX_LINKED_IDENTITIES, UserRecord};
 use crate::tui::format::utc_time;
 use crate::tui::format::utc_time_millis;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Theme;
 
@@ -28,7 +29,11 @@ pub fn identity_line(i: usize) -> u16 {
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
     let block = Block::bordered()
-        .title(" Detail (Tab focus, Esc close) ")
+        .title(format!(
+            " Detail ({} focus, {} close) ",
+            model.key(Context::Users, Action::FocusNext),
+            model.key(Context::Detail, Action::Back)
+        ))
         .border_style(theme.border(model.focus == Pane::Detail));
     let cursor = (model.focus == Pane::Detail).then_some(model.identity_cursor);
     let lines = match model.users.selected_user() {

@@ -1,4 +1,5 @@
-//! The link form: destination (prefilled), source, and each field's problems under it.
+//! The link form: destination (prefilled), source, and each field's problems under it; its
+//! key hints come from the keymap.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -11,6 +12,7 @@ use super::{spinner, wrap};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{Known, MAX_LINKED_IDENTITIES};
 use crate::tui::form::{FormField, FormPhase, LinkForm, loaded_context};
+use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
@@ -76,9 +78,12 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
     let footer = match form.phase {
         FormPhase::Checking { .. } => Line::from(vec![
             Span::styled(format!("{} ", spinner(model)), theme.key()),
-            Span::raw("Checking with Cognito (destination, source)…  Esc abandons"),
+            Span::raw(format!(
+                "Checking with Cognito (destination, source)…  {} abandons",
+                model.setup.keymap.key(Context::Form, Action::Cancel)
+            )),
         ]),
-        FormPhase::Editing => keys_line(theme, form.is_valid()),
+        FormPhase::Editing => keys_line(&model.setup.keymap, theme, form.is_valid()),
     };
     body.lines.push(footer);
 
@@ -215,7 +220,10 @@ fn provider_value(model: &Model, form: &LinkForm) -> Value {
                 list.len()
             ))
         }
-        (Some(_), None) => Span::styled("←/→ or a letter to choose", theme.dim()),
+        (Some(_), None) => Span::styled(
+            format!("{} or a letter to choose", choose_keys(&model.setup.keymap)),
+            theme.dim(),
+        ),
     };
     Value { text, cursor: None }
 }
@@ -250,13 +258,24 @@ fn destination_count(model: &Model, form: &LinkForm) -> String {
     }
 }
 
-fn keys_line(theme: Theme, valid: bool) -> Line<'static> {
+/// `←/→`: the keys choosing a provider or an attribute name.
+fn choose_keys(keymap: &Keymap) -> String {
+    format!(
+        "{}/{}",
+        keymap.key(Context::Form, Action::ChoosePrevious),
+        keymap.key(Context::Form, Action::ChooseNext)
+    )
+}
+
+fn keys_line(keymap: &Keymap, theme: Theme, valid: bool) -> Line<'static> {
+    let key = |action| keymap.key(Context::Form, action);
+    let fields = format!("{}/{}", key(Action::NextField), key(Action::PreviousField));
     let mut spans = Vec::new();
     for (key, label) in [
-        ("Tab/S-Tab", " fields  "),
-        ("←/→", " choose  "),
-        ("Enter", " review  "),
-        ("Esc", " cancel"),
+        (fields, " fields  "),
+        (choose_keys(keymap), " choose  "),
+        (key(Action::Submit), " review  "),
+        (key(Action::Cancel), " cancel"),
     ] {
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::raw(label));

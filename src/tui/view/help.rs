@@ -1,94 +1,48 @@
-//! The help overlay, generated from the keymap.
+//! The help overlay, generated from the keymap: the browse screens' sections (the current
+//! one first), then each layer's, then the keys that are fixed.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::model::Model;
 
 /// Width of the keys column.
 const KEYS_WIDTH: usize = 18;
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
+    let keymap = &model.setup.keymap;
+    let read_only = model.setup.read_only;
     let mut lines = Vec::new();
-    for context in help_order(model.context()) {
-        lines.push(Line::from(Span::styled(
-            context.title(),
-            theme.column_header(),
-        )));
-        let read_only = model.setup.read_only;
-        for binding in model
-            .setup
-            .keymap
-            .bindings(context)
-            .filter(|b| !(read_only && b.action.is_change()))
-        {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("  {:<KEYS_WIDTH$}", binding.keys_label()),
-                    theme.key(),
-                ),
-                Span::raw(binding.desc.clone()),
-            ]));
-        }
-        lines.push(Line::default());
+    let order = help_order(model.context());
+    let (browse, layers): (Vec<Context>, Vec<Context>) =
+        order.into_iter().partition(|c| c.is_browse());
+    for context in browse {
+        section(model, context, &mut lines);
     }
-    if model.setup.read_only {
+    if read_only {
         lines.push(Line::from(Span::styled(
             "--read-only is on: link and unlink are hidden and refused",
             theme.warn(),
         )));
         lines.push(Line::default());
     }
+    for context in layers {
+        section(model, context, &mut lines);
+    }
     lines.push(Line::from(Span::styled(
-        "Link form, review and activity list",
+        "Fixed keys",
         theme.column_header(),
     )));
     for (keys, desc) in [
-        ("Tab / S-Tab", "Next / previous field (also ↓ / ↑)"),
-        (
-            "← / →",
-            "Choose the provider or the attribute (a letter jumps to a provider)",
-        ),
-        (
-            "Enter",
-            "Form: check with Cognito, then review (only when every field is valid)",
-        ),
-        (
-            "Tab, Enter / y",
-            "Review: move to the confirm button and press it, or y; nothing is sent before",
-        ),
-        ("j / k", "Review: scroll"),
-        (
-            "c",
-            "Review of an unlink whose link coglink has no record of: choose the attribute it was linked by",
-        ),
-        (
-            "u",
-            "Activity list: undo the session's last change (reviewed first)",
-        ),
-        (
-            "Esc",
-            "Cancel: nothing is sent (while sending, hides the dialog)",
-        ),
-    ] {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<KEYS_WIDTH$}"), theme.key()),
-            Span::raw(desc),
-        ]));
-    }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Prompts", theme.column_header())));
-    for (keys, desc) in [
-        (
-            "Enter",
-            "Apply (the Cognito filter is sent only when valid)",
-        ),
-        ("Esc", "Close (the fuzzy prompt also clears its filter)"),
         ("Ctrl-C", "Quit, everywhere"),
+        (
+            "text keys",
+            "In a prompt or a text field of the form, characters, Bksp, Del, ← / →, Home and End edit the text",
+        ),
     ] {
         lines.push(Line::from(vec![
             Span::styled(format!("  {keys:<KEYS_WIDTH$}"), theme.key()),
@@ -108,19 +62,59 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     ])
     .areas(middle);
     let block = Block::bordered()
-        .title(" Keys · j/k scroll · Esc or ? closes ")
+        .title(title(keymap))
         .border_style(theme.border(true));
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((model.help_scroll, 0))
+            .scroll((scroll, 0))
             .block(block),
         popup,
     );
 }
 
-/// The sections of the current context first (most specific first), then the others.
+/// One section: its title, then each binding's keys and description.
+fn section(model: &Model, context: Context, lines: &mut Vec<Line<'static>>) {
+    let theme = model.theme();
+    let read_only = model.setup.read_only;
+    lines.push(Line::from(Span::styled(
+        context.title(),
+        theme.column_header(),
+    )));
+    for binding in model
+        .setup
+        .keymap
+        .bindings(context)
+        .filter(|b| !(read_only && b.action.is_change()))
+    {
+        // A long list of keys still leaves a space before its description.
+        let keys = binding.keys_label();
+        let width = KEYS_WIDTH.max(keys.chars().count() + 1);
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {keys:<width$}"), theme.key()),
+            Span::raw(binding.desc.clone()),
+        ]));
+    }
+    lines.push(Line::default());
+}
+
+/// ` Keys · j/k scroll · Esc or ? closes `, with the help's own keys.
+fn title(keymap: &Keymap) -> String {
+    let close: Vec<String> = keymap
+        .binding(Context::Help, Action::Close)
+        .map(|b| b.keys.iter().take(2).map(ToString::to_string).collect())
+        .unwrap_or_default();
+    format!(
+        " Keys · {}/{} scroll · {} closes ",
+        keymap.key(Context::Help, Action::Down),
+        keymap.key(Context::Help, Action::Up),
+        close.join(" or ")
+    )
+}
+
+/// The browse sections of the current context first (most specific first), then the other
+/// browse sections, then the layers'.
 fn help_order(current: Context) -> Vec<Context> {
     let mut order: Vec<Context> = Context::ALL
         .into_iter()

@@ -3,7 +3,8 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::tui::model::{Model, PromptKind, Screen, Status};
+use crate::tui::layers::PromptKind;
+use crate::tui::model::{Model, Screen, Status};
 
 /// Width from which the detail pane sits beside the table instead of below it.
 pub const SIDE_BY_SIDE_WIDTH: u16 = 140;
@@ -39,7 +40,7 @@ pub fn areas(model: &Model, area: Rect) -> Areas {
     ])
     .areas(area);
     let modal = body;
-    let prompt_height = match model.prompt.as_ref().map(|p| p.kind) {
+    let prompt_height = match model.layers.prompt().map(|p| p.kind) {
         Some(PromptKind::Fuzzy) => 3,
         Some(PromptKind::Server) => 5,
         None => 0,

@@ -9,7 +9,7 @@ use crate::domain::ErrorKind;
 use crate::tui::linking_tests::{
     confirmed, filled, form_on, loaded, reviewed, service, settle_with, users,
 };
-use crate::tui::model::{Modal, Model};
+use crate::tui::model::Model;
 use crate::tui::msg::Msg;
 use crate::tui::testdata::linked;
 use crate::tui::update::update;
@@ -73,7 +73,7 @@ fn form_destination_at_the_limit() {
 fn form_attribute_outside_the_mapping_is_a_warning() {
     let mut m = form_on(0, NARROW);
     update(&mut m, ch('c'));
-    if let Some(Modal::LinkForm(f)) = &mut m.modal {
+    if let Some(f) = m.layers.form_mut() {
         // As an undo of an unlink by another attribute would fill it in.
         f.src_attribute = "custom:employee_id".into();
     }

@@ -15,13 +15,14 @@ mod users;
 #[cfg(test)]
 mod linking_snapshots;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use ratatui::Frame;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::model::{Modal, Model, Screen};
+use super::layers::Layer;
+use super::model::{Model, Screen};
 
 /// Braille spinner frames, advanced by ticks while something loads.
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -36,18 +37,20 @@ pub fn view(model: &Model, frame: &mut Frame) {
     if let Some(area) = areas.detail {
         detail::render(model, frame, area);
     }
-    if let Some(area) = areas.prompt {
-        prompt::render(model, frame, area);
-    }
     status::render(model, frame, areas.status);
-    match &model.modal {
-        Some(Modal::LinkForm(f)) => form::render(model, f, frame, areas.modal),
-        Some(Modal::Review(r)) => review::render(model, r, frame, areas.modal),
-        Some(Modal::Activity { scroll }) => activity::render(model, *scroll, frame, areas.modal),
-        None => {}
-    }
-    if model.help_open {
-        help::render(model, frame, frame.area());
+    // The layers, bottom to top.
+    for layer in model.layers.iter() {
+        match layer {
+            Layer::Prompt(p) => {
+                if let Some(area) = areas.prompt {
+                    prompt::render(model, p, frame, area);
+                }
+            }
+            Layer::LinkForm(f) => form::render(model, f, frame, areas.modal),
+            Layer::Review(r) => review::render(model, r, frame, areas.modal),
+            Layer::Activity { scroll } => activity::render(model, *scroll, frame, areas.modal),
+            Layer::Help { scroll } => help::render(model, *scroll, frame, frame.area()),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 use super::spinner;
 use crate::domain::sanitize::sanitize;
 use crate::tui::format::{count, utc_time};
+use crate::tui::keymap::{Action, Context};
 use crate::tui::model::{Model, Phase};
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
@@ -22,10 +23,14 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         .border_style(theme.border(true));
     if picker.pools.is_empty() {
         let text = match picker.phase {
-            Phase::Idle | Phase::Loading => "Listing user pools…",
-            Phase::Failed => "Could not list the user pools: see the message below. R retries.",
+            Phase::Idle | Phase::Loading => "Listing user pools…".to_owned(),
+            Phase::Failed => format!(
+                "Could not list the user pools: see the message below. {} retries.",
+                model.key(Context::Pools, Action::Refresh)
+            ),
             Phase::Done => {
                 "No user pools in this region. Check --region and --profile, or try --local."
+                    .to_owned()
             }
         };
         let body = Paragraph::new(text).wrap(Wrap { trim: true }).block(block);

@@ -1,4 +1,5 @@
-//! The filter prompts: fuzzy (applied as you type) and Cognito (validated as you type).
+//! The filter prompts: fuzzy (applied as you type) and Cognito (validated as you type); the
+//! keys in their titles come from the keymap.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -7,17 +8,21 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::domain::sanitize::sanitize;
 use crate::tui::format::count;
-use crate::tui::model::{Model, PromptKind};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::layers::{Prompt, PromptKind};
+use crate::tui::model::Model;
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
-    let Some(prompt) = &model.prompt else {
-        return;
-    };
+pub fn render(model: &Model, prompt: &Prompt, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
+    let apply = model.setup.keymap.key(Context::Prompt, Action::Apply);
+    let cancel = model.setup.keymap.key(Context::Prompt, Action::Cancel);
     let (title, lead) = match prompt.kind {
-        PromptKind::Fuzzy => (" Fuzzy filter · Enter keeps it · Esc clears ", "/ "),
+        PromptKind::Fuzzy => (
+            format!(" Fuzzy filter · {apply} keeps it · {cancel} clears "),
+            "/ ",
+        ),
         PromptKind::Server => (
-            " Cognito filter · Enter sends · empty lists everyone · Esc cancels ",
+            format!(" Cognito filter · {apply} sends · empty lists everyone · {cancel} cancels "),
             "f ",
         ),
     };

@@ -1,6 +1,7 @@
 //! The review dialog: who changes, the link count before and after, the warning, the exact
-//! request and the equivalent `aws` command; then Cancel / confirm buttons, or the spinner
-//! while the change runs. The body scrolls; the buttons stay.
+//! request and the equivalent `aws` command; then Cancel / confirm buttons with their keys
+//! (from the keymap), or the spinner while the change runs. The body scrolls; the buttons
+//! stay.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,6 +13,7 @@ use super::layout::centered;
 use super::{spinner, wrap};
 use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::model::Model;
 use crate::tui::review::{PendingPhase, Review};
 use crate::tui::theme::Theme;
@@ -23,7 +25,11 @@ const LABEL: usize = 14;
 pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
     let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2));
-    let body = body(review, theme, inner_width);
+    let choose = model
+        .setup
+        .keymap
+        .key(Context::Review, Action::ChooseAttribute);
+    let body = body(review, theme, inner_width, &choose);
     let height = body.len() as u16 + 4;
     let popup = centered(area, WIDTH, height);
     let planned = &review.planned;
@@ -42,10 +48,15 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
     .areas(inner);
     let max_scroll = (body.len() as u16).saturating_sub(text.height);
     let scroll = review.scroll.min(max_scroll);
+    let keymap = &model.setup.keymap;
     let more = if scroll < max_scroll {
-        " ↓ more: j/PgDn "
+        format!(
+            " ↓ more: {}/{} ",
+            keymap.key(Context::Review, Action::Down),
+            keymap.key(Context::Review, Action::PageDown)
+        )
     } else {
-        ""
+        String::new()
     };
     frame.render_widget(Clear, popup);
     frame.render_widget(block.title_bottom(more), popup);
@@ -57,7 +68,8 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(actions(model, review, theme)), buttons);
 }
 
-fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
+/// The scrolled text; `choose` is the key that chooses the attribute of an unlink.
+fn body(review: &Review, theme: Theme, width: usize, choose: &str) -> Vec<Line<'static>> {
     let planned = &review.planned;
     let user = sanitize(planned.user().unwrap_or_default()).into_owned();
     let identity = planned.identity();
@@ -128,7 +140,7 @@ fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
             .collect();
         row(
             "Linked by",
-            format!("c chooses: {}", choices.join("  ")),
+            format!("{choose} chooses: {}", choices.join("  ")),
             theme.key(),
         );
     }
@@ -165,11 +177,14 @@ fn body(review: &Review, theme: Theme, width: usize) -> Vec<Line<'static>> {
 /// The buttons, or what the change in flight is doing.
 fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
     let planned = &review.planned;
+    let key = |action| model.setup.keymap.key(Context::Review, action);
     if let Some(pending) = model.in_flight.as_ref().filter(|p| p.planned == *planned) {
         let doing = match &pending.phase {
-            PendingPhase::Sending => {
-                format!("Sending {}…  (Esc hides this dialog)", planned.operation())
-            }
+            PendingPhase::Sending => format!(
+                "Sending {}…  ({} hides this dialog)",
+                planned.operation(),
+                key(Action::Hide)
+            ),
             PendingPhase::Verifying { .. } => format!(
                 "No clear answer; reading {} again to learn whether it was applied (nothing is resent)…",
                 sanitize(planned.user().unwrap_or_default())
@@ -199,18 +214,18 @@ fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
         Span::raw("  "),
         button(confirm, review.confirm_focused),
         Span::raw("   "),
-        Span::styled("Tab", theme.key()),
+        Span::styled(key(Action::Switch), theme.key()),
         Span::raw(" switch  "),
-        Span::styled("Enter", theme.key()),
+        Span::styled(key(Action::Press), theme.key()),
         Span::raw(" press  "),
-        Span::styled("y", theme.key()),
+        Span::styled(key(Action::Confirm), theme.key()),
         Span::raw(" confirm  "),
-        Span::styled("Esc", theme.key()),
+        Span::styled(key(Action::Cancel), theme.key()),
         Span::raw(" cancel"),
     ];
     if !review.attribute_choices.is_empty() {
         spans.push(Span::raw("  "));
-        spans.push(Span::styled("c", theme.key()));
+        spans.push(Span::styled(key(Action::ChooseAttribute), theme.key()));
         spans.push(Span::raw(" attribute"));
     }
     Line::from(spans)

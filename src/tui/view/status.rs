@@ -1,11 +1,15 @@
-//! The bottom line: an error (stays, says what to do), a flash message, or key hints.
+//! The bottom line: an error (stays, says what to do), a flash message, or the key hints of
+//! what is in front (the layer under the help, since the help lists every key itself),
+//! generated from the keymap.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::model::{Modal, Model, Status};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::layers::LayerKind;
+use crate::tui::model::{Model, Status};
 use crate::tui::theme::Theme;
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
@@ -14,52 +18,60 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         Status::Error { text } => Line::from(vec![
             Span::styled(" ✗ ", theme.error()),
             Span::styled(text.clone(), theme.error()),
-            Span::raw("  (Esc dismisses)"),
+            Span::raw(format!(
+                "  ({} dismisses)",
+                model.setup.keymap.key(model.context(), Action::Back)
+            )),
         ]),
         Status::Info { text, .. } => Line::from(vec![
             Span::styled(" ✓ ", theme.info()),
             Span::raw(text.clone()),
         ]),
-        Status::None if model.prompt.is_some() => Line::from(vec![
-            Span::raw(" "),
-            Span::styled("Enter", theme.key()),
-            Span::raw(" apply  "),
-            Span::styled("Esc", theme.key()),
-            Span::raw(" cancel  "),
-            Span::styled("Ctrl-C", theme.key()),
-            Span::raw(" quit"),
-        ]),
-        Status::None if model.modal.is_some() => {
-            let keys: &[(&str, &str)] = match &model.modal {
-                Some(Modal::LinkForm(_)) => &[("Enter", "review"), ("Esc", "cancel")],
-                Some(Modal::Review(_)) if model.in_flight.is_some() => &[("Esc", "hide")],
-                Some(Modal::Review(_)) => &[("y", "confirm"), ("Esc", "cancel")],
-                _ => &[("u", "undo last"), ("Esc", "close")],
-            };
-            hint_line(
-                theme,
-                keys.iter().map(|(k, h)| (k.to_string(), *h)),
-                area.width,
-            )
-        }
-        Status::None => {
-            let read_only = model.setup.read_only;
-            let hints = model
-                .setup
-                .keymap
-                .hints(model.context())
-                .into_iter()
-                .filter(|(_, _, action)| !(read_only && action.is_change()))
-                .map(|(k, h, _)| (k, h));
-            let mut line = hint_line(theme, hints, area.width);
-            if read_only {
-                line.spans
-                    .insert(1, Span::styled("read-only  ", theme.warn()));
+        Status::None => match model
+            .layers
+            .iter()
+            .rev()
+            .find(|l| l.kind() != LayerKind::Help)
+        {
+            Some(layer) => {
+                let sending = model.in_flight.is_some();
+                let mut hints: Vec<(String, &str)> = model
+                    .setup
+                    .keymap
+                    .hints(layer.context())
+                    .into_iter()
+                    .filter(|(_, _, action)| layer.shows_hint(*action, sending))
+                    .map(|(k, h, _)| (k, h))
+                    .collect();
+                if layer.context() == Context::Prompt {
+                    // Fixed: in a prompt, q is text.
+                    hints.push(("Ctrl-C".to_owned(), "quit"));
+                }
+                hint_line(theme, hints.into_iter(), area.width)
             }
-            line
-        }
+            None => browse_hints(model, area.width),
+        },
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
+}
+
+/// The browse screen's hints (link and unlink left out with `--read-only`, which is said).
+fn browse_hints(model: &Model, width: u16) -> Line<'static> {
+    let theme = model.theme();
+    let read_only = model.setup.read_only;
+    let hints = model
+        .setup
+        .keymap
+        .hints(model.context())
+        .into_iter()
+        .filter(|(_, _, action)| !(read_only && action.is_change()))
+        .map(|(k, h, _)| (k, h));
+    let mut line = hint_line(theme, hints, width);
+    if read_only {
+        line.spans
+            .insert(1, Span::styled("read-only  ", theme.warn()));
+    }
+    line
 }
 
 /// Key hints, as many whole ones as fit in `width`.

@@ -13,6 +13,7 @@ use super::spinner;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord};
 use crate::tui::format::{count, short_status};
+use crate::tui::keymap::{Action, Context};
 use crate::tui::model::{Model, Pane, Phase};
 use crate::tui::theme::Theme;
 use crate::tui::users::SortOrder;
@@ -171,8 +172,9 @@ fn progress(model: &Model) -> Line<'static> {
         )),
         Phase::Failed => Line::from(vec![Span::styled(
             format!(
-                " load failed after {pages} ({} users) · R retries ",
-                count(loaded)
+                " load failed after {pages} ({} users) · {} retries ",
+                count(loaded),
+                model.key(Context::Users, Action::Refresh)
             ),
             theme.error(),
         )]),
@@ -183,16 +185,21 @@ fn empty_text(model: &Model) -> Vec<Line<'static>> {
     let users = &model.users;
     let text = if users.total() > 0 {
         format!(
-            "No loaded user matches \"{}\". Esc clears the filter.",
-            sanitize(users.query())
+            "No loaded user matches \"{}\". {} clears the filter.",
+            sanitize(users.query()),
+            model.key(Context::Users, Action::Back)
         )
     } else {
         match (model.load.phase, &model.server_filter) {
             (Phase::Idle | Phase::Loading, _) => "Loading users…".to_owned(),
-            (Phase::Failed, _) => "No users loaded: see the message below. R retries.".to_owned(),
+            (Phase::Failed, _) => format!(
+                "No users loaded: see the message below. {} retries.",
+                model.key(Context::Users, Action::Refresh)
+            ),
             (Phase::Done, Some(filter)) => format!(
-                "No user matches the Cognito filter {}. f changes it; an empty filter lists everyone.",
-                sanitize(filter)
+                "No user matches the Cognito filter {}. {} changes it; an empty filter lists everyone.",
+                sanitize(filter),
+                model.key(Context::Users, Action::ServerFilter)
             ),
             (Phase::Done, None) => "This pool has no users.".to_owned(),
         }
