@@ -12,6 +12,7 @@
 //! sequence resumes at its first step not applied ([`sequence`]).
 
 pub mod merge;
+pub mod merge_run;
 pub mod merge_snapshot;
 pub mod plan;
 pub mod recover;

@@ -13,9 +13,10 @@ use crate::aws::ops::Ops;
 use crate::aws::rate::RateLimiter;
 use crate::awscli::command::aws_command_json;
 use crate::change::merge::{MergeInputs, MergeOptions, MergePlan, plan_merge};
+use crate::change::merge_run::{MergeError, ReadProblem, execute, read_inputs, write_remap};
 use crate::change::merge_snapshot::MergeSnapshot;
-use crate::change::sequence::{Sequence, first_open_step, run_sequence};
-use crate::change::{Engine, Planned, Policy, Quiet, RunError, Verdict};
+use crate::change::sequence::first_open_step;
+use crate::change::{Engine, Planned, Quiet, RunError, Verdict};
 use crate::cli::args::{GlobalArgs, MergeArgs};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{GroupClass, check_user_pool_id};
@@ -279,7 +280,14 @@ impl Run<'_> {
         }
         if done == plan.steps.len() {
             println!("Already merged (the journal shows every step applied).");
-            return self.write_remap(&inputs, &snapshot, None);
+            let (from_sub, to_sub) = write_remap(self.remap, &snapshot, None).map_err(|e| {
+                CmdError::rejected(format!(
+                    "coglink: cannot write the remap file {}: {e}",
+                    self.remap.display()
+                ))
+            })?;
+            self.print_remap(&from_sub, &to_sub);
+            return Ok(());
         }
         let delete_ahead = plan.steps[done..]
             .iter()
@@ -295,41 +303,46 @@ impl Run<'_> {
                 ));
             }
         }
-        if !resuming {
-            snapshot.write(&snapshot_path).map_err(|e| CmdError {
+        let run = execute(
+            self.engine,
+            &snapshot,
+            &snapshot_path,
+            resuming,
+            &plan,
+            self.remap,
+            &Quiet,
+        )
+        .await
+        .map_err(|e| match e {
+            MergeError::Snapshot(e) => CmdError {
                 code: crate::exit::EXIT_JOURNAL,
                 message: format!(
-                    "coglink: error: refusing to merge without a snapshot: cannot write {}: {e}",
+                    "coglink: error: refusing to merge without its snapshot and remap file: \
+                     {}: {e}",
                     snapshot_path.display()
                 ),
-            })?;
+            },
+            MergeError::Run(RunError::NotRecordable(e)) => CmdError {
+                code: crate::exit::EXIT_JOURNAL,
+                message: format!(
+                    "coglink: error: refusing to make a change that could not be recorded: {e}"
+                ),
+            },
+            MergeError::Run(RunError::OutcomeNotRecorded { entry, error, .. }) => CmdError {
+                code: crate::exit::EXIT_JOURNAL,
+                message: format!(
+                    "coglink: error: {error}\nThe entry that could not be recorded:\n{entry}"
+                ),
+            },
+        })?;
+        if !resuming {
             println!(
                 "Snapshot of {}: {}",
                 safe(&pair.merge),
                 snapshot_path.display()
             );
         }
-        let sequence = Sequence {
-            id: snapshot.sequence.clone(),
-            steps: plan.steps.clone(),
-        };
-        let end = run_sequence(self.engine, &sequence, Policy::BATCH, &Quiet)
-            .await
-            .map_err(|e| match e {
-                RunError::NotRecordable(e) => CmdError {
-                    code: crate::exit::EXIT_JOURNAL,
-                    message: format!(
-                        "coglink: error: refusing to make a change that could not be recorded: {e}"
-                    ),
-                },
-                RunError::OutcomeNotRecorded { entry, error, .. } => CmdError {
-                    code: crate::exit::EXIT_JOURNAL,
-                    message: format!(
-                        "coglink: error: {error}\nThe entry that could not be recorded:\n{entry}"
-                    ),
-                },
-            })?;
-        for settled in &end.settled {
+        for settled in &run.end.settled {
             let mark = if settled.verdict() == Verdict::Applied {
                 "done"
             } else {
@@ -337,7 +350,7 @@ impl Run<'_> {
             };
             println!("  {mark:<8}{}", settled.summary());
         }
-        if !end.complete(plan.steps.len()) {
+        let Some((from_sub, to_sub)) = run.remap else {
             return Err(CmdError::rejected(format!(
                 "coglink: the merge of {} into {} stopped at the step above; nothing after it \
                  was sent. Run the same command again to resume (snapshot {}).",
@@ -345,130 +358,53 @@ impl Run<'_> {
                 safe(&pair.keep),
                 snapshot_path.display()
             )));
-        }
-        let keep_sub = end
-            .settled
-            .iter()
-            .rev()
-            .find_map(|s| s.fresh.as_ref().and_then(|u| u.sub().map(str::to_owned)));
+        };
         println!(
             "Merged {} into {}: {} linked identities",
             safe(&pair.merge),
             safe(&pair.keep),
             plan.counts
         );
-        self.write_remap(&inputs, &snapshot, keep_sub)
+        self.print_remap(&from_sub, &to_sub);
+        Ok(())
     }
 
     /// Both users, their groups and the pool's providers, read now.
     async fn read_inputs(&self, pair: &Pair) -> Result<MergeInputs, CmdError> {
-        let ops = self.engine.ops();
-        let pool = &pair.pool_id;
-        let read = |what: &str, f: crate::aws::Failure| {
-            CmdError::failure_while(&format!("reading {what} before the merge"), &f)
-        };
-        let keep = ops
-            .get_user(pool, &pair.keep)
+        read_inputs(self.engine.ops(), &pair.pool_id, &pair.keep, &pair.merge)
             .await
-            .map_err(|f| read("the user to keep", f))?
-            .ok_or_else(|| {
-                CmdError::rejected(format!(
+            .map_err(|p| match p {
+                ReadProblem::Failed { what, failure } => {
+                    CmdError::failure_while(&format!("reading {what} before the merge"), &failure)
+                }
+                ReadProblem::Missing {
+                    keep: true,
+                    username,
+                } => CmdError::rejected(format!(
                     "--keep: no user {} in pool {}",
-                    safe(&pair.keep),
-                    safe(pool)
-                ))
-            })?;
-        let merged = ops
-            .get_user(pool, &pair.merge)
-            .await
-            .map_err(|f| read("the user to merge", f))?
-            .ok_or_else(|| {
-                CmdError::rejected(format!(
+                    safe(&username),
+                    safe(&pair.pool_id)
+                )),
+                ReadProblem::Missing {
+                    keep: false,
+                    username,
+                } => CmdError::rejected(format!(
                     "--merge: no user {} in pool {} (if an earlier merge deleted it, its \
                      snapshot is gone too)",
-                    safe(&pair.merge),
-                    safe(pool)
-                ))
-            })?;
-        let keep_groups = ops
-            .list_groups_for_user(pool, &pair.keep)
-            .await
-            .map_err(|f| read("the groups of the user to keep", f))?;
-        let merged_groups = ops
-            .list_groups_for_user(pool, &pair.merge)
-            .await
-            .map_err(|f| read("the groups of the user to merge", f))?;
-        let providers = ops
-            .list_providers(pool)
-            .await
-            .map_err(|f| read("the pool's identity providers", f))?;
-        Ok(MergeInputs {
-            pool_id: pool.clone(),
-            keep,
-            keep_groups,
-            merged,
-            merged_groups,
-            providers,
-        })
+                    safe(&username),
+                    safe(&pair.pool_id)
+                )),
+            })
     }
 
-    /// Appends `F.sub → K.sub` unless the file has it already (a re-run writes it once).
-    fn write_remap(
-        &self,
-        inputs: &MergeInputs,
-        snapshot: &MergeSnapshot,
-        keep_sub: Option<String>,
-    ) -> Result<(), CmdError> {
-        let from_sub = inputs.merged.sub().unwrap_or_default().to_owned();
-        let to_sub = keep_sub
-            .or_else(|| inputs.keep.sub().map(str::to_owned))
-            .unwrap_or_default();
-        let existing = std::fs::read_to_string(self.remap).unwrap_or_default();
-        let already = existing.lines().any(|l| {
-            serde_json::from_str::<serde_json::Value>(l).is_ok_and(|v| {
-                v["pool_id"] == snapshot.pool_id.as_str() && v["from"]["sub"] == from_sub.as_str()
-            })
-        });
-        if !already {
-            let line = serde_json::json!({
-                "time": now_rfc3339(),
-                "pool_id": snapshot.pool_id,
-                "from": {"username": inputs.merged.username, "sub": from_sub},
-                "to": {"username": inputs.keep.username, "sub": to_sub},
-            });
-            append_line(self.remap, &line.to_string()).map_err(|e| CmdError {
-                code: crate::exit::EXIT_JOURNAL,
-                message: format!(
-                    "coglink: error: the merge is done but its remap line could not be written to \
-                     {}: {e}\nThe line: {line}",
-                    self.remap.display()
-                ),
-            })?;
-        }
+    fn print_remap(&self, from_sub: &str, to_sub: &str) {
         println!(
             "Remap: sub {} -> {} in {}",
-            safe(&from_sub),
-            safe(&to_sub),
+            safe(from_sub),
+            safe(to_sub),
             self.remap.display()
         );
-        Ok(())
     }
-}
-
-fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(format!("{line}\n").as_bytes())?;
-    f.sync_all()
 }
 
 /// The review: what K gains, what is lost for good, the warnings, then the requests in order
