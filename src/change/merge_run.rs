@@ -105,7 +105,7 @@ pub async fn execute(
         id: snapshot.sequence.clone(),
         steps: plan.steps.clone(),
     };
-    let end = run_sequence(engine, &sequence, Policy::BATCH, observer)
+    let end = run_sequence(engine, &sequence, Policy::MERGE, observer)
         .await
         .map_err(MergeError::Run)?;
     let complete = end.complete(plan.steps.len());

@@ -36,6 +36,9 @@ pub struct Policy {
     pub after_not_sent: bool,
     /// Send again when an unclear answer was read back as not applied.
     pub after_not_applied: bool,
+    /// Read the user once after a clear success, for the counts after (a person looks at
+    /// them; a batch row knows its counts from planning and spends no request on them).
+    pub counts_after_ok: bool,
 }
 
 impl Policy {
@@ -45,13 +48,22 @@ impl Policy {
         after_throttle: false,
         after_not_sent: false,
         after_not_applied: false,
+        counts_after_ok: true,
     };
-    /// `batch`: up to 5 sends, each only when the previous is known not applied.
+    /// `batch`: up to 5 sends, each only when the previous is known not applied; no read
+    /// after a clear success (the quota is the link's: a read per row would halve the rate).
     pub const BATCH: Policy = Policy {
         max_sends: 5,
         after_throttle: true,
         after_not_sent: true,
         after_not_applied: true,
+        counts_after_ok: false,
+    };
+    /// A merge's steps: as `BATCH` (a merge must not stop half-way on a throttle), and the
+    /// kept user is read after its link, to show it as it is.
+    pub const MERGE: Policy = Policy {
+        counts_after_ok: true,
+        ..Policy::BATCH
     };
 }
 
@@ -186,7 +198,11 @@ impl Engine {
             if let Sent::Unclear(f) = &sent {
                 observer.unclear(f);
             }
-            let read = self.read_back(planned, read_need(planned, &sent)).await;
+            let need = match read_need(planned, &sent) {
+                ReadNeed::Counts if !policy.counts_after_ok => ReadNeed::None,
+                need => need,
+            };
+            let read = self.read_back(planned, need).await;
             let settled = settle(planned, &sent, &read);
             let outcome = self.entry(
                 planned,
