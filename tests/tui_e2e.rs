@@ -811,3 +811,76 @@ fn quitting_during_a_change_journals_its_real_outcome() {
     );
     rt.block_on(server.shutdown());
 }
+
+/// The duplicates view fills in, Enter on a mergeable group reviews its merge, F's username
+/// typed confirms it, the table says "Merged"; the journal has every step with outcome ok
+/// and the pool no longer has F.
+#[test]
+fn a_mergeable_group_is_merged_from_the_duplicates_view() {
+    let expected = expected_from_seed();
+    let app = App::start(120, 40);
+    let tmux = &app.tmux;
+    app.open_pool(&expected.pool_id, expected.users);
+    tmux.keys(&["D"]);
+    tmux.wait_for("mergeable ·");
+    // Mergeable groups are listed last.
+    tmux.keys(&["G"]);
+    tmux.wait_until("a mergeable group selected", |s| {
+        s.lines().any(|l| l.contains("▶ mergeable"))
+    });
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Requests, in order");
+    let title = screen
+        .lines()
+        .find_map(|l| l.split_once("┌ Merge ").map(|(_, rest)| rest.to_owned()))
+        .expect("the merge review's title");
+    let (f, rest) = title.split_once(" into ").expect("Merge F into K");
+    let k = rest.split(' ').next().unwrap().to_owned();
+    let f = f.to_owned();
+    tmux.keys(&["BTab"]);
+    tmux.type_text(&f);
+    tmux.wait_for(&format!("confirm (it is deleted): {f}"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("Merged {f} into {k}"));
+    // The duplicates view is in front again: Esc closes it, then q quits.
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the duplicates view closed", |s| {
+        !s.contains("┌ Duplicates")
+    });
+    app.quit();
+
+    let journal = app.dir.path().join("state/coglink/journal.jsonl");
+    let entries = support_journal::outcomes(support_journal::lines(&journal));
+    assert!(!entries.is_empty());
+    for entry in &entries {
+        assert_eq!(entry["client"], "tui", "{entry}");
+        assert_eq!(entry["outcome"]["status"], "ok", "{entry}");
+    }
+    let ops: Vec<&str> = entries
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
+    assert!(ops.contains(&"AdminDeleteUser"), "{ops:?}");
+    assert_eq!(ops.last(), Some(&"AdminLinkProviderForUser"), "{ops:?}");
+    let d = app.dir.path();
+    let out = Command::new(env!("CARGO_BIN_EXE_coglink"))
+        .env("HOME", d)
+        .env("XDG_STATE_HOME", d.join("state"))
+        .env("XDG_DATA_HOME", d.join("data"))
+        .env("XDG_CONFIG_HOME", d.join("config"))
+        .args(["--local", "--local-state"])
+        .arg(d.join("state.json"))
+        .args([
+            "users",
+            "--user-pool-id",
+            &expected.pool_id,
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let users = String::from_utf8_lossy(&out.stdout);
+    assert!(!users.contains(&format!("\"{f}\"")), "{f} is gone");
+    assert!(users.contains(&format!("\"{k}\"")), "{k} is kept");
+}

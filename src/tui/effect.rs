@@ -2,9 +2,11 @@
 
 use super::msg::RequestId;
 use crate::change::Planned;
+use crate::change::merge::MergePlan;
+use crate::change::merge_snapshot::MergeSnapshot;
 use crate::domain::{Known, LinkRequest};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// Hand a command to the Cognito worker.
     Worker(Request),
@@ -13,7 +15,7 @@ pub enum Effect {
 }
 
 /// Requests to the worker task that owns the SDK client; answered with [`super::msg::Msg`]s.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Request {
     /// ListUserPools + DescribeUserPool of each → `Msg::PoolsLoaded`.
     LoadPools,
@@ -45,5 +47,21 @@ pub enum Request {
     Apply {
         request_id: RequestId,
         planned: Box<Planned>,
+    },
+    /// `merge_run::read_inputs` of K and F, or the snapshot of a merge of F into K that
+    /// stopped → `Msg::MergeFacts`.
+    MergeFacts {
+        request_id: RequestId,
+        pool_id: String,
+        keep: String,
+        merge: String,
+    },
+    /// `merge_run::execute`: the snapshot written (unless it is there, resuming), the steps
+    /// not yet applied made through the engine → `Msg::MergeProgress` per step, then one
+    /// `Msg::MergeDone`.
+    ApplyMerge {
+        request_id: RequestId,
+        snapshot: Box<MergeSnapshot>,
+        plan: Box<MergePlan>,
     },
 }

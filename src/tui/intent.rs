@@ -1,7 +1,7 @@
 //! What the user asks for, whatever key asked it. `keys.rs` turns a key into an [`Intent`]
 //! (given the layer in front and the keymap); `update.rs` hands each intent to the code that
-//! acts on it: `browse` (moving, loading, filtering), `linking` (the change dialogs) or the
-//! layer stack itself (help).
+//! acts on it: `browse` (moving, loading, filtering), `linking` (the change dialogs), `merging`
+//! (the duplicates view and a merge) or the layer stack itself (help).
 
 use ratatui::crossterm::event::KeyEvent;
 
@@ -75,4 +75,20 @@ pub enum Intent {
     // The activity list.
     /// Review the inverse of the session's last change.
     Undo,
+
+    // The duplicates view and the merge review.
+    ShowDuplicates,
+    /// Enter on a group: review its merge.
+    OpenMerge,
+    /// To the next (positive) or previous option of the merge review.
+    MergeFocus(isize),
+    /// Tick or untick the option under the cursor.
+    ToggleOption,
+    /// The next user of the group to merge.
+    NextMerge,
+    /// Make the merge (once F's username is typed).
+    ConfirmMerge,
+    CancelMerge,
+    /// Hide the merge review while the merge runs.
+    HideMerge,
 }

@@ -60,6 +60,10 @@ struct KeymapFile {
     #[serde(default)]
     activity: Vec<RawBinding>,
     #[serde(default)]
+    duplicates: Vec<RawBinding>,
+    #[serde(default)]
+    merge: Vec<RawBinding>,
+    #[serde(default)]
     help: Vec<RawBinding>,
     #[serde(default)]
     prompt: Vec<RawBinding>,
@@ -77,7 +81,7 @@ struct RawBinding {
 }
 
 impl KeymapFile {
-    fn sections(self) -> [(Context, Vec<RawBinding>); 9] {
+    fn sections(self) -> [(Context, Vec<RawBinding>); 11] {
         [
             (Context::Global, self.global),
             (Context::Pools, self.pools),
@@ -86,6 +90,8 @@ impl KeymapFile {
             (Context::Form, self.form),
             (Context::Review, self.review),
             (Context::Activity, self.activity),
+            (Context::Duplicates, self.duplicates),
+            (Context::Merge, self.merge),
             (Context::Help, self.help),
             (Context::Prompt, self.prompt),
         ]

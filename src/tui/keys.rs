@@ -34,7 +34,7 @@ pub fn intent(model: &Model, key: KeyEvent) -> Option<Intent> {
         return Some(Intent::Type(key));
     }
     let context = layer.context();
-    let sending = model.in_flight.is_some();
+    let sending = model.change_running();
     match keymap.action_among(context, &key, |a| layer.offers(a, sending)) {
         Some(action) => intent_of(context, action),
         None if layer.takes_typing() => Some(Intent::Type(key)),
@@ -56,6 +56,24 @@ fn is_typing(key: &KeyEvent) -> bool {
 /// What `action` asks for in `context`; `None` for a pair the keymap refuses.
 pub fn intent_of(context: Context, action: Action) -> Option<Intent> {
     use Action as A;
+    if context == Context::Merge {
+        let intent = match action {
+            A::NextField => Intent::MergeFocus(1),
+            A::PreviousField => Intent::MergeFocus(-1),
+            A::Confirm => Intent::ConfirmMerge,
+            A::Cancel => Intent::CancelMerge,
+            A::Hide => Intent::HideMerge,
+            A::PageDown => Intent::Move(Step::Pages(1)),
+            A::PageUp => Intent::Move(Step::Pages(-1)),
+            A::Toggle => Intent::ToggleOption,
+            A::NextMerge => Intent::NextMerge,
+            _ => return None,
+        };
+        return Some(intent);
+    }
+    if context == Context::Duplicates && action == A::Open {
+        return Some(Intent::OpenMerge);
+    }
     let intent = match action {
         A::Up => Intent::Move(Step::Lines(-1)),
         A::Down => Intent::Move(Step::Lines(1)),
@@ -95,6 +113,8 @@ pub fn intent_of(context: Context, action: Action) -> Option<Intent> {
         A::Hide => Intent::HideReview,
         A::ChooseAttribute => Intent::ChooseAttribute,
         A::Undo => Intent::Undo,
+        A::Duplicates => Intent::ShowDuplicates,
+        A::Toggle | A::NextMerge => return None,
     };
     Some(intent)
 }

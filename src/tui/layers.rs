@@ -8,8 +8,10 @@
 
 use tui_input::Input;
 
+use super::duplicates::DuplicatesView;
 use super::form::{FormPhase, LinkForm};
 use super::keymap::{Action, Context};
+use super::merge_review::{MergeReview, MergeRow};
 use super::review::Review;
 
 /// Which prompt is open.
@@ -44,6 +46,10 @@ pub enum Layer {
     Help {
         scroll: u16,
     },
+    /// Users sharing an email or phone, grouped.
+    Duplicates(Box<DuplicatesView>),
+    /// The review of a merge.
+    MergeReview(Box<MergeReview>),
 }
 
 /// A layer's kind, for asking what is open without matching its content.
@@ -54,6 +60,8 @@ pub enum LayerKind {
     Review,
     Activity,
     Help,
+    Duplicates,
+    Merge,
 }
 
 impl Layer {
@@ -64,6 +72,8 @@ impl Layer {
             Layer::Review(_) => LayerKind::Review,
             Layer::Activity { .. } => LayerKind::Activity,
             Layer::Help { .. } => LayerKind::Help,
+            Layer::Duplicates(_) => LayerKind::Duplicates,
+            Layer::MergeReview(_) => LayerKind::Merge,
         }
     }
 
@@ -75,6 +85,8 @@ impl Layer {
             Layer::Review(_) => Context::Review,
             Layer::Activity { .. } => Context::Activity,
             Layer::Help { .. } => Context::Help,
+            Layer::Duplicates(_) => Context::Duplicates,
+            Layer::MergeReview(_) => Context::Merge,
         }
     }
 
@@ -97,6 +109,11 @@ impl Layer {
                 Action::Hide => change_in_flight,
                 _ => !change_in_flight,
             },
+            Layer::MergeReview(_) => match action {
+                Action::PageDown | Action::PageUp => true,
+                Action::Hide => change_in_flight,
+                _ => !change_in_flight,
+            },
             _ => true,
         }
     }
@@ -107,6 +124,7 @@ impl Layer {
         match self {
             Layer::Prompt(_) => true,
             Layer::LinkForm(form) => form.phase == FormPhase::Editing,
+            Layer::MergeReview(review) => review.focus == MergeRow::Name,
             _ => false,
         }
     }
@@ -116,15 +134,21 @@ impl Layer {
         match self {
             Layer::Prompt(_) => true,
             Layer::LinkForm(form) => form.phase == FormPhase::Editing && form.focus.is_text(),
+            Layer::MergeReview(review) => review.focus == MergeRow::Name,
             _ => false,
         }
     }
 
-    /// The link form, the review and the activity list: the dialogs of a change.
+    /// The link form, the reviews, the activity list and the duplicates view: the dialogs
+    /// of a change.
     pub fn is_dialog(&self) -> bool {
         matches!(
             self.kind(),
-            LayerKind::LinkForm | LayerKind::Review | LayerKind::Activity
+            LayerKind::LinkForm
+                | LayerKind::Review
+                | LayerKind::Activity
+                | LayerKind::Duplicates
+                | LayerKind::Merge
         )
     }
 }
@@ -244,6 +268,34 @@ impl Layers {
     pub fn review_mut(&mut self) -> Option<&mut Review> {
         self.stack.iter_mut().rev().find_map(|l| match l {
             Layer::Review(r) => Some(&mut **r),
+            _ => None,
+        })
+    }
+
+    pub fn duplicates(&self) -> Option<&DuplicatesView> {
+        self.stack.iter().rev().find_map(|l| match l {
+            Layer::Duplicates(d) => Some(&**d),
+            _ => None,
+        })
+    }
+
+    pub fn duplicates_mut(&mut self) -> Option<&mut DuplicatesView> {
+        self.stack.iter_mut().rev().find_map(|l| match l {
+            Layer::Duplicates(d) => Some(&mut **d),
+            _ => None,
+        })
+    }
+
+    pub fn merge_review(&self) -> Option<&MergeReview> {
+        self.stack.iter().rev().find_map(|l| match l {
+            Layer::MergeReview(r) => Some(&**r),
+            _ => None,
+        })
+    }
+
+    pub fn merge_review_mut(&mut self) -> Option<&mut MergeReview> {
+        self.stack.iter_mut().rev().find_map(|l| match l {
+            Layer::MergeReview(r) => Some(&mut **r),
             _ => None,
         })
     }

@@ -31,7 +31,7 @@ pub use dialogs::{
 pub use settle::{on_settled, on_unclear};
 pub use unlink::open_unlink;
 
-const READ_ONLY: &str = "--read-only is on: link and unlink are disabled in this session";
+pub const READ_ONLY: &str = "--read-only is on: link and unlink are disabled in this session";
 
 fn pool_id(model: &Model) -> Option<String> {
     model.pool.as_ref().map(|p| p.id.clone())
@@ -226,7 +226,7 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
         model.flash(READ_ONLY);
         return Vec::new();
     }
-    if model.in_flight.is_some() {
+    if model.change_running() {
         return Vec::new();
     }
     let request_id = model.new_request_id();
@@ -259,7 +259,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
         model.flash(READ_ONLY);
         return Vec::new();
     }
-    if model.in_flight.is_some() {
+    if model.change_running() {
         model.flash("A change is still running");
         return Vec::new();
     }
@@ -271,6 +271,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
         model.flash("The last change was not applied: nothing to undo");
         return Vec::new();
     }
+    let last_planned = last.planned.clone();
     match last.planned.clone() {
         Planned::Link { req, user, counts } => {
             let now = model
@@ -283,7 +284,8 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
                 destination: Some(req.destination()),
                 counts: Some(LinkCounts::unlink(now)),
             };
-            let review = Review::new(planned, &model.setup.connect, None);
+            let mut review = Review::new(planned, &model.setup.connect, None);
+            review.note = merged_note(model, &last_planned);
             model.layers.replace_top(Layer::Review(Box::new(review)));
             Vec::new()
         }
@@ -321,4 +323,20 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Undoing a link a merge made: the review says plainly that the merged user is gone for
+/// good and names its snapshot.
+fn merged_note(model: &Model, link: &Planned) -> Option<String> {
+    let record = model.merges.iter().rev().find(|r| r.links.contains(link))?;
+    Some(
+        crate::domain::sanitize::sanitize(&format!(
+            "! This undoes only the link: {} was deleted by the merge into {} and cannot be \
+         restored (its attributes and groups are in the snapshot {}).",
+            record.merge,
+            record.keep,
+            record.snapshot_path.display()
+        ))
+        .into_owned(),
+    )
 }

@@ -6,6 +6,7 @@
 //! same channel the terminal input arrives on. The UI thread never awaits the network.
 
 mod browse;
+mod duplicates;
 mod effect;
 mod event_loop;
 mod form;
@@ -18,6 +19,8 @@ mod keymap;
 mod keys;
 mod layers;
 mod linking;
+mod merge_review;
+mod merging;
 mod model;
 mod msg;
 mod review;
@@ -30,6 +33,8 @@ mod worker;
 
 #[cfg(test)]
 mod linking_tests;
+#[cfg(test)]
+mod merging_tests;
 #[cfg(test)]
 mod testdata;
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::form::FormPhase;
 use super::keymap::{Action, Context, Keymap};
 use super::layers::Layers;
+use super::merge_review::{MergeRecord, MergeRun};
 use super::msg::RequestId;
 use super::review::{Activity, Pending};
 use super::theme::Theme;
@@ -158,6 +159,10 @@ pub struct Model {
     pub journal_links: crate::journal::LinkAttributes,
     /// The linked identity under the cursor in the detail pane.
     pub identity_cursor: usize,
+    /// The merge being made (a change in flight too).
+    pub merging: Option<MergeRun>,
+    /// Merges this session finished.
+    pub merges: Vec<MergeRecord>,
     next_request: RequestId,
 }
 
@@ -196,6 +201,8 @@ impl Model {
             activity: Vec::new(),
             journal_links: Default::default(),
             identity_cursor: 0,
+            merging: None,
+            merges: Vec::new(),
             next_request: 0,
         }
     }
@@ -225,8 +232,18 @@ impl Model {
         }
     }
 
+    /// Whether a change (a link, an unlink or a merge) is being made.
+    pub fn change_running(&self) -> bool {
+        self.in_flight.is_some() || self.merging.is_some()
+    }
+
     pub fn is_busy(&self) -> bool {
-        self.load.phase == Phase::Loading
+        self.merging.is_some()
+            || self
+                .layers
+                .merge_review()
+                .is_some_and(|r| r.reading.is_some())
+            || self.load.phase == Phase::Loading
             || self.picker.phase == Phase::Loading
             || self.in_flight.is_some()
             || self.providers.as_ref().is_some_and(|p| p.list.is_none())

@@ -7,6 +7,9 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use crate::aws::Failure;
 use crate::aws::ops::{LinkFacts, PoolSummary};
 use crate::change::Settled;
+use crate::change::merge::MergeInputs;
+use crate::change::merge_run::MergeEnd;
+use crate::change::merge_snapshot::MergeSnapshot;
 use crate::domain::{IdentityProviderInfo, UserRecord};
 
 /// Identifies one user load; replies of an older load are stale and ignored.
@@ -77,6 +80,25 @@ pub enum Msg {
         at: String,
         reply: ChangeReply,
     },
+    /// The facts of a merge (both users read fresh, or the snapshot of a merge that
+    /// stopped), or why they could not be read.
+    MergeFacts {
+        request_id: RequestId,
+        result: Result<Box<MergeFacts>, String>,
+    },
+    /// Step `step` (1-based) of `of` of the merge in flight is being sent.
+    MergeProgress {
+        request_id: RequestId,
+        step: usize,
+        of: usize,
+    },
+    /// The merge in flight ended (its steps journaled by the engine), or was not started
+    /// (the text says why); `at` is when (RFC 3339).
+    MergeDone {
+        request_id: RequestId,
+        at: String,
+        result: Result<MergeEnd, String>,
+    },
     /// Changes earlier runs left in flight, settled once the session opened: one line each.
     Recovered(Vec<String>),
 }
@@ -108,4 +130,17 @@ pub struct UsersPageReport {
     pub partitions: u8,
     /// Pages read again so far after throttling or a transient failure.
     pub retries: u32,
+}
+
+/// What the worker read before a merge.
+#[derive(Clone, Debug)]
+pub struct MergeFacts {
+    pub inputs: MergeInputs,
+    /// When they were read (RFC 3339): the snapshot's time.
+    pub read_at: String,
+    /// Where the snapshot of this merge is (or will be) written.
+    pub snapshot_path: std::path::PathBuf,
+    /// A merge of this pair stopped earlier: its snapshot (the plan is made from it, with
+    /// its options) and how many of its steps the journal shows applied.
+    pub resume: Option<(MergeSnapshot, usize)>,
 }

@@ -14,6 +14,7 @@ use super::keymap::{Action, Context};
 use super::keys;
 use super::layers::{Layer, LayerKind};
 use super::linking;
+use super::merging;
 use super::model::{Model, Screen, Status, WHEEL_STEP};
 use super::msg::{ChangeReply, Msg};
 use super::view::layout;
@@ -36,7 +37,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     model.users.scroll_into_view(rows);
     // A quit asked for during a change happens once the change is settled (the worker has
     // journaled it by then).
-    if model.quit_after_change && model.in_flight.is_none() && !effects.contains(&Effect::Quit) {
+    if model.quit_after_change && !model.change_running() && !effects.contains(&Effect::Quit) {
         effects.push(Effect::Quit);
     }
     effects
@@ -52,6 +53,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             match model.layers.top_kind() {
                 Some(LayerKind::Prompt) => browse::paste_in_prompt(model, &text),
                 Some(LayerKind::LinkForm) => linking::paste_in_form(model, &text),
+                Some(LayerKind::Merge) => merging::paste_name(model, &text),
                 _ => {}
             }
             Vec::new()
@@ -96,6 +98,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::UsersPage { request_id, result } => {
             browse::on_users_page(model, request_id, result);
             linking::revalidate(model);
+            merging::refresh_duplicates(model);
             Vec::new()
         }
         Msg::UserLoaded {
@@ -147,6 +150,26 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             linking::revalidate(model);
             Vec::new()
         }
+        Msg::MergeFacts { request_id, result } => {
+            merging::on_facts(model, request_id, result);
+            Vec::new()
+        }
+        Msg::MergeProgress {
+            request_id,
+            step,
+            of,
+        } => {
+            merging::on_progress(model, request_id, step, of);
+            Vec::new()
+        }
+        Msg::MergeDone {
+            request_id,
+            at,
+            result,
+        } => {
+            merging::on_done(model, request_id, at, result);
+            Vec::new()
+        }
         Msg::Recovered(lines) => {
             model.flash(sanitize(&format!("journal: {}", lines.join("; "))).into_owned());
             Vec::new()
@@ -177,6 +200,7 @@ fn act(model: &mut Model, intent: Intent) -> Vec<Effect> {
         Intent::Type(key) => match model.layers.top_kind() {
             Some(LayerKind::Prompt) => browse::type_in_prompt(model, key),
             Some(LayerKind::LinkForm) => linking::type_in_form(model, key),
+            Some(LayerKind::Merge) => merging::type_name(model, key),
             _ => {}
         },
         Intent::ApplyPrompt => return browse::apply_prompt(model),
@@ -192,6 +216,14 @@ fn act(model: &mut Model, intent: Intent) -> Vec<Effect> {
         Intent::HideReview => linking::hide_review(model),
         Intent::ChooseAttribute => linking::choose_attribute(model),
         Intent::Undo => return linking::undo_last(model),
+        Intent::ShowDuplicates => merging::open_duplicates(model),
+        Intent::OpenMerge => return merging::open_merge(model),
+        Intent::MergeFocus(delta) => merging::move_focus(model, delta),
+        Intent::ToggleOption => merging::toggle(model),
+        Intent::NextMerge => return merging::next_merge(model),
+        Intent::ConfirmMerge => return merging::confirm(model),
+        Intent::CancelMerge => merging::cancel(model),
+        Intent::HideMerge => merging::hide(model),
     }
     Vec::new()
 }
@@ -201,7 +233,7 @@ fn act(model: &mut Model, intent: Intent) -> Vec<Effect> {
 /// journals the change before the process exits; were it killed, the journal's intent lets
 /// the next run settle it).
 fn quit(model: &mut Model) -> Vec<Effect> {
-    if model.in_flight.is_none() {
+    if !model.change_running() {
         return vec![Effect::Quit];
     }
     if !model.quit_after_change {
@@ -216,11 +248,21 @@ fn quit(model: &mut Model) -> Vec<Effect> {
     vec![Effect::Quit]
 }
 
-/// Scrolls the help, the review or the activity list, whichever is in front.
+/// Scrolls the help, a review or the activity list, or moves the duplicates view's cursor,
+/// whichever is in front.
 fn scroll_top(model: &mut Model, step: Step) {
     let (scroll, page) = match model.layers.top_mut() {
         Some(Layer::Help { scroll } | Layer::Activity { scroll }) => (scroll, 1),
         Some(Layer::Review(review)) => (&mut review.scroll, DIALOG_PAGE),
+        Some(Layer::MergeReview(review)) => (&mut review.scroll, DIALOG_PAGE),
+        Some(Layer::Duplicates(view)) => {
+            view.move_by(match step {
+                Step::Lines(n) | Step::Pages(n) => n,
+                Step::First => isize::MIN,
+                Step::Last => isize::MAX,
+            });
+            return;
+        }
         _ => return,
     };
     *scroll = match step {

@@ -14,6 +14,8 @@ use crate::aws::ops::Ops;
 use crate::change::{Engine, Observer, Planned, Policy, RunError, recover};
 use crate::journal::{Journal, LinkAttributes, now_rfc3339};
 
+mod merge;
+
 /// What the UI's worker needs once the session has opened.
 pub struct Connected {
     pub ops: Ops,
@@ -157,6 +159,27 @@ async fn run(
             } => {
                 let (engine, replies) = (engine.clone(), replies.clone());
                 changes.spawn(apply(engine, replies, request_id, *planned));
+            }
+            Request::MergeFacts {
+                request_id,
+                pool_id,
+                keep,
+                merge,
+            } => {
+                let (engine, replies) = (engine.clone(), replies.clone());
+                tokio::spawn(async move {
+                    let result = merge::facts(&engine, &pool_id, &keep, &merge).await;
+                    let result = result.map(Box::new);
+                    let _ = replies.send(Msg::MergeFacts { request_id, result });
+                });
+            }
+            Request::ApplyMerge {
+                request_id,
+                snapshot,
+                plan,
+            } => {
+                let (engine, replies) = (engine.clone(), replies.clone());
+                changes.spawn(merge::apply(engine, replies, request_id, *snapshot, *plan));
             }
         }
     }

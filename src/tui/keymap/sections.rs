@@ -17,6 +17,10 @@ pub enum Context {
     Review,
     /// This session's changes.
     Activity,
+    /// The duplicates view (groups of users sharing an email or phone).
+    Duplicates,
+    /// The review of a merge, with its options and typed confirmation (a text field).
+    Merge,
     /// The help overlay.
     Help,
     /// The fuzzy and the Cognito filter prompts (their text keeps its editing keys).
@@ -24,7 +28,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Pools,
         Context::Users,
@@ -32,6 +36,8 @@ impl Context {
         Context::Form,
         Context::Review,
         Context::Activity,
+        Context::Duplicates,
+        Context::Merge,
         Context::Prompt,
         Context::Help,
     ];
@@ -46,6 +52,8 @@ impl Context {
             Context::Form => "form",
             Context::Review => "review",
             Context::Activity => "activity",
+            Context::Duplicates => "duplicates",
+            Context::Merge => "merge",
             Context::Help => "help",
             Context::Prompt => "prompt",
         }
@@ -60,6 +68,8 @@ impl Context {
             Context::Form => "Link form",
             Context::Review => "Review (nothing is sent before you confirm)",
             Context::Activity => "Activity list",
+            Context::Duplicates => "Duplicates view",
+            Context::Merge => "Merge review (nothing is sent before you type the name and confirm)",
             Context::Help => "This help",
             Context::Prompt => "Prompts (fuzzy and Cognito filters)",
         }
@@ -75,7 +85,7 @@ impl Context {
 
     /// A layer with text input: its editing keys are fixed and cannot be bound.
     pub fn has_text(self) -> bool {
-        matches!(self, Context::Form | Context::Prompt)
+        matches!(self, Context::Form | Context::Prompt | Context::Merge)
     }
 
     /// Contexts searched for a key, most specific first.
@@ -88,6 +98,8 @@ impl Context {
             Context::Form => &[Context::Form],
             Context::Review => &[Context::Review],
             Context::Activity => &[Context::Activity],
+            Context::Duplicates => &[Context::Duplicates],
+            Context::Merge => &[Context::Merge],
             Context::Help => &[Context::Help],
             Context::Prompt => &[Context::Prompt],
         }
@@ -117,6 +129,7 @@ impl Context {
                 Link,
                 Unlink,
                 Activity,
+                Duplicates,
             ],
             Context::Form => &[
                 NextField,
@@ -139,6 +152,18 @@ impl Context {
                 ChooseAttribute,
             ],
             Context::Activity => &[Down, Up, Undo, Close],
+            Context::Duplicates => &[Down, Up, Top, Bottom, Open, Close],
+            Context::Merge => &[
+                NextField,
+                PreviousField,
+                Toggle,
+                NextMerge,
+                PageDown,
+                PageUp,
+                Confirm,
+                Cancel,
+                Hide,
+            ],
             Context::Help => &[Down, Up, Close],
             Context::Prompt => &[Apply, Cancel],
         }
@@ -193,6 +218,12 @@ pub enum Action {
     ChooseAttribute,
     /// Review the inverse of the session's last change.
     Undo,
+    /// The duplicates view (users sharing an email or phone).
+    Duplicates,
+    /// Tick or untick the merge option under the cursor.
+    Toggle,
+    /// The next user of the group to merge.
+    NextMerge,
 }
 
 impl Action {
@@ -208,7 +239,10 @@ impl Action {
 
     /// Actions on the form's choice fields, where no text is typed: they may use text keys.
     pub fn acts_on_choices(self) -> bool {
-        matches!(self, Action::ChooseNext | Action::ChoosePrevious)
+        matches!(
+            self,
+            Action::ChooseNext | Action::ChoosePrevious | Action::Toggle
+        )
     }
 
     /// The file's name of the action.

@@ -53,6 +53,15 @@ fn in_front(context: Context, sending: bool) -> Model {
             update(&mut m, ch('a'));
             m
         }
+        Context::Duplicates => crate::tui::merging_tests::dup_view(size, true),
+        Context::Merge => {
+            let mut m = crate::tui::merging_tests::merge_review(size, true);
+            if sending {
+                crate::tui::merging_tests::merge_confirmed(&mut m);
+                update(&mut m, key(KeyCode::Tab));
+            }
+            m
+        }
         Context::Help => {
             let mut m = loaded(size);
             update(&mut m, ch('?'));

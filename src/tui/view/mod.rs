@@ -2,10 +2,12 @@
 
 mod activity;
 pub mod detail;
+mod duplicates;
 mod form;
 mod header;
 mod help;
 pub mod layout;
+mod merge;
 mod pools;
 mod prompt;
 mod review;
@@ -14,6 +16,8 @@ mod users;
 
 #[cfg(test)]
 mod linking_snapshots;
+#[cfg(test)]
+mod merging_snapshots;
 #[cfg(test)]
 pub(crate) mod tests;
 
@@ -50,6 +54,8 @@ pub fn view(model: &Model, frame: &mut Frame) {
             Layer::Review(r) => review::render(model, r, frame, areas.modal),
             Layer::Activity { scroll } => activity::render(model, *scroll, frame, areas.modal),
             Layer::Help { scroll } => help::render(model, *scroll, frame, frame.area()),
+            Layer::Duplicates(d) => duplicates::render(model, d, frame, areas.modal),
+            Layer::MergeReview(r) => merge::render(model, r, frame, areas.modal),
         }
     }
 }

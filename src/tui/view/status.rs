@@ -34,7 +34,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             .find(|l| l.kind() != LayerKind::Help)
         {
             Some(layer) => {
-                let sending = model.in_flight.is_some();
+                let sending = model.change_running();
                 let mut hints: Vec<(String, &str)> = model
                     .setup
                     .keymap
