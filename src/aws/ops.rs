@@ -104,6 +104,28 @@ impl Ops {
         Ok(out.user_pool().map(|p| p.estimated_number_of_users()))
     }
 
+    /// The pool's attributes that cannot be changed once set (`Mutable: false` in its
+    /// schema, e.g. `sub`): an identity provider mapping one makes its sign-ins fail.
+    pub async fn immutable_attributes(&self, pool_id: &str) -> Result<Vec<String>, Failure> {
+        let out = self
+            .client
+            .describe_user_pool()
+            .user_pool_id(pool_id)
+            .send()
+            .await
+            .map_err(|e| self.fail(e))?;
+        Ok(out
+            .user_pool()
+            .map(|p| {
+                p.schema_attributes()
+                    .iter()
+                    .filter(|a| a.mutable() == Some(false))
+                    .filter_map(|a| a.name().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     /// One ListUsers page, with the SDK's standard retries.
     pub async fn list_users_page(
         &self,

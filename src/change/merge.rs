@@ -24,6 +24,8 @@ pub struct MergeInputs {
     pub merged: UserRecord,
     pub merged_groups: Vec<String>,
     pub providers: Vec<IdentityProviderInfo>,
+    /// The pool's immutable attributes (`Mutable: false`).
+    pub immutable_attributes: Vec<String>,
 }
 
 /// What the admin chose.
@@ -248,7 +250,12 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
         k.username,
         k.username
     )];
-    warnings.extend(sign_in_overwrites(k, &sources, &inputs.providers));
+    warnings.extend(sign_in_overwrites(
+        k,
+        &sources,
+        &inputs.providers,
+        Some(&inputs.immutable_attributes),
+    ));
     Ok(MergePlan {
         steps,
         identities,
@@ -301,11 +308,13 @@ fn verification_problem(k: &UserRecord, f: &UserRecord) -> Option<String> {
 }
 
 /// What each later sign-in of the moved identities does to K: the IdP's mapping rewrites
-/// every mapped attribute on K (duplicates-and-merge.md §8).
+/// every mapped attribute on K (duplicates-and-merge.md §8), and fails when one of them is
+/// immutable in the pool. `immutable`: the pool's immutable attributes, `None` when not read.
 pub fn sign_in_overwrites(
     k: &UserRecord,
     sources: &[ProviderUserIdentifier],
     providers: &[IdentityProviderInfo],
+    immutable: Option<&[String]>,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let mut seen = Vec::new();
@@ -331,12 +340,32 @@ pub fn sign_in_overwrites(
             continue;
         }
         out.push(format!(
-            "each sign-in with {} rewrites on {}: {}; a mapped attribute that is immutable in \
-             the pool makes that sign-in fail",
+            "each sign-in with {} rewrites on {}: {}{}",
             p.name,
             k.username,
-            list.join(", ")
+            list.join(", "),
+            if immutable.is_none() {
+                "; a mapped attribute that is immutable in the pool makes that sign-in fail"
+            } else {
+                ""
+            }
         ));
+        let stuck: Vec<&str> = p
+            .attribute_mapping
+            .keys()
+            .map(String::as_str)
+            .filter(|a| immutable.is_some_and(|im| im.iter().any(|i| i == a)))
+            .collect();
+        if !stuck.is_empty() {
+            out.push(format!(
+                "every sign-in with {} will FAIL on {}: it maps {}, immutable in this pool \
+                 (Cognito cannot rewrite them); change the mapping before relying on this \
+                 identity",
+                p.name,
+                k.username,
+                stuck.join(", ")
+            ));
+        }
         if p.attribute_mapping.contains_key("email")
             && k.attribute("email_verified") == Some("true")
         {

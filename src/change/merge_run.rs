@@ -61,6 +61,10 @@ pub async fn read_inputs(
             .list_providers(pool)
             .await
             .map_err(failed("the pool's identity providers"))?,
+        immutable_attributes: ops
+            .immutable_attributes(pool)
+            .await
+            .map_err(failed("the pool's schema"))?,
         keep: kept,
         merged,
     })

@@ -24,6 +24,8 @@ pub struct MergeSnapshot {
     pub merged: SavedUser,
     pub merged_groups: Vec<String>,
     pub providers: Vec<SavedProvider>,
+    #[serde(default)]
+    pub immutable_attributes: Vec<String>,
     pub copy_groups: bool,
     pub copy_attributes: Vec<String>,
     pub allow_unverified: bool,
@@ -90,6 +92,7 @@ impl MergeSnapshot {
                     attribute_mapping: p.attribute_mapping.clone(),
                 })
                 .collect(),
+            immutable_attributes: inputs.immutable_attributes.clone(),
             copy_groups: options.copy_groups,
             copy_attributes: options.copy_attributes.clone(),
             allow_unverified: options.allow_unverified,
@@ -115,6 +118,7 @@ impl MergeSnapshot {
                     })
                 })
                 .collect(),
+            immutable_attributes: self.immutable_attributes.clone(),
         };
         let options = MergeOptions {
             copy_groups: self.copy_groups,
@@ -217,6 +221,7 @@ mod tests {
                 provider_type: ProviderType::Google,
                 attribute_mapping: Default::default(),
             }],
+            immutable_attributes: vec!["sub".into()],
         };
         let options = MergeOptions {
             copy_groups: true,

@@ -76,7 +76,7 @@ async fn link(
         eprintln!("coglink: note: {}", sanitize(&note));
     }
     // What every later sign-in of the identity does to the destination.
-    for note in sign_in_overwrites(dest, &[req.source()], &facts.providers) {
+    for note in sign_in_overwrites(dest, &[req.source()], &facts.providers, None) {
         println!("Note: {}", sanitize(&note));
     }
     let change = LinkCounts::link(dest.link_count());

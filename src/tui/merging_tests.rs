@@ -81,6 +81,7 @@ pub fn merge_facts(verified: bool) -> MergeFacts {
             merged: fed(verified),
             merged_groups: vec!["admins".into()],
             providers: providers(),
+            immutable_attributes: vec!["sub".into()],
         },
         read_at: AT.into(),
         snapshot_path: PathBuf::from("/state/coglink/merges/pool/Google_123.json"),

@@ -35,6 +35,7 @@ fn inputs() -> MergeInputs {
         ),
         merged_groups: vec!["staff".into(), "beta".into()],
         providers: vec![google()],
+        immutable_attributes: vec!["sub".into()],
     }
 }
 
@@ -229,4 +230,24 @@ fn an_unverified_pair_needs_the_override_that_names_the_risk() {
         &[identity("Google", "1093", true)],
     );
     assert!(plan_merge(&i, &MergeOptions::default()).is_ok());
+}
+
+#[test]
+fn a_mapped_immutable_attribute_is_said_to_make_every_sign_in_fail() {
+    let plan = plan_merge(&inputs(), &MergeOptions::default()).unwrap();
+    assert!(
+        !plan.warnings.iter().any(|w| w.contains("FAIL")),
+        "{:?}",
+        plan.warnings
+    );
+    let mut i = inputs();
+    i.immutable_attributes.push("email".into());
+    let plan = plan_merge(&i, &MergeOptions::default()).unwrap();
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("every sign-in with Google will FAIL on ann: it maps email")),
+        "{:?}",
+        plan.warnings
+    );
 }
