@@ -86,18 +86,6 @@ pub async fn read_pool(
     Ok(users.into_values().collect())
 }
 
-fn role(group: &DuplicateGroup, m: &Member) -> &'static str {
-    if group.keep.as_deref() == Some(m.username.as_str()) {
-        "keep"
-    } else if group.merge.contains(&m.username) {
-        "merge"
-    } else if m.linked_to.is_some() {
-        "shadow"
-    } else {
-        "-"
-    }
-}
-
 fn kind(m: &Member) -> String {
     match &m.identity {
         Some((provider, _)) => provider.clone(),
@@ -119,7 +107,7 @@ fn print_table(out: &mut impl Write, groups: &[DuplicateGroup]) -> std::io::Resu
             writeln!(
                 out,
                 "    {}{}{}{}{}/{MAX_LINKED_IDENTITIES}",
-                cell(role(g, m), 7),
+                cell(g.role_of(m), 7),
                 cell(&m.username, 34),
                 cell(&kind(m), 16),
                 cell(if m.verified { "verified" } else { "unverified" }, 11),
@@ -181,7 +169,7 @@ fn print_json(
                     .iter()
                     .map(|m| JsonMember {
                         username: &m.username,
-                        role: role(g, m),
+                        role: g.role_of(m),
                         sub: m.sub.as_deref(),
                         provider: m.identity.as_ref().map(|(p, _)| p.as_str()),
                         subject: m.identity.as_ref().map(|(_, s)| s.as_str()),
@@ -220,7 +208,7 @@ fn print_csv(out: &mut impl Write, groups: &[DuplicateGroup]) -> std::io::Result
                     g.by.name(),
                     &g.key,
                     g.class.name(),
-                    role(g, m),
+                    g.role_of(m),
                     &m.username,
                     m.sub.as_deref().unwrap_or(""),
                     provider,

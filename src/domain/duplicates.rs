@@ -124,6 +124,21 @@ pub struct DuplicateGroup {
     pub reason: String,
 }
 
+impl DuplicateGroup {
+    /// A member's role: `keep`, `merge`, `shadow` (a linked sign-in's profile) or `-`.
+    pub fn role_of(&self, m: &Member) -> &'static str {
+        if self.keep.as_deref() == Some(m.username.as_str()) {
+            "keep"
+        } else if self.merge.contains(&m.username) {
+            "merge"
+        } else if m.linked_to.is_some() {
+            "shadow"
+        } else {
+            "-"
+        }
+    }
+}
+
 /// Groups of two or more users sharing an email and/or phone number (`by`), ordered by
 /// class (mergeable last), then key.
 pub fn find_duplicates(users: &[UserRecord], by: &[MatchBy]) -> Vec<DuplicateGroup> {

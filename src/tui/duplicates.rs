@@ -1,7 +1,7 @@
 //! The duplicates view's state: the groups `find_duplicates` makes of the loaded users (by
 //! email and phone), recomputed as pages arrive, and the cursor over them. Pure.
 
-use crate::domain::{DuplicateGroup, GroupClass, MatchBy, Member, UserRecord, find_duplicates};
+use crate::domain::{DuplicateGroup, GroupClass, MatchBy, UserRecord, find_duplicates};
 
 /// What users are grouped by in the view.
 pub const MATCH_BY: [MatchBy; 2] = [MatchBy::Email, MatchBy::Phone];
@@ -46,19 +46,6 @@ impl DuplicatesView {
     pub fn move_by(&mut self, delta: isize) {
         let last = self.groups.len().saturating_sub(1);
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-    }
-}
-
-/// A member's role in its group, as the CLI's `duplicates` names it.
-pub fn role(group: &DuplicateGroup, m: &Member) -> &'static str {
-    if group.keep.as_deref() == Some(m.username.as_str()) {
-        "keep"
-    } else if group.merge.contains(&m.username) {
-        "merge"
-    } else if m.linked_to.is_some() {
-        "shadow"
-    } else {
-        "-"
     }
 }
 

@@ -284,17 +284,13 @@ pub struct SimServer {
 }
 
 impl SimServer {
+    /// On any free port. (A test never restarts one on the port it had: a parallel test may
+    /// take that port in between.)
     pub fn start(state: &Path, simulation: Simulation) -> SimServer {
-        Self::start_on(state, simulation, 0)
-    }
-
-    /// On `port` (0: any): a restart on the port of an earlier one is the same endpoint URL,
-    /// so the journal's changes against it are read back there.
-    pub fn start_on(state: &Path, simulation: Simulation, port: u16) -> SimServer {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let server = rt
             .block_on(LocalServer::start(LocalOptions {
-                port,
+                port: 0,
                 state_file: Some(state.to_owned()),
                 seed: Seed::Demo,
                 simulation,
@@ -308,10 +304,6 @@ impl SimServer {
 
     pub fn url(&self) -> String {
         self.server.as_ref().unwrap().endpoint_url()
-    }
-
-    pub fn port(&self) -> u16 {
-        self.server.as_ref().unwrap().addr().port()
     }
 
     /// The change requests received so far (the server keeps running).

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::layout::centered;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{GroupClass, MAX_LINKED_IDENTITIES};
-use crate::tui::duplicates::{DuplicatesView, role};
+use crate::tui::duplicates::DuplicatesView;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::model::{Model, Phase};
 
@@ -72,7 +72,7 @@ pub fn render(model: &Model, view: &DuplicatesView, frame: &mut Frame, area: Rec
             };
             lines.push(Line::from(format!(
                 "    {:<7}{:<28}{:<14}{:<11}{}/{MAX_LINKED_IDENTITIES}",
-                role(group, m),
+                group.role_of(m),
                 sanitize(&m.username),
                 provider,
                 if m.verified { "verified" } else { "unverified" },
