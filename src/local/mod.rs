@@ -148,17 +148,34 @@ fn lock_state_file(path: &std::path::Path) -> Result<std::fs::File, LocalError> 
             path: lock_path.clone(),
             source,
         })?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(LocalError::StateInUse {
-            path: path.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::Error(source)) => Err(LocalError::StateWrite {
-            path: lock_path,
-            source,
-        }),
+    // A lock that another endpoint of this process has just released can still look held
+    // for a moment: a child process forked by some other thread holds a copy of the lock's
+    // file descriptor until it execs. So a held lock is retried briefly before it is
+    // reported as in use.
+    let deadline = std::time::Instant::now() + LOCK_RETRY_FOR;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(LocalError::StateInUse {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(LocalError::StateWrite {
+                    path: lock_path,
+                    source,
+                });
+            }
+        }
     }
 }
+
+/// How long a held state lock is retried (see `lock_state_file`).
+const LOCK_RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Loads the state file, or creates it from the seed (written before serving).
 fn load_state(opts: &LocalOptions) -> Result<State, LocalError> {
