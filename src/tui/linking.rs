@@ -73,6 +73,7 @@ pub fn open_link_form(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     };
     let form = LinkForm::new(&pool, &destination_of(user), cached_providers(model));
+    model.clear_status_for_dialog();
     model.layers.open(Layer::LinkForm(Box::new(form)));
     revalidate(model);
     ensure_providers(model, &pool)
@@ -206,6 +207,7 @@ pub fn on_facts(model: &mut Model, request_id: RequestId, result: Result<LinkFac
             let planned = Planned::link(req, dest);
             let form = model.layers.form().cloned();
             let review = Review::new(planned, &model.setup.connect, form);
+            model.clear_status_for_dialog();
             model
                 .layers
                 .replace(LayerKind::LinkForm, Layer::Review(Box::new(review)));
@@ -249,6 +251,7 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
 
 /// `a`: the activity list.
 pub fn open_activity(model: &mut Model) {
+    model.clear_status_for_dialog();
     model.layers.open(Layer::Activity { scroll: 0 });
 }
 
@@ -286,6 +289,7 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
             };
             let mut review = Review::new(planned, &model.setup.connect, None);
             review.note = merged_note(model, &last_planned);
+            model.clear_status_for_dialog();
             model.layers.replace_top(Layer::Review(Box::new(review)));
             Vec::new()
         }

@@ -1004,3 +1004,48 @@ fn c_chooses_the_attribute_of_an_unlink_whose_link_is_unknown() {
         "Cognito_Subject"
     );
 }
+
+/// A message about the previous action does not stay on a new dialog (it would read as if it
+/// were about the new one).
+#[test]
+fn opening_a_dialog_clears_the_last_actions_message() {
+    let mut m = reviewed("777", (80, 24));
+    update(&mut m, key(KeyCode::Esc));
+    update(&mut m, key(KeyCode::Esc));
+    m.flash("Link cancelled: nothing was sent");
+    update(&mut m, ch('l'));
+    assert!(m.layers.form().is_some(), "the form opened");
+    assert_eq!(m.status, Status::None);
+    // The review that follows the form's check starts clean too.
+    let mut m = filled("777", (80, 24));
+    m.flash("Checking with Cognito…");
+    let effects = update(&mut m, key(KeyCode::Enter));
+    let [Effect::Worker(Request::LinkFacts { request_id, .. })] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let request_id = *request_id;
+    m.error("an earlier error");
+    update(
+        &mut m,
+        Msg::LinkFactsLoaded {
+            request_id,
+            result: Ok(facts(native("alice"))),
+        },
+    );
+    assert!(matches!(
+        m.layers.top_kind(),
+        Some(crate::tui::layers::LayerKind::Review)
+    ));
+    assert_eq!(m.status, Status::None);
+    // And the activity list, after the review and the form are cancelled (each says so).
+    update(&mut m, key(KeyCode::Esc));
+    update(&mut m, key(KeyCode::Esc));
+    assert!(m.layers.dialog().is_none());
+    assert!(matches!(&m.status, Status::Info { text, .. } if text.contains("nothing was sent")));
+    update(&mut m, ch('a'));
+    assert!(matches!(
+        m.layers.top_kind(),
+        Some(crate::tui::layers::LayerKind::Activity)
+    ));
+    assert_eq!(m.status, Status::None);
+}

@@ -80,6 +80,7 @@ pub fn open_merge(model: &mut Model) -> Vec<Effect> {
         &group.merge[0],
         group.class == GroupClass::Unverified,
     );
+    model.clear_status_for_dialog();
     model.layers.open(Layer::MergeReview(Box::new(review)));
     read_facts(model)
 }

@@ -268,6 +268,12 @@ impl Model {
     pub fn error(&mut self, text: impl Into<String>) {
         self.status = Status::Error { text: text.into() };
     }
+
+    /// A new dialog opens: a message about the previous action (e.g. "cancelled: nothing
+    /// was sent") would read as if it were about this one, so it goes.
+    pub fn clear_status_for_dialog(&mut self) {
+        self.status = Status::None;
+    }
 }
 
 /// The error line for a failure: what failed, what to do next, then the details (the

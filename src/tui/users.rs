@@ -84,6 +84,8 @@ pub struct UserTable {
     /// Indices into `users`: the rows of the table, in display order.
     view: Vec<usize>,
     /// Position in `view`.
+    /// A new query awaits its matches: when they come, its best match is selected.
+    query_changed: bool,
     selected: usize,
     /// First row on screen (kept by `update`, so only visible rows are built per frame).
     offset: usize,
@@ -232,6 +234,7 @@ impl UserTable {
     /// not enough, the previous rows stay and `continue_filter` goes on.
     pub fn set_query(&mut self, query: &str) {
         self.fuzzy.set_query(query, &self.haystacks);
+        self.query_changed = true;
         self.continue_filter(FILTER_BUDGET);
     }
 
@@ -241,11 +244,28 @@ impl UserTable {
     }
 
     /// Matches for up to `budget` more; the rows change when the query is done.
+    /// Once a new query's matching is done, the selection goes to its best match (as in
+    /// fzf, k9s and lazygit: the row Enter opens is the one the query names best); sort
+    /// changes and new pages keep the selected user instead.
     pub fn continue_filter(&mut self, budget: Duration) {
         let keep = self.selected_index();
         if self.fuzzy.step(&self.haystacks, budget) {
+            let keep = if std::mem::take(&mut self.query_changed) {
+                self.best_match().or(keep)
+            } else {
+                keep
+            };
             self.rebuild_view(keep);
         }
+    }
+
+    /// The matched user with the highest score (the first loaded among equals).
+    fn best_match(&self) -> Option<usize> {
+        let matched = self.fuzzy.matched()?;
+        matched
+            .iter()
+            .copied()
+            .max_by_key(|&i| (self.fuzzy.score(i), std::cmp::Reverse(i)))
     }
 
     pub fn set_sort(&mut self, sort: SortOrder) {
@@ -455,6 +475,35 @@ mod tests {
         t.set_query("u19");
         t.scroll_into_view(5);
         assert_eq!(t.offset(), 0, "a shorter view pulls the window back");
+    }
+
+    #[test]
+    fn a_new_query_selects_its_best_match_and_a_sort_keeps_the_selection() {
+        let mut t = UserTable::default();
+        t.set_sort(SortOrder::Name);
+        let mut page = vec![native("quokka1x23")];
+        page.extend((120..130).map(|i| native(&format!("quokka{i}"))));
+        t.push_page(page);
+        t.set_query("quokka1");
+        t.move_by(-100);
+        assert_eq!(t.selected_user().unwrap().username, "quokka120");
+        t.move_by(10);
+        assert_eq!(t.selected_user().unwrap().username, "quokka1x23");
+        // Narrowing to an exact name: the selection does not stay on an earlier row that
+        // still matches (quokka1x23 matches "quokka123" too); it goes to the user the query
+        // names best.
+        t.set_query("quokka123");
+        assert_eq!(t.len(), 2, "both match");
+        assert_eq!(t.selected_user().unwrap().username, "quokka123");
+        t.scroll_into_view(3);
+        let shown: Vec<_> = t.window(3).map(|u| u.username.clone()).collect();
+        assert!(shown.contains(&"quokka123".to_owned()), "{shown:?}");
+        // A sort change keeps the user selected.
+        t.set_sort(SortOrder::Links);
+        assert_eq!(t.selected_user().unwrap().username, "quokka123");
+        // As do new pages.
+        t.push_page(vec![native("quokka1230")]);
+        assert_eq!(t.selected_user().unwrap().username, "quokka123");
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         }
     }
     review.note = note;
+    model.clear_status_for_dialog();
     model.layers.open(Layer::Review(Box::new(review)));
     effects
 }
