@@ -1049,3 +1049,35 @@ fn opening_a_dialog_clears_the_last_actions_message() {
     ));
     assert_eq!(m.status, Status::None);
 }
+
+/// Cognito refuses a link as "already linked" because someone linked the identity to
+/// another user after the table loaded: the form says so, and which key reloads.
+#[test]
+fn an_identity_linked_elsewhere_meanwhile_says_so_and_that_r_reloads() {
+    let mut m = reviewed("777", (80, 24));
+    let id = confirmed(&mut m);
+    let f = service(
+        ErrorKind::InvalidParameter,
+        crate::domain::cognito_error::link_messages::ALREADY_LINKED,
+    );
+    // Read back, alice does not hold it: someone else does.
+    settle_with(
+        &mut m,
+        id,
+        Sent::Refused(f),
+        ReadBack::Found(native("alice")),
+    );
+    let note = form(&m).note.clone().expect("a note");
+    assert_eq!(note.field, Some(FormField::SrcValue));
+    assert!(
+        note.text
+            .contains("linked to another user, since the table was loaded: R reloads it"),
+        "{}",
+        note.text
+    );
+    assert!(note.text.contains("Cognito said"), "{}", note.text);
+    assert!(matches!(
+        last_activity(&m).outcome,
+        Outcome::Rejected { .. }
+    ));
+}

@@ -5,11 +5,12 @@
 use super::revalidate;
 use crate::aws::Failure;
 use crate::change::{Planned, Settled, Verdict};
+use crate::domain::cognito_error::link_messages::ALREADY_LINKED;
 use crate::domain::provider::federated_username;
 use crate::domain::sanitize::sanitize;
-use crate::domain::{ErrorKind, Rule};
+use crate::domain::{ErrorKind, Known, Rule};
 use crate::journal::Outcome;
-use crate::tui::form::{FieldNote, FormField};
+use crate::tui::form::{FieldNote, FormField, linked_to};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::layers::{Layer, LayerKind};
 use crate::tui::model::{Model, failure_text};
@@ -84,12 +85,33 @@ fn refused(model: &mut Model, pending: &Pending, settled: &Settled) {
         .review()
         .is_some_and(|r| r.planned == pending.planned);
     if let (true, Some(mut form)) = (reviewing, pending.form.clone()) {
-        form.note = Some(note_for(f, &pending.planned));
+        let mut note = note_for(f, &pending.planned);
+        if f.message.contains(ALREADY_LINKED) {
+            note.text = linked_elsewhere(model, &pending.planned, &note.text);
+        }
+        form.note = Some(note);
         model
             .layers
             .replace(LayerKind::Review, Layer::LinkForm(Box::new(form)));
         revalidate(model);
     }
+}
+
+/// An identity linked to another user after the table was loaded: who holds it when the
+/// loaded users say, and the key that reloads them.
+fn linked_elsewhere(model: &Model, planned: &Planned, cognito_said: &str) -> String {
+    let identity = planned.identity();
+    let holder = match linked_to(&model.users, &identity) {
+        Known::Present(user) if Some(user.as_str()) != planned.user() => {
+            format!(" ({}, as loaded)", sanitize(&user))
+        }
+        _ => String::new(),
+    };
+    let reload = model.key(Context::Global, Action::Refresh);
+    format!(
+        "This identity is linked to another user{holder}, since the table was loaded: \
+         {reload} reloads it · {cognito_said}"
+    )
 }
 
 /// Where a Cognito refusal belongs in the form, in the domain's plain words when it is one
