@@ -192,11 +192,16 @@ impl Settled {
         }
     }
 
-    /// What was done, when it was: `Linked Google Cognito_Subject=1 to diego: 1/5 -> 2/5`.
-    fn done_text(&self) -> String {
+    /// What was done, when it was: `Linked Google Cognito_Subject=1 to diego: 1/5 -> 2/5`
+    /// (without the counts when `with_counts` is false).
+    fn done_text(&self, with_counts: bool) -> String {
         let identity = describe_identity(&self.planned.identity());
         let user = self.planned.user().unwrap_or_default();
-        let counts = self.counts.map(|c| format!(": {c}")).unwrap_or_default();
+        let counts = self
+            .counts
+            .filter(|_| with_counts)
+            .map(|c| format!(": {c}"))
+            .unwrap_or_default();
         match &self.planned {
             Planned::AddToGroup { group, .. } => format!("Added {user} to group {group}"),
             Planned::CopyAttributes { attributes, .. } => format!(
@@ -228,11 +233,15 @@ impl Settled {
         let op = self.planned.operation();
         let who = self.planned.user().unwrap_or("the user");
         let text = match &self.outcome {
-            Outcome::Ok | Outcome::Pending => self.done_text(),
-            Outcome::AlreadyDone { .. } => format!(
-                "{} already, as asked (Cognito answered \"already linked\"; confirmed by reading \
-                 the user again): nothing to do",
-                self.done_text().split(':').next().unwrap_or_default()
+            Outcome::Ok | Outcome::Pending => self.done_text(true),
+            Outcome::AlreadyDone { code, .. } => format!(
+                "{} already, as asked (Cognito answered {code}{}): nothing to do",
+                self.done_text(false),
+                if self.fresh.is_some() {
+                    "; confirmed by reading the user again"
+                } else {
+                    ""
+                }
             ),
             Outcome::Rejected { code, message } => format!("{op} refused: {code}: {message}"),
             Outcome::Failed { message } => format!("{op} was not sent: {message}"),
@@ -243,7 +252,7 @@ impl Settled {
                 Resolution::Applied => format!(
                     "{} (no clear answer from {op}: {message}; confirmed by reading the user \
                      again)",
-                    self.done_text()
+                    self.done_text(true)
                 ),
                 Resolution::NotApplied => format!(
                     "No clear answer from {op} ({message}); reading {who} again showed it was \

@@ -375,3 +375,53 @@ fn merge_steps_settle_by_what_reading_back_shows() {
         "Added alice to group admins"
     );
 }
+
+#[test]
+fn already_done_is_worded_whole_whatever_the_identity_holds() {
+    // A SAML subject holding ':' is not cut at it.
+    let source = ProviderUserIdentifier::new("CorpSAML", Some("Cognito_Subject"), "urn:x:7");
+    let req = LinkRequest::new(
+        POOL,
+        ProviderUserIdentifier::cognito_user("alice"),
+        source.clone(),
+    );
+    let planned = Planned::link(req, &user(&[]));
+    let f = failure(
+        FailureKind::Service(ErrorKind::InvalidParameter),
+        Some("InvalidParameterException"),
+        ALREADY_LINKED,
+    );
+    let holds = UserRecord::new(
+        "alice".into(),
+        "CONFIRMED".into(),
+        true,
+        vec![(
+            "identities".into(),
+            r#"[{"userId":"urn:x:7","providerName":"CorpSAML","providerType":"SAML","issuer":null,"primary":false,"dateCreated":1}]"#.into(),
+        )],
+        None,
+        None,
+    );
+    let s = settle(&planned, &Sent::Refused(f), &ReadBack::Found(holds));
+    assert_eq!(status(&s.outcome), "already_done");
+    assert_eq!(
+        s.summary(),
+        "Linked CorpSAML Cognito_Subject=urn:x:7 to alice already, as asked (Cognito answered \
+         InvalidParameterException; confirmed by reading the user again): nothing to do"
+    );
+    // A user to delete found gone was not read back.
+    let delete = Planned::DeleteUser {
+        pool_id: POOL.into(),
+        user: "Google_1".into(),
+    };
+    let gone = Sent::Refused(failure(
+        FailureKind::Service(ErrorKind::UserNotFound),
+        Some("UserNotFoundException"),
+        "User does not exist.",
+    ));
+    assert_eq!(
+        settle(&delete, &gone, &ReadBack::Skipped).summary(),
+        "Deleted user Google_1 already, as asked (Cognito answered UserNotFoundException): \
+         nothing to do"
+    );
+}
