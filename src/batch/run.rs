@@ -147,10 +147,12 @@ pub enum RunEvent {
         message: String,
         applied: bool,
     },
-    /// The journal could not be written: the run stops taking rows (`message` says why; a
-    /// row whose outcome was not recorded still has its `Row` event).
+    /// The journal could not be written: the run stops taking rows. `message` says why;
+    /// `entry` is the outcome line that could not be written (a row whose outcome was not
+    /// recorded still has its `Row` event); `None` when nothing was sent.
     JournalFailed {
         message: String,
+        entry: Option<String>,
     },
     Finished {
         sent: u64,
@@ -248,10 +250,12 @@ async fn send_row(shared: &Shared, row: PlannedRow) -> bool {
         .await
     {
         Ok(settled) => (Some(settled), None),
-        Err(RunError::OutcomeNotRecorded { settled, error, .. }) => {
-            (Some(*settled), Some(error.to_string()))
-        }
-        Err(e @ RunError::NotRecordable(_)) => (None, Some(e.to_string())),
+        Err(RunError::OutcomeNotRecorded {
+            settled,
+            error,
+            entry,
+        }) => (Some(*settled), Some((error.to_string(), Some(entry)))),
+        Err(RunError::NotRecordable(e)) => (None, Some((e.to_string(), None))),
     };
     let mut going = true;
     if let Some(settled) = settled {
@@ -271,9 +275,9 @@ async fn send_row(shared: &Shared, row: PlannedRow) -> bool {
             })
             .is_ok();
     }
-    if let Some(message) = journal_failure {
+    if let Some((message, entry)) = journal_failure {
         shared.stop.store(true, Ordering::Relaxed);
-        let _ = shared.tx.send(RunEvent::JournalFailed { message });
+        let _ = shared.tx.send(RunEvent::JournalFailed { message, entry });
         going = false;
     }
     going

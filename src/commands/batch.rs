@@ -7,7 +7,9 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::link_unlink::{journal_preflight, read_only_refusal, settle_earlier_runs};
+use super::link_unlink::{
+    journal_preflight, not_recordable, outcome_not_recorded, read_only_refusal, settle_earlier_runs,
+};
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
 use crate::aws::rate::{RateLimiter, paced_read};
@@ -21,7 +23,6 @@ use crate::cli::args::{BatchArgs, GlobalArgs};
 use crate::domain::provider::{destination_username, federated_username};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{COGNITO, LinkRequest, check_username};
-use crate::exit::EXIT_JOURNAL;
 use crate::journal::Journal;
 use crate::session::Session;
 
@@ -148,11 +149,11 @@ async fn batch(
             RunEvent::Throttled { rate } => {
                 bar.set_rate_note(format!("throttled: slowing to {rate:.1} req/s"))
             }
-            RunEvent::JournalFailed { message } => {
+            RunEvent::JournalFailed { message, entry } => {
                 stop.store(true, Ordering::Relaxed);
-                journal_error.get_or_insert(CmdError {
-                    code: EXIT_JOURNAL,
-                    message: format!("coglink: error: {message}"),
+                journal_error.get_or_insert(match entry {
+                    Some(entry) => outcome_not_recorded("", message, &entry),
+                    None => not_recordable(message),
                 });
             }
             RunEvent::Resolved { row, applied, .. } => {

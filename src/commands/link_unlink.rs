@@ -59,27 +59,45 @@ pub fn describe_user(user: &UserRecord) -> String {
     )
 }
 
-/// Checks the journal can be written before any change is planned (the engine's intent is
-/// the real check; this one fails before a batch spends its time reading the pool).
-pub fn journal_preflight(journal: &Journal) -> Result<(), CmdError> {
-    journal.check_writable().map_err(|e| CmdError {
+/// The journal cannot be written (or read): no change is made (exit 3).
+pub fn not_recordable(e: impl std::fmt::Display) -> CmdError {
+    CmdError {
         code: EXIT_JOURNAL,
         message: format!(
             "coglink: error: refusing to make a change that could not be recorded: {e}"
         ),
-    })
+    }
+}
+
+/// A change was made but its outcome could not be journaled (exit 3): what was said about
+/// the change (`said`, possibly empty), the error, and the entry, terminal-safe, so the
+/// record is on the screen even when it could not reach the file.
+pub fn outcome_not_recorded(said: &str, error: impl std::fmt::Display, entry: &str) -> CmdError {
+    let said = if said.is_empty() {
+        String::new()
+    } else {
+        format!("{said}\n")
+    };
+    CmdError {
+        code: EXIT_JOURNAL,
+        message: format!(
+            "{said}coglink: error: {error}\nThe entry that could not be recorded:\n{}",
+            json_terminal_safe(entry)
+        ),
+    }
+}
+
+/// Checks the journal can be written before any change is planned (the engine's intent is
+/// the real check; this one fails before a batch spends its time reading the pool).
+pub fn journal_preflight(journal: &Journal) -> Result<(), CmdError> {
+    journal.check_writable().map_err(not_recordable)
 }
 
 /// Settles the changes earlier runs left in flight (see `change::recover`), saying what
 /// became of each on stderr. A journal that cannot be read or written stops the command: no
 /// change is made that could not be recorded.
 pub async fn settle_earlier_runs(engine: &Engine) -> Result<(), CmdError> {
-    let recovered = recover(engine).await.map_err(|e| CmdError {
-        code: EXIT_JOURNAL,
-        message: format!(
-            "coglink: error: refusing to make a change that could not be recorded: {e}"
-        ),
-    })?;
+    let recovered = recover(engine).await.map_err(not_recordable)?;
     for r in recovered {
         eprintln!("coglink: journal: {}", r.summary());
     }
@@ -94,28 +112,17 @@ pub async fn apply_once(engine: &Engine, planned: &Planned) -> Result<Settled, C
             result_of(&settled)?;
             Ok(settled)
         }
-        Err(RunError::NotRecordable(e)) => Err(CmdError {
-            code: EXIT_JOURNAL,
-            message: format!(
-                "coglink: error: refusing to make a change that could not be recorded: {e}"
-            ),
-        }),
+        Err(RunError::NotRecordable(e)) => Err(not_recordable(e)),
         Err(RunError::OutcomeNotRecorded {
             settled,
             entry,
             error,
         }) => {
-            let said = match result_of(&settled) {
-                Ok(()) => String::new(),
-                Err(e) => format!("{}\n", e.message),
-            };
-            Err(CmdError {
-                code: EXIT_JOURNAL,
-                message: format!(
-                    "{said}coglink: error: {error}\nThe entry that could not be recorded:\n{}",
-                    json_terminal_safe(&entry)
-                ),
-            })
+            let said = result_of(&settled)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default();
+            Err(outcome_not_recorded(&said, error, &entry))
         }
     }
 }

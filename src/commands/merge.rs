@@ -7,8 +7,11 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::link_unlink::{journal_preflight, read_only_refusal, settle_earlier_runs};
+use super::link_unlink::{
+    journal_preflight, not_recordable, outcome_not_recorded, read_only_refusal, settle_earlier_runs,
+};
 use super::{CmdError, with_session};
+use crate::aws::TargetSpec;
 use crate::aws::ops::Ops;
 use crate::aws::rate::RateLimiter;
 use crate::awscli::command::aws_command_json;
@@ -33,6 +36,7 @@ pub async fn run(global: &GlobalArgs, args: MergeArgs) -> Result<(), CmdError> {
         journal_preflight(&journal)?;
     }
     let remap = args.remap.clone().unwrap_or_else(crate::paths::remap_file);
+    let target = global.target_spec();
     let options = MergeOptions {
         copy_groups: args.copy_groups,
         copy_attributes: args.copy_attributes.clone(),
@@ -61,6 +65,7 @@ pub async fn run(global: &GlobalArgs, args: MergeArgs) -> Result<(), CmdError> {
             }
             let run = Run {
                 engine: &engine,
+                target: &target,
                 remap: &remap,
                 dry_run: args.dry_run,
                 confirmed: args.yes || many,
@@ -222,6 +227,8 @@ fn ask(question: &str) -> Result<String, CmdError> {
 
 struct Run<'a> {
     engine: &'a Engine,
+    /// Where the session connects, for the equivalent `aws` commands.
+    target: &'a TargetSpec,
     remap: &'a Path,
     dry_run: bool,
     /// `--yes` (or a `--from` run confirmed as a whole).
@@ -273,7 +280,7 @@ impl Run<'_> {
         })?;
         let entries = self.engine.journal().read_all().unwrap_or_default();
         let done = first_open_step(&entries, &snapshot.sequence).min(plan.steps.len());
-        print_review(&plan, &inputs, done, self.engine);
+        print_review(&plan, &inputs, done, self.target);
         if self.dry_run {
             println!("Dry run: nothing was changed.");
             return Ok(());
@@ -322,18 +329,10 @@ impl Run<'_> {
                     snapshot_path.display()
                 ),
             },
-            MergeError::Run(RunError::NotRecordable(e)) => CmdError {
-                code: crate::exit::EXIT_JOURNAL,
-                message: format!(
-                    "coglink: error: refusing to make a change that could not be recorded: {e}"
-                ),
-            },
-            MergeError::Run(RunError::OutcomeNotRecorded { entry, error, .. }) => CmdError {
-                code: crate::exit::EXIT_JOURNAL,
-                message: format!(
-                    "coglink: error: {error}\nThe entry that could not be recorded:\n{entry}"
-                ),
-            },
+            MergeError::Run(RunError::NotRecordable(e)) => not_recordable(e),
+            MergeError::Run(RunError::OutcomeNotRecorded { entry, error, .. }) => {
+                outcome_not_recorded("", error, &entry)
+            }
         })?;
         if !resuming {
             println!(
@@ -409,7 +408,7 @@ impl Run<'_> {
 
 /// The review: what K gains, what is lost for good, the warnings, then the requests in order
 /// (those an earlier run made marked done).
-fn print_review(plan: &MergePlan, inputs: &MergeInputs, done: usize, engine: &Engine) {
+fn print_review(plan: &MergePlan, inputs: &MergeInputs, done: usize, target: &TargetSpec) {
     println!(
         "Merge {} into {} ({} linked identities)",
         safe(&inputs.merged.username),
@@ -428,25 +427,12 @@ fn print_review(plan: &MergePlan, inputs: &MergeInputs, done: usize, engine: &En
         println!("! {}", safe(w));
     }
     println!("Requests, in order:");
-    let target = target_spec(engine);
     for (i, step) in plan.steps.iter().enumerate() {
         let mark = if i < done { "done" } else { "" };
         println!(
             "  {:>2}. {mark:<5}{}",
             i + 1,
-            aws_command_json(step.operation(), &target, &step.request_value())
+            aws_command_json(step.operation(), target, &step.request_value())
         );
-    }
-}
-
-/// Where the engine sends, for the equivalent `aws` commands.
-fn target_spec(engine: &Engine) -> crate::aws::TargetSpec {
-    let t = engine.target();
-    crate::aws::TargetSpec {
-        profile: t.profile.clone(),
-        region: t.region.clone(),
-        endpoint_url: t.endpoint_url.clone(),
-        local: t.local,
-        local_state: None,
     }
 }
