@@ -2,7 +2,6 @@
 //! both users fresh, write the snapshot before the first step, run the steps as one engine
 //! sequence, and append `F.sub → K.sub` to the remap file once the last link is made.
 
-use std::io::Write;
 use std::path::Path;
 
 use super::merge::{MergeInputs, MergePlan};
@@ -11,7 +10,7 @@ use super::run::{Engine, Observer, Policy, RunError};
 use super::sequence::{Sequence, SequenceEnd, run_sequence};
 use crate::aws::Failure;
 use crate::aws::ops::Ops;
-use crate::journal::now_rfc3339;
+use crate::journal::{append_line, now_rfc3339};
 
 /// Why the users could not be read before a merge.
 #[derive(Debug)]
@@ -157,20 +156,4 @@ pub fn write_remap(
         append_line(remap, &line.to_string())?;
     }
     Ok((from_sub, to_sub))
-}
-
-fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(format!("{line}\n").as_bytes())?;
-    f.sync_all()
 }

@@ -232,21 +232,10 @@ impl Journal {
     }
 
     fn open(&self) -> Result<std::fs::File, JournalError> {
-        let err = |source| JournalError::Write {
+        open_append(&self.path).map_err(|source| JournalError::Write {
             path: self.path.clone(),
             source,
-        };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
-        let mut opts = OpenOptions::new();
-        opts.append(true).create(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        opts.open(&self.path).map_err(err)
+        })
     }
 
     /// Checks that an entry could be appended (directories created, file openable), so a
@@ -257,15 +246,11 @@ impl Journal {
 
     /// Appends one entry as one line, and syncs it to disk.
     pub fn record(&self, entry: &JournalEntry) -> Result<(), JournalError> {
-        let mut line = serde_json::to_string(entry).expect("journal entries always serialize");
-        line.push('\n');
-        let mut file = self.open()?;
-        let err = |source| JournalError::Write {
+        let line = serde_json::to_string(entry).expect("journal entries always serialize");
+        append_line(&self.path, &line).map_err(|source| JournalError::Write {
             path: self.path.clone(),
             source,
-        };
-        file.write_all(line.as_bytes()).map_err(err)?;
-        file.sync_all().map_err(err)
+        })
     }
 
     /// Every entry, oldest first. A missing journal has no entries.
@@ -316,6 +301,30 @@ impl Journal {
         name.push(".owners");
         self.path.with_file_name(name)
     }
+}
+
+/// Opens `path` to append (creating it and its folders, mode 0600: append-only files of
+/// coglink name users).
+fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut opts = OpenOptions::new();
+    opts.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+/// Appends `line` and a newline to `path` with one write, synced to disk before it returns
+/// (the journal; the merge remap file).
+pub fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
+    let mut file = open_append(path)?;
+    file.write_all(format!("{line}\n").as_bytes())?;
+    file.sync_all()
 }
 
 /// The intents among `entries` that no later entry answers (same `change_id`).
