@@ -3,7 +3,6 @@
 //! user can no longer be read; a re-run plans the same steps from this file and resumes at
 //! the first step the journal does not show applied. Mode 0600: it holds personal data.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -155,28 +154,14 @@ impl MergeSnapshot {
         }
     }
 
-    /// Writes it atomically and durably: a temporary file, fsync, rename, fsync of the folder.
+    /// Writes it atomically and durably (a temporary file, fsync, rename, fsync of the
+    /// folder), mode 0600.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let tmp = path.with_extension("json.tmp");
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
         }
-        let mut file = opts.open(&tmp)?;
-        file.write_all(
-            serde_json::to_string_pretty(self)
-                .expect("snapshots serialize")
-                .as_bytes(),
-        )?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()
+        let text = serde_json::to_string_pretty(self).expect("snapshots serialize");
+        crate::local::write_atomic_private(path, text.as_bytes())
     }
 }
 
