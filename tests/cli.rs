@@ -40,3 +40,5 @@ mod sign_in;
 mod unlink;
 #[path = "cli/users.rs"]
 mod users;
+#[path = "cli/v2.rs"]
+mod v2;

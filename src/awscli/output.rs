@@ -40,6 +40,29 @@ pub fn json_terminal_safe(json: &str) -> String {
     out
 }
 
+/// A Cognito timestamp (epoch seconds, fractional milliseconds) as the AWS CLI v2 prints it
+/// (`cli_timestamp_format = iso8601`, Python's `isoformat()`): `2024-01-15T10:23:45.123000+00:00`,
+/// microseconds only when there are any. Printed in UTC; v2 prints the local offset, which
+/// is this where TZ is UTC.
+pub fn iso8601(secs: f64) -> String {
+    let whole = secs.floor();
+    let mut micros = ((secs - whole) * 1e6).round() as u32;
+    let mut whole = whole as i64;
+    if micros >= 1_000_000 {
+        whole += 1;
+        micros = 0;
+    }
+    let text = aws_smithy_types::DateTime::from_secs(whole)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_else(|_| format!("{whole}Z"));
+    let base = text.trim_end_matches('Z');
+    if micros == 0 {
+        format!("{base}+00:00")
+    } else {
+        format!("{base}.{micros:06}+00:00")
+    }
+}
+
 /// One CSV field (RFC 4180), with untrusted text made terminal-safe first.
 pub fn csv_field(value: &str) -> String {
     let safe = sanitize(value);
@@ -142,6 +165,13 @@ mod tests {
         let pretty = pretty4(&vec![value]);
         let back: Vec<String> = serde_json::from_str(&json_terminal_safe(&pretty)).unwrap();
         assert_eq!(back, vec![value]);
+    }
+
+    #[test]
+    fn timestamps_print_as_the_aws_cli_v2_prints_them() {
+        assert_eq!(iso8601(1548108509.537), "2019-01-21T22:08:29.537000+00:00");
+        assert_eq!(iso8601(1682955829.0), "2023-05-01T15:43:49+00:00");
+        assert_eq!(iso8601(0.9999999), "1970-01-01T00:00:01+00:00");
     }
 
     #[test]

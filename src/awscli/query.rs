@@ -46,7 +46,11 @@ fn describe(e: &jmespath::JmespathError) -> String {
         jmespath::ErrorReason::Parse(r) => r.clone(),
         jmespath::ErrorReason::Runtime(r) => r.to_string(),
     };
-    sanitize(&format!("{reason} (column {} of {:?})", e.column, e.expression)).into_owned()
+    sanitize(&format!(
+        "{reason} (column {} of {:?})",
+        e.column, e.expression
+    ))
+    .into_owned()
 }
 
 #[cfg(test)]
@@ -73,7 +77,10 @@ mod tests {
     #[test]
     fn bad_expressions_are_named() {
         let e = Query::compile("[?LinkCount >").unwrap_err();
-        assert!(e.starts_with("--query: not a valid JMESPath expression: "), "{e}");
+        assert!(
+            e.starts_with("--query: not a valid JMESPath expression: "),
+            "{e}"
+        );
         assert!(e.contains("column"), "{e}");
         let q = Query::compile("length(`1`)").unwrap();
         let e = q.apply(&json!([])).unwrap_err();

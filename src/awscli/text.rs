@@ -106,7 +106,10 @@ fn write_map(
                 .filter(|(_, v)| !is_collection(v))
                 .map(|(_, v)| scalar_text(v))
                 .collect();
-            let nested = sorted.into_iter().filter(|(_, v)| is_collection(v)).collect();
+            let nested = sorted
+                .into_iter()
+                .filter(|(_, v)| is_collection(v))
+                .collect();
             (scalars, nested)
         }
         Some(keys) => {
@@ -176,7 +179,10 @@ mod tests {
     #[test]
     fn lists_of_scalars_and_bare_values() {
         assert_eq!(to_text(&json!(["a", "b"])), "a\tb\n");
-        assert_eq!(to_text(&json!({"Names": ["a", "b"]})), "NAMES\ta\nNAMES\tb\n");
+        assert_eq!(
+            to_text(&json!({"Names": ["a", "b"]})),
+            "NAMES\ta\nNAMES\tb\n"
+        );
         assert_eq!(to_text(&json!("x")), "x\n");
         assert_eq!(to_text(&json!(null)), "None\n");
         assert_eq!(to_text(&json!([[1, 2], [3]])), "1\t2\n3\n");

@@ -203,7 +203,10 @@ Users:
         assert_eq!(to_yaml(&json!([])), "[]\n");
         assert_eq!(to_yaml(&json!("x")), "x\n");
         assert_eq!(to_yaml_item(&json!([1, 2])), "- - 1\n  - 2\n");
-        assert_eq!(to_yaml_item(&json!({"a": 1, "b": [3]})), "- a: 1\n  b:\n  - 3\n");
+        assert_eq!(
+            to_yaml_item(&json!({"a": 1, "b": [3]})),
+            "- a: 1\n  b:\n  - 3\n"
+        );
     }
 
     #[test]
@@ -241,7 +244,10 @@ Users:
     #[test]
     fn input_reads_yaml_and_names_the_error() {
         let v = from_yaml("UserPoolId: p_1 # the pool\nUser:\n  ProviderName: Google\n").unwrap();
-        assert_eq!(v, json!({"UserPoolId": "p_1", "User": {"ProviderName": "Google"}}));
+        assert_eq!(
+            v,
+            json!({"UserPoolId": "p_1", "User": {"ProviderName": "Google"}})
+        );
         let e = from_yaml("a: [").unwrap_err();
         assert!(e.contains("line 2"), "{e}");
     }

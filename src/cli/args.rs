@@ -53,6 +53,9 @@ pub struct GlobalArgs {
     /// with --local). The rate also drops when Cognito throttles.
     #[arg(long, global = true, value_name = "RPS", value_parser = positive_rate)]
     pub list_rate: Option<f64>,
+    /// Accepted as the AWS CLI v2 accepts it; coglink never pages its output.
+    #[arg(long, global = true)]
+    pub no_cli_pager: bool,
 }
 
 impl GlobalArgs {
@@ -109,10 +112,14 @@ pub enum Command {
     Local(LocalCommand),
 }
 
-/// `--generate-cli-skeleton` values, as the AWS CLI v1 accepts them.
+/// `--generate-cli-skeleton` values, as the AWS CLI v2 accepts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SkeletonKind {
+    /// The request as JSON, for --cli-input-json.
     Input,
+    /// The request as commented YAML, for --cli-input-yaml.
+    YamlInput,
+    /// The response's shape (empty for link and unlink, so nothing is printed).
     Output,
 }
 
@@ -136,7 +143,12 @@ pub struct RequestArgs {
     /// The request as JSON, or `file://path`; explicit flags override its members.
     #[arg(long, value_name = "JSON")]
     pub cli_input_json: Option<String>,
-    /// Print a request skeleton (input) or the empty output shape (output) and exit.
+    /// The request as YAML, or `file://path` (as the AWS CLI v2 takes it); explicit flags
+    /// override its members.
+    #[arg(long, value_name = "YAML", conflicts_with = "cli_input_json")]
+    pub cli_input_yaml: Option<String>,
+    /// Print a request skeleton (input: JSON, yaml-input: YAML) or the empty output shape
+    /// (output) and exit.
     #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "input")]
     pub generate_cli_skeleton: Option<SkeletonKind>,
     /// Validate and show the change without making it.
@@ -159,12 +171,34 @@ pub struct UnlinkArgs {
     pub request: RequestArgs,
 }
 
+/// `--output`: coglink's own `table` and `csv`, and the AWS CLI v2's formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum OutputFormat {
+    /// Aligned columns, untrusted text escaped.
     #[default]
     Table,
+    /// JSON as the AWS CLI v2 prints it (a listing streams one item per line).
     Json,
+    /// YAML as the AWS CLI v2 prints it (the whole result at the end).
+    Yaml,
+    /// YAML streamed page by page, each page one item of a top-level list (as v2).
+    YamlStream,
+    /// Tab-separated values as the AWS CLI prints them, page by page.
+    Text,
+    /// RFC 4180, with a header.
     Csv,
+}
+
+/// `--output` and `--query`, for the commands that print a result.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+    /// JMESPath expression applied to the result on the client, as the AWS CLI v2 applies
+    /// it: to the whole result with json and yaml, to each page with yaml-stream and text.
+    /// Not with table or csv (their columns are fixed).
+    #[arg(long, value_name = "JMESPATH")]
+    pub query: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -174,8 +208,8 @@ pub struct UsersArgs {
     /// Cognito filter expression, e.g. `email ^= "ann"`.
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
-    #[arg(long, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -185,9 +219,9 @@ pub struct DuplicatesArgs {
     /// Match users by email (case-folded), phone number, or both.
     #[arg(long, value_enum, default_value_t)]
     pub by: MatchByArg,
-    /// `json` is what `coglink merge --from` reads.
-    #[arg(long, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    // `--output json` is what `coglink merge --from` reads.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -245,8 +279,8 @@ pub enum MatchByArg {
 
 #[derive(Debug, Clone, Args)]
 pub struct PoolsArgs {
-    #[arg(long, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,15 +1,16 @@
 //! `coglink link`: AdminLinkProviderForUser with the destination checked first.
 
 use super::link_unlink::{
-    apply_once, describe_user, invalid, read_only_refusal, refused_locally, settle_earlier_runs,
+    apply_once, cli_input, describe_user, invalid, printed_input_skeleton, read_only_refusal,
+    refused_locally, settle_earlier_runs, wants_output_skeleton,
 };
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
-use crate::awscli::command::{aws_command, request_json, skeleton};
+use crate::awscli::command::{aws_command, request_json};
 use crate::awscli::input::{LINK, resolve};
 use crate::change::merge::sign_in_overwrites;
 use crate::change::{Engine, Planned};
-use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
+use crate::cli::args::{GlobalArgs, LinkArgs};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
     Known, LinkContext, LinkCounts, LinkRequest, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link,
@@ -18,8 +19,7 @@ use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
-    if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {
-        println!("{}", skeleton(&LINK));
+    if printed_input_skeleton(&LINK, &args.request) {
         return Ok(());
     }
     let flags = [
@@ -27,13 +27,13 @@ pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
         args.destination_user.as_deref(),
         args.source_user.as_deref(),
     ];
-    let req: LinkRequest = resolve(&LINK, &flags, args.request.cli_input_json.as_deref())
-        .map_err(CmdError::bad_input)?;
+    let req: LinkRequest =
+        resolve(&LINK, &flags, cli_input(&args.request)).map_err(CmdError::bad_input)?;
     let violations = check_link(&req, &LinkContext::default());
     if !violations.is_empty() {
         return Err(invalid(&violations));
     }
-    if args.request.generate_cli_skeleton == Some(SkeletonKind::Output) {
+    if wants_output_skeleton(&args.request) {
         // The output shape of AdminLinkProviderForUser is empty: the AWS CLI prints nothing.
         return Ok(());
     }

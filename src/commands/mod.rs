@@ -5,6 +5,7 @@ pub mod duplicates;
 pub mod link;
 pub mod link_unlink;
 pub mod merge;
+pub mod output;
 pub mod pools;
 pub mod unlink;
 pub mod users;

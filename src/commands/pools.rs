@@ -4,74 +4,86 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::output::{Output, printed};
 use super::{CmdError, with_session, write_result};
 use crate::aws::ops::{Ops, PoolSummary};
-use crate::awscli::output::{cell, csv_record, json_terminal_safe, pretty4};
-use crate::cli::args::{GlobalArgs, OutputFormat, PoolsArgs};
+use crate::awscli::output::{cell, csv_record, iso8601};
+use crate::cli::args::{GlobalArgs, PoolsArgs};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: PoolsArgs) -> Result<(), CmdError> {
+    let output = Output::from_args(&args.output)?;
     with_session(global, async |_: &Session, ops: &Ops| {
         let pools = ops
             .list_pools()
             .await
             .map_err(|f| CmdError::failure("ListUserPools", &f))?;
         let mut out = std::io::stdout().lock();
-        write_result(
-            out.write_all(render(args.output, &pools).as_bytes())
-                .and_then(|()| out.flush()),
-        )
+        let text = match &output {
+            Output::Table => render_table(&pools),
+            Output::Csv => render_csv(&pools),
+            Output::V2(writer) => {
+                return printed(
+                    writer
+                        .write(&mut out, &to_json(&pools))
+                        .and_then(|()| Ok(out.flush()?)),
+                );
+            }
+        };
+        write_result(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
     })
     .await
 }
 
+/// A pool as the v2 formats print it: ListUserPools' member names, with the estimate that
+/// DescribeUserPool adds.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct PoolJson<'a> {
     id: &'a str,
     name: &'a str,
     estimated_number_of_users: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creation_date: Option<String>,
+}
+
+fn to_json(pools: &[PoolSummary]) -> Vec<PoolJson<'_>> {
+    pools
+        .iter()
+        .map(|p| PoolJson {
+            id: &p.id,
+            name: &p.name,
+            estimated_number_of_users: p.estimated_users,
+            creation_date: p.created.map(iso8601),
+        })
+        .collect()
 }
 
 fn count(p: &PoolSummary) -> String {
     p.estimated_users.map(|n| n.to_string()).unwrap_or_default()
 }
 
-/// The whole listing in one format (pools are few: no streaming needed).
-pub fn render(format: OutputFormat, pools: &[PoolSummary]) -> String {
-    match format {
-        OutputFormat::Table => {
-            let mut s = format!("{}{}ESTIMATED USERS\n", cell("ID", 32), cell("NAME", 32));
-            for p in pools {
-                s.push_str(&format!(
-                    "{}{}{}\n",
-                    cell(&p.id, 32),
-                    cell(&p.name, 32),
-                    count(p)
-                ));
-            }
-            s
-        }
-        OutputFormat::Csv => {
-            let mut s = String::from("id,name,estimated_users\n");
-            for p in pools {
-                s.push_str(&csv_record(&[p.id.clone(), p.name.clone(), count(p)]));
-                s.push('\n');
-            }
-            s
-        }
-        OutputFormat::Json => {
-            let rows: Vec<_> = pools
-                .iter()
-                .map(|p| PoolJson {
-                    id: &p.id,
-                    name: &p.name,
-                    estimated_number_of_users: p.estimated_users,
-                })
-                .collect();
-            format!("{}\n", json_terminal_safe(&pretty4(&rows)))
-        }
+/// The table (pools are few: no streaming needed).
+pub fn render_table(pools: &[PoolSummary]) -> String {
+    let mut s = format!("{}{}ESTIMATED USERS\n", cell("ID", 32), cell("NAME", 32));
+    for p in pools {
+        s.push_str(&format!(
+            "{}{}{}\n",
+            cell(&p.id, 32),
+            cell(&p.name, 32),
+            count(p)
+        ));
     }
+    s
+}
+
+pub fn render_csv(pools: &[PoolSummary]) -> String {
+    let mut s = String::from("id,name,estimated_users\n");
+    for p in pools {
+        s.push_str(&csv_record(&[p.id.clone(), p.name.clone(), count(p)]));
+        s.push('\n');
+    }
+    s
 }
 
 #[cfg(test)]
@@ -84,7 +96,7 @@ mod tests {
                 id: "us-east-1_demo".into(),
                 name: "demo \x1b[2J".into(),
                 estimated_users: Some(12),
-                created: None,
+                created: Some(1682955829.0),
             },
             PoolSummary {
                 id: "us-east-1_b".into(),
@@ -97,17 +109,17 @@ mod tests {
 
     #[test]
     fn formats() {
-        let t = render(OutputFormat::Table, &pools());
+        let t = render_table(&pools());
         assert!(t.lines().nth(1).unwrap().ends_with("12"), "{t}");
         assert!(!t.contains('\x1b'));
         assert_eq!(
-            render(OutputFormat::Csv, &pools()),
+            render_csv(&pools()),
             "id,name,estimated_users\nus-east-1_demo,demo \\e[2J,12\nus-east-1_b,\"b,c\",\n"
         );
-        let v: serde_json::Value =
-            serde_json::from_str(&render(OutputFormat::Json, &pools())).unwrap();
+        let v = serde_json::to_value(to_json(&pools())).unwrap();
         assert_eq!(v[0]["EstimatedNumberOfUsers"], 12);
         assert_eq!(v[0]["Name"], "demo \x1b[2J");
+        assert_eq!(v[0]["CreationDate"], "2023-05-01T15:43:49+00:00");
         assert!(v[1]["EstimatedNumberOfUsers"].is_null());
     }
 }

@@ -2,9 +2,10 @@
 //! first (a scan of the pool: Cognito cannot search by linked identity).
 
 use super::link_unlink::{
-    apply_once, describe_user, invalid, read_only_refusal, refused_locally, settle_earlier_runs,
+    apply_once, cli_input, describe_user, invalid, printed_input_skeleton, read_only_refusal,
+    refused_locally, settle_earlier_runs, wants_output_skeleton,
 };
-use crate::awscli::command::{aws_command, request_json, skeleton};
+use crate::awscli::command::{aws_command, request_json};
 use std::io::IsTerminal;
 
 use super::{CmdError, with_session};
@@ -12,7 +13,7 @@ use crate::aws::listing::{self, ListingEvent, ListingSettings};
 use crate::aws::ops::Ops;
 use crate::awscli::input::{UNLINK, resolve};
 use crate::change::{Engine, Planned};
-use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
+use crate::cli::args::{GlobalArgs, UnlinkArgs};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
     COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, Known, LinkCounts, ProviderUserIdentifier,
@@ -22,18 +23,17 @@ use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> {
-    if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {
-        println!("{}", skeleton(&UNLINK));
+    if printed_input_skeleton(&UNLINK, &args.request) {
         return Ok(());
     }
     let flags = [args.user_pool_id.as_deref(), args.user.as_deref()];
-    let req: UnlinkRequest = resolve(&UNLINK, &flags, args.request.cli_input_json.as_deref())
-        .map_err(CmdError::bad_input)?;
+    let req: UnlinkRequest =
+        resolve(&UNLINK, &flags, cli_input(&args.request)).map_err(CmdError::bad_input)?;
     let violations = check_unlink(&req, None, None, &Known::Unknown);
     if !violations.is_empty() {
         return Err(invalid(&violations));
     }
-    if args.request.generate_cli_skeleton == Some(SkeletonKind::Output) {
+    if wants_output_skeleton(&args.request) {
         return Ok(());
     }
     if global.read_only && !args.request.dry_run {
