@@ -130,10 +130,18 @@ fn pairs(args: &MergeArgs) -> Result<Vec<Pair>, CmdError> {
     };
     let text = std::fs::read_to_string(file)
         .map_err(|e| CmdError::bad_input(format!("--from: cannot read {}: {e}", file.display())))?;
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    // `duplicates --output json`, or `--output yaml` (a JSON document is YAML too, but the
+    // JSON parser's message is the clearer one for a JSON file).
+    let yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let doc: serde_json::Value = if yaml {
+        crate::awscli::yaml::from_yaml(&text).map_err(|e| e.to_string())
+    } else {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+    .map_err(|e| {
         CmdError::bad_input(format!(
-            "--from {}: not a `coglink duplicates --output json` file: {e}",
-            file.display()
+            "--from {}: not a `coglink duplicates --output json` (or yaml) file: {e}",
+            safe(&file.display().to_string())
         ))
     })?;
     let pool_id = doc["pool_id"]
