@@ -219,7 +219,8 @@ pub struct DuplicatesArgs {
     /// Match users by email (case-folded), phone number, or both.
     #[arg(long, value_enum, default_value_t)]
     pub by: MatchByArg,
-    // `--output json` is what `coglink merge --from` reads (so is `--output yaml`, in a `.yaml` file).
+    // `--output json` is what `coglink merge --from` reads (so is `--output yaml`, in a
+    // `.yaml` file).
     #[command(flatten)]
     pub output: OutputArgs,
 }
