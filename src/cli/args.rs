@@ -353,6 +353,10 @@ pub enum LocalCommand {
         /// instead of the demo pool: to try coglink at scale. The state file must not exist.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         synthetic_users: Option<u32>,
+        /// With --synthetic-users: users like a production pool's (10 to 13 attributes, 12%
+        /// federated, 8% with linked identities, 3% with a federated duplicate, a group).
+        #[arg(long, requires = "synthetic_users")]
+        realistic: bool,
         #[command(flatten)]
         sim: crate::cli::sim_args::SimulationArgs,
     },
