@@ -1,0 +1,168 @@
+//! Scale benchmarks of the headless commands: `cargo bench --bench scale` (1,000,000 users)
+//! or `cargo bench --bench scale -- --quick` (100,000 users).
+//!
+//! 1. `coglink users --output json` of a basic pool (`sub` and `email`) and of a realistic one
+//!    (`local serve --synthetic-users N --realistic`): the release binary against an
+//!    endpoint in this process, list rate uncapped; wall time and the child's peak resident
+//!    memory (`wait4`), which must stay under 64 MiB whatever the pool's size.
+//! 2. `coglink users` against `aws cognito-idp list-users` (when `aws` is on PATH), 10,000
+//!    basic users, same endpoint, output to /dev/null: medians of 3 alternated runs.
+//!
+//! Exits non-zero when a run fails or a figure misses its target.
+
+mod common;
+
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use coglink::local::{
+    LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer,
+    SYNTHETIC_POOL_ID, Seed, Simulation,
+};
+use common::cores;
+
+const STREAMING_PEAK_TARGET_MIB: f64 = 64.0;
+const AWS_CLI_SPEEDUP_TARGET: f64 = 20.0;
+const AWS_CLI_USERS: usize = 10_000;
+
+/// What a finished child used.
+struct Ran {
+    wall: Duration,
+    peak_mib: f64,
+    ok: bool,
+}
+
+/// Runs `cmd` to the end with stdout to /dev/null, and reads its peak RSS from `wait4`.
+fn run(cmd: &mut Command) -> Ran {
+    let started = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("child starts");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data filled by the kernel; `pid` is our own child, waited once.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    let ok = waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    if !ok {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr {
+            let _ = std::io::Read::read_to_string(&mut e, &mut err);
+        }
+        eprintln!("child failed (status {status}): {err}");
+    }
+    Ran {
+        wall,
+        peak_mib: usage.ru_maxrss as f64 / 1024.0,
+        ok,
+    }
+}
+
+fn start(rt: &tokio::runtime::Runtime, seed: Seed) -> LocalServer {
+    rt.block_on(LocalServer::start(LocalOptions {
+        port: 0,
+        state_file: None,
+        seed,
+        simulation: Simulation::default(),
+    }))
+    .expect("endpoint starts")
+}
+
+fn coglink_users(url: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coglink"));
+    let dir = std::env::temp_dir().join("coglink-scale-bench");
+    cmd.env("XDG_STATE_HOME", &dir)
+        .env("XDG_CONFIG_HOME", &dir)
+        .env("XDG_CACHE_HOME", &dir)
+        .env("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY)
+        .args(["--endpoint-url", url, "--region", LOCAL_REGION])
+        .args(["--list-rate", "1000000", "users", "--user-pool-id", SYNTHETIC_POOL_ID])
+        .args(["--output", "json"]);
+    cmd
+}
+
+fn aws_list_users(url: &str) -> Command {
+    let mut cmd = Command::new("aws");
+    cmd.env("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY)
+        .env("AWS_PAGER", "")
+        .args(["--endpoint-url", url, "--region", LOCAL_REGION])
+        .args(["cognito-idp", "list-users", "--user-pool-id", SYNTHETIC_POOL_ID])
+        .args(["--output", "json"]);
+    cmd
+}
+
+fn has_aws_cli() -> bool {
+    Command::new("aws")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() -> ExitCode {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let users = if quick { 100_000 } else { 1_000_000 };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let mut ok = true;
+    println!("Scale benchmarks (release build, {} cores)", cores());
+    println!("`users --output json`, {users} users, list rate uncapped:");
+    for (name, seed) in [
+        ("basic", Seed::Synthetic { users }),
+        ("realistic", Seed::Realistic { users }),
+    ] {
+        let t = Instant::now();
+        let server = start(&rt, seed);
+        let seeded = t.elapsed();
+        let ran = run(&mut coglink_users(&server.endpoint_url()));
+        rt.block_on(server.shutdown());
+        let within = ran.peak_mib < STREAMING_PEAK_TARGET_MIB;
+        ok &= ran.ok && within;
+        println!(
+            "  {name:<9} {:>7.2} s wall, peak {:>6.1} MiB (target < {STREAMING_PEAK_TARGET_MIB} MiB: {}) [pool seeded in {seeded:.1?}]",
+            ran.wall.as_secs_f64(),
+            ran.peak_mib,
+            if within { "met" } else { "MISSED" }
+        );
+    }
+    if has_aws_cli() {
+        let server = start(&rt, Seed::Synthetic { users: AWS_CLI_USERS });
+        let url = server.endpoint_url();
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            let a = run(&mut coglink_users(&url));
+            let b = run(&mut aws_list_users(&url));
+            ok &= a.ok && b.ok;
+            ours.push(a.wall);
+            theirs.push(b.wall);
+        }
+        rt.block_on(server.shutdown());
+        let (ours, theirs) = (median(ours), median(theirs));
+        let speedup = theirs.as_secs_f64() / ours.as_secs_f64();
+        let met = speedup >= AWS_CLI_SPEEDUP_TARGET;
+        ok &= met;
+        println!(
+            "`users` against `aws cognito-idp list-users`, {AWS_CLI_USERS} users (medians of 3 alternated runs): {:.2} s against {:.2} s, {speedup:.1}x (target {AWS_CLI_SPEEDUP_TARGET}x: {})",
+            ours.as_secs_f64(),
+            theirs.as_secs_f64(),
+            if met { "met" } else { "MISSED" }
+        );
+    } else {
+        println!("`aws` is not on PATH: the comparison with `aws cognito-idp list-users` is skipped");
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
