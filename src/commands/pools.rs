@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{CmdError, with_session, write_result};
 use crate::aws::ops::{Ops, PoolSummary};
-use crate::awscli::output::{cell, csv_record, json_terminal_safe, pretty4};
+use crate::awscli::output::{csv_record, json_terminal_safe, pretty4, table};
 use crate::cli::args::{GlobalArgs, OutputFormat, PoolsArgs};
 use crate::session::Session;
 
@@ -41,16 +41,11 @@ fn count(p: &PoolSummary) -> String {
 pub fn render(format: OutputFormat, pools: &[PoolSummary]) -> String {
     match format {
         OutputFormat::Table => {
-            let mut s = format!("{}{}ESTIMATED USERS\n", cell("ID", 32), cell("NAME", 32));
-            for p in pools {
-                s.push_str(&format!(
-                    "{}{}{}\n",
-                    cell(&p.id, 32),
-                    cell(&p.name, 32),
-                    count(p)
-                ));
-            }
-            s
+            let rows: Vec<Vec<String>> = pools
+                .iter()
+                .map(|p| vec![p.id.clone(), p.name.clone(), count(p)])
+                .collect();
+            table(&["ID", "NAME", "ESTIMATED USERS"], &rows)
         }
         OutputFormat::Csv => {
             let mut s = String::from("id,name,estimated_users\n");
@@ -109,5 +104,32 @@ mod tests {
         assert_eq!(v[0]["EstimatedNumberOfUsers"], 12);
         assert_eq!(v[0]["Name"], "demo \x1b[2J");
         assert!(v[1]["EstimatedNumberOfUsers"].is_null());
+    }
+
+    #[test]
+    fn a_pool_id_longer_than_usual_keeps_the_columns_in_line() {
+        let mut pools = pools();
+        pools[1].id = "eu-west-1_0123456789abcdef0123456789abcdef01".into();
+        let t = render(OutputFormat::Table, &pools);
+        let starts = |word: &str| -> Vec<usize> {
+            t.lines()
+                .filter_map(|l| l.find(word).map(|_| l))
+                .map(|l| l.find(word).unwrap())
+                .collect()
+        };
+        let name_at: Vec<usize> = ["NAME", "demo \\e", "b,c"]
+            .iter()
+            .flat_map(|w| starts(w))
+            .collect();
+        assert_eq!(name_at.len(), 3, "{t}");
+        assert!(name_at.iter().all(|&at| at == name_at[0]), "{t}");
+        assert!(name_at[0] > pools[1].id.len(), "{t}");
+        let count_at: Vec<usize> = t
+            .lines()
+            .filter(|l| !l.contains("b,c"))
+            .map(|l| l.rfind("  ").unwrap() + 2)
+            .collect();
+        assert_eq!(count_at.len(), 2, "{t}");
+        assert!(count_at.iter().all(|&at| at == count_at[0]), "{t}");
     }
 }
