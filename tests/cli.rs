@@ -4,6 +4,8 @@
 
 #[path = "cli/batch.rs"]
 mod batch;
+#[path = "support/broken_endpoint.rs"]
+mod broken_endpoint;
 #[path = "cli/common.rs"]
 mod common;
 #[path = "cli/engine.rs"]
