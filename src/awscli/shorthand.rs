@@ -409,15 +409,16 @@ pub fn to_shorthand(id: &ProviderUserIdentifier) -> String {
     }
 }
 
+/// The members given, as a JSON object in the model's order.
 fn to_json(members: &[(&str, &Option<String>)]) -> String {
-    let map: serde_json::Map<String, Value> = members
+    let pairs: Vec<String> = members
         .iter()
         .filter_map(|(k, v)| {
             v.as_ref()
-                .map(|v| ((*k).to_owned(), Value::from(v.as_str())))
+                .map(|v| format!("\"{k}\":{}", Value::from(v.as_str())))
         })
         .collect();
-    Value::Object(map).to_string()
+    format!("{{{}}}", pairs.join(","))
 }
 
 /// A value as the AWS CLI's shorthand reads it back: bare when every character is in the
