@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Env, fresh_subject, stderr, stdout, write_batch};
+use crate::common::{Env, fresh_subject, native_users, stderr, stdout, write_batch};
 
 fn batch_cmd(env: &Env, file: &std::path::Path) -> assert_cmd::Command {
     let mut cmd = env.cmd();
@@ -227,5 +227,70 @@ fn a_killed_batch_resumes_to_the_exact_final_state() {
                     .as_str()
                     .is_some_and(|m| m.contains("settled by a later run")))),
         "{journal:?}"
+    );
+}
+
+/// A source already linked to a user who is not a destination in the file: the plan sends it
+/// (and Cognito refuses it) unless `--check-holders` scanned the pool, which states its cost
+/// first and skips the row naming the holder.
+#[test]
+fn check_holders_skips_a_source_linked_to_a_user_outside_the_file() {
+    let env = Env::new();
+    let users = native_users(&env, 3, 2);
+    let (holder, destination) = (&users[0], &users[1]);
+    let subject = fresh_subject();
+    env.link(holder, &subject).success();
+    let journaled = env.journal().len();
+    let file = write_batch(&env, &[(destination.clone(), subject.clone())]);
+
+    let unchecked = batch_cmd(&env, &file).arg("--dry-run").assert().success();
+    let out = stdout(&unchecked);
+    assert!(out.contains("line 2     link"), "{out}");
+    assert!(out.contains("Holders: not checked"), "{out}");
+
+    let a = batch_cmd(&env, &file)
+        .arg("--check-holders")
+        .assert()
+        .code(1);
+    let (out, err) = (stdout(&a), stderr(&a));
+    let users = env.users().len();
+    let cost = format!(
+        "checking who holds the sources: scanning {users} users (the pool's estimate): about \
+         16 ListUsers requests, with no rate ceiling"
+    );
+    let cost_at = err.find(&cost).unwrap_or_else(|| panic!("{err}"));
+    let checked_at = err
+        .find(&format!("checked {users} users in "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        cost_at < checked_at,
+        "the cost is stated before the scan: {err}"
+    );
+    assert!(
+        out.contains("line 2     skip") && out.contains(&format!("already linked to user \"{holder}\"")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Holders: checked: every source was looked for among the pool's {users} users"
+        )),
+        "{out}"
+    );
+    assert_eq!(env.journal().len(), journaled, "nothing was sent");
+    assert!(env.has_identity(holder, &env.social(), &subject));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_progress_file_is_private_like_the_journal() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let file = write_batch(&env, &[(env.native_user(3), fresh_subject())]);
+    batch_cmd(&env, &file).assert().success();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&env.journal_path()), 0o600);
+    assert_eq!(
+        mode(&env.dir.path().join("links.csv.progress.jsonl")),
+        0o600
     );
 }
