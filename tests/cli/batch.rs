@@ -267,7 +267,8 @@ fn check_holders_skips_a_source_linked_to_a_user_outside_the_file() {
         "the cost is stated before the scan: {err}"
     );
     assert!(
-        out.contains("line 2     skip") && out.contains(&format!("already linked to user \"{holder}\"")),
+        out.contains("line 2     skip")
+            && out.contains(&format!("already linked to user \"{holder}\"")),
         "{out}"
     );
     assert!(

@@ -36,6 +36,48 @@ fn pools_in_every_format() {
     );
 }
 
+/// Where each column of a table line starts: after a run of two spaces or more.
+fn column_starts(line: &str) -> Vec<usize> {
+    let bytes = line.as_bytes();
+    (1..bytes.len())
+        .filter(|&i| bytes[i] != b' ' && i >= 2 && bytes[i - 1] == b' ' && bytes[i - 2] == b' ')
+        .collect()
+}
+
+#[test]
+fn a_pool_id_longer_than_usual_keeps_the_table_in_line() {
+    let env = Env::new();
+    // Other emulators make ids of 42 characters and more; the local state takes any valid one.
+    let long = "us-east-1_0123456789abcdefABCDEF0123456789ab";
+    let other = stdout(
+        &env.cmd()
+            .args(["pools", "--output", "csv"])
+            .assert()
+            .success(),
+    )
+    .lines()
+    .skip(1)
+    .filter_map(|l| l.split(',').next().map(str::to_owned))
+    .find(|id| *id != env.pool)
+    .expect("the demo has a second pool");
+    let state = std::fs::read_to_string(env.state()).unwrap();
+    std::fs::write(env.state(), state.replace(&other, long)).unwrap();
+    let table = stdout(
+        &env.cmd()
+            .args(["pools", "--output", "table"])
+            .assert()
+            .success(),
+    );
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines.iter().any(|l| l.starts_with(long)), "{table}");
+    let starts: Vec<Vec<usize>> = lines.iter().map(|l| column_starts(l)).collect();
+    assert!(
+        starts.iter().all(|s| s.len() == 2 && *s == starts[0]),
+        "{table}"
+    );
+    assert!(starts[0][0] > long.len(), "{table}");
+}
+
 /// `coglink pools` against an endpoint answering `status` with an HTML page: its exit code,
 /// its stderr, and how many requests the endpoint got.
 fn pools_against_html(status: u16) -> (Option<i32>, String, usize) {
