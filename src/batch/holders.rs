@@ -5,8 +5,10 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::plan::IdentityKey;
 use crate::domain::UserRecord;
+
+/// (provider name, value): how an identifier names a user or identity.
+pub type IdentityKey = (String, String);
 
 /// Who holds the batch's source identities, from a scan of every user of the pool.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -6,14 +6,12 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::holders::Holders;
+pub use super::holders::IdentityKey;
 use super::rows::BatchRow;
 use crate::domain::{
     DestinationFacts, IdentityProviderInfo, Known, LinkContext, LinkRequest, MAX_LINKED_IDENTITIES,
     ProviderUserIdentifier, UserRecord, Violation, check_link,
 };
-
-/// (provider name, value): how an identifier names a user or identity.
-pub type IdentityKey = (String, String);
 
 pub fn identity_key(id: &ProviderUserIdentifier) -> IdentityKey {
     (id.name().to_owned(), id.value().to_owned())
