@@ -2,7 +2,12 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Env, fresh_subject, native_users, stderr, stdout, write_batch};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::broken_endpoint::BrokenEndpoint;
+use crate::common::{Env, fresh_subject, isolated, native_users, stderr, stdout, write_batch};
 
 fn batch_cmd(env: &Env, file: &std::path::Path) -> assert_cmd::Command {
     let mut cmd = env.cmd();
@@ -294,4 +299,73 @@ fn the_progress_file_is_private_like_the_journal() {
         mode(&env.dir.path().join("links.csv.progress.jsonl")),
         0o600
     );
+}
+
+/// An emulator that serves the reads planning needs but not AdminLinkProviderForUser, which
+/// it answers with an HTML 501 page.
+fn emulator_without_linking() -> BrokenEndpoint {
+    BrokenEndpoint::answering(
+        501,
+        Arc::new(|operation: &str, request: &Value| match operation {
+            "ListIdentityProviders" => Some((
+                200,
+                json!({"Providers": [{"ProviderName": "Google", "ProviderType": "Google"}]}),
+            )),
+            "DescribeIdentityProvider" => Some((
+                200,
+                json!({"IdentityProvider": {
+                    "ProviderName": "Google", "ProviderType": "Google",
+                    "AttributeMapping": {"username": "sub"}
+                }}),
+            )),
+            "AdminGetUser" if request["Username"] == "diego" => Some((
+                200,
+                json!({
+                    "Username": "diego",
+                    "UserAttributes": [{"Name": "sub", "Value": "5f0c1d2e-0000-4000-8000-000000000001"}],
+                    "UserStatus": "CONFIRMED",
+                    "Enabled": true
+                }),
+            )),
+            "AdminGetUser" => Some((
+                400,
+                json!({"__type": "UserNotFoundException", "message": "User does not exist."}),
+            )),
+            _ => None,
+        }),
+    )
+}
+
+#[test]
+fn a_link_the_endpoint_does_not_implement_is_sent_once_and_not_retried() {
+    let endpoint = emulator_without_linking();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("links.csv");
+    std::fs::write(
+        &file,
+        "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,\
+         SourceProviderAttributeName,SourceProviderAttributeValue\n\
+         Cognito,diego,Google,Cognito_Subject,1234\n",
+    )
+    .unwrap();
+    let a = isolated(dir.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIABROKENENDPOINT01")
+        .env("AWS_SECRET_ACCESS_KEY", "broken-endpoint-secret")
+        .env("AWS_REGION", "us-east-1")
+        .args(["--endpoint-url", &endpoint.url])
+        .args(["batch", "--user-pool-id", "us-east-1_Emulator1"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    let (out, err) = (stdout(&a), stderr(&a));
+    assert!(out.contains("line 2     link"), "{out}\n{err}");
+    assert_eq!(
+        endpoint.requests_of("AdminLinkProviderForUser"),
+        1,
+        "an operation the endpoint does not implement is not sent again: {out}\n{err}"
+    );
+    let both = format!("{out}{err}");
+    assert!(both.contains("HTTP 501 (Not Implemented)"), "{both}");
+    assert!(!both.contains('\u{1b}'), "{both:?}");
+    assert!(both.contains("retrying will not help"), "{both}");
 }
