@@ -423,9 +423,10 @@ fn to_json(members: &[(&str, &Option<String>)]) -> String {
 
 /// A value as the AWS CLI's shorthand reads it back: bare when every character is in the
 /// pattern its unquoted values take (which stops at U+FFFF: an emoji would end the value),
-/// double-quoted with `\` and `\"` otherwise. None for a value that needs quotes and ends
-/// in a backslash: the AWS CLI's quoted-string pattern reads the final `\"` as an escaped
-/// quote and runs on to the next quote in the argument.
+/// double-quoted otherwise, with `\\` for a backslash and `\"` for a quote. None for a value
+/// ending in a backslash: the AWS CLI's quoted-string pattern reads its final `\\"` as an
+/// escaped quote and runs on to the next quote in the argument (and a bare one would escape
+/// the comma after it).
 fn shorthand_value(v: &str) -> Option<String> {
     let plain = !v.contains('\\')
         && v.chars().enumerate().all(|(i, c)| {

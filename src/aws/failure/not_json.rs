@@ -16,10 +16,11 @@ pub fn is_not_json(body: &[u8]) -> bool {
 }
 
 /// Whether an HTTP error status says that sending the same request again cannot succeed:
-/// the operation is not found or not implemented there, or the request was refused as it is.
-/// Throttling (429) and a request timeout (408) may succeed later; so may a server fault.
+/// the operation is not found or not implemented there, the request was refused as it is, or
+/// it was redirected (to a login page, say: Cognito never redirects). Throttling (429) and a
+/// request timeout (408) may succeed later; so may a server fault.
 pub fn status_is_final(status: u16) -> bool {
-    (400..500).contains(&status) && !matches!(status, 408 | 429) || matches!(status, 501 | 505)
+    (300..500).contains(&status) && !matches!(status, 408 | 429) || matches!(status, 501 | 505)
 }
 
 /// The kind of failure an HTTP error status without a JSON body is.
@@ -145,7 +146,7 @@ mod tests {
 
     #[test]
     fn not_found_and_not_implemented_are_final_and_server_faults_are_not() {
-        for final_status in [400, 401, 403, 404, 405, 413, 501, 505] {
+        for final_status in [302, 400, 401, 403, 404, 405, 413, 501, 505] {
             assert!(status_is_final(final_status), "{final_status}");
             assert!(hint(final_status, "x").contains("retrying will not help"));
         }
