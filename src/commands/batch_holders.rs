@@ -29,13 +29,17 @@ pub async fn scan(
         .estimated_users(pool_id)
         .await
         .map_err(|f| CmdError::failure_while("reading the pool's size for --check-holders", &f))?;
-    let cost = ScanCost::estimate(
-        estimate.map_or(0, |n| u64::try_from(n).unwrap_or(0)),
-        PARTITIONS as u64,
-        MAX_PAGE as u64,
-        settings.max_rps,
-    );
-    eprintln!("checking who holds the sources: {cost}...");
+    match estimate.and_then(|n| u64::try_from(n).ok()) {
+        Some(users) => {
+            let cost =
+                ScanCost::estimate(users, PARTITIONS as u64, MAX_PAGE as u64, settings.max_rps);
+            eprintln!("checking who holds the sources: {cost}...");
+        }
+        None => eprintln!(
+            "checking who holds the sources: the pool's size is unknown: one ListUsers \
+             request per {MAX_PAGE} users, at least {PARTITIONS}..."
+        ),
+    }
     let plan = ListingPlan::partitioned(pool_id, PARTITIONS, settings.max_rps);
     let mut events = listing::start(ops.clone(), plan);
     let mut holders = Holders::default();
