@@ -21,7 +21,8 @@
 //!
 //! What coglink writes ([`to_shorthand`]) is read back the same by both parsers: it quotes
 //! every value the AWS CLI's unquoted pattern would not take whole, emoji included, and
-//! writes JSON for a value no quoting carries (one that ends in a backslash).
+//! writes JSON for a value no quoting carries (one that ends in a backslash, or holds U+0000,
+//! which no command-line argument can).
 
 use std::fmt;
 
@@ -426,7 +427,8 @@ fn to_json(members: &[(&str, &Option<String>)]) -> String {
 /// double-quoted otherwise, with `\\` for a backslash and `\"` for a quote. None for a value
 /// ending in a backslash: the AWS CLI's quoted-string pattern reads its final `\\"` as an
 /// escaped quote and runs on to the next quote in the argument (and a bare one would escape
-/// the comma after it).
+/// the comma after it). None too for a value holding U+0000, which no command-line argument
+/// can carry (JSON writes it `\u0000`).
 fn shorthand_value(v: &str) -> Option<String> {
     let plain = !v.contains('\\')
         && v.chars().enumerate().all(|(i, c)| {
@@ -435,7 +437,7 @@ fn shorthand_value(v: &str) -> Option<String> {
     if plain {
         return Some(v.to_owned());
     }
-    if v.ends_with('\\') {
+    if v.ends_with('\\') || v.contains('\0') {
         return None;
     }
     let mut out = String::from("\"");

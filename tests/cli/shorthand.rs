@@ -101,6 +101,7 @@ fn hard_values_print_as_shorthand_the_aws_cli_reads_back() {
     ] {
         let id = identifier(value);
         let text = to_shorthand(&id);
+        assert!(!text.contains('\0'), "{value:?} -> {text:?}");
         assert_eq!(aws_reads(&text), Ok(members(&id)), "{value:?} -> {text}");
     }
 }
@@ -140,12 +141,14 @@ proptest! {
             provider_attribute_value: value,
         };
         let text = to_shorthand(&id);
+        prop_assert!(!text.contains('\0'), "no command-line argument can hold U+0000: {:?}", text);
         prop_assert_eq!(aws_reads(&text), Ok(members(&id)), "{:?}", text);
     }
 }
 
 /// The words of a line as a POSIX shell splits them, for the quoting coglink writes:
 /// bare words, `'..'` (with `'\''`) and `$'..'` (with `\\`, `\'`, `\xHH`, `\UHHHHHHHH`).
+/// Panics on `\x00`: bash cuts the word there (an argument cannot hold U+0000).
 fn shell_words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word: Option<String> = None;
@@ -171,6 +174,7 @@ fn shell_words(line: &str) -> Vec<String> {
                         '\\' => match chars.next() {
                             Some('x') => {
                                 let hex: String = chars.by_ref().take(2).collect();
+                                assert_ne!(hex, "00", "an argument cannot hold U+0000: {line}");
                                 w.push(
                                     char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap(),
                                 );
@@ -204,6 +208,7 @@ fn link_dry_run_prints_an_aws_command_whose_source_user_the_aws_cli_reads_back()
         format!("{}😀", fresh_subject()),
         format!("{} \"q\" 'q', \u{1F600}=\\", fresh_subject()),
         format!("{}\u{1b}]0;t\u{7}\u{10000}", fresh_subject()),
+        format!("{}nul\0end", fresh_subject()),
     ] {
         let source = identifier(&value);
         let source_json = serde_json::json!({
