@@ -8,6 +8,8 @@ use aws_smithy_runtime_api::http::Response as HttpResponse;
 use super::connect::Target;
 use crate::domain::ErrorKind;
 
+mod not_json;
+
 /// What went wrong, in the terms the UI and the CLI act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailureKind {
@@ -296,8 +298,6 @@ fn hint_for(kind: FailureKind, code: Option<&str>, target: &Target) -> Option<St
         _ => return None,
     })
 }
-
-mod not_json;
 
 #[cfg(test)]
 mod tests {
