@@ -80,7 +80,13 @@ fn coglink_users(url: &str) -> Command {
         .env("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID)
         .env("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY)
         .args(["--endpoint-url", url, "--region", LOCAL_REGION])
-        .args(["--list-rate", "1000000", "users", "--user-pool-id", SYNTHETIC_POOL_ID])
+        .args([
+            "--list-rate",
+            "1000000",
+            "users",
+            "--user-pool-id",
+            SYNTHETIC_POOL_ID,
+        ])
         .args(["--output", "json"]);
     cmd
 }
@@ -91,7 +97,12 @@ fn aws_list_users(url: &str) -> Command {
         .env("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY)
         .env("AWS_PAGER", "")
         .args(["--endpoint-url", url, "--region", LOCAL_REGION])
-        .args(["cognito-idp", "list-users", "--user-pool-id", SYNTHETIC_POOL_ID])
+        .args([
+            "cognito-idp",
+            "list-users",
+            "--user-pool-id",
+            SYNTHETIC_POOL_ID,
+        ])
         .args(["--output", "json"]);
     cmd
 }
@@ -136,7 +147,12 @@ fn main() -> ExitCode {
         );
     }
     if has_aws_cli() {
-        let server = start(&rt, Seed::Synthetic { users: AWS_CLI_USERS });
+        let server = start(
+            &rt,
+            Seed::Synthetic {
+                users: AWS_CLI_USERS,
+            },
+        );
         let url = server.endpoint_url();
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for _ in 0..3 {
@@ -158,7 +174,9 @@ fn main() -> ExitCode {
             if met { "met" } else { "MISSED" }
         );
     } else {
-        println!("`aws` is not on PATH: the comparison with `aws cognito-idp list-users` is skipped");
+        println!(
+            "`aws` is not on PATH: the comparison with `aws cognito-idp list-users` is skipped"
+        );
     }
     if ok {
         ExitCode::SUCCESS

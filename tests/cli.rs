@@ -2,8 +2,12 @@
 //! (`--local --local-state <tempdir>`), with every XDG directory in the same tempdir so the
 //! journal lands there.
 
+#[path = "support/aws_shorthand.rs"]
+mod aws_shorthand;
 #[path = "cli/batch.rs"]
 mod batch;
+#[path = "support/broken_endpoint.rs"]
+mod broken_endpoint;
 #[path = "cli/common.rs"]
 mod common;
 #[path = "cli/engine.rs"]
@@ -34,6 +38,8 @@ mod pools;
 mod security;
 #[path = "support/serve.rs"]
 mod serve;
+#[path = "cli/shorthand.rs"]
+mod shorthand;
 #[path = "cli/sign_in.rs"]
 mod sign_in;
 #[path = "cli/unlink.rs"]

@@ -91,6 +91,41 @@ pub fn cell(value: &str, width: usize) -> String {
     format!("{safe}{}", " ".repeat(width.saturating_sub(len).max(1)))
 }
 
+/// A table whose columns are as wide as their widest cell (header included), measured in
+/// terminal columns after [`sanitize`], so every column starts at the same place on every
+/// row. Columns are separated by two spaces; the last one is not padded and no line ends in spaces.
+pub fn table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> String {
+    let shown = |v: &str| {
+        let safe = sanitize(v);
+        unicode_width::UnicodeWidthStr::width(safe.as_ref())
+    };
+    let mut widths: Vec<usize> = header.iter().map(|h| shown(h)).collect();
+    for row in rows {
+        for (w, v) in widths.iter_mut().zip(row) {
+            *w = (*w).max(shown(v.as_ref()));
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let last = cells.len().saturating_sub(1);
+        let mut s = String::new();
+        for (i, v) in cells.into_iter().enumerate() {
+            if i == last {
+                s.push_str(&sanitize(v));
+            } else {
+                s.push_str(&cell(v, widths[i] + 2));
+            }
+        }
+        s.truncate(s.trim_end_matches(' ').len());
+        s.push('\n');
+        s
+    };
+    let mut out = line(header.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(AsRef::as_ref).collect()));
+    }
+    out
+}
+
 /// A word for a POSIX shell: unchanged when it is made of safe characters, single-quoted
 /// otherwise, and `$'..'`-quoted with escapes when it holds characters that must not reach
 /// a terminal.
@@ -191,6 +226,47 @@ mod tests {
         assert_eq!(cell("FORCE_CHANGE_PASSWORD", 21), "FORCE_CHANGE_PASSWORD ");
         assert_eq!(cell("日本", 5), "日本 ");
         assert_eq!(cell("\x1b]0;t\x07", 0), "\\e]0;t\\x07 ");
+    }
+
+    #[test]
+    fn table_columns_fit_their_widest_cell() {
+        let long = "eu-west-1_0123456789abcdef0123456789abcdef01";
+        let rows = vec![
+            vec![long.to_owned(), "x".to_owned(), "3".to_owned()],
+            vec![
+                "short".to_owned(),
+                "日本\x1b[2J".to_owned(),
+                "12".to_owned(),
+            ],
+        ];
+        let t = table(&["ID", "NAME", "COUNT"], &rows);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 3, "{t}");
+        assert!(!t.contains('\x1b'), "{t}");
+        // Every column starts at the same terminal column on every line.
+        let name_at = long.len() + 2;
+        let count_at = name_at + 9 + 2; // "日本\\e[2J" is 9 terminal columns wide
+        let col = |l: &str, at: usize| {
+            let mut width = 0;
+            let mut rest = "";
+            for (i, c) in l.char_indices() {
+                if width == at {
+                    rest = &l[i..];
+                    break;
+                }
+                width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            }
+            rest.split(' ').next().unwrap_or("").to_owned()
+        };
+        assert_eq!(
+            lines.iter().map(|l| col(l, name_at)).collect::<Vec<_>>(),
+            ["NAME", "x", "日本\\e[2J"]
+        );
+        assert_eq!(
+            lines.iter().map(|l| col(l, count_at)).collect::<Vec<_>>(),
+            ["COUNT", "3", "12"]
+        );
+        assert!(lines.iter().all(|l| !l.ends_with(' ')), "{t}");
     }
 
     #[test]

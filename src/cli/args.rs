@@ -306,9 +306,17 @@ pub struct BatchArgs {
     /// Destinations worked on at the same time.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// Progress file (default: FILE.progress.jsonl beside FILE); a re-run resumes from it.
+    /// Progress file (default: FILE.progress.jsonl beside FILE, mode 0600); a re-run
+    /// resumes from it.
     #[arg(long, value_name = "FILE")]
     pub progress: Option<PathBuf>,
+    /// Before planning, scan the whole pool (16 partitions, at --list-rate) for users that
+    /// already hold a source identity, so a source linked to a user who is not a
+    /// destination in the file is skipped instead of refused by Cognito. Costs about one
+    /// ListUsers request per 60 users (at least 16), stated before it runs. Without it the
+    /// plan says the check was not done.
+    #[arg(long)]
+    pub check_holders: bool,
 }
 
 fn positive_rate(s: &str) -> Result<f64, String> {

@@ -11,6 +11,7 @@ use super::link_unlink::{
     journal_preflight, not_recordable, outcome_not_recorded, read_only_refusal, settle_earlier_runs,
 };
 use super::{CmdError, with_session};
+use crate::aws::listing::ListingSettings;
 use crate::aws::ops::Ops;
 use crate::aws::rate::{RateLimiter, paced_read};
 use crate::awscli::input::LINK;
@@ -61,7 +62,15 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> Result<(), CmdError> {
         .clone()
         .unwrap_or_else(|| default_path(&args.file));
     with_session(global, async |_: &Session, ops: &Ops| {
-        batch(ops, &journal, &rows, &args, &progress_path).await
+        batch(
+            ops,
+            &journal,
+            &rows,
+            &args,
+            &progress_path,
+            global.listing_settings(),
+        )
+        .await
     })
     .await
 }
@@ -72,6 +81,7 @@ async fn batch(
     rows: &[BatchRow],
     args: &BatchArgs,
     progress_path: &Path,
+    listing: ListingSettings,
 ) -> Result<(), CmdError> {
     let (mut progress, recorded) = if args.dry_run && !progress_path.exists() {
         (None, Default::default())
@@ -93,6 +103,10 @@ async fn batch(
     eprintln!("reading the pool for {} rows...", rows.len());
     let mut facts = read_facts(ops, rows, args.read_rate).await?;
     facts.recorded = recorded;
+    if args.check_holders {
+        let pool_id = rows[0].request.pool_id();
+        facts.holders = Some(super::batch_holders::scan(ops, pool_id, rows, listing).await?);
+    }
     let plan = plan(rows, &facts);
     print_plan(&plan);
     if args.dry_run {
@@ -321,6 +335,7 @@ fn print_plan(plan: &Plan) {
         let _ = writeln!(out, "line {:<5} {line}", r.row.line);
     }
     let _ = writeln!(out, "Plan: {}", plan.summary());
+    let _ = writeln!(out, "{}", plan.holders_note());
 }
 
 /// Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise.

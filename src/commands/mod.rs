@@ -1,6 +1,7 @@
 //! The headless commands: `link`, `unlink`, `users`, `pools`, `batch` (exit codes: `exit`).
 
 pub mod batch;
+mod batch_holders;
 pub mod duplicates;
 pub mod link;
 pub mod link_unlink;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::output::{Output, printed};
 use super::{CmdError, with_session, write_result};
 use crate::aws::ops::{Ops, PoolSummary};
-use crate::awscli::output::{cell, csv_record, iso8601};
+use crate::awscli::output::{csv_record, iso8601, table};
 use crate::cli::args::{GlobalArgs, PoolsArgs};
 use crate::session::Session;
 
@@ -63,18 +63,13 @@ fn count(p: &PoolSummary) -> String {
     p.estimated_users.map(|n| n.to_string()).unwrap_or_default()
 }
 
-/// The table (pools are few: no streaming needed).
+/// The table, each column as wide as its widest cell (pools are few: no streaming needed).
 pub fn render_table(pools: &[PoolSummary]) -> String {
-    let mut s = format!("{}{}ESTIMATED USERS\n", cell("ID", 32), cell("NAME", 32));
-    for p in pools {
-        s.push_str(&format!(
-            "{}{}{}\n",
-            cell(&p.id, 32),
-            cell(&p.name, 32),
-            count(p)
-        ));
-    }
-    s
+    let rows: Vec<Vec<String>> = pools
+        .iter()
+        .map(|p| vec![p.id.clone(), p.name.clone(), count(p)])
+        .collect();
+    table(&["ID", "NAME", "ESTIMATED USERS"], &rows)
 }
 
 pub fn render_csv(pools: &[PoolSummary]) -> String {
@@ -121,5 +116,32 @@ mod tests {
         assert_eq!(v[0]["Name"], "demo \x1b[2J");
         assert_eq!(v[0]["CreationDate"], "2023-05-01T15:43:49+00:00");
         assert!(v[1]["EstimatedNumberOfUsers"].is_null());
+    }
+
+    #[test]
+    fn a_pool_id_longer_than_usual_keeps_the_columns_in_line() {
+        let mut pools = pools();
+        pools[1].id = "eu-west-1_0123456789abcdef0123456789abcdef01".into();
+        let t = render_table(&pools);
+        let starts = |word: &str| -> Vec<usize> {
+            t.lines()
+                .filter_map(|l| l.find(word).map(|_| l))
+                .map(|l| l.find(word).unwrap())
+                .collect()
+        };
+        let name_at: Vec<usize> = ["NAME", "demo \\e", "b,c"]
+            .iter()
+            .flat_map(|w| starts(w))
+            .collect();
+        assert_eq!(name_at.len(), 3, "{t}");
+        assert!(name_at.iter().all(|&at| at == name_at[0]), "{t}");
+        assert!(name_at[0] > pools[1].id.len(), "{t}");
+        let count_at: Vec<usize> = t
+            .lines()
+            .filter(|l| !l.contains("b,c"))
+            .map(|l| l.rfind("  ").unwrap() + 2)
+            .collect();
+        assert_eq!(count_at.len(), 2, "{t}");
+        assert!(count_at.iter().all(|&at| at == count_at[0]), "{t}");
     }
 }
