@@ -94,3 +94,29 @@ mod tests {
         assert_eq!(short_status("SOMETHING_NEW"), "SOMETHING_NEW");
     }
 }
+
+/// `text` padded to `width` display columns, or cut to it with a final `…` (so columns stay
+/// in line whatever the text's length).
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total = unicode_width::UnicodeWidthStr::width(text);
+    if total <= width {
+        return format!("{text}{}", " ".repeat(width - total));
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+        used += 1;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}

@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::tests::screen;
+use super::tests::{column, screen};
 use crate::change::{ReadBack, Sent};
 use crate::domain::ErrorKind;
 use crate::tui::linking_tests::{
@@ -191,4 +191,32 @@ fn activity_list() {
     let mut m = linked_777(NARROW);
     update(&mut m, ch('a'));
     insta::assert_snapshot!(screen(&m));
+}
+
+/// Issue 15 item 8: a username over 14 characters kept the activity's columns in line only
+/// up to 14; now each column is as wide as its longest text.
+#[test]
+fn activity_list_with_a_long_username_keeps_its_columns() {
+    for size in [NARROW, WIDE] {
+        let mut m = linked_777(size);
+        let mut entry = m.activity[0].clone();
+        if let crate::change::Planned::Link { user, .. } = &mut entry.planned {
+            *user = "a.rather.long.username@example.com".into();
+        }
+        m.activity.insert(0, entry);
+        update(&mut m, ch('a'));
+        let text = screen(&m);
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines.iter().find(|l| l.contains("Outcome")).unwrap();
+        let at = column(header, "Outcome").unwrap();
+        let rows: Vec<&&str> = lines.iter().filter(|l| l.contains("Google 777")).collect();
+        assert_eq!(rows.len(), 2, "{text}");
+        for row in rows {
+            assert_eq!(column(row, " ok ").map(|c| c + 1), Some(at), "{text}");
+        }
+        insta::assert_snapshot!(
+            format!("activity_list_long_username_{}x{}", size.0, size.1),
+            text
+        );
+    }
 }
