@@ -13,10 +13,12 @@ use super::msg::RequestId;
 use crate::domain::sanitize::is_unsafe;
 use crate::domain::{
     COGNITO_SUBJECT, IdentityProviderInfo, LinkContext, LinkRequest, Part, ProviderUserIdentifier,
-    Role, UserRecord, Violation, check_link,
+    Role, Rule, UserRecord, Violation, check_link,
 };
 
 mod loaded;
+#[cfg(test)]
+mod tests;
 
 pub use loaded::{linked_to, loaded_context};
 
@@ -116,6 +118,10 @@ pub struct LinkForm {
     /// Violations Cognito's fresh facts showed for exactly this request.
     pub checked: Option<(LinkRequest, Vec<Violation>)>,
     pub note: Option<FieldNote>,
+    /// Fields left (or edited) since the form opened: their "is required" shows.
+    pub touched: Vec<FormField>,
+    /// Enter was pressed once: every field's "is required" shows.
+    pub submitted: bool,
 }
 
 /// The identifier that names `user` as a link destination: `Cognito` + username for a
@@ -146,6 +152,8 @@ impl LinkForm {
             violations: Vec::new(),
             checked: None,
             note: None,
+            touched: Vec::new(),
+            submitted: false,
         }
     }
 
@@ -222,8 +230,46 @@ impl LinkForm {
             .filter(move |v| FormField::of(v) == field)
     }
 
+    /// The errors shown under `field`: an empty field's "is required" waits until the field
+    /// is left or edited, or Enter is pressed, so a new form does not open in red.
+    pub fn shown_errors_for(&self, field: Option<FormField>) -> impl Iterator<Item = &Violation> {
+        self.errors_for(field).filter(move |v| {
+            !matches!(v.rule, Rule::Required | Rule::Missing)
+                || self.submitted
+                || field.is_none_or(|f| self.touched.contains(&f))
+        })
+    }
+
+    /// Whether any error is shown (the others wait, see [`LinkForm::shown_errors_for`]).
+    pub fn shows_errors(&self) -> bool {
+        std::iter::once(None)
+            .chain(FormField::ALL.map(Some))
+            .any(|f| self.shown_errors_for(f).next().is_some())
+    }
+
+    fn touch(&mut self, field: FormField) {
+        if !self.touched.contains(&field) {
+            self.touched.push(field);
+        }
+    }
+
     pub fn move_focus(&mut self, delta: isize) {
+        self.touch(self.focus);
         self.focus = self.focus.step(delta);
+    }
+
+    /// Whether the attribute name is typed as well as chosen: a SAML or OIDC provider
+    /// accepts any claim name.
+    pub fn attribute_is_free(&self) -> bool {
+        self.provider()
+            .is_some_and(|p| !p.provider_type.is_social())
+    }
+
+    /// Where the attribute name is among the suggestions (`None`: typed, not suggested).
+    pub fn attribute_choice(&self) -> Option<usize> {
+        self.attribute_choices()
+            .iter()
+            .position(|c| *c == self.src_attribute)
     }
 
     fn input_mut(&mut self, field: FormField) -> Option<&mut Input> {
@@ -265,13 +311,33 @@ impl LinkForm {
     /// changed.
     pub fn edit(&mut self, key: KeyEvent) -> bool {
         self.note = None;
-        match self.focus {
+        let changed = match self.focus {
             FormField::SrcProvider => self.jump_to_provider(key),
-            FormField::SrcAttribute => false,
+            FormField::SrcAttribute => self.edit_attribute(key),
             field => {
                 let input = self.input_mut(field).expect("text field");
                 input.handle_event(&Event::Key(key)).is_some()
             }
+        };
+        if changed {
+            self.touch(self.focus);
+        }
+        changed
+    }
+
+    /// A SAML/OIDC attribute name typed: characters go at its end, Backspace takes the last
+    /// one off (←/→ choose among the suggestions instead of moving a cursor).
+    fn edit_attribute(&mut self, key: KeyEvent) -> bool {
+        if !self.attribute_is_free() {
+            return false;
+        }
+        match key.code {
+            KeyCode::Char(c) => {
+                self.src_attribute.push(c);
+                true
+            }
+            KeyCode::Backspace => self.src_attribute.pop().is_some(),
+            _ => false,
         }
     }
 
@@ -336,6 +402,12 @@ impl LinkForm {
 
     /// Pasted text into the focused text field, without control characters.
     pub fn paste(&mut self, text: &str) -> bool {
+        if self.focus == FormField::SrcAttribute && self.attribute_is_free() {
+            self.src_attribute.extend(text.chars().filter(|c| !is_unsafe(*c)));
+            self.touch(self.focus);
+            self.note = None;
+            return true;
+        }
         let Some(input) = self.input_mut(self.focus) else {
             return false;
         };

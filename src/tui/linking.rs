@@ -18,7 +18,7 @@ use super::review::{Pending, PendingPhase, Review};
 use crate::aws::Failure;
 use crate::aws::ops::LinkFacts;
 use crate::change::Planned;
-use crate::domain::{IdentityProviderInfo, LinkCounts, check_link};
+use crate::domain::{IdentityProviderInfo, LinkCounts, MAX_LINKED_IDENTITIES, check_link};
 
 mod dialogs;
 mod settle;
@@ -72,6 +72,16 @@ pub fn open_link_form(model: &mut Model) -> Vec<Effect> {
     let (Some(pool), Some(user)) = (pool_id(model), model.users.selected_user()) else {
         return Vec::new();
     };
+    if user.link_count() >= MAX_LINKED_IDENTITIES {
+        // The form could only end in Cognito's refusal: say so at once.
+        let text = format!(
+            "{} has {MAX_LINKED_IDENTITIES}/{MAX_LINKED_IDENTITIES} linked identities: unlink one first ({} opens the detail to choose one)",
+            crate::domain::sanitize::sanitize(&user.username),
+            model.key(Context::Users, Action::Unlink)
+        );
+        model.error(text);
+        return Vec::new();
+    }
     let form = LinkForm::new(&pool, &destination_of(user), cached_providers(model));
     model.clear_status_for_dialog();
     model.layers.open(Layer::LinkForm(Box::new(form)));
@@ -99,6 +109,7 @@ pub fn submit_form(model: &mut Model) -> Vec<Effect> {
         model.flash("Waiting for the pool's identity providers");
         return Vec::new();
     }
+    form.submitted = true;
     if !form.is_valid() {
         let n = form.violations.len();
         model.flash(format!(

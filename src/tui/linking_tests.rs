@@ -78,6 +78,18 @@ fn shift_tab() -> Msg {
 }
 
 /// alice's form with Google and `value` filled in.
+/// The form on alice with `dest` typed as the destination instead.
+pub fn destination_typed(dest: &str, size: (u16, u16)) -> Model {
+    let mut m = form_on(0, size);
+    update(&mut m, key(KeyCode::BackTab));
+    for _ in 0.."alice".len() {
+        update(&mut m, key(KeyCode::Backspace));
+    }
+    typed(&mut m, dest);
+    assert_eq!(form(&m).dest_value.value(), dest);
+    m
+}
+
 pub fn filled(value: &str, size: (u16, u16)) -> Model {
     let mut m = form_on(0, size);
     update(&mut m, ch('G'));
@@ -311,8 +323,9 @@ fn conflicts_show_from_the_loaded_users() {
             username: "Google_117892860558610669905".into()
         }]
     );
-    // carol is at 5/5.
-    let mut m = form_on(2, (80, 24));
+    // carol is at 5/5 (typed as the destination: `l` on carol does not open the form).
+    let mut m = destination_typed("carol", (80, 24));
+    update(&mut m, key(KeyCode::Down));
     update(&mut m, ch('g'));
     assert_eq!(
         rules_of(&m, Some(FormField::DestValue)),

@@ -7,7 +7,7 @@ use super::tests::{column, screen};
 use crate::change::{ReadBack, Sent};
 use crate::domain::ErrorKind;
 use crate::tui::linking_tests::{
-    confirmed, filled, form_on, loaded, reviewed, service, settle_with, users,
+    confirmed, destination_typed, filled, form_on, loaded, reviewed, service, settle_with, users,
 };
 use crate::tui::model::Model;
 use crate::tui::msg::Msg;
@@ -64,7 +64,8 @@ fn form_source_signed_in_as_its_own_user() {
 
 #[test]
 fn form_destination_at_the_limit() {
-    let mut m = form_on(2, NARROW);
+    let mut m = destination_typed("carol", NARROW);
+    update(&mut m, key(KeyCode::Down));
     update(&mut m, ch('f'));
     insta::assert_snapshot!(screen(&m));
 }
@@ -219,4 +220,36 @@ fn activity_list_with_a_long_username_keeps_its_columns() {
             text
         );
     }
+}
+
+/// Issue 15 item 5: `l` on a 5/5 user says at once to unlink one first, with the key.
+#[test]
+fn link_on_a_five_of_five_user() {
+    for size in [NARROW, WIDE] {
+        let mut m = loaded(size);
+        update(&mut m, ch('j'));
+        update(&mut m, ch('j'));
+        update(&mut m, ch('l'));
+        let text = screen(&m);
+        assert!(text.contains("unlink one first"), "{text}");
+        insta::assert_snapshot!(format!("link_on_five_of_five_{}x{}", size.0, size.1), text);
+    }
+}
+
+/// Issue 15 item 5: at 120 columns the form is wider than 80, so a message stays on one
+/// line; the SAML attribute's suggestions are listed with the count.
+#[test]
+fn form_wide_with_saml_suggestions_and_a_message() {
+    let mut m = destination_typed("carol", WIDE);
+    update(&mut m, key(KeyCode::Down));
+    update(&mut m, ch('c'));
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Right));
+    let text = screen(&m);
+    assert!(
+        text.contains("✗ the destination already has 5/5 linked identities, the maximum"),
+        "{text}"
+    );
+    assert!(text.contains("2 of 3 suggested"), "{text}");
+    insta::assert_snapshot!(text);
 }

@@ -85,7 +85,7 @@ fn hint_line<'a>(
     let reserved = help.as_ref().map_or(0, |(k, h, _)| width_of(k, h));
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1 + reserved;
-    let mut push = |spans: &mut Vec<Span<'static>>, key: String, hint: &str| {
+    let push = |spans: &mut Vec<Span<'static>>, key: String, hint: &str| {
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::raw(format!(" {hint}  ")));
     };
