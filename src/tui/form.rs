@@ -7,7 +7,7 @@
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 use super::msg::RequestId;
 use crate::domain::sanitize::is_unsafe;
@@ -19,6 +19,8 @@ use crate::domain::{
 mod loaded;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod value_tests;
 
 pub use loaded::{linked_to, loaded_context};
 
@@ -400,23 +402,72 @@ impl LinkForm {
         }
     }
 
-    /// Pasted text into the focused text field, without control characters.
+    /// Pasted text into the focused text field at its cursor, exactly as pasted (control
+    /// characters too, as typed ones are: they are shown escaped and flagged, see
+    /// [`control_characters`]). One rebuild of the value, so a paste of the model's
+    /// 131,072 characters takes milliseconds, not the seconds a character at a time took.
     pub fn paste(&mut self, text: &str) -> bool {
         if self.focus == FormField::SrcAttribute && self.attribute_is_free() {
-            self.src_attribute.extend(text.chars().filter(|c| !is_unsafe(*c)));
+            self.src_attribute.push_str(text);
             self.touch(self.focus);
             self.note = None;
             return true;
         }
-        let Some(input) = self.input_mut(self.focus) else {
+        let focus = self.focus;
+        let Some(input) = self.input_mut(focus) else {
             return false;
         };
-        for c in text.chars().filter(|c| !is_unsafe(*c)) {
-            input.handle(InputRequest::InsertChar(c));
-        }
+        let value = input.value();
+        let cursor = input.cursor();
+        let at = value
+            .char_indices()
+            .nth(cursor)
+            .map_or(value.len(), |(i, _)| i);
+        let mut pasted = String::with_capacity(value.len() + text.len());
+        pasted.push_str(&value[..at]);
+        pasted.push_str(text);
+        pasted.push_str(&value[at..]);
+        *input = Input::new(pasted).with_cursor(cursor + text.chars().count());
+        self.touch(focus);
         self.note = None;
         true
     }
+
+    /// The text of a field as it will be sent (the attribute name included).
+    pub fn text_of(&self, field: FormField) -> Option<&str> {
+        match field {
+            FormField::SrcAttribute => Some(self.attribute()),
+            FormField::SrcProvider => None,
+            field => self.input(field).map(Input::value),
+        }
+    }
+}
+
+/// `2 control characters (\n, \x07), shown escaped: sent as is`, or `None` when the
+/// text has none (nor any other character [`is_unsafe`] escapes).
+pub fn control_characters(text: &str) -> Option<String> {
+    let mut n = 0;
+    let mut kinds: Vec<String> = Vec::new();
+    let mut more = false;
+    for c in text.chars().filter(|c| is_unsafe(*c)) {
+        n += 1;
+        let shown = crate::domain::sanitize::sanitize(c.encode_utf8(&mut [0; 4])).into_owned();
+        if !kinds.contains(&shown) {
+            if kinds.len() < 3 {
+                kinds.push(shown);
+            } else {
+                more = true;
+            }
+        }
+    }
+    (n > 0).then(|| {
+        format!(
+            "{n} control character{} ({}{}), shown escaped: sent as is",
+            if n == 1 { "" } else { "s" },
+            kinds.join(", "),
+            if more { ", …" } else { "" }
+        )
+    })
 }
 
 fn cycle(i: usize, delta: isize, n: usize) -> usize {

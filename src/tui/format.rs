@@ -120,3 +120,22 @@ pub fn fit(text: &str, width: usize) -> String {
     out.push_str(&" ".repeat(width.saturating_sub(used)));
     out
 }
+
+/// Values longer than this are shortened where they are shown (never where they are sent).
+pub const SHOWN_CHARS_MAX: usize = 80;
+
+/// `text` whole when it has at most [`SHOWN_CHARS_MAX`] characters; otherwise its start and
+/// end around `…`, with its length: `abc…xyz [131,072 characters]`.
+pub fn elide(text: &str) -> std::borrow::Cow<'_, str> {
+    // Bytes first: most values are far below the limit.
+    if text.len() <= SHOWN_CHARS_MAX {
+        return text.into();
+    }
+    let n = text.chars().count();
+    if n <= SHOWN_CHARS_MAX {
+        return text.into();
+    }
+    let head: String = text.chars().take(40).collect();
+    let tail: String = text.chars().skip(n - 16).collect();
+    format!("{head}…{tail} [{} characters]", count(n)).into()
+}

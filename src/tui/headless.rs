@@ -76,6 +76,11 @@ impl Headless {
             .any(|e| matches!(e, Effect::Quit))
     }
 
+    /// Pasted text, as the event loop hands a bracketed paste to `update`.
+    pub fn paste(&mut self, text: &str) {
+        update::update(&mut self.model, Msg::Paste(text.to_owned()));
+    }
+
     /// Whether the fuzzy filter has matching left; the event loop then sends
     /// `Msg::FilterStep` whenever no other message waits.
     pub fn filtering(&self) -> bool {

@@ -688,13 +688,14 @@ fn read_only_refuses_and_says_why() {
 }
 
 #[test]
-fn paste_goes_into_the_focused_text_field_without_control_characters() {
+fn paste_goes_into_the_focused_text_field_exactly_as_pasted() {
     let mut m = form_on(0, (80, 24));
     update(&mut m, ch('g'));
     update(&mut m, key(KeyCode::Tab));
     update(&mut m, key(KeyCode::Tab));
+    // Kept, as a typed one is (issue 15 item 6): shown escaped and flagged, not removed.
     update(&mut m, Msg::Paste("12\u{1b}[2J34\n".into()));
-    assert_eq!(form(&m).src_value.value(), "12[2J34");
+    assert_eq!(form(&m).src_value.value(), "12\u{1b}[2J34\n");
     assert!(form(&m).is_valid());
 }
 

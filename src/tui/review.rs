@@ -1,7 +1,10 @@
 //! Changes as the UI plans, reviews, sends and remembers them: the review dialog's content,
 //! the change in flight, and this session's activity list.
 
+use std::borrow::Cow;
+
 use super::form::LinkForm;
+use super::format::elide;
 use super::msg::RequestId;
 use crate::aws::Failure;
 use crate::aws::TargetSpec;
@@ -33,12 +36,48 @@ pub fn aws_command_of(planned: &Planned, connect: &TargetSpec) -> String {
     }
 }
 
+/// `planned` with every value over [`super::format::SHOWN_CHARS_MAX`] characters shortened (with its
+/// length), for showing only: a value of the model's 131,072 characters would otherwise fill
+/// thousands of lines, three times. `None` when nothing is that long.
+pub fn elided(planned: &Planned) -> Option<Planned> {
+    fn id(id: &mut Option<ProviderUserIdentifier>, changed: &mut bool) {
+        let Some(id) = id else { return };
+        for member in [
+            &mut id.provider_name,
+            &mut id.provider_attribute_name,
+            &mut id.provider_attribute_value,
+        ] {
+            if let Some(text) = member
+                && let Cow::Owned(short) = elide(text)
+            {
+                *text = short;
+                *changed = true;
+            }
+        }
+    }
+    let mut shown = planned.clone();
+    let mut changed = false;
+    match &mut shown {
+        Planned::Link { req, .. } => {
+            id(&mut req.destination_user, &mut changed);
+            id(&mut req.source_user, &mut changed);
+        }
+        Planned::Unlink { req, .. } => id(&mut req.user, &mut changed),
+        _ => {}
+    }
+    changed.then_some(shown)
+}
+
 /// The review dialog: exactly what will be sent, before it is.
 #[derive(Clone, Debug)]
 pub struct Review {
     pub planned: Planned,
+    /// What is sent, whole (what a copy takes).
     pub request_json: String,
     pub aws_command: String,
+    /// As shown: long values shortened, with their length (see [`elided`]); `None` when
+    /// nothing is shortened and the whole text is shown.
+    pub shown: Option<Shown>,
     /// The focus is on the confirm button (it starts on Cancel).
     pub confirm_focused: bool,
     pub scroll: u16,
@@ -51,17 +90,44 @@ pub struct Review {
     pub attribute_choices: Vec<String>,
 }
 
+/// The review's texts with long values shortened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    pub planned: Planned,
+    pub request_json: String,
+    pub aws_command: String,
+}
+
+impl Shown {
+    fn of(planned: &Planned, connect: &TargetSpec) -> Option<Shown> {
+        elided(planned).map(|planned| Shown {
+            request_json: request_json_of(&planned),
+            aws_command: aws_command_of(&planned, connect),
+            planned,
+        })
+    }
+}
+
 impl Review {
     pub fn new(planned: Planned, connect: &TargetSpec, form: Option<LinkForm>) -> Review {
         Review {
             request_json: request_json_of(&planned),
             aws_command: aws_command_of(&planned, connect),
+            shown: Shown::of(&planned, connect),
             planned,
             confirm_focused: false,
             scroll: 0,
             form,
             note: None,
             attribute_choices: Vec::new(),
+        }
+    }
+
+    /// The planned change, the request and the command as shown.
+    pub fn shown(&self) -> (&Planned, &str, &str) {
+        match &self.shown {
+            Some(s) => (&s.planned, &s.request_json, &s.aws_command),
+            None => (&self.planned, &self.request_json, &self.aws_command),
         }
     }
 
@@ -88,6 +154,7 @@ impl Review {
         *req = UnlinkRequest::new(req.pool_id(), renamed);
         self.request_json = request_json_of(&self.planned);
         self.aws_command = aws_command_of(&self.planned, connect);
+        self.shown = Shown::of(&self.planned, connect);
         self.confirm_focused = false;
     }
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::layout::centered;
 use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
-use crate::tui::format::fit;
+use crate::tui::format::{elide, fit};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::model::Model;
 
@@ -111,7 +111,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
                 ),
                 Span::raw(format!(
                     " undo the last change: {inverse} {} for {} (reviewed before anything is sent)",
-                    sanitize(&describe_identity(&planned.identity())),
+                    sanitize(&elide(&describe_identity(&planned.identity()))),
                     sanitize(planned.user().unwrap_or_default())
                 )),
             ])

@@ -7,11 +7,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use super::layout::centered;
 use super::{spinner, wrap};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{Known, MAX_LINKED_IDENTITIES};
-use crate::tui::form::{FormField, FormPhase, LinkForm, loaded_context};
+use crate::tui::form::{FormField, FormPhase, LinkForm, control_characters, loaded_context};
+use crate::tui::format::{count, elide};
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
@@ -82,7 +85,7 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
     body.lines.push(Line::default());
     let user = match form.dest_value.value() {
         "" => "the destination user".to_owned(),
-        value => sanitize(value).into_owned(),
+        value => sanitize(&elide(value)).into_owned(),
     };
     body.wrapped(
         &format!("! Whoever controls the source identity will sign in as {user}."),
@@ -188,6 +191,16 @@ impl Body {
         if let Some(note) = form.note.as_ref().filter(|n| n.field == Some(field)) {
             self.error(&note.text.clone());
         }
+        if let Some(text) = form.text_of(field) {
+            let chars = text.chars().count();
+            // A value longer than its line: how long it is (it is never cut).
+            if chars > self.width.saturating_sub(LABEL + 1) {
+                self.detail(&format!("{} characters", count(chars)));
+            }
+            if let Some(flag) = control_characters(text) {
+                self.warning(&flag);
+            }
+        }
         if field == FormField::SrcAttribute
             && let Some(warning) = form.attribute_warning()
         {
@@ -202,14 +215,38 @@ struct Value {
     cursor: Option<usize>,
 }
 
+/// A text field's value as shown: escaped (so a control character shows as `\n`, never
+/// acts), scrolled so that the cursor stays in view.
 fn text_value(form: &LinkForm, field: FormField, inner_width: usize) -> Value {
     let input = form.input(field).expect("a text field");
-    let width = inner_width.saturating_sub(LABEL + 1);
-    let scroll = input.visual_scroll(width);
-    let shown: String = sanitize(input.value()).chars().skip(scroll).collect();
+    let width = inner_width.saturating_sub(LABEL + 1).max(1);
+    let value = input.value();
+    let at = value
+        .char_indices()
+        .nth(input.cursor())
+        .map_or(value.len(), |(i, _)| i);
+    let before = sanitize(&value[..at]);
+    let after = sanitize(&value[at..]);
+    let cursor = before.width();
+    // Columns scrolled off to the left: the cursor sits on the last visible column.
+    let skip = (cursor + 1).saturating_sub(width);
+    let mut shown = String::new();
+    let (mut col, mut used) = (0, 0);
+    for c in before.chars().chain(after.chars()) {
+        let w = c.width().unwrap_or(0);
+        if col < skip {
+            col += w;
+            continue;
+        }
+        if used + w > width {
+            break;
+        }
+        shown.push(c);
+        used += w;
+    }
     Value {
         text: Span::raw(shown),
-        cursor: Some(input.visual_cursor().saturating_sub(scroll)),
+        cursor: Some(cursor.saturating_sub(col.max(skip))),
     }
 }
 

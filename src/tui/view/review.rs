@@ -14,6 +14,7 @@ use super::{spinner, wrap};
 use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
 use crate::tui::keymap::{Action, Context};
+use crate::tui::format::SHOWN_CHARS_MAX;
 use crate::tui::model::Model;
 use crate::tui::review::{PendingPhase, Review};
 use crate::tui::theme::Theme;
@@ -70,7 +71,7 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
 
 /// The scrolled text; `choose` is the key that chooses the attribute of an unlink.
 fn body(review: &Review, theme: Theme, width: usize, choose: &str) -> Vec<Line<'static>> {
-    let planned = &review.planned;
+    let (planned, request_json, aws_command) = review.shown();
     let user = sanitize(planned.user().unwrap_or_default()).into_owned();
     let identity = planned.identity();
     let provider = sanitize(identity.name()).into_owned();
@@ -158,7 +159,18 @@ fn body(review: &Review, theme: Theme, width: usize, choose: &str) -> Vec<Line<'
         format!("Request ({})", planned.operation()),
         theme.column_header(),
     )));
-    for json_line in review.request_json.lines() {
+    if review.shown.is_some() {
+        for part in wrap(
+            &format!(
+                "Values over {SHOWN_CHARS_MAX} characters are shortened here, with their length; \
+                 they are sent whole."
+            ),
+            width,
+        ) {
+            lines.push(Line::from(Span::styled(part, theme.dim())));
+        }
+    }
+    for json_line in request_json.lines() {
         for part in wrap(json_line, width) {
             lines.push(Line::from(part));
         }
@@ -168,7 +180,7 @@ fn body(review: &Review, theme: Theme, width: usize, choose: &str) -> Vec<Line<'
         "Equivalent AWS CLI command",
         theme.column_header(),
     )));
-    for part in wrap(&review.aws_command, width) {
+    for part in wrap(aws_command, width) {
         lines.push(Line::from(part));
     }
     lines
