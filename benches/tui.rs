@@ -58,7 +58,9 @@ fn main() -> ExitCode {
     );
     // `-- fuzzy` or `-- startup` runs one part only.
     let only = |part: &str| {
-        !args.iter().any(|a| a == "fuzzy" || a == "startup" || a == "paste")
+        !args
+            .iter()
+            .any(|a| a == "fuzzy" || a == "startup" || a == "paste")
             || args.iter().any(|a| a == part)
     };
     let mut ok = true;

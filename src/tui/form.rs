@@ -6,8 +6,8 @@
 //! has loaded, and a fresh check with Cognito (`link_facts`) is merged in when it answers.
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
-use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
 
 use super::msg::RequestId;
 use crate::domain::sanitize::is_unsafe;

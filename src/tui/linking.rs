@@ -20,10 +20,12 @@ use crate::aws::ops::LinkFacts;
 use crate::change::Planned;
 use crate::domain::{IdentityProviderInfo, LinkCounts, MAX_LINKED_IDENTITIES, check_link};
 
+mod copy;
 mod dialogs;
 mod settle;
 mod unlink;
 
+pub use copy::{copy_from_review, on_copied, scroll_sideways};
 pub use dialogs::{
     cancel_form, cancel_review, choose, choose_attribute, hide_review, move_field, paste_in_form,
     press_button, switch_button, type_in_form,

@@ -6,6 +6,7 @@
 //! same channel the terminal input arrives on. The UI thread never awaits the network.
 
 mod browse;
+mod clipboard;
 mod duplicates;
 mod effect;
 mod event_loop;

@@ -81,6 +81,8 @@ pub struct Review {
     /// The focus is on the confirm button (it starts on Cancel).
     pub confirm_focused: bool,
     pub scroll: u16,
+    /// Columns the request and the command are scrolled sideways (they are not wrapped).
+    pub hscroll: u16,
     /// The form to go back to when the review is cancelled or Cognito refuses the link.
     pub form: Option<LinkForm>,
     /// A warning about this change beyond the usual one (shown under it).
@@ -117,6 +119,7 @@ impl Review {
             planned,
             confirm_focused: false,
             scroll: 0,
+            hscroll: 0,
             form,
             note: None,
             attribute_choices: Vec::new(),

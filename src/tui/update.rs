@@ -170,6 +170,10 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             merging::on_done(model, request_id, at, result);
             Vec::new()
         }
+        Msg::Copied(copied) => {
+            linking::on_copied(model, copied);
+            Vec::new()
+        }
         Msg::Recovered(lines) => {
             model.flash(sanitize(&format!("journal: {}", lines.join("; "))).into_owned());
             Vec::new()
@@ -215,6 +219,8 @@ fn act(model: &mut Model, intent: Intent) -> Vec<Effect> {
         Intent::CancelReview => linking::cancel_review(model),
         Intent::HideReview => linking::hide_review(model),
         Intent::ChooseAttribute => linking::choose_attribute(model),
+        Intent::Copy { request } => return linking::copy_from_review(model, request),
+        Intent::ScrollSideways(delta) => linking::scroll_sideways(model, delta),
         Intent::Undo => return linking::undo_last(model),
         Intent::ShowDuplicates => merging::open_duplicates(model),
         Intent::OpenMerge => return merging::open_merge(model),

@@ -455,10 +455,7 @@ fn read_operation_members() {
 #[test]
 fn attribute_values_over_the_string_type_limit_are_model_errors() {
     let at_limit = "é".repeat(STRING_TYPE_MAX);
-    let req = link(
-        ProviderUserIdentifier::cognito_user(&at_limit),
-        google("1"),
-    );
+    let req = link(ProviderUserIdentifier::cognito_user(&at_limit), google("1"));
     let v = check_link(&req, &LinkContext::default());
     assert!(
         v.iter().all(|v| !matches!(v.rule, Rule::TooLong { .. })),
@@ -488,9 +485,5 @@ fn attribute_values_over_the_string_type_limit_are_model_errors() {
         ProviderUserIdentifier::new("Google", Some(&over), "1"),
     );
     let v = check_unlink(&unlink, None, None, &Known::Unknown);
-    assert!(
-        matches!(v[0].rule, Rule::TooLong { .. }),
-        "{:?}",
-        v[0].rule
-    );
+    assert!(matches!(v[0].rule, Rule::TooLong { .. }), "{:?}", v[0].rule);
 }

@@ -6,8 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::tui::keymap::{Action, Context, Keymap};
 use super::wrap;
+use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 

@@ -8,13 +8,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::layout::centered;
 use super::{spinner, wrap};
 use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
-use crate::tui::keymap::{Action, Context};
 use crate::tui::format::SHOWN_CHARS_MAX;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::model::Model;
 use crate::tui::review::{PendingPhase, Review};
 use crate::tui::theme::Theme;
@@ -31,6 +32,7 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
         .keymap
         .key(Context::Review, Action::ChooseAttribute);
     let body = body(review, theme, inner_width, &choose);
+    let wide = code_width(review) > inner_width;
     let height = body.len() as u16 + 4;
     let popup = centered(area, WIDTH, height);
     let planned = &review.planned;
@@ -50,7 +52,7 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
     let max_scroll = (body.len() as u16).saturating_sub(text.height);
     let scroll = review.scroll.min(max_scroll);
     let keymap = &model.setup.keymap;
-    let more = if scroll < max_scroll {
+    let mut more = if scroll < max_scroll {
         format!(
             " ↓ more: {}/{} ",
             keymap.key(Context::Review, Action::Down),
@@ -59,6 +61,15 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
     } else {
         String::new()
     };
+    if wide {
+        more.push_str(&format!(
+            " {}/{} sideways · {} copies the command, {} the request ",
+            keymap.key(Context::Review, Action::ScrollLeft),
+            keymap.key(Context::Review, Action::ScrollRight),
+            keymap.key(Context::Review, Action::CopyCommand),
+            keymap.key(Context::Review, Action::CopyRequest)
+        ));
+    }
     frame.render_widget(Clear, popup);
     frame.render_widget(block.title_bottom(more), popup);
     frame.render_widget(Paragraph::new(body).scroll((scroll, 0)), text);
@@ -170,20 +181,64 @@ fn body(review: &Review, theme: Theme, width: usize, choose: &str) -> Vec<Line<'
             lines.push(Line::from(Span::styled(part, theme.dim())));
         }
     }
+    // Not wrapped (a wrapped line copied by hand would break, an escape split in two):
+    // one screen line per line, scrolled sideways together with the command.
+    let hscroll = usize::from(review.hscroll).min(code_width(review).saturating_sub(width));
     for json_line in request_json.lines() {
-        for part in wrap(json_line, width) {
-            lines.push(Line::from(part));
-        }
+        lines.push(code_line(json_line, hscroll, width, theme));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         "Equivalent AWS CLI command",
         theme.column_header(),
     )));
-    for part in wrap(aws_command, width) {
-        lines.push(Line::from(part));
-    }
+    lines.push(code_line(aws_command, hscroll, width, theme));
     lines
+}
+
+/// The widest line of the request and the command as shown.
+fn code_width(review: &Review) -> usize {
+    let (_, request_json, aws_command) = review.shown();
+    request_json
+        .lines()
+        .chain([aws_command])
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+}
+
+/// `text` from column `skip`, cut at `width`; a dim `›` in the last column says it goes
+/// on (`h`/`l` scroll), a dim `‹` in the first that it started before.
+fn code_line(text: &str, skip: usize, width: usize, theme: Theme) -> Line<'static> {
+    let mut shown = String::new();
+    let (mut col, mut used) = (0, 0);
+    let mut cut = false;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if col < skip {
+            col += w;
+            continue;
+        }
+        if used + w > width {
+            cut = true;
+            break;
+        }
+        shown.push(c);
+        used += w;
+    }
+    let mut spans = Vec::new();
+    if skip > 0 && !shown.is_empty() {
+        shown.remove(0);
+        spans.push(Span::styled("‹", theme.dim()));
+    }
+    if cut {
+        shown.pop();
+        spans.push(Span::raw(shown));
+        spans.push(Span::styled("›", theme.dim()));
+    } else {
+        spans.push(Span::raw(shown));
+    }
+    Line::from(spans)
 }
 
 /// The buttons, or what the change in flight is doing.

@@ -198,7 +198,10 @@ fn help_overlay() {
 /// Issue 15 item 8: a wrapped description starts under the description, not at column 0.
 #[test]
 fn help_wraps_descriptions_under_themselves() {
-    for (size, wrapped) in [((80, 24), "Link an external"), ((120, 40), "Fuzzy filter over")] {
+    for (size, wrapped) in [
+        ((80, 24), "Link an external"),
+        ((120, 40), "Fuzzy filter over"),
+    ] {
         let mut m = with_sample_users(size);
         update(&mut m, ch('?'));
         let text = screen(&m);

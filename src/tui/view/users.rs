@@ -39,13 +39,13 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let widths = column_widths(&cells, area.width.saturating_sub(2));
     let rows = cells.into_iter().map(|c| c.row(theme));
     let table = Table::new(rows, widths.map(Constraint::Length))
-    .header(
-        Row::new(["Username", "Status", "On", "Email", "Links", "Providers"])
-            .style(theme.column_header()),
-    )
-    .row_highlight_style(theme.selected())
-    .highlight_symbol(Line::from("▶ "))
-    .block(block);
+        .header(
+            Row::new(["Username", "Status", "On", "Email", "Links", "Providers"])
+                .style(theme.column_header()),
+        )
+        .row_highlight_style(theme.selected())
+        .highlight_symbol(Line::from("▶ "))
+        .block(block);
     let selected = model.users.selected().saturating_sub(model.users.offset());
     let mut state = TableState::new().with_selected(Some(selected));
     frame.render_stateful_widget(table, area, &mut state);
