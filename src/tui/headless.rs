@@ -39,6 +39,7 @@ impl Headless {
             theme: Theme { color: true },
             keymap: Keymap::default(),
             connect: crate::aws::TargetSpec::default(),
+            profile: Default::default(),
         };
         let mut model = Model::new(setup, Some(pool_id.to_owned()), (width, height));
         update::init(&mut model);

@@ -22,6 +22,9 @@ use crate::domain::{IdentityProviderInfo, LinkCounts, MAX_LINKED_IDENTITIES, che
 
 mod copy;
 mod dialogs;
+mod guard;
+#[cfg(test)]
+pub(crate) use guard::tests as guard_tests;
 mod settle;
 mod unlink;
 
@@ -30,6 +33,7 @@ pub use dialogs::{
     cancel_form, cancel_review, choose, choose_attribute, hide_review, move_field, paste_in_form,
     press_button, switch_button, type_in_form,
 };
+pub use guard::{paste_in_review, type_in_review};
 pub use settle::{on_settled, on_unclear};
 pub use unlink::open_unlink;
 
@@ -219,7 +223,8 @@ pub fn on_facts(model: &mut Model, request_id: RequestId, result: Result<LinkFac
         (Some(dest), true) => {
             let planned = Planned::link(req, dest);
             let form = model.layers.form().cloned();
-            let review = Review::new(planned, &model.setup.connect, form);
+            let guarded = model.setup.profile.typed_confirmation;
+            let review = Review::new(planned, &model.setup.connect, form, guarded);
             model.clear_status_for_dialog();
             model
                 .layers
@@ -242,6 +247,10 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     }
     if model.change_running() {
+        return Vec::new();
+    }
+    if let Some(refusal) = guard::refusal(model) {
+        model.error(refusal);
         return Vec::new();
     }
     let request_id = model.new_request_id();
@@ -300,7 +309,8 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
                 destination: Some(req.destination()),
                 counts: Some(LinkCounts::unlink(now)),
             };
-            let mut review = Review::new(planned, &model.setup.connect, None);
+            let guarded = model.setup.profile.typed_confirmation;
+            let mut review = Review::new(planned, &model.setup.connect, None, guarded);
             review.note = merged_note(model, &last_planned);
             model.clear_status_for_dialog();
             model.layers.replace_top(Layer::Review(Box::new(review)));

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use tui_input::Input;
+
 use super::form::LinkForm;
 use super::format::elide;
 use super::msg::RequestId;
@@ -87,9 +89,39 @@ pub struct Review {
     pub form: Option<LinkForm>,
     /// A warning about this change beyond the usual one (shown under it).
     pub note: Option<String>,
+    /// The production guard's typed confirmation, when the profile has one.
+    pub guard: Option<TypedConfirm>,
     /// Attribute names to choose from (`c`) for an unlink whose link-time attribute is not
     /// known: the provider's suggestions. Empty: nothing to choose.
     pub attribute_choices: Vec<String>,
+}
+
+/// A production profile's guard: the change is sent only once the pool id or the user's
+/// name is typed exactly.
+#[derive(Clone, Debug)]
+pub struct TypedConfirm {
+    /// What may be typed: the pool id, then the user's name when the change has one.
+    pub expected: Vec<String>,
+    pub typed: Input,
+    /// The typed field has the focus (it starts with it): characters go into it.
+    pub focused: bool,
+}
+
+impl TypedConfirm {
+    pub fn for_change(planned: &Planned) -> TypedConfirm {
+        let mut expected = vec![planned.pool_id().to_owned()];
+        expected.extend(planned.user().map(str::to_owned));
+        TypedConfirm {
+            expected,
+            typed: Input::default(),
+            focused: true,
+        }
+    }
+
+    pub fn matches(&self) -> bool {
+        let typed = self.typed.value();
+        !typed.is_empty() && self.expected.iter().any(|e| e == typed)
+    }
 }
 
 /// The review's texts with long values shortened.
@@ -111,8 +143,16 @@ impl Shown {
 }
 
 impl Review {
-    pub fn new(planned: Planned, connect: &TargetSpec, form: Option<LinkForm>) -> Review {
+    /// `guarded`: the profile's production guard asks for the pool id or the user's name
+    /// to be typed before anything is sent.
+    pub fn new(
+        planned: Planned,
+        connect: &TargetSpec,
+        form: Option<LinkForm>,
+        guarded: bool,
+    ) -> Review {
         Review {
+            guard: guarded.then(|| TypedConfirm::for_change(&planned)),
             request_json: request_json_of(&planned),
             aws_command: aws_command_of(&planned, connect),
             shown: Shown::of(&planned, connect),

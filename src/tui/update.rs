@@ -53,6 +53,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             match model.layers.top_kind() {
                 Some(LayerKind::Prompt) => browse::paste_in_prompt(model, &text),
                 Some(LayerKind::LinkForm) => linking::paste_in_form(model, &text),
+                Some(LayerKind::Review) => linking::paste_in_review(model, &text),
                 Some(LayerKind::Merge) => merging::paste_name(model, &text),
                 _ => {}
             }
@@ -204,6 +205,7 @@ fn act(model: &mut Model, intent: Intent) -> Vec<Effect> {
         Intent::Type(key) => match model.layers.top_kind() {
             Some(LayerKind::Prompt) => browse::type_in_prompt(model, key),
             Some(LayerKind::LinkForm) => linking::type_in_form(model, key),
+            Some(LayerKind::Review) => linking::type_in_review(model, key),
             Some(LayerKind::Merge) => merging::type_name(model, key),
             _ => {}
         },

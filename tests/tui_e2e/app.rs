@@ -224,7 +224,25 @@ impl App {
         env: &str,
         options: &[(&str, &str)],
     ) -> App {
-        let dir = tempfile::tempdir().unwrap();
+        App::start_in(
+            tempfile::tempdir().unwrap(),
+            width,
+            height,
+            args,
+            env,
+            options,
+        )
+    }
+
+    /// As [`App::start_args`], in `dir` (prepared by the test, e.g. with a config file).
+    pub fn start_in(
+        dir: tempfile::TempDir,
+        width: u16,
+        height: u16,
+        args: &str,
+        env: &str,
+        options: &[(&str, &str)],
+    ) -> App {
         let d = dir.path().display();
         let args = args.replace("{d}", &d.to_string());
         // A shell waits for coglink and records its exit status: tmux 3.3 sometimes never

@@ -135,7 +135,7 @@ fn review_of_a_long_value(size: (u16, u16)) {
         dest.provider_attribute_value = Some(long.clone());
     }
     let planned = Planned::Link { req, user, counts };
-    let review = Review::new(planned, &m.setup.connect, None);
+    let review = Review::new(planned, &m.setup.connect, None, false);
     assert!(review.request_json.contains(&long), "sent whole");
     assert!(review.aws_command.contains(&long));
     let (_, json, command) = review.shown();

@@ -253,3 +253,30 @@ fn form_wide_with_saml_suggestions_and_a_message() {
     assert!(text.contains("2 of 3 suggested"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+/// Issue 15 item 9: a production profile's header (badge and name in its colour) and the
+/// review's typed confirmation.
+#[test]
+fn production_guard_header_and_review() {
+    use ratatui::style::Color;
+    for size in [NARROW, WIDE] {
+        let mut m = crate::tui::linking::guard_tests::guarded_review(size);
+        typed(&mut m, "ali");
+        let text = screen(&m);
+        assert!(
+            text.lines()
+                .next()
+                .unwrap()
+                .starts_with("\" PROD  coglink │"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("PROD  type {POOL} or alice to confirm › ali")),
+            "{text}"
+        );
+        // The badge is red.
+        let buffer = super::tests::draw(&m);
+        assert_eq!(buffer[(1, 0)].fg, Color::Red);
+        insta::assert_snapshot!(format!("production_guard_{}x{}", size.0, size.1), text);
+    }
+}

@@ -4,7 +4,7 @@
 //! stay.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
@@ -17,7 +17,7 @@ use crate::domain::sanitize::sanitize;
 use crate::tui::format::SHOWN_CHARS_MAX;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::model::Model;
-use crate::tui::review::{PendingPhase, Review};
+use crate::tui::review::{PendingPhase, Review, TypedConfirm};
 use crate::tui::theme::Theme;
 
 const WIDTH: u16 = 100;
@@ -33,7 +33,8 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
         .key(Context::Review, Action::ChooseAttribute);
     let body = body(review, theme, inner_width, &choose);
     let wide = code_width(review) > inner_width;
-    let height = body.len() as u16 + 4;
+    let guard_rows = u16::from(review.guard.is_some());
+    let height = body.len() as u16 + 4 + guard_rows;
     let popup = centered(area, WIDTH, height);
     let planned = &review.planned;
     let block = Block::bordered()
@@ -43,9 +44,10 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
         ))
         .border_style(theme.border(true));
     let inner = block.inner(popup);
-    let [text, rule, buttons] = Layout::vertical([
+    let [text, rule, typed, buttons] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(1),
+        Constraint::Length(guard_rows),
         Constraint::Length(1),
     ])
     .areas(inner);
@@ -70,6 +72,13 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
             keymap.key(Context::Review, Action::CopyRequest)
         ));
     }
+    if review.guard.as_ref().is_some_and(|g| g.focused) {
+        // Characters go into the typed field: only keys that are no characters work.
+        more = format!(
+            " characters go into the field; {} leaves it ",
+            keymap.key(Context::Review, Action::Switch)
+        );
+    }
     frame.render_widget(Clear, popup);
     frame.render_widget(block.title_bottom(more), popup);
     frame.render_widget(Paragraph::new(body).scroll((scroll, 0)), text);
@@ -77,7 +86,55 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
         Paragraph::new("─".repeat(usize::from(rule.width))).style(theme.dim()),
         rule,
     );
+    if let Some(guard) = &review.guard {
+        let (line, cursor) = guard_line(model, guard, usize::from(typed.width));
+        frame.render_widget(Paragraph::new(line), typed);
+        if let Some(col) = cursor {
+            frame.set_cursor_position(Position::new(typed.x + col, typed.y));
+        }
+    }
     frame.render_widget(Paragraph::new(actions(model, review, theme)), buttons);
+}
+
+/// `PRODUCTION · type us-east-1_X or alice to confirm › alic` with the cursor in the field
+/// when it has the focus; `✓` once the text matches.
+fn guard_line(model: &Model, guard: &TypedConfirm, width: usize) -> (Line<'static>, Option<u16>) {
+    let theme = model.theme();
+    let badge = model
+        .setup
+        .profile
+        .badge
+        .as_ref()
+        .map_or("PRODUCTION".to_owned(), |b| b.text.clone());
+    let names: Vec<String> = guard
+        .expected
+        .iter()
+        .map(|e| sanitize(e).into_owned())
+        .collect();
+    let lead = format!(" {} ", sanitize(&badge));
+    let ask = format!(" type {} to confirm › ", names.join(" or "));
+    let typed = sanitize(guard.typed.value()).into_owned();
+    let mark = if guard.matches() { " ✓" } else { "" };
+    let used = lead.width() + ask.width();
+    let room = width.saturating_sub(used + mark.width() + 1);
+    // The end of what is typed stays in view.
+    let skip = typed.chars().count().saturating_sub(room);
+    let shown: String = typed.chars().skip(skip).collect();
+    let cursor = guard
+        .focused
+        .then(|| (used + shown.width()).min(width.saturating_sub(1)) as u16);
+    let field_style = if guard.focused {
+        theme.key()
+    } else {
+        Style::new()
+    };
+    let line = Line::from(vec![
+        Span::styled(lead, theme.guard_badge(model.setup.profile.badge.as_ref())),
+        Span::raw(ask),
+        Span::styled(shown, field_style),
+        Span::styled(mark.to_owned(), theme.ok()),
+    ]);
+    (line, cursor)
 }
 
 /// The scrolled text; `choose` is the key that chooses the attribute of an unlink.
@@ -275,6 +332,21 @@ fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
         Planned::Unlink { .. } => "Unlink",
         _ => "Confirm",
     };
+    if review.guard.as_ref().is_some_and(|g| g.focused) {
+        return Line::from(vec![
+            Span::raw(" "),
+            button("Cancel", false),
+            Span::raw("  "),
+            button(confirm, false),
+            Span::raw("   "),
+            Span::styled(key(Action::Press), theme.key()),
+            Span::raw(" confirms once typed  "),
+            Span::styled(key(Action::Switch), theme.key()),
+            Span::raw(" buttons  "),
+            Span::styled(key(Action::Cancel), theme.key()),
+            Span::raw(" cancel"),
+        ]);
+    }
     let mut spans = vec![
         Span::raw(" "),
         button("Cancel", !review.confirm_focused),

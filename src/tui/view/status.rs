@@ -42,6 +42,10 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                     .into_iter()
                     .filter(|(_, _, action)| layer.shows_hint(*action, sending))
                     .collect();
+                if layer.edits_text() {
+                    // A character key would be typed, not act: its hint would mislead.
+                    hints.retain(|(key, _, _)| key.chars().count() > 1);
+                }
                 if layer.context() == Context::Prompt {
                     // Fixed: in a prompt, q is text.
                     hints.push(("Ctrl-C".to_owned(), "quit", Action::Quit));

@@ -16,7 +16,7 @@ use crate::tui::theme::Theme;
 use crate::tui::update::{init, update};
 use crate::tui::update_tests::{ch, expired, key, page, setup, started, typed};
 
-fn draw(model: &Model) -> Buffer {
+pub fn draw(model: &Model) -> Buffer {
     let (w, h) = model.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|frame| view(model, frame)).unwrap();
