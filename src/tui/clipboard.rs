@@ -4,12 +4,7 @@
 //! Written by the event loop, never by the pure view.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-
-/// The file a copy also goes to.
-pub fn copy_file(state_dir: &Path) -> PathBuf {
-    state_dir.join("clipboard.txt")
-}
+use std::path::Path;
 
 /// `ESC ] 52 ; c ; <base64> BEL`: sets the clipboard to `text`. Only base64 characters are
 /// in it, so nothing of `text` reaches the terminal as it is.
@@ -17,17 +12,17 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
 }
 
-/// Writes `text` to the terminal's clipboard (`out`) and to [`copy_file`] (mode 0600: a
-/// command may hold personal data); the file's path, or why it could not be written.
-pub fn copy(out: &mut impl Write, state_dir: &Path, text: &str) -> Result<String, String> {
+/// Writes `text` to the terminal's clipboard (`out`) and to `path` (mode 0600: a command may
+/// hold personal data; `paths::clipboard_file`); the file's path, or why it could not be
+/// written.
+pub fn copy(out: &mut impl Write, path: &Path, text: &str) -> Result<String, String> {
     let sent = out
         .write_all(osc52(text).as_bytes())
         .and_then(|()| out.flush());
     if let Err(e) = &sent {
         tracing::warn!("OSC 52 not written: {e}");
     }
-    let path = copy_file(state_dir);
-    write_file(&path, text)
+    write_file(path, text)
         .map(|()| path.display().to_string())
         .map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -94,7 +89,8 @@ mod tests {
         );
         let dir = tempfile::tempdir().unwrap();
         let mut out = Vec::new();
-        let path = copy(&mut out, &dir.path().join("state"), text).unwrap();
+        let file = dir.path().join("state/clipboard.txt");
+        let path = copy(&mut out, &file, text).unwrap();
         assert_eq!(out, seq.as_bytes());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{text}\n"));
         #[cfg(unix)]

@@ -61,10 +61,10 @@ pub fn run(
     ));
     let copied_tx = msg_tx.clone();
     let input = InputReader::spawn(msg_tx);
-    let state_dir = crate::paths::state_dir();
+    let clipboard_file = crate::paths::clipboard_file();
     let perform = |effects: Vec<Effect>, guard: &mut TerminalGuard| {
         perform(effects, &cmd_tx, &mut |what, text| {
-            let file = clipboard::copy(guard.terminal.backend_mut(), &state_dir, &text);
+            let file = clipboard::copy(guard.terminal.backend_mut(), &clipboard_file, &text);
             let chars = text.chars().count();
             let _ = copied_tx.send(Msg::Copied(Copied { what, chars, file }));
         })

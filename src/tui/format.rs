@@ -66,35 +66,6 @@ pub fn short_status(status: &str) -> &str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_utc_times() {
-        assert_eq!(utc_time(Some(0.0)), "1970-01-01 00:00 UTC");
-        assert_eq!(utc_time(Some(1548108509.537)), "2019-01-21 22:08 UTC");
-        assert_eq!(utc_time_millis(1565669081099), "2019-08-13 04:04 UTC");
-        assert_eq!(utc_time(Some(951_782_400.0)), "2000-02-29 00:00 UTC");
-        assert_eq!(utc_time(None), "-");
-        assert_eq!(utc_time(Some(f64::NAN)), "-");
-    }
-
-    #[test]
-    fn formats_counts() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1234567), "1,234,567");
-    }
-
-    #[test]
-    fn shortens_statuses() {
-        assert_eq!(short_status("EXTERNAL_PROVIDER"), "federated");
-        assert_eq!(short_status("SOMETHING_NEW"), "SOMETHING_NEW");
-    }
-}
-
 /// `text` padded to `width` display columns, or cut to it with a final `…` (so columns stay
 /// in line whatever the text's length).
 pub fn fit(text: &str, width: usize) -> String {
@@ -138,4 +109,54 @@ pub fn elide(text: &str) -> std::borrow::Cow<'_, str> {
     let head: String = text.chars().take(40).collect();
     let tail: String = text.chars().skip(n - 16).collect();
     format!("{head}…{tail} [{} characters]", count(n)).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(utc_time(Some(0.0)), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_time(Some(1548108509.537)), "2019-01-21 22:08 UTC");
+        assert_eq!(utc_time_millis(1565669081099), "2019-08-13 04:04 UTC");
+        assert_eq!(utc_time(Some(951_782_400.0)), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_time(None), "-");
+        assert_eq!(utc_time(Some(f64::NAN)), "-");
+    }
+
+    #[test]
+    fn formats_counts() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn shortens_statuses() {
+        assert_eq!(short_status("EXTERNAL_PROVIDER"), "federated");
+        assert_eq!(short_status("SOMETHING_NEW"), "SOMETHING_NEW");
+    }
+
+    #[test]
+    fn fit_pads_or_cuts_to_the_width() {
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("日本語", 4), "日… ");
+        assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn elide_keeps_short_text_and_shortens_long_text_with_its_length() {
+        assert!(matches!(elide("short"), std::borrow::Cow::Borrowed("short")));
+        let exact = "é".repeat(SHOWN_CHARS_MAX);
+        assert_eq!(elide(&exact), exact.as_str());
+        let long = format!("{}{}", "a".repeat(100_000), "z".repeat(16));
+        let short = elide(&long);
+        assert_eq!(
+            short,
+            format!("{}…{} [100,016 characters]", "a".repeat(40), "z".repeat(16))
+        );
+    }
 }
