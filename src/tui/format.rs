@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn elide_keeps_short_text_and_shortens_long_text_with_its_length() {
-        assert!(matches!(elide("short"), std::borrow::Cow::Borrowed("short")));
+        assert!(matches!(
+            elide("short"),
+            std::borrow::Cow::Borrowed("short")
+        ));
         let exact = "é".repeat(SHOWN_CHARS_MAX);
         assert_eq!(elide(&exact), exact.as_str());
         let long = format!("{}{}", "a".repeat(100_000), "z".repeat(16));

@@ -12,6 +12,8 @@ use crate::tui::model::Model;
 pub fn type_in_review(model: &mut Model, key: KeyEvent) {
     if let Some(guard) = model.layers.review_mut().and_then(|r| r.guard.as_mut()) {
         guard.typed.handle_event(&Event::Key(key));
+        // A refusal of what was typed before is about the old text.
+        model.clear_status_for_dialog();
     }
 }
 
@@ -105,6 +107,8 @@ pub(crate) mod tests {
         typed(&mut m, "alic");
         assert!(!sent(&update(&mut m, key(KeyCode::Enter))));
         assert!(matches!(&m.status, Status::Error { text } if text.contains("does not match")));
+        // A review has no key that only dismisses: the error names none.
+        assert!(!crate::tui::view::tests::screen(&m).contains("unbound"));
         // The name typed: Tab to Cancel, Tab to the Link button, `y` confirms too.
         typed(&mut m, "e");
         update(&mut m, key(KeyCode::Tab));

@@ -48,7 +48,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
         ("Ctrl-C", "Quit, everywhere"),
         (
             "text keys",
-            "In a prompt or a text field of the form, characters, Bksp, Del, ← / →, Home and End edit the text",
+            "In a prompt, a text field of the form or a production review's confirmation field, characters, Bksp, Del, ← / →, Home and End edit the text",
         ),
     ] {
         entry(theme, keys, KEYS_WIDTH, desc, inner, &mut lines);

@@ -15,14 +15,25 @@ use crate::tui::theme::Theme;
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
     let line = match &model.status {
-        Status::Error { text } => Line::from(vec![
-            Span::styled(" ✗ ", theme.error()),
-            Span::styled(text.clone(), theme.error()),
-            Span::raw(format!(
-                "  ({} dismisses)",
-                model.setup.keymap.key(model.context(), Action::Back)
-            )),
-        ]),
+        Status::Error { text } => {
+            let mut spans = vec![
+                Span::styled(" ✗ ", theme.error()),
+                Span::styled(text.clone(), theme.error()),
+            ];
+            // A layer without a Back key (a review) has no key that only dismisses.
+            if model
+                .setup
+                .keymap
+                .binding(model.context(), Action::Back)
+                .is_some()
+            {
+                spans.push(Span::raw(format!(
+                    "  ({} dismisses)",
+                    model.setup.keymap.key(model.context(), Action::Back)
+                )));
+            }
+            Line::from(spans)
+        }
         Status::Info { text, .. } => Line::from(vec![
             Span::styled(" ✓ ", theme.info()),
             Span::raw(text.clone()),
