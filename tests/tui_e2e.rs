@@ -7,7 +7,8 @@
 //! tests fail, on purpose.
 //!
 //! The expected user is read from the demo pool asset the binary embeds
-//! (`assets/demo-pool.json`), so the test follows the seed when it changes.
+//! (`assets/demo-pool.json`), so the test follows the seed when it changes. The tmux harness
+//! is in `tui_e2e/app.rs`; issue 15's tests (copy, production guard) in `tui_e2e/issue15.rs`.
 
 #[path = "support/hostile_cognito.rs"]
 mod hostile_cognito;
