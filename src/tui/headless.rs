@@ -39,6 +39,7 @@ impl Headless {
             theme: Theme { color: true },
             keymap: Keymap::default(),
             connect: crate::aws::TargetSpec::default(),
+            profile: Default::default(),
         };
         let mut model = Model::new(setup, Some(pool_id.to_owned()), (width, height));
         update::init(&mut model);
@@ -74,6 +75,11 @@ impl Headless {
         update::update(&mut self.model, Msg::Key(key))
             .iter()
             .any(|e| matches!(e, Effect::Quit))
+    }
+
+    /// Pasted text, as the event loop hands a bracketed paste to `update`.
+    pub fn paste(&mut self, text: &str) {
+        update::update(&mut self.model, Msg::Paste(text.to_owned()));
     }
 
     /// Whether the fuzzy filter has matching left; the event loop then sends

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::config::ProfileSettings;
 use super::form::FormPhase;
 use super::keymap::{Action, Context, Keymap};
 use super::layers::Layers;
@@ -128,6 +129,8 @@ pub struct Setup {
     pub keymap: Keymap,
     /// Where the session connects, for the equivalent `aws` commands.
     pub connect: TargetSpec,
+    /// The profile's settings from the config file (its production guard).
+    pub profile: ProfileSettings,
 }
 
 #[derive(Clone, Debug)]

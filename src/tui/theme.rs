@@ -78,6 +78,16 @@ impl Theme {
         self.fg(Color::Magenta)
     }
 
+    /// A profile's badge (and the header's name) in its colour, reversed so it stands out;
+    /// without colour, reversed and bold.
+    pub fn guard_badge(self, badge: Option<&crate::tui::config::Badge>) -> Style {
+        let style = Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED);
+        match badge {
+            Some(b) if self.color => style.fg(b.color),
+            _ => style,
+        }
+    }
+
     pub fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }

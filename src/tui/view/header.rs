@@ -19,17 +19,23 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             sanitize(&p.id).into_owned(),
         )
     });
+    let badge = model.setup.profile.badge.as_ref();
+    let badge_text = badge.map(|b| format!(" {} ", sanitize(&b.text)));
     let parts = fit(
         &target,
         pool.as_ref().map(|(n, id)| (n.as_deref(), id.as_str())),
         model.setup.read_only,
-        usize::from(area.width),
+        usize::from(area.width).saturating_sub(badge_text.as_ref().map_or(0, |t| t.width() + 1)),
     );
-    let mut spans = vec![
-        Span::styled(" coglink ", theme.header()),
-        Span::raw("│ "),
-        Span::raw(parts.target),
-    ];
+    // A guarded profile's badge leads, in its colour, and so does the name.
+    let mut spans = match &badge_text {
+        Some(text) => vec![
+            Span::styled(text.clone(), theme.guard_badge(badge)),
+            Span::styled(" coglink ", theme.guard_badge(badge)),
+        ],
+        None => vec![Span::styled(" coglink ", theme.header())],
+    };
+    spans.extend([Span::raw("│ "), Span::raw(parts.target)]);
     if let Some(id) = parts.pool_id {
         spans.push(Span::raw(" │ pool "));
         match parts.pool_name {
