@@ -33,11 +33,12 @@ struct Ran {
 }
 
 /// Runs `cmd` to the end with stdout to /dev/null, and reads its peak RSS from `wait4`.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which `Child::wait` cannot replace
 fn run(cmd: &mut Command) -> Ran {
     let started = Instant::now();
     let child = cmd
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("child starts");
     let pid = child.id() as libc::pid_t;
@@ -48,12 +49,9 @@ fn run(cmd: &mut Command) -> Ran {
     let wall = started.elapsed();
     let ok = waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     if !ok {
-        let mut err = String::new();
-        if let Some(mut e) = child.stderr {
-            let _ = std::io::Read::read_to_string(&mut e, &mut err);
-        }
-        eprintln!("child failed (status {status}): {err}");
+        eprintln!("child failed (status {status}): {cmd:?}");
     }
+    drop(child);
     Ran {
         wall,
         peak_mib: usage.ru_maxrss as f64 / 1024.0,

@@ -10,10 +10,10 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::failure::{Failure, FailureKind};
-pub use super::listing_flow::ListingEvents;
+pub use super::listing_flow::{ListingEvent, ListingEvents, ListingStats};
 use super::listing_flow::{ListingSender, PreviousPage, UNREAD_PAGES, listing_channel};
 use super::ops::{MAX_PAGE, Ops};
 use super::rate::{RateLimiter, paced_read};
@@ -145,31 +145,6 @@ impl ListingPlan {
             vec![self.filter.clone()]
         }
     }
-}
-
-/// Progress of a listing, in arrival order.
-#[derive(Clone, Debug)]
-pub enum ListingEvent {
-    /// New users (never one on the partition's previous page).
-    Page {
-        users: Vec<UserRecord>,
-    },
-    /// A transient failure; the page is read again.
-    Retrying {
-        failure: Failure,
-        rate: f64,
-    },
-    Finished(ListingStats),
-    Failed(Failure),
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListingStats {
-    pub pages: u64,
-    pub users: u64,
-    pub throttles: u64,
-    pub retries: u64,
-    pub elapsed: Duration,
 }
 
 struct Shared {

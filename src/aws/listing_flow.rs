@@ -5,10 +5,37 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
 
-use super::listing::ListingEvent;
+use super::failure::Failure;
+use crate::domain::UserRecord;
+
+/// Progress of a listing, in arrival order.
+#[derive(Clone, Debug)]
+pub enum ListingEvent {
+    /// New users (never one on the partition's previous page).
+    Page {
+        users: Vec<UserRecord>,
+    },
+    /// A transient failure; the page is read again.
+    Retrying {
+        failure: Failure,
+        rate: f64,
+    },
+    Finished(ListingStats),
+    Failed(Failure),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListingStats {
+    pub pages: u64,
+    pub users: u64,
+    pub throttles: u64,
+    pub retries: u64,
+    pub elapsed: Duration,
+}
 
 /// Pages sent and not yet read, at most: two per partition of a 16-way listing (about
 /// 32 × 60 users).
@@ -103,7 +130,6 @@ impl PreviousPage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::UserRecord;
 
     fn user(name: &str) -> UserRecord {
         UserRecord::new(name.into(), "CONFIRMED".into(), true, vec![], None, None)
