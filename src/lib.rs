@@ -14,4 +14,5 @@ pub mod local;
 pub mod logging;
 pub mod paths;
 pub mod session;
+pub mod settings;
 pub mod tui;

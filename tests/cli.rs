@@ -16,6 +16,8 @@ mod engine;
 mod faults;
 #[path = "cli/global.rs"]
 mod global;
+#[path = "cli/guard.rs"]
+mod guard;
 #[path = "cli/hostile.rs"]
 mod hostile;
 #[path = "support/hostile_cognito.rs"]

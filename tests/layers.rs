@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["change"],
     &["session", "awscli"],
     &["journal", "cli", "exit", "logging"],
-    &["aws", "local", "paths"],
+    &["aws", "local", "paths", "settings"],
     &["domain"],
 ];
 

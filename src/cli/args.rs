@@ -56,6 +56,10 @@ pub struct GlobalArgs {
     /// Accepted as the AWS CLI v2 accepts it; coglink never pages its output.
     #[arg(long, global = true)]
     pub no_cli_pager: bool,
+    /// The profile's settings from config.toml (read by the headless commands before they
+    /// run; not a flag).
+    #[arg(skip)]
+    pub profile_settings: crate::settings::ProfileSettings,
 }
 
 impl GlobalArgs {
@@ -154,6 +158,10 @@ pub struct RequestArgs {
     /// Validate and show the change without making it.
     #[arg(long)]
     pub dry_run: bool,
+    /// Confirm the change under a production profile (config.toml) without typing the pool
+    /// id.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -306,6 +314,10 @@ pub struct BatchArgs {
     /// Destinations worked on at the same time.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Confirm the batch under a production profile (config.toml) without typing the pool
+    /// id.
+    #[arg(long)]
+    pub yes: bool,
     /// Progress file (default: FILE.progress.jsonl beside FILE, mode 0600); a re-run
     /// resumes from it.
     #[arg(long, value_name = "FILE")]

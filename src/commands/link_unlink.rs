@@ -68,14 +68,6 @@ pub fn refused_locally(operation: &str, violations: &[Violation], pool_id: &str)
     CmdError::rejected(message)
 }
 
-/// The `--read-only` refusal.
-pub fn read_only_refusal(verb: &str, operation: &str) -> CmdError {
-    CmdError::bad_input(format!(
-        "--read-only is set: refusing to {verb} ({operation}); nothing was sent. \
-         Drop --read-only to make changes, or add --dry-run to review this one."
-    ))
-}
-
 /// One line about a user: `"diego" (CONFIRMED, enabled): 2/5 linked identities`.
 pub fn describe_user(user: &UserRecord) -> String {
     format!(

@@ -7,8 +7,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use super::guard::refuse_if_read_only;
 use super::link_unlink::{
-    journal_preflight, not_recordable, outcome_not_recorded, read_only_refusal, settle_earlier_runs,
+    journal_preflight, not_recordable, outcome_not_recorded, settle_earlier_runs,
 };
 use super::{CmdError, with_session};
 use crate::aws::TargetSpec;
@@ -27,9 +28,8 @@ use crate::journal::{Journal, now_rfc3339};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: MergeArgs) -> Result<(), CmdError> {
-    if global.read_only && !args.dry_run {
-        return Err(read_only_refusal("merge", "AdminDeleteUser"));
-    }
+    // A merge is confirmed by typing on a terminal, or --yes, whatever the profile.
+    refuse_if_read_only(global, "merge", "AdminDeleteUser", args.dry_run)?;
     let pairs = pairs(&args)?;
     let journal = Journal::default_location();
     if !args.dry_run {

@@ -3,6 +3,7 @@
 pub mod batch;
 mod batch_holders;
 pub mod duplicates;
+pub mod guard;
 pub mod link;
 pub mod link_unlink;
 pub mod merge;
@@ -69,8 +70,15 @@ impl CmdError {
 }
 
 /// Runs a headless command to its exit code.
-pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
+pub fn run(mut global: GlobalArgs, command: Command) -> ExitCode {
     restore_sigpipe();
+    global.profile_settings = match crate::session::profile_settings(&global.target_spec()) {
+        Ok(profile) => profile,
+        Err(message) => {
+            eprintln!("coglink: {message}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

@@ -7,7 +7,6 @@
 
 mod browse;
 mod clipboard;
-mod config;
 mod duplicates;
 mod effect;
 mod event_loop;
@@ -73,7 +72,7 @@ pub fn run(launch: Launch) -> ExitCode {
         user_pool_id,
     } = launch;
     // Before the session opens: a profile's `read_only` applies to it.
-    let profile = match load_config(&global) {
+    let profile = match crate::session::profile_settings(&global) {
         Ok(profile) => profile,
         Err(message) => {
             eprintln!("coglink: {message}");
@@ -160,27 +159,6 @@ fn connecting_target(global: &TargetSpec) -> String {
     parts.extend(global.region.clone());
     parts.push("connecting…".into());
     parts.join(" · ")
-}
-
-/// The settings of the profile in use (`--profile`, else AWS_PROFILE, else `default`; the
-/// `[local]` table for `--local`) from `config.toml`; a file that breaks a rule is an error
-/// naming its path, the key and the rule (escaped: it quotes the file).
-fn load_config(target: &TargetSpec) -> Result<config::ProfileSettings, String> {
-    let path = crate::paths::config_dir().join("config.toml");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(Default::default());
-    };
-    let profile = (!target.local).then(|| {
-        target
-            .profile
-            .clone()
-            .or_else(|| std::env::var("AWS_PROFILE").ok())
-            .unwrap_or_else(|| "default".into())
-    });
-    config::settings_for(&text, profile.as_deref()).map_err(|e| {
-        let message = format!("{}: {e}; nothing was started", path.display());
-        sanitize(&message).into_owned()
-    })
 }
 
 /// The default keymap with the user's overrides, and why the overrides were not used.

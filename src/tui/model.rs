@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use super::config::ProfileSettings;
 use super::form::FormPhase;
 use super::keymap::{Action, Context, Keymap};
 use super::layers::Layers;
@@ -16,6 +15,7 @@ use crate::aws::TargetSpec;
 use crate::aws::ops::PoolSummary;
 use crate::domain::IdentityProviderInfo;
 use crate::domain::sanitize::sanitize;
+use crate::settings::ProfileSettings;
 
 /// Ticks (of [`TICK`]) a flash message stays.
 pub const FLASH_TICKS: u16 = 30;

@@ -55,9 +55,8 @@ pub fn refusal(model: &Model) -> Option<String> {
 #[cfg(test)]
 pub(crate) mod tests {
     use ratatui::crossterm::event::KeyCode;
-    use ratatui::style::Color;
 
-    use crate::tui::config::{Badge, ProfileSettings};
+    use crate::settings::{Badge, BadgeColor, ProfileSettings};
     use crate::tui::effect::{Effect, Request};
     use crate::tui::linking_tests::{review, reviewed};
     use crate::tui::model::{Model, Status};
@@ -74,7 +73,7 @@ pub(crate) mod tests {
             typed_confirmation: true,
             badge: Some(Badge {
                 text: "PROD".into(),
-                color: Color::Red,
+                color: BadgeColor::Red,
             }),
         };
         let r = m.layers.review_mut().unwrap();

@@ -1,8 +1,10 @@
 //! The user's settings file, `$XDG_CONFIG_HOME/coglink/config.toml`: per AWS profile (and
-//! for `--local`), a production guard. A guarded profile colours the header and shows its
-//! badge, and every change's review asks to type the pool id or the user's name before the
-//! confirm button sends anything; `read_only = true` makes the profile read-only as
-//! `--read-only` does.
+//! for `--local`), a production guard. In the TUI a guarded profile colours the header and
+//! shows its badge, and every change's review asks to type the pool id or the user's name
+//! before the confirm button sends anything; a headless change (`link`, `unlink`, `batch`,
+//! `merge`) asks to type the pool id on a terminal, or takes `--yes`. `read_only = true`
+//! makes the profile read-only as `--read-only` does, in the TUI and the headless commands.
+//! Pure: `session::profile_settings` reads the file.
 //!
 //! ```toml
 //! [profiles.prod]
@@ -16,8 +18,6 @@
 //!
 //! A file that breaks a rule is refused with a message naming the key and the rule, and the
 //! UI does not start: a guard silently dropped would be worse than no start.
-
-use ratatui::style::Color;
 
 /// The settings of the profile in use.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,17 +33,28 @@ pub struct ProfileSettings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Badge {
     pub text: String,
-    pub color: Color,
+    pub color: BadgeColor,
+}
+
+/// The colours a badge may have (the terminal's own palette).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadgeColor {
+    Red,
+    Yellow,
+    Green,
+    Blue,
+    Magenta,
+    Cyan,
 }
 
 const KEYS: [&str; 4] = ["production", "read_only", "badge", "color"];
-const COLORS: [(&str, Color); 6] = [
-    ("red", Color::Red),
-    ("yellow", Color::Yellow),
-    ("green", Color::Green),
-    ("blue", Color::Blue),
-    ("magenta", Color::Magenta),
-    ("cyan", Color::Cyan),
+const COLORS: [(&str, BadgeColor); 6] = [
+    ("red", BadgeColor::Red),
+    ("yellow", BadgeColor::Yellow),
+    ("green", BadgeColor::Green),
+    ("blue", BadgeColor::Blue),
+    ("magenta", BadgeColor::Magenta),
+    ("cyan", BadgeColor::Cyan),
 ];
 const BADGE_MAX: usize = 16;
 
@@ -140,9 +151,9 @@ fn section_settings(path: &str, value: &toml::Value) -> Result<ProfileSettings, 
         badge: styled.then(|| Badge {
             text: badge.unwrap_or_else(|| default_badge.to_owned()),
             color: color.unwrap_or(if production {
-                Color::Red
+                BadgeColor::Red
             } else {
-                Color::Yellow
+                BadgeColor::Yellow
             }),
         }),
     })
@@ -176,13 +187,13 @@ production = true
                 typed_confirmation: true,
                 badge: Some(Badge {
                     text: "PROD".into(),
-                    color: Color::Red
+                    color: BadgeColor::Red
                 }),
             }
         );
         let staging = settings_for(FILE, Some("staging")).unwrap();
         assert!(!staging.typed_confirmation && !staging.read_only);
-        assert_eq!(staging.badge.unwrap().color, Color::Yellow);
+        assert_eq!(staging.badge.unwrap().color, BadgeColor::Yellow);
         assert_eq!(
             settings_for(FILE, Some("dev")).unwrap(),
             ProfileSettings::default()
