@@ -3,8 +3,9 @@
 //!
 //! 1. `coglink users --output json` of a basic pool (`sub` and `email`) and of a realistic one
 //!    (`local serve --synthetic-users N --realistic`): the release binary against an
-//!    endpoint in this process, list rate uncapped; wall time and the child's peak resident
-//!    memory (`wait4`), which must stay under 64 MiB whatever the pool's size.
+//!    endpoint in this process, list rate uncapped; wall time and the command's peak resident
+//!    memory (`wait4` in a small runner process, see `run`), which must stay under 64 MiB
+//!    whatever the pool's size.
 //! 2. `coglink users` against `aws cognito-idp list-users` (when `aws` is on PATH), 10,000
 //!    basic users, same endpoint, output to /dev/null: medians of 3 alternated runs.
 //!
@@ -32,13 +33,50 @@ struct Ran {
     ok: bool,
 }
 
-/// Runs `cmd` to the end with stdout to /dev/null, and reads its peak RSS from `wait4`.
-#[allow(clippy::zombie_processes)] // reaped by wait4 below, which `Child::wait` cannot replace
-fn run(cmd: &mut Command) -> Ran {
+/// Runs `cmd` to the end (stdout to /dev/null) through a fresh, small copy of this bench
+/// (`--measure`), and reads the command's peak RSS from `wait4` there. A child's peak counts
+/// the memory of the process that forked it, so the fork must not come from this process,
+/// which holds the endpoint's pool.
+fn run(cmd: &Command) -> Ran {
     let started = Instant::now();
-    let child = cmd
+    let out = Command::new(std::env::current_exe().expect("bench path"))
+        .arg("--measure")
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .expect("runner starts");
+    let wall = started.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let peak_kib = text
+        .lines()
+        .find_map(|l| l.strip_prefix("PEAK_KIB "))
+        .and_then(|v| v.trim().parse::<f64>().ok());
+    let ok = out.status.success() && peak_kib.is_some();
+    if !ok {
+        eprintln!(
+            "child failed ({}): {cmd:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ran {
+        wall,
+        peak_mib: peak_kib.unwrap_or(0.0) / 1024.0,
+        ok,
+    }
+}
+
+/// `--measure PROGRAM ARGS...`: runs it with stdout to /dev/null and prints
+/// `PEAK_KIB n`; exits with its status.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which `Child::wait` cannot replace
+fn measure(args: &[String]) -> ExitCode {
+    let Some((program, rest)) = args.split_first() else {
+        return ExitCode::FAILURE;
+    };
+    let child = Command::new(program)
+        .args(rest)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .expect("child starts");
     let pid = child.id() as libc::pid_t;
@@ -46,16 +84,12 @@ fn run(cmd: &mut Command) -> Ran {
     // SAFETY: `rusage` is plain data filled by the kernel; `pid` is our own child, waited once.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
-    let ok = waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    if !ok {
-        eprintln!("child failed (status {status}): {cmd:?}");
-    }
     drop(child);
-    Ran {
-        wall,
-        peak_mib: usage.ru_maxrss as f64 / 1024.0,
-        ok,
+    println!("PEAK_KIB {}", usage.ru_maxrss);
+    if waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
@@ -120,7 +154,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() -> ExitCode {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--measure") {
+        return measure(&args[1..]);
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     let users = if quick { 100_000 } else { 1_000_000 };
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let mut ok = true;
@@ -133,7 +171,7 @@ fn main() -> ExitCode {
         let t = Instant::now();
         let server = start(&rt, seed);
         let seeded = t.elapsed();
-        let ran = run(&mut coglink_users(&server.endpoint_url()));
+        let ran = run(&coglink_users(&server.endpoint_url()));
         rt.block_on(server.shutdown());
         let within = ran.peak_mib < STREAMING_PEAK_TARGET_MIB;
         ok &= ran.ok && within;
@@ -154,8 +192,8 @@ fn main() -> ExitCode {
         let url = server.endpoint_url();
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for _ in 0..3 {
-            let a = run(&mut coglink_users(&url));
-            let b = run(&mut aws_list_users(&url));
+            let a = run(&coglink_users(&url));
+            let b = run(&aws_list_users(&url));
             ok &= a.ok && b.ok;
             ours.push(a.wall);
             theirs.push(b.wall);

@@ -56,24 +56,34 @@ pub fn confirm_production(
     if !global.profile_settings.typed_confirmation || yes {
         return Ok(());
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(CmdError::bad_input(format!(
+    let answer = ask(
+        &format!(
+            "The profile is marked production. Type the pool id {} to {what}: ",
+            sanitize(pool_id)
+        ),
+        &format!(
             "--yes: the profile is marked production in {}: confirm with --yes, or run on a \
              terminal and type the pool id",
             config_file()
-        )));
+        ),
+    )?;
+    confirmed(&answer, pool_id)
+}
+
+/// Asks `question` on the terminal and reads one line, trimmed; without a terminal, the
+/// command stops with `refusal` (bad input: the flag that confirms instead).
+pub fn ask(question: &str, refusal: &str) -> Result<String, CmdError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CmdError::bad_input(refusal));
     }
-    eprint!(
-        "The profile is marked production. Type the pool id {} to {what}: ",
-        sanitize(pool_id)
-    );
+    eprint!("{question}");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|e| CmdError::rejected(format!("coglink: cannot read the confirmation: {e}")))?;
-    confirmed(&line, pool_id)
+    Ok(line.trim().to_owned())
 }
 
 /// The typed answer against the pool id: exactly it, whitespace around it ignored.

@@ -3,7 +3,6 @@
 //! a sequence of engine steps (journaled, sent once, read back when unclear) and resumed by a
 //! re-run from its snapshot; a finished merge appends `F.sub → K.sub` to the remap file.
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -217,20 +216,11 @@ fn confirm_many(n: usize) -> Result<(), CmdError> {
 
 /// Reads one line from the terminal; refuses when stdin is not one.
 fn ask(question: &str) -> Result<String, CmdError> {
-    if !std::io::stdin().is_terminal() {
-        return Err(CmdError::bad_input(
-            "--yes: a merge deletes a user; confirm with --yes, or run on a terminal and type \
-             the confirmation",
-        ));
-    }
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CmdError::rejected(format!("coglink: cannot read the confirmation: {e}")))?;
-    Ok(line.trim().to_owned())
+    super::guard::ask(
+        question,
+        "--yes: a merge deletes a user; confirm with --yes, or run on a terminal and type the \
+         confirmation",
+    )
 }
 
 struct Run<'a> {

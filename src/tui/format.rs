@@ -69,10 +69,16 @@ pub fn short_status(status: &str) -> &str {
 /// `text` padded to `width` display columns, or cut to it with a final `…` (so columns stay
 /// in line whatever the text's length).
 pub fn fit(text: &str, width: usize) -> String {
+    let cut = shorten(text, width);
+    let used = unicode_width::UnicodeWidthStr::width(cut.as_str());
+    format!("{cut}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// `text` cut to `width` display columns, with a final `…` when cut.
+pub fn shorten(text: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
-    let total = unicode_width::UnicodeWidthStr::width(text);
-    if total <= width {
-        return format!("{text}{}", " ".repeat(width - total));
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_owned();
     }
     let mut out = String::new();
     let mut used = 0;
@@ -86,9 +92,7 @@ pub fn fit(text: &str, width: usize) -> String {
     }
     if width > 0 {
         out.push('…');
-        used += 1;
     }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
     out
 }
 

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::domain::sanitize::sanitize;
+use crate::tui::format::shorten;
 use crate::tui::model::Model;
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
@@ -86,27 +87,6 @@ fn fit(target: &str, pool: Option<(Option<&str>, &str)>, read_only: bool, width:
         pool_name: pool.and_then(|(n, _)| n).map(|n| shorten(n, name_room)),
         pool_id: pool.map(|(_, id)| id.to_owned()),
     }
-}
-
-/// `text` cut to `width` columns, with `…` when cut.
-fn shorten(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]
