@@ -6,7 +6,11 @@
 //!    endpoint in this process, list rate uncapped; wall time and the command's peak resident
 //!    memory (`wait4` in a small runner process, see `run`), which must stay under 64 MiB
 //!    whatever the pool's size.
-//! 2. `coglink users` against `aws cognito-idp list-users` (when `aws` is on PATH), 10,000
+//! 2. The TUI's user table loaded with every user of each pool: a fresh process lists the
+//!    pool (partitioned, uncapped) and feeds each page to the real UI model as the worker
+//!    does (`tui::headless`); its peak and final resident memory, and bytes per user.
+//!    Targets at 1,000,000 users: basic under 300 MiB, realistic under 450 MiB.
+//! 3. `coglink users` against `aws cognito-idp list-users` (when `aws` is on PATH), 10,000
 //!    basic users, same endpoint, output to /dev/null: medians of 3 alternated runs.
 //!
 //! Exits non-zero when a run fails or a figure misses its target.
@@ -16,13 +20,20 @@ mod common;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use coglink::aws::listing::{self, ListingEvent, ListingPlan};
+use coglink::aws::ops::Ops;
+use coglink::aws::{ConnectOptions, Connection};
 use coglink::local::{
     LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer,
     SYNTHETIC_POOL_ID, Seed, Simulation,
 };
+use coglink::tui::headless::Headless;
 use common::cores;
 
 const STREAMING_PEAK_TARGET_MIB: f64 = 64.0;
+/// Peak of the TUI holding 1,000,000 users (scaled down with the pool's size).
+const TUI_BASIC_TARGET_MIB: f64 = 300.0;
+const TUI_REALISTIC_TARGET_MIB: f64 = 450.0;
 const AWS_CLI_SPEEDUP_TARGET: f64 = 20.0;
 const AWS_CLI_USERS: usize = 10_000;
 
@@ -153,10 +164,77 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// This process's resident memory now (`VmRSS`), in KiB.
+fn rss_kib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0.0)
+}
+
+/// `--tui-load URL USERS`: lists the pool into the UI model page by page and prints
+/// `RESULT wall_ms peak_kib held_kib base_kib`.
+fn tui_load(args: &[String]) -> ExitCode {
+    let [url, expected] = args else {
+        return ExitCode::FAILURE;
+    };
+    let expected: usize = expected.parse().expect("user count");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let conn = rt.block_on(Connection::open(&ConnectOptions {
+        region: Some(LOCAL_REGION.into()),
+        endpoint_url: Some(url.clone()),
+        static_credentials: Some((LOCAL_ACCESS_KEY_ID.into(), LOCAL_SECRET_ACCESS_KEY.into())),
+        label: Some("local".into()),
+        ..ConnectOptions::default()
+    }));
+    let mut ui = Headless::loading(SYNTHETIC_POOL_ID, (120, 35));
+    let base = rss_kib();
+    let started = Instant::now();
+    let plan = ListingPlan::partitioned(SYNTHETIC_POOL_ID, 16, None);
+    let loaded = rt.block_on(async {
+        let mut events = listing::start(Ops::new(conn.client, conn.target), plan);
+        while let Some(event) = events.recv().await {
+            match event {
+                ListingEvent::Page { users } => ui.page(users, true),
+                ListingEvent::Retrying { .. } => {}
+                ListingEvent::Finished(_) => {
+                    ui.page(Vec::new(), false);
+                    return Ok(());
+                }
+                ListingEvent::Failed(f) => return Err(f.to_string()),
+            }
+        }
+        Err("the listing stopped without an end".to_owned())
+    });
+    let wall = started.elapsed();
+    if let Err(e) = loaded {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+    if ui.total() != expected {
+        eprintln!("loaded {} users, expected {expected}", ui.total());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "RESULT {} {} {} {base}",
+        wall.as_millis(),
+        common::peak_kib(),
+        rss_kib()
+    );
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().is_some_and(|a| a == "--measure") {
         return measure(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "--tui-load") {
+        return tui_load(&args[1..]);
     }
     let quick = args.iter().any(|a| a == "--quick");
     let users = if quick { 100_000 } else { 1_000_000 };
@@ -180,6 +258,47 @@ fn main() -> ExitCode {
             ran.wall.as_secs_f64(),
             ran.peak_mib,
             if within { "met" } else { "MISSED" }
+        );
+    }
+    println!("The TUI's table holding {users} users (listed partitioned, uncapped):");
+    for (name, seed, target) in [
+        ("basic", Seed::Synthetic { users }, TUI_BASIC_TARGET_MIB),
+        (
+            "realistic",
+            Seed::Realistic { users },
+            TUI_REALISTIC_TARGET_MIB,
+        ),
+    ] {
+        let target = target * users as f64 / 1e6;
+        let server = start(&rt, seed);
+        let out = Command::new(std::env::current_exe().expect("bench path"))
+            .args(["--tui-load", &server.endpoint_url(), &users.to_string()])
+            .output()
+            .expect("child runs");
+        rt.block_on(server.shutdown());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let Some(fields) = text.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
+            eprintln!(
+                "{name}: child failed:\n{text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            ok = false;
+            continue;
+        };
+        let f: Vec<f64> = fields.split(' ').filter_map(|v| v.parse().ok()).collect();
+        let [wall_ms, peak_kib, held_kib, base_kib] = f[..] else {
+            ok = false;
+            continue;
+        };
+        let peak_mib = peak_kib / 1024.0;
+        let met = peak_mib < target;
+        ok &= met;
+        println!(
+            "  {name:<9} loaded in {:>6.2} s, peak {peak_mib:>6.1} MiB (target < {target:.0} MiB: {}), held {:.1} MiB, {:.0} bytes per user",
+            wall_ms / 1e3,
+            if met { "met" } else { "MISSED" },
+            held_kib / 1024.0,
+            (held_kib - base_kib) * 1024.0 / users as f64
         );
     }
     if has_aws_cli() {
