@@ -16,7 +16,7 @@ use crate::domain::UserRecord;
 
 /// The text a user is matched by: username, email, names, sub and linked identities.
 pub fn haystack(user: &UserRecord) -> Utf32String {
-    let mut text = user.username.clone();
+    let mut text = user.username().to_owned();
     for name in [
         "email",
         "name",
