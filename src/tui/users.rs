@@ -11,9 +11,7 @@ mod remove;
 use std::cmp::Ordering;
 use std::time::Duration;
 
-use nucleo_matcher::Utf32String;
-
-use super::fuzzy::{FuzzyFilter, haystack};
+use super::fuzzy::FuzzyFilter;
 use crate::domain::UserRecord;
 
 /// Time a keystroke (or a `Msg::FilterStep`) may spend matching before the frame is drawn.
@@ -75,7 +73,6 @@ impl SortOrder {
 #[derive(Clone, Debug, Default)]
 pub struct UserTable {
     users: Vec<UserRecord>,
-    haystacks: Vec<Utf32String>,
     fuzzy: FuzzyFilter,
     sort: SortOrder,
     /// Every user index in `sort` order while `sort` is not `Loaded` (empty then): a new
@@ -176,7 +173,6 @@ impl UserTable {
     /// Forgets every user; keeps the query and the sort.
     pub fn clear(&mut self) {
         self.users.clear();
-        self.haystacks.clear();
         self.ranked.clear();
         self.view.clear();
         self.fuzzy.reset_matches();
@@ -187,9 +183,8 @@ impl UserTable {
     /// Appends a page; the matching users join the view at their sorted place.
     pub fn push_page(&mut self, page: Vec<UserRecord>) {
         let first = self.users.len();
-        self.haystacks.extend(page.iter().map(haystack));
         self.users.extend(page);
-        let mut new = self.fuzzy.extend(&self.haystacks, first);
+        let mut new = self.fuzzy.extend(&self.users, first);
         if self.sort == SortOrder::Loaded && !self.fuzzy.is_active() {
             self.view.extend(new);
             return;
@@ -216,9 +211,8 @@ impl UserTable {
             return false;
         };
         let keep = self.selected_index();
-        self.haystacks[index] = haystack(&user);
         self.users[index] = user;
-        self.fuzzy.rematch(&self.haystacks, index);
+        self.fuzzy.rematch(&self.users, index);
         if self.sort != SortOrder::Loaded
             && let Some(at) = self.ranked.iter().position(|&i| i == index)
         {
@@ -237,7 +231,7 @@ impl UserTable {
     /// Starts filtering by `query` and matches for up to [`FILTER_BUDGET`]; when that is
     /// not enough, the previous rows stay and `continue_filter` goes on.
     pub fn set_query(&mut self, query: &str) {
-        self.fuzzy.set_query(query, &self.haystacks);
+        self.fuzzy.set_query(query, &self.users);
         self.query_changed = true;
         self.continue_filter(FILTER_BUDGET);
     }
@@ -253,7 +247,7 @@ impl UserTable {
     /// changes and new pages keep the selected user instead.
     pub fn continue_filter(&mut self, budget: Duration) {
         let keep = self.selected_index();
-        if self.fuzzy.step(&self.haystacks, budget) {
+        if self.fuzzy.step(&self.users, budget) {
             let keep = if std::mem::take(&mut self.query_changed) {
                 self.best_match().or(keep)
             } else {
