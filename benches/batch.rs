@@ -328,7 +328,7 @@ async fn verify(conn: &Connection, links: &[Link]) -> Result<(), String> {
             found
                 .entry((i.provider_name.clone(), i.user_id.clone()))
                 .or_default()
-                .push(u.username.clone());
+                .push(u.username().to_owned());
         }
     }
     let total: usize = found.values().map(Vec::len).sum();

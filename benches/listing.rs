@@ -254,7 +254,7 @@ fn child(args: &[String]) -> ExitCode {
         }
     };
     let peak = peak_kib(); // before the check below adds its own set
-    let distinct: HashSet<&str> = users.iter().map(|u| u.username.as_str()).collect();
+    let distinct: HashSet<&str> = users.iter().map(|u| u.username()).collect();
     println!(
         "RESULT {} {} {} {} {} {}",
         wall.as_micros(),

@@ -114,8 +114,8 @@ mod tests {
             .user_create_date(aws_smithy_types::DateTime::from_secs(10))
             .build();
         let r = user_from_list(&u);
-        assert_eq!(r.username, "diego");
-        assert_eq!(r.status, "CONFIRMED");
+        assert_eq!(r.username(), "diego");
+        assert_eq!(r.status(), "CONFIRMED");
         assert_eq!(r.email(), Some("d@x.io"));
         assert_eq!(r.link_count(), 1);
         assert_eq!(r.created, Some(10.0));

@@ -120,9 +120,9 @@ impl PreviousPage {
     ) -> Vec<crate::domain::UserRecord> {
         let fresh: Vec<_> = users
             .into_iter()
-            .filter(|u| !self.usernames.contains(&u.username))
+            .filter(|u| !self.usernames.contains(u.username()))
             .collect();
-        self.usernames = fresh.iter().map(|u| u.username.clone()).collect();
+        self.usernames = fresh.iter().map(|u| u.username().to_owned()).collect();
         fresh
     }
 }
@@ -136,7 +136,7 @@ mod tests {
     }
 
     fn names(users: &[UserRecord]) -> Vec<&str> {
-        users.iter().map(|u| u.username.as_str()).collect()
+        users.iter().map(|u| u.username()).collect()
     }
 
     #[test]

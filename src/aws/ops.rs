@@ -275,7 +275,7 @@ impl Ops {
             Known::Absent
         } else {
             match self.get_user(pool, &source_username).await? {
-                Some(u) => Known::Present(u.username),
+                Some(u) => Known::Present(u.username().to_owned()),
                 None => Known::Absent,
             }
         };
@@ -333,7 +333,7 @@ impl LinkFacts {
             providers: Some(&self.providers),
             destination: match &self.destination {
                 Some(u) => Known::Present(DestinationFacts {
-                    username: u.username.clone(),
+                    username: u.username().to_owned(),
                     link_count: u.link_count(),
                 }),
                 None => Known::Absent,

@@ -27,7 +27,7 @@ impl Holders {
             for identity in user.identities_or_empty() {
                 let key = (identity.provider_name.clone(), identity.user_id.clone());
                 if sources.contains(&key) {
-                    self.by_identity.insert(key, user.username.clone());
+                    self.by_identity.insert(key, user.username().to_owned());
                 }
             }
         }

@@ -145,12 +145,9 @@ pub fn plan(rows: &[BatchRow], facts: &PoolFacts) -> Plan {
         .values()
         .flatten()
         .flat_map(|u| {
-            u.identities_or_empty().iter().map(move |i| {
-                (
-                    (i.provider_name.clone(), i.user_id.clone()),
-                    u.username.as_str(),
-                )
-            })
+            u.identities_or_empty()
+                .iter()
+                .map(move |i| ((i.provider_name.clone(), i.user_id.clone()), u.username()))
         })
         .collect();
     let mut out = Vec::with_capacity(rows.len());
@@ -222,7 +219,7 @@ fn plan_row(
         providers: Some(&facts.providers),
         destination: match (&destination, facts.destinations.contains_key(&dest_key)) {
             (Some(u), _) => Known::Present(DestinationFacts {
-                username: u.username.clone(),
+                username: u.username().to_owned(),
                 link_count: u.link_count() + planned,
             }),
             (None, true) => Known::Absent,

@@ -60,7 +60,7 @@ const NEVER_COPIED: [&str; 2] = ["sub", "identities"];
 pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergePlan, Vec<String>> {
     let (k, f) = (&inputs.keep, &inputs.merged);
     let mut refusals = Vec::new();
-    if k.username == f.username {
+    if k.username() == f.username() {
         refusals.push("--merge: names the user to keep; name the other user".to_owned());
     }
     if !f.is_federated() {
@@ -68,7 +68,7 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
             "--merge: {} is a native user: only a federated user (made by a sign-in with an \
              identity provider) can be merged into another, as a native user cannot be a link \
              source",
-            f.username
+            f.username()
         ));
     }
     // F's own identity first, then any linked to it.
@@ -83,7 +83,7 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
         refusals.push(format!(
             "--merge: {}'s identities cannot be read, so what to link after the delete is \
              unknown",
-            f.username
+            f.username()
         ));
     }
     moved.dedup();
@@ -97,7 +97,7 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
                 "--merge: the identity provider {} of {} no longer exists in the pool: its \
                  identity could not be linked after the delete",
                 source.name(),
-                f.username
+                f.username()
             ));
         }
         if source_chars(source) > MAX_SOURCE_CHARS {
@@ -112,10 +112,10 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
             refusals.push(format!(
                 "--merge: {} already holds {} {} ({} is a linked sign-in's profile): nothing \
                  to merge",
-                k.username,
+                k.username(),
                 source.name(),
                 source.value(),
-                f.username
+                f.username()
             ));
         }
     }
@@ -125,7 +125,8 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
         refusals.push(format!(
             "--keep: {} holds {before}/{MAX_LINKED_IDENTITIES} linked identities; merging {} \
              would make it {after}/{MAX_LINKED_IDENTITIES}",
-            k.username, f.username
+            k.username(),
+            f.username()
         ));
     }
     if !options.allow_unverified
@@ -141,7 +142,7 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
         } else if f.attribute(name).is_none() {
             refusals.push(format!(
                 "--copy-attributes: {} has no attribute {name}",
-                f.username
+                f.username()
             ));
         }
     }
@@ -160,7 +161,7 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
         for g in &groups {
             steps.push(Planned::AddToGroup {
                 pool_id: pool.clone(),
-                user: k.username.clone(),
+                user: k.username().to_owned(),
                 group: (*g).clone(),
             });
         }
@@ -173,22 +174,22 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
     if !copied.is_empty() {
         steps.push(Planned::CopyAttributes {
             pool_id: pool.clone(),
-            user: k.username.clone(),
+            user: k.username().to_owned(),
             attributes: copied.clone(),
         });
     }
     steps.push(Planned::DeleteUser {
         pool_id: pool.clone(),
-        user: f.username.clone(),
+        user: f.username().to_owned(),
     });
     for (i, source) in sources.iter().enumerate() {
         steps.push(Planned::Link {
             req: LinkRequest::new(
                 &pool,
-                ProviderUserIdentifier::cognito_user(&k.username),
+                ProviderUserIdentifier::cognito_user(k.username()),
                 source.clone(),
             ),
-            user: k.username.clone(),
+            user: k.username().to_owned(),
             counts: LinkCounts::link(before + i),
         });
     }
@@ -200,7 +201,7 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
         (true, false) => format!("groups: {}", join(&groups)),
         (false, false) => format!(
             "groups: none (without --copy-groups; {} is in {})",
-            f.username,
+            f.username(),
             join(&groups)
         ),
     });
@@ -217,17 +218,16 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
         )
     });
     let not_copied: Vec<&str> = f
-        .attributes
-        .iter()
-        .map(|(n, _)| n.as_str())
+        .attributes()
+        .map(|(n, _)| n)
         .filter(|n| !NEVER_COPIED.contains(n) && !options.copy_attributes.iter().any(|c| c == n))
         .collect();
     let mut lost = vec![format!(
         "{}'s sub {} (never reassigned: data an application keys on it must move to {}'s sub; \
          the remap file says from which to which)",
-        f.username,
+        f.username(),
         f.sub().unwrap_or("(unknown)"),
-        k.username
+        k.username()
     )];
     if !not_copied.is_empty() {
         lost.push(format!("attributes not copied: {}", not_copied.join(", ")));
@@ -238,17 +238,17 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
     lost.push(format!(
         "{}'s creation date{}, status {}, enabled flag, and any password, MFA or remembered \
          device set on it",
-        f.username,
+        f.username(),
         f.created
             .map(|t| format!(" ({})", crate::journal::rfc3339_of_secs(t)))
             .unwrap_or_default(),
-        f.status
+        f.status()
     ));
     let mut warnings = vec![format!(
         "whoever controls {} will sign in as {}, with {}'s attributes and groups",
         identities.join(" or "),
-        k.username,
-        k.username
+        k.username(),
+        k.username()
     )];
     warnings.extend(sign_in_overwrites(
         k,
@@ -303,7 +303,10 @@ fn verification_problem(k: &UserRecord, f: &UserRecord) -> Option<String> {
         "--allow-unverified: {} and {} share no verified email or phone number: whoever got an \
          identity provider to assert {}'s email would sign in as {} (takeover risk). Check \
          they are the same person, then pass --allow-unverified",
-        k.username, f.username, k.username, k.username
+        k.username(),
+        f.username(),
+        k.username(),
+        k.username()
     ))
 }
 
@@ -342,7 +345,7 @@ pub fn sign_in_overwrites(
         out.push(format!(
             "each sign-in with {} rewrites on {}: {}{}",
             p.name,
-            k.username,
+            k.username(),
             list.join(", "),
             if immutable.is_none() {
                 "; a mapped attribute that is immutable in the pool makes that sign-in fail"
@@ -362,7 +365,7 @@ pub fn sign_in_overwrites(
                  (Cognito cannot rewrite them); change the mapping before relying on this \
                  identity",
                 p.name,
-                k.username,
+                k.username(),
                 stuck.join(", ")
             ));
         }
@@ -372,7 +375,8 @@ pub fn sign_in_overwrites(
             out.push(format!(
                 "{}'s email_verified becomes false at each sign-in with {} unless its \
                  verification claim is mapped to email_verified",
-                k.username, p.name
+                k.username(),
+                p.name
             ));
         }
     }

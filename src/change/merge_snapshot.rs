@@ -50,12 +50,12 @@ pub struct SavedProvider {
 impl SavedUser {
     fn of(u: &UserRecord) -> SavedUser {
         SavedUser {
-            username: u.username.clone(),
-            status: u.status.clone(),
+            username: u.username().to_owned(),
+            status: u.status().to_owned(),
             enabled: u.enabled,
             created: u.created,
             modified: u.modified,
-            attributes: u.attributes.clone(),
+            attributes: u.owned_attributes(),
         }
     }
 
@@ -75,7 +75,11 @@ impl MergeSnapshot {
     pub fn new(inputs: &MergeInputs, options: &MergeOptions, time: String) -> MergeSnapshot {
         MergeSnapshot {
             version: 1,
-            sequence: format!("merge:{}:{}:{time}", inputs.pool_id, inputs.merged.username),
+            sequence: format!(
+                "merge:{}:{}:{time}",
+                inputs.pool_id,
+                inputs.merged.username()
+            ),
             time,
             pool_id: inputs.pool_id.clone(),
             keep: SavedUser::of(&inputs.keep),

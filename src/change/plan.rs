@@ -49,7 +49,7 @@ impl Planned {
     pub fn link(req: LinkRequest, destination: &UserRecord) -> Planned {
         Planned::Link {
             req,
-            user: destination.username.clone(),
+            user: destination.username().to_owned(),
             counts: LinkCounts::link(destination.link_count()),
         }
     }

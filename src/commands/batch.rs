@@ -287,7 +287,9 @@ async fn read_facts(ops: &Ops, rows: &[BatchRow], read_rps: f64) -> Result<PoolF
         if is_dest {
             facts.destinations.insert(key, user);
         } else {
-            facts.source_users.insert(key, user.map(|u| u.username));
+            facts
+                .source_users
+                .insert(key, user.map(|u| u.username().to_owned()));
         }
     }
     Ok(facts)

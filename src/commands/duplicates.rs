@@ -78,7 +78,7 @@ pub async fn read_pool(
         match event {
             ListingEvent::Page { users: page } => {
                 for u in page {
-                    users.insert(u.username.clone(), u);
+                    users.insert(u.username().to_owned(), u);
                 }
             }
             ListingEvent::Retrying { failure, .. } => {

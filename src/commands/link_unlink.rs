@@ -72,8 +72,8 @@ pub fn refused_locally(operation: &str, violations: &[Violation], pool_id: &str)
 pub fn describe_user(user: &UserRecord) -> String {
     format!(
         "\"{}\" ({}, {}): {}/{} linked identities",
-        sanitize(&user.username),
-        sanitize(&user.status),
+        sanitize(user.username()),
+        sanitize(user.status()),
         if user.enabled { "enabled" } else { "disabled" },
         user.link_count(),
         crate::domain::MAX_LINKED_IDENTITIES

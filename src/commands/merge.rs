@@ -409,11 +409,11 @@ impl Run<'_> {
 fn print_review(plan: &MergePlan, inputs: &MergeInputs, done: usize, target: &TargetSpec) {
     println!(
         "Merge {} into {} ({} linked identities)",
-        safe(&inputs.merged.username),
-        safe(&inputs.keep.username),
+        safe(inputs.merged.username()),
+        safe(inputs.keep.username()),
         plan.counts
     );
-    println!("{} gains:", safe(&inputs.keep.username));
+    println!("{} gains:", safe(inputs.keep.username()));
     for g in &plan.gains {
         println!("  + {}", safe(g));
     }

@@ -121,7 +121,7 @@ async fn unlink(
     confirm_production(global, req.pool_id(), "unlink", request.yes)?;
     let planned = Planned::Unlink {
         req: req.clone(),
-        user: holder.as_ref().map(|u| u.username.clone()),
+        user: holder.as_ref().map(|u| u.username().to_owned()),
         counts: change,
         destination: None,
     };

@@ -127,8 +127,8 @@ struct IdentityJson<'a> {
 
 fn to_json(u: &UserRecord) -> UserJson<'_> {
     UserJson {
-        username: &u.username,
-        user_status: &u.status,
+        username: u.username(),
+        user_status: u.status(),
         enabled: u.enabled,
         email: u.email(),
         user_create_date: u.created.map(iso8601),
@@ -214,14 +214,14 @@ impl Printer {
                 Printer::Table { .. } => {
                     let links = format!("{}/{MAX_LINKED_IDENTITIES}", u.link_count());
                     let enabled = if u.enabled { "yes" } else { "no" };
-                    let cells = [&u.username, &u.status, enabled, &links];
+                    let cells = [u.username(), u.status(), enabled, &links];
                     let line: String = cells.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
                     writeln!(out, "{line}{}", sanitize(&identities_text(u, ", ")))?;
                 }
                 _ => {
                     let fields = [
-                        u.username.clone(),
-                        u.status.clone(),
+                        u.username().to_owned(),
+                        u.status().to_owned(),
                         u.enabled.to_string(),
                         u.email().unwrap_or_default().to_owned(),
                         u.link_count().to_string(),
@@ -313,8 +313,7 @@ mod tests {
 
     #[test]
     fn the_longest_status_keeps_the_columns_aligned() {
-        let mut long = user("a", LINKED);
-        long.status = "FORCE_CHANGE_PASSWORD".into();
+        let long = user("a", LINKED).with_status("FORCE_CHANGE_PASSWORD");
         let text = render(OutputFormat::Table, &[vec![long, user("b", LINKED)]]);
         let lines: Vec<_> = text.lines().collect();
         let links = lines[0].find("LINKS").unwrap();

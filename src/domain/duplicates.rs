@@ -168,14 +168,14 @@ fn member(by: MatchBy, user: &UserRecord) -> Member {
             // EXTERNAL_PROVIDER without a readable `identities`: the username's form
             // `<Provider>_<subject>` (§7), split at the first `_` (UNVERIFIED for provider
             // names holding `_`; `identities`, when readable, is used instead).
-            (user.status == "EXTERNAL_PROVIDER")
-                .then(|| user.username.split_once('_'))
+            (user.status() == "EXTERNAL_PROVIDER")
+                .then(|| user.username().split_once('_'))
                 .flatten()
                 .filter(|(p, s)| !p.is_empty() && !s.is_empty())
                 .map(|(p, s)| (p.to_owned(), s.to_owned()))
         });
     Member {
-        username: user.username.clone(),
+        username: user.username().to_owned(),
         sub: user.sub().map(str::to_owned),
         identity,
         value: user
@@ -205,7 +205,7 @@ fn classify(by: MatchBy, key: String, holders: &[&UserRecord]) -> DuplicateGroup
                         !i.primary && &i.provider_name == provider && &i.user_id == subject
                     })
                 })
-                .map(|n| n.username.clone());
+                .map(|n| n.username().to_owned());
         }
     }
     let native_members: Vec<&Member> = members.iter().filter(|m| !m.is_federated()).collect();

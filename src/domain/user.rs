@@ -9,18 +9,102 @@ use super::provider::ProviderUserIdentifier;
 /// `UserStatus` of users created by a federated sign-in.
 pub const EXTERNAL_PROVIDER: &str = "EXTERNAL_PROVIDER";
 
+/// Attribute names a user stores as a one-byte code: Cognito's standard attributes and
+/// `identities`. Any other name (`custom:…`, or one this list lacks) is kept with the
+/// user's own text, so untrusted names never grow a shared table.
+const KNOWN_NAMES: [&str; 21] = [
+    "sub",
+    "email",
+    "email_verified",
+    "phone_number",
+    "phone_number_verified",
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "address",
+    "updated_at",
+    IDENTITIES_ATTRIBUTE,
+];
+
+/// `UserStatus` values stored as a one-byte code; another one is kept with the user's text.
+const KNOWN_STATUSES: [&str; 8] = [
+    "CONFIRMED",
+    "UNCONFIRMED",
+    "FORCE_CHANGE_PASSWORD",
+    "RESET_REQUIRED",
+    EXTERNAL_PROVIDER,
+    "ARCHIVED",
+    "COMPROMISED",
+    "UNKNOWN",
+];
+
+/// A part of a user's text: an attribute value whose name has a code, or the name or the
+/// value of an attribute whose name is kept in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Part {
+    end: u32,
+    kind: u8,
+}
+
+/// `Part::kind` of a name kept in the text, and of the value following it.
+const OWN_NAME: u8 = u8::MAX;
+const OWN_VALUE: u8 = u8::MAX - 1;
+/// `UserRecord::status` when the status is kept in the text.
+const OWN_STATUS: u8 = u8::MAX;
+
+fn code_of(table: &[&str], name: &str) -> Option<u8> {
+    table.iter().position(|n| *n == name).map(|i| i as u8)
+}
+
 /// A user of a pool with its attributes; `identities` is parsed once, on construction.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Compact, for pools of millions of users: the username, the status and every attribute
+/// (name and value) live in one string, known attribute names and statuses are one-byte
+/// codes, and a part table says where each piece ends. Reading is by accessor.
+#[derive(Clone, PartialEq)]
 pub struct UserRecord {
-    pub username: String,
-    pub status: String,
+    /// The username, the status when it has no code, then each attribute: its name when it
+    /// has no code, and its value.
+    text: Box<str>,
+    parts: Box<[Part]>,
+    username_end: u32,
+    /// A code of `KNOWN_STATUSES`, or `OWN_STATUS` (the text after the username).
+    status: u8,
+    status_end: u32,
     pub enabled: bool,
-    /// Name/value pairs in the order the service sent them.
-    pub attributes: Vec<(String, String)>,
     /// Epoch seconds.
     pub created: Option<f64>,
     pub modified: Option<f64>,
-    identities: Result<Vec<LinkedIdentity>, IdentitiesError>,
+    identities: Result<Box<[LinkedIdentity]>, Box<IdentitiesError>>,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("username", &self.username())
+            .field("status", &self.status())
+            .field("enabled", &self.enabled)
+            .field("attributes", &self.attributes().collect::<Vec<_>>())
+            .field("created", &self.created)
+            .field("modified", &self.modified)
+            .finish()
+    }
+}
+
+/// An offset in a user's text. A user's text is bounded by what a ListUsers page can carry,
+/// far below 4 GiB.
+fn offset(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
 }
 
 impl UserRecord {
@@ -36,23 +120,128 @@ impl UserRecord {
             .iter()
             .find(|(n, _)| n == IDENTITIES_ATTRIBUTE)
             .map(|(_, v)| parse_identities(v))
-            .unwrap_or(Ok(Vec::new()));
+            .unwrap_or(Ok(Vec::new()))
+            .map(Vec::into_boxed_slice)
+            .map_err(Box::new);
+        let own =
+            |(n, v): &(String, String)| v.len() + code_of(&KNOWN_NAMES, n).map_or(n.len(), |_| 0);
+        let mut text = String::with_capacity(
+            username.len() + status.len() + attributes.iter().map(own).sum::<usize>(),
+        );
+        text.push_str(&username);
+        let username_end = offset(text.len());
+        let status_code = code_of(&KNOWN_STATUSES, &status).unwrap_or(OWN_STATUS);
+        if status_code == OWN_STATUS {
+            text.push_str(&status);
+        }
+        let status_end = offset(text.len());
+        let mut parts = Vec::with_capacity(attributes.len());
+        for (name, value) in &attributes {
+            let kind = match code_of(&KNOWN_NAMES, name) {
+                Some(code) => code,
+                None => {
+                    text.push_str(name);
+                    parts.push(Part {
+                        end: offset(text.len()),
+                        kind: OWN_NAME,
+                    });
+                    OWN_VALUE
+                }
+            };
+            text.push_str(value);
+            parts.push(Part {
+                end: offset(text.len()),
+                kind,
+            });
+        }
         UserRecord {
-            username,
-            status,
+            text: text.into_boxed_str(),
+            parts: parts.into_boxed_slice(),
+            username_end,
+            status: status_code,
+            status_end,
             enabled,
-            attributes,
             created,
             modified,
             identities,
         }
     }
 
+    fn slice(&self, start: u32, end: u32) -> &str {
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    pub fn username(&self) -> &str {
+        self.slice(0, self.username_end)
+    }
+
+    pub fn status(&self) -> &str {
+        match KNOWN_STATUSES.get(self.status as usize) {
+            Some(known) => known,
+            None => self.slice(self.username_end, self.status_end),
+        }
+    }
+
+    /// Name/value pairs in the order the service sent them.
+    pub fn attributes(&self) -> Attributes<'_> {
+        Attributes {
+            user: self,
+            at: 0,
+            start: self.status_end,
+        }
+    }
+
+    /// How many attributes the user has.
+    pub fn attribute_count(&self) -> usize {
+        self.parts.iter().filter(|p| p.kind != OWN_NAME).count()
+    }
+
     pub fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        match code_of(&KNOWN_NAMES, name) {
+            Some(code) => {
+                let mut start = self.status_end;
+                for p in self.parts.iter() {
+                    if p.kind == code {
+                        return Some(self.slice(start, p.end));
+                    }
+                    start = p.end;
+                }
+                None
+            }
+            None => self.attributes().find(|(n, _)| *n == name).map(|(_, v)| v),
+        }
+    }
+
+    /// The same user with `status` instead of its own.
+    pub fn with_status(&self, status: &str) -> UserRecord {
+        self.rebuilt(status, self.owned_attributes())
+    }
+
+    /// The same user with its attributes changed by `edit`.
+    pub fn with_attributes(&self, edit: impl FnOnce(&mut Vec<(String, String)>)) -> UserRecord {
+        let mut attributes = self.owned_attributes();
+        edit(&mut attributes);
+        self.rebuilt(self.status(), attributes)
+    }
+
+    /// The attributes as owned pairs.
+    pub fn owned_attributes(&self) -> Vec<(String, String)> {
+        self.attributes()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    fn rebuilt(&self, status: &str, attributes: Vec<(String, String)>) -> UserRecord {
+        UserRecord::new(
+            self.username().to_owned(),
+            status.to_owned(),
+            self.enabled,
+            attributes,
+            self.created,
+            self.modified,
+        )
     }
 
     pub fn email(&self) -> Option<&str> {
@@ -65,12 +254,15 @@ impl UserRecord {
 
     /// Parsed identities; an invalid `identities` value is an error to show, not to hide.
     pub fn identities(&self) -> Result<&[LinkedIdentity], &IdentitiesError> {
-        self.identities.as_deref()
+        match &self.identities {
+            Ok(ids) => Ok(ids),
+            Err(e) => Err(e),
+        }
     }
 
     /// Identities, or none when the attribute could not be parsed.
     pub fn identities_or_empty(&self) -> &[LinkedIdentity] {
-        self.identities.as_deref().unwrap_or(&[])
+        self.identities().unwrap_or(&[])
     }
 
     /// Linked identities counted toward the limit of 5.
@@ -80,7 +272,7 @@ impl UserRecord {
 
     /// A user created by a federated sign-in (`Google_...`), as opposed to a native user.
     pub fn is_federated(&self) -> bool {
-        self.status == EXTERNAL_PROVIDER || self.identities_or_empty().iter().any(|i| i.primary)
+        self.status() == EXTERNAL_PROVIDER || self.identities_or_empty().iter().any(|i| i.primary)
     }
 
     /// The user's own federated identity, for federated users.
@@ -109,11 +301,43 @@ impl UserRecord {
     pub fn search_value(&self, attribute: SearchAttribute) -> Option<&str> {
         search_value(
             attribute,
-            &self.username,
-            &self.status,
+            self.username(),
+            self.status(),
             self.enabled,
             |name| self.attribute(name),
         )
+    }
+}
+
+/// A user's attributes, in order (`UserRecord::attributes`).
+pub struct Attributes<'a> {
+    user: &'a UserRecord,
+    at: usize,
+    start: u32,
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let user = self.user;
+        let part = *user.parts.get(self.at)?;
+        self.at += 1;
+        let name = match part.kind {
+            OWN_NAME => {
+                let name = user.slice(self.start, part.end);
+                self.start = part.end;
+                let value_part = *user.parts.get(self.at)?;
+                self.at += 1;
+                let value = user.slice(self.start, value_part.end);
+                self.start = value_part.end;
+                return Some((name, value));
+            }
+            code => KNOWN_NAMES.get(code as usize).copied().unwrap_or_default(),
+        };
+        let value = user.slice(self.start, part.end);
+        self.start = part.end;
+        Some((name, value))
     }
 }
 
@@ -152,6 +376,46 @@ mod tests {
             None,
             None,
         )
+    }
+
+    #[test]
+    fn the_compact_form_gives_back_what_it_was_given() {
+        let attrs = [
+            ("sub", "0a1b"),
+            ("custom:tenant", "t-1"),
+            ("email", "ann@x.io"),
+            ("custom:empty", ""),
+            ("", "nameless"),
+            ("email_verified", "true"),
+        ];
+        for status in ["CONFIRMED", "SOMETHING_NEW", ""] {
+            let u = UserRecord::new(
+                "ann é".into(),
+                status.into(),
+                false,
+                attrs
+                    .iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect(),
+                Some(1.5),
+                None,
+            );
+            assert_eq!(u.username(), "ann é");
+            assert_eq!(u.status(), status);
+            assert_eq!(u.attributes().collect::<Vec<_>>(), attrs);
+            assert_eq!(u.attribute_count(), attrs.len());
+            assert_eq!(u.attribute("custom:tenant"), Some("t-1"));
+            assert_eq!(u.attribute("custom:empty"), Some(""));
+            assert_eq!(u.attribute("email"), Some("ann@x.io"));
+            assert_eq!(u.attribute("phone_number"), None);
+            assert_eq!(u.attribute("custom:other"), None);
+            assert_eq!(u.with_status("ARCHIVED").status(), "ARCHIVED");
+            let edited = u.with_attributes(|a| a.retain(|(n, _)| n != "sub"));
+            assert_eq!(edited.sub(), None);
+            assert_eq!(edited.email(), Some("ann@x.io"));
+            assert_eq!(u.clone(), u);
+            assert_ne!(edited, u);
+        }
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub struct LinkForm {
 pub fn destination_of(user: &UserRecord) -> ProviderUserIdentifier {
     match user.primary_identity() {
         Some(id) => ProviderUserIdentifier::new(&id.provider_name, None, &id.user_id),
-        None => ProviderUserIdentifier::cognito_user(&user.username),
+        None => ProviderUserIdentifier::cognito_user(user.username()),
     }
 }
 

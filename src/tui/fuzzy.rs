@@ -5,18 +5,29 @@
 //! matches are narrowed instead of matching every user again. Matching is done in steps of
 //! a time budget (`step`), so a keystroke over 100k users never holds the UI for longer than
 //! a frame: until a query is done, the previous matches stay on screen.
+//!
+//! A user's text is made when it is matched, in a buffer the filter keeps (`Haystacks`):
+//! holding a copy per user would cost about as much memory as the users themselves.
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
 use crate::domain::UserRecord;
 
 /// The text a user is matched by: username, email, names, sub and linked identities.
 pub fn haystack(user: &UserRecord) -> Utf32String {
-    let mut text = user.username.clone();
+    let mut text = String::new();
+    write_haystack(user, &mut text);
+    Utf32String::from(text)
+}
+
+/// Writes the text `user` is matched by into `text` (cleared first).
+fn write_haystack(user: &UserRecord, text: &mut String) {
+    text.clear();
+    text.push_str(user.username());
     for name in [
         "email",
         "name",
@@ -37,7 +48,58 @@ pub fn haystack(user: &UserRecord) -> Utf32String {
         text.push(' ');
         text.push_str(&identity.user_id);
     }
-    Utf32String::from(text)
+}
+
+/// The buffers a text is made in.
+#[derive(Default)]
+pub struct Buffers {
+    text: String,
+    chars: Vec<char>,
+}
+
+/// What the filter matches: a text per item, by index.
+pub trait Haystacks {
+    fn count(&self) -> usize;
+    /// The text of item `i`, made in `buffers` when it is not held as it is.
+    fn text<'a>(&'a self, i: usize, buffers: &'a mut Buffers) -> Utf32Str<'a>;
+}
+
+impl Haystacks for [UserRecord] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn text<'a>(&'a self, i: usize, buffers: &'a mut Buffers) -> Utf32Str<'a> {
+        let Buffers { text, chars } = buffers;
+        match self.get(i) {
+            Some(user) => write_haystack(user, text),
+            None => text.clear(),
+        }
+        Utf32Str::new(text, chars)
+    }
+}
+
+impl<T> Haystacks for Vec<T>
+where
+    [T]: Haystacks,
+{
+    fn count(&self) -> usize {
+        self.as_slice().count()
+    }
+
+    fn text<'a>(&'a self, i: usize, buffers: &'a mut Buffers) -> Utf32Str<'a> {
+        self.as_slice().text(i, buffers)
+    }
+}
+
+impl Haystacks for [Utf32String] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn text<'a>(&'a self, i: usize, _: &'a mut Buffers) -> Utf32Str<'a> {
+        self.get(i).map_or(Utf32Str::Ascii(&[]), |h| h.slice(..))
+    }
 }
 
 /// Candidates checked between two looks at the clock.
@@ -62,6 +124,7 @@ pub struct FuzzyFilter {
     /// Match score by user index (0 when not matching), for best-match-first order.
     scores: Vec<u32>,
     matcher: Matcher,
+    buffers: Buffers,
 }
 
 impl fmt::Debug for FuzzyFilter {
@@ -83,6 +146,7 @@ impl Clone for FuzzyFilter {
             pending: self.pending.clone(),
             scores: self.scores.clone(),
             matcher: Matcher::new(Config::DEFAULT),
+            buffers: Buffers::default(),
         }
     }
 }
@@ -96,6 +160,7 @@ impl Default for FuzzyFilter {
             pending: None,
             scores: Vec::new(),
             matcher: Matcher::new(Config::DEFAULT),
+            buffers: Buffers::default(),
         }
     }
 }
@@ -127,7 +192,7 @@ impl FuzzyFilter {
 
     /// Changes the query and starts matching it over `haystacks`; `step` does the work.
     /// Until it is done, `matched` keeps the previous query's matches.
-    pub fn set_query(&mut self, query: &str, haystacks: &[Utf32String]) {
+    pub fn set_query(&mut self, query: &str, haystacks: &(impl Haystacks + ?Sized)) {
         if query == self.query {
             return;
         }
@@ -148,9 +213,9 @@ impl FuzzyFilter {
                 c
             }
             (None, Some(previous), true) => previous.clone(),
-            _ => (0..haystacks.len()).collect(),
+            _ => (0..haystacks.count()).collect(),
         };
-        self.scores.resize(haystacks.len(), 0);
+        self.scores.resize(haystacks.count(), 0);
         self.pending = Some(Pending {
             candidates,
             next: 0,
@@ -160,7 +225,7 @@ impl FuzzyFilter {
 
     /// Matches candidates of the current query for about `budget`; true when the query is
     /// done (its matches are then `matched`).
-    pub fn step(&mut self, haystacks: &[Utf32String], budget: Duration) -> bool {
+    pub fn step(&mut self, haystacks: &(impl Haystacks + ?Sized), budget: Duration) -> bool {
         let Some(mut p) = self.pending.take() else {
             return true;
         };
@@ -169,7 +234,7 @@ impl FuzzyFilter {
             let end = (p.next + CLOCK_EVERY).min(p.candidates.len());
             for k in p.next..end {
                 let i = p.candidates[k];
-                if self.is_match(&haystacks[i], i) {
+                if self.is_match(haystacks, i) {
                     p.found.push(i);
                 }
             }
@@ -185,18 +250,19 @@ impl FuzzyFilter {
 
     /// Matches newly loaded users (indices from `first` on) and returns the ones that match
     /// (none while a query is unfinished: they join its candidates).
-    pub fn extend(&mut self, haystacks: &[Utf32String], first: usize) -> Vec<usize> {
+    pub fn extend(&mut self, haystacks: &(impl Haystacks + ?Sized), first: usize) -> Vec<usize> {
+        let len = haystacks.count();
         if let Some(p) = &mut self.pending {
-            self.scores.resize(haystacks.len(), 0);
-            p.candidates.extend(first..haystacks.len());
+            self.scores.resize(len, 0);
+            p.candidates.extend(first..len);
             return Vec::new();
         }
         if self.matched.is_none() {
-            return (first..haystacks.len()).collect();
+            return (first..len).collect();
         }
-        self.scores.resize(haystacks.len(), 0);
-        let new: Vec<usize> = (first..haystacks.len())
-            .filter(|&i| self.is_match(&haystacks[i], i))
+        self.scores.resize(len, 0);
+        let new: Vec<usize> = (first..len)
+            .filter(|&i| self.is_match(haystacks, i))
             .collect();
         if let Some(m) = &mut self.matched {
             m.extend_from_slice(&new);
@@ -205,25 +271,18 @@ impl FuzzyFilter {
     }
 
     /// Matches a replaced user again (after a fresh read) and keeps `matched` sorted.
-    pub fn rematch(&mut self, haystacks: &[Utf32String], index: usize) {
-        if let Some(p) = &mut self.pending {
+    pub fn rematch(&mut self, haystacks: &(impl Haystacks + ?Sized), index: usize) {
+        if let Some(mut p) = self.pending.take() {
             // A candidate not reached yet is matched when it is; one already checked again.
             let checked = p.candidates[..p.next].binary_search(&index).is_ok();
             if checked {
-                let hit = {
-                    let score = self
-                        .pattern
-                        .score(haystacks[index].slice(..), &mut self.matcher);
-                    if let Some(slot) = self.scores.get_mut(index) {
-                        *slot = score.unwrap_or(0);
-                    }
-                    score.is_some()
-                };
+                let hit = self.is_match(haystacks, index);
                 toggle(&mut p.found, index, hit);
             }
+            self.pending = Some(p);
             return;
         }
-        let hit = self.matched.is_some() && self.is_match(&haystacks[index], index);
+        let hit = self.matched.is_some() && self.is_match(haystacks, index);
         if let Some(m) = &mut self.matched {
             toggle(m, index, hit);
         }
@@ -238,8 +297,9 @@ impl FuzzyFilter {
     }
 
     /// Scores user `index` and records the score; true when it matches.
-    fn is_match(&mut self, haystack: &Utf32String, index: usize) -> bool {
-        let score = self.pattern.score(haystack.slice(..), &mut self.matcher);
+    fn is_match(&mut self, haystacks: &(impl Haystacks + ?Sized), index: usize) -> bool {
+        let text = haystacks.text(index, &mut self.buffers);
+        let score = self.pattern.score(text, &mut self.matcher);
         if let Some(slot) = self.scores.get_mut(index) {
             *slot = score.unwrap_or(0);
         }

@@ -82,7 +82,7 @@ pub fn open_link_form(model: &mut Model) -> Vec<Effect> {
         // The form could only end in Cognito's refusal: say so at once.
         let text = format!(
             "{} has {MAX_LINKED_IDENTITIES}/{MAX_LINKED_IDENTITIES} linked identities: unlink one first ({} opens the detail to choose one)",
-            crate::domain::sanitize::sanitize(&user.username),
+            crate::domain::sanitize::sanitize(user.username()),
             model.key(Context::Users, Action::Unlink)
         );
         model.error(text);

@@ -168,7 +168,7 @@ pub fn settle_with(m: &mut Model, request_id: u64, sent: Sent, read: ReadBack) -
 fn user_loaded(user: UserRecord) -> Msg {
     Msg::UserLoaded {
         pool_id: POOL.into(),
-        username: user.username.clone(),
+        username: user.username().to_owned(),
         result: Ok(Some(user)),
     }
 }

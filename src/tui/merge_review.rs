@@ -92,9 +92,8 @@ impl MergeReview {
         self.attributes = facts
             .inputs
             .merged
-            .attributes
-            .iter()
-            .map(|(n, _)| n.clone())
+            .attributes()
+            .map(|(n, _)| n.to_owned())
             .filter(|n| !NOT_COPIED.contains(&n.as_str()))
             .collect();
         if let Some((snapshot, _)) = &facts.resume {

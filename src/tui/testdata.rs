@@ -105,17 +105,7 @@ pub fn hostile() -> UserRecord {
 
 /// A user whose `identities` value is not valid JSON.
 pub fn broken_identities(name: &str) -> UserRecord {
-    let mut user = native(name);
-    user.attributes
-        .push(("identities".into(), "[{\"userId\":".into()));
-    UserRecord::new(
-        user.username,
-        user.status,
-        user.enabled,
-        user.attributes,
-        user.created,
-        user.modified,
-    )
+    native(name).with_attributes(|a| a.push(("identities".into(), "[{\"userId\":".into())))
 }
 
 pub fn pools() -> Vec<PoolSummary> {
@@ -141,17 +131,7 @@ pub fn linked(name: &str, identities: &[(&str, &str, &str)]) -> UserRecord {
         .iter()
         .map(|(p, k, id)| identity(p, k, id, false, 1_700_000_000_000))
         .collect();
-    let mut user = native(name);
-    user.attributes
-        .push(("identities".into(), format!("[{}]", ids.join(","))));
-    UserRecord::new(
-        user.username,
-        user.status,
-        user.enabled,
-        user.attributes,
-        user.created,
-        user.modified,
-    )
+    native(name).with_attributes(|a| a.push(("identities".into(), format!("[{}]", ids.join(",")))))
 }
 
 /// The providers of the test pool: two social, one SAML mapping `email`.

@@ -140,12 +140,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     .is_some_and(|p| p.request_id == request_id)
             {
                 let pool_id = settled.planned.pool_id().to_owned();
-                browse::on_user(
-                    model,
-                    &pool_id,
-                    &fresh.username.clone(),
-                    Ok(Some(fresh.clone())),
-                );
+                browse::on_user(model, &pool_id, fresh.username(), Ok(Some(fresh.clone())));
             }
             linking::on_settled(model, request_id, at, reply);
             linking::revalidate(model);

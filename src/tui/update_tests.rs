@@ -96,7 +96,7 @@ fn load_filter(effects: &[Effect]) -> Option<Option<String>> {
 }
 
 fn selected(m: &Model) -> &str {
-    &m.users.selected_user().unwrap().username
+    m.users.selected_user().unwrap().username()
 }
 
 fn loaded(n: usize) -> (Model, u64) {

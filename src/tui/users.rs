@@ -11,9 +11,7 @@ mod remove;
 use std::cmp::Ordering;
 use std::time::Duration;
 
-use nucleo_matcher::Utf32String;
-
-use super::fuzzy::{FuzzyFilter, haystack};
+use super::fuzzy::FuzzyFilter;
 use crate::domain::UserRecord;
 
 /// Time a keystroke (or a `Msg::FilterStep`) may spend matching before the frame is drawn.
@@ -53,9 +51,9 @@ impl SortOrder {
     fn compare(self, users: &[UserRecord], fuzzy: &FuzzyFilter, a: usize, b: usize) -> Ordering {
         let by_name = |a: &UserRecord, b: &UserRecord| {
             let fold = |c: u8| c.to_ascii_lowercase();
-            (a.username.bytes().map(fold))
-                .cmp(b.username.bytes().map(fold))
-                .then_with(|| a.username.cmp(&b.username))
+            (a.username().bytes().map(fold))
+                .cmp(b.username().bytes().map(fold))
+                .then_with(|| a.username().cmp(b.username()))
         };
         let (ua, ub) = (&users[a], &users[b]);
         match self {
@@ -75,7 +73,6 @@ impl SortOrder {
 #[derive(Clone, Debug, Default)]
 pub struct UserTable {
     users: Vec<UserRecord>,
-    haystacks: Vec<Utf32String>,
     fuzzy: FuzzyFilter,
     sort: SortOrder,
     /// Every user index in `sort` order while `sort` is not `Loaded` (empty then): a new
@@ -115,7 +112,7 @@ impl UserTable {
     }
 
     pub fn find(&self, username: &str) -> Option<&UserRecord> {
-        self.users.iter().find(|u| u.username == username)
+        self.users.iter().find(|u| u.username() == username)
     }
 
     pub fn selected_user(&self) -> Option<&UserRecord> {
@@ -176,7 +173,6 @@ impl UserTable {
     /// Forgets every user; keeps the query and the sort.
     pub fn clear(&mut self) {
         self.users.clear();
-        self.haystacks.clear();
         self.ranked.clear();
         self.view.clear();
         self.fuzzy.reset_matches();
@@ -187,9 +183,8 @@ impl UserTable {
     /// Appends a page; the matching users join the view at their sorted place.
     pub fn push_page(&mut self, page: Vec<UserRecord>) {
         let first = self.users.len();
-        self.haystacks.extend(page.iter().map(haystack));
         self.users.extend(page);
-        let mut new = self.fuzzy.extend(&self.haystacks, first);
+        let mut new = self.fuzzy.extend(&self.users, first);
         if self.sort == SortOrder::Loaded && !self.fuzzy.is_active() {
             self.view.extend(new);
             return;
@@ -208,13 +203,16 @@ impl UserTable {
 
     /// Replaces a user by username with a fresher copy (AdminGetUser); false when absent.
     pub fn replace(&mut self, user: UserRecord) -> bool {
-        let Some(index) = self.users.iter().position(|u| u.username == user.username) else {
+        let Some(index) = self
+            .users
+            .iter()
+            .position(|u| u.username() == user.username())
+        else {
             return false;
         };
         let keep = self.selected_index();
-        self.haystacks[index] = haystack(&user);
         self.users[index] = user;
-        self.fuzzy.rematch(&self.haystacks, index);
+        self.fuzzy.rematch(&self.users, index);
         if self.sort != SortOrder::Loaded
             && let Some(at) = self.ranked.iter().position(|&i| i == index)
         {
@@ -233,7 +231,7 @@ impl UserTable {
     /// Starts filtering by `query` and matches for up to [`FILTER_BUDGET`]; when that is
     /// not enough, the previous rows stay and `continue_filter` goes on.
     pub fn set_query(&mut self, query: &str) {
-        self.fuzzy.set_query(query, &self.haystacks);
+        self.fuzzy.set_query(query, &self.users);
         self.query_changed = true;
         self.continue_filter(FILTER_BUDGET);
     }
@@ -249,7 +247,7 @@ impl UserTable {
     /// changes and new pages keep the selected user instead.
     pub fn continue_filter(&mut self, budget: Duration) {
         let keep = self.selected_index();
-        if self.fuzzy.step(&self.haystacks, budget) {
+        if self.fuzzy.step(&self.users, budget) {
             let keep = if std::mem::take(&mut self.query_changed) {
                 self.best_match().or(keep)
             } else {
@@ -276,22 +274,20 @@ impl UserTable {
             // Keys computed once per user (the same order as `compare`).
             let users = &self.users;
             let fold = |u: &UserRecord| -> Vec<u8> {
-                u.username.bytes().map(|c| c.to_ascii_lowercase()).collect()
+                u.username()
+                    .bytes()
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect()
             };
             self.ranked = (0..users.len()).collect();
             match sort {
                 SortOrder::Links => self.ranked.sort_by_cached_key(|&i| {
                     let u = &users[i];
-                    (
-                        std::cmp::Reverse(u.link_count()),
-                        fold(u),
-                        u.username.as_str(),
-                        i,
-                    )
+                    (std::cmp::Reverse(u.link_count()), fold(u), u.username(), i)
                 }),
                 _ => self.ranked.sort_by_cached_key(|&i| {
                     let u = &users[i];
-                    (0, fold(u), u.username.as_str(), i)
+                    (0, fold(u), u.username(), i)
                 }),
             }
             debug_assert!(
@@ -374,7 +370,7 @@ mod tests {
     use crate::tui::testdata::{native, with_links};
 
     fn names(t: &UserTable) -> Vec<&str> {
-        t.rows().map(|u| u.username.as_str()).collect()
+        t.rows().map(|u| u.username()).collect()
     }
 
     #[test]
@@ -392,11 +388,11 @@ mod tests {
         t.push_page(vec![native("zed"), native("amy"), native("max")]);
         t.move_by(2); // max
         t.set_sort(SortOrder::Name);
-        assert_eq!(t.selected_user().unwrap().username, "max");
+        assert_eq!(t.selected_user().unwrap().username(), "max");
         t.set_query("m");
-        assert_eq!(t.selected_user().unwrap().username, "max");
+        assert_eq!(t.selected_user().unwrap().username(), "max");
         t.set_query("zed");
-        assert_eq!(t.selected_user().unwrap().username, "zed");
+        assert_eq!(t.selected_user().unwrap().username(), "zed");
     }
 
     #[test]
@@ -439,16 +435,8 @@ mod tests {
         t.push_page(vec![native("ann"), native("bob")]);
         t.set_query("ann");
         assert_eq!(t.len(), 1);
-        let mut fresh = with_links("bob", 1);
-        fresh.attributes.push(("name".into(), "Ann Lee".into()));
-        let fresh = UserRecord::new(
-            fresh.username.clone(),
-            fresh.status.clone(),
-            true,
-            fresh.attributes.clone(),
-            None,
-            None,
-        );
+        let fresh =
+            with_links("bob", 1).with_attributes(|a| a.push(("name".into(), "Ann Lee".into())));
         assert!(t.replace(fresh));
         assert_eq!(names(&t), ["ann", "bob"]);
         assert!(!t.replace(native("nobody")));
@@ -464,13 +452,13 @@ mod tests {
         t.move_by(-1);
         t.scroll_into_view(5);
         assert_eq!(t.offset(), 3, "moving up within the window does not scroll");
-        let shown: Vec<_> = t.window(5).map(|u| u.username.as_str()).collect();
+        let shown: Vec<_> = t.window(5).map(|u| u.username()).collect();
         assert_eq!(shown, ["u03", "u04", "u05", "u06", "u07"]);
         t.move_by(-10);
         t.scroll_into_view(5);
         assert_eq!(t.offset(), 0);
         assert!(t.select_visible(2));
-        assert_eq!(t.selected_user().unwrap().username, "u02");
+        assert_eq!(t.selected_user().unwrap().username(), "u02");
         assert!(!t.select_visible(30));
         t.set_query("u19");
         t.scroll_into_view(5);
@@ -486,24 +474,24 @@ mod tests {
         t.push_page(page);
         t.set_query("quokka1");
         t.move_by(-100);
-        assert_eq!(t.selected_user().unwrap().username, "quokka120");
+        assert_eq!(t.selected_user().unwrap().username(), "quokka120");
         t.move_by(10);
-        assert_eq!(t.selected_user().unwrap().username, "quokka1x23");
+        assert_eq!(t.selected_user().unwrap().username(), "quokka1x23");
         // Narrowing to an exact name: the selection does not stay on an earlier row that
         // still matches (quokka1x23 matches "quokka123" too); it goes to the user the query
         // names best.
         t.set_query("quokka123");
         assert_eq!(t.len(), 2, "both match");
-        assert_eq!(t.selected_user().unwrap().username, "quokka123");
+        assert_eq!(t.selected_user().unwrap().username(), "quokka123");
         t.scroll_into_view(3);
-        let shown: Vec<_> = t.window(3).map(|u| u.username.clone()).collect();
+        let shown: Vec<_> = t.window(3).map(|u| u.username().to_owned()).collect();
         assert!(shown.contains(&"quokka123".to_owned()), "{shown:?}");
         // A sort change keeps the user selected.
         t.set_sort(SortOrder::Links);
-        assert_eq!(t.selected_user().unwrap().username, "quokka123");
+        assert_eq!(t.selected_user().unwrap().username(), "quokka123");
         // As do new pages.
         t.push_page(vec![native("quokka1230")]);
-        assert_eq!(t.selected_user().unwrap().username, "quokka123");
+        assert_eq!(t.selected_user().unwrap().username(), "quokka123");
     }
 
     #[test]

@@ -79,10 +79,8 @@ fn mergeable_pair_with_a_group(env: &Env) -> Pair {
             let groups = ops.list_groups_for_user(&pool, &merge).await.unwrap();
             let f = ops.get_user(&pool, &merge).await.unwrap().unwrap();
             let attribute = f
-                .attributes
-                .iter()
-                .find(|(n, _)| n == "name")
-                .cloned()
+                .attribute("name")
+                .map(|v| ("name".to_owned(), v.to_owned()))
                 .expect("demo federated users have a name");
             let groups: Vec<String> = groups.into_iter().filter(|g| !kept.contains(g)).collect();
             if !groups.is_empty() {

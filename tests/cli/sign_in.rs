@@ -43,7 +43,7 @@ fn federated_sign_in_creates_signs_in_as_the_destination_and_recreates_after_unl
             "{out}"
         );
         let user = ops.get_user(&pool, &own).await.unwrap().expect("created");
-        assert_eq!(user.status, "EXTERNAL_PROVIDER");
+        assert_eq!(user.status(), "EXTERNAL_PROVIDER");
         assert_eq!(user.email(), Some("ann@example.com"), "mapped");
         assert_eq!(user.sub(), Some(signed_in_sub(&out).as_str()));
         let ids = user.identities_or_empty();

@@ -341,7 +341,9 @@ async fn list_through_faults(plan: ListingPlan) -> ListingStats {
             .await
             .expect("listing ends with Finished or Failed")
         {
-            ListingEvent::Page { users } => names.extend(users.into_iter().map(|u| u.username)),
+            ListingEvent::Page { users } => {
+                names.extend(users.iter().map(|u| u.username().to_owned()))
+            }
             ListingEvent::Retrying { .. } => {}
             ListingEvent::Finished(stats) => break stats,
             ListingEvent::Failed(f) => panic!("listing failed: {f}"),

@@ -31,7 +31,7 @@ fn facts(users: &[UserRecord]) -> PoolFacts {
     };
     for u in users {
         f.destinations
-            .insert(("Cognito".into(), u.username.clone()), Some(u.clone()));
+            .insert(("Cognito".into(), u.username().to_owned()), Some(u.clone()));
     }
     f
 }

@@ -94,7 +94,7 @@ pub fn open(model: &mut Model) -> Vec<Effect> {
             };
             let command = Request::GetUser {
                 pool_id: pool.id.clone(),
-                username: user.username.clone(),
+                username: user.username().to_owned(),
             };
             model.detail_open = true;
             model.detail_scroll = 0;

@@ -20,7 +20,7 @@ fn loaded_user<'a>(users: &'a UserTable, id: &ProviderUserIdentifier) -> Option<
     }
     let username = federated_username(id.name(), id.value());
     users.all().find(|u| {
-        u.username.eq_ignore_ascii_case(&username)
+        u.username().eq_ignore_ascii_case(&username)
             || u.primary_identity().is_some_and(|p| p.is_identified_by(id))
     })
 }
@@ -35,7 +35,7 @@ pub fn loaded_context<'a>(
     let source = req.source();
     let destination = match loaded_user(users, &req.destination()) {
         Some(u) => Known::Present(DestinationFacts {
-            username: u.username.clone(),
+            username: u.username().to_owned(),
             link_count: u.link_count(),
         }),
         None => Known::Unknown,
@@ -43,7 +43,7 @@ pub fn loaded_context<'a>(
     let source_as_user = match source.name() {
         "" | COGNITO => Known::Unknown,
         _ => loaded_user(users, &source)
-            .map_or(Known::Unknown, |u| Known::Present(u.username.clone())),
+            .map_or(Known::Unknown, |u| Known::Present(u.username().to_owned())),
     };
     LinkContext {
         pool_exists: None,
@@ -63,5 +63,5 @@ pub fn linked_to(users: &UserTable, identity: &ProviderUserIdentifier) -> Known<
     users
         .all()
         .find(|u| u.holds_link(identity))
-        .map_or(Known::Unknown, |u| Known::Present(u.username.clone()))
+        .map_or(Known::Unknown, |u| Known::Present(u.username().to_owned()))
 }

@@ -50,7 +50,7 @@ fn link_on_a_user_at_five_of_five_says_unlink_one_first_instead_of_a_form() {
     let mut m = loaded((80, 24));
     update(&mut m, ch('j'));
     update(&mut m, ch('j'));
-    assert_eq!(m.users.selected_user().unwrap().username, "carol");
+    assert_eq!(m.users.selected_user().unwrap().username(), "carol");
     let effects = update(&mut m, ch('l'));
     assert!(effects.is_empty(), "{effects:?}");
     assert!(m.layers.dialog().is_none(), "no form");

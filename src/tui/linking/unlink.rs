@@ -24,7 +24,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     };
     if !(model.detail_open && model.focus == Pane::Detail) {
-        let username = user.username.clone();
+        let username = user.username().to_owned();
         model.detail_open = true;
         model.focus = Pane::Detail;
         model.identity_cursor = 0;
@@ -73,7 +73,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
     let attribute = known.unwrap_or_else(|| COGNITO_SUBJECT.to_owned());
     let req = crate::domain::UnlinkRequest::new(&pool, identity.as_source(&attribute));
     let providers = cached_providers(model);
-    let holder = Known::Present(user.username.clone());
+    let holder = Known::Present(user.username().to_owned());
     let violations = check_unlink(&req, None, providers.as_deref(), &holder);
     if !violations.is_empty() {
         let text: Vec<String> = violations.iter().map(ToString::to_string).collect();
@@ -82,7 +82,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
     }
     let planned = Planned::Unlink {
         req,
-        user: Some(user.username.clone()),
+        user: Some(user.username().to_owned()),
         destination: Some(destination_of(user)),
         counts: Some(LinkCounts::unlink(user.link_count())),
     };

@@ -9,12 +9,12 @@ impl UserTable {
         if self.find(username).is_none() {
             return false;
         }
-        let selected = self.selected_user().map(|u| u.username.clone());
+        let selected = self.selected_user().map(|u| u.username().to_owned());
         let sort = self.sort;
         let query = self.query().to_owned();
         let rest: Vec<_> = std::mem::take(&mut self.users)
             .into_iter()
-            .filter(|u| u.username != username)
+            .filter(|u| u.username() != username)
             .collect();
         self.clear();
         self.push_page(rest);
@@ -22,7 +22,7 @@ impl UserTable {
         if !query.is_empty() {
             self.set_query(&query);
         }
-        if let Some(at) = selected.and_then(|s| self.rows().position(|u| u.username == s)) {
+        if let Some(at) = selected.and_then(|s| self.rows().position(|u| u.username() == s)) {
             self.selected = at;
         }
         self.selected = self.selected.min(self.len().saturating_sub(1));

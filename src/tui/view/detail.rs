@@ -62,10 +62,10 @@ pub fn lines(user: &UserRecord, theme: Theme, cursor: Option<usize>) -> Vec<Line
     };
     let enabled = if user.enabled { "enabled" } else { "DISABLED" };
     let mut out = vec![
-        field("Username", sanitize(&user.username).into_owned()),
+        field("Username", sanitize(user.username()).into_owned()),
         field(
             "Status",
-            format!("{} · {enabled}{kind}", sanitize(&user.status)),
+            format!("{} · {enabled}{kind}", sanitize(user.status())),
         ),
         field("Created", utc_time(user.created)),
         field("Modified", utc_time(user.modified)),
@@ -74,17 +74,16 @@ pub fn lines(user: &UserRecord, theme: Theme, cursor: Option<usize>) -> Vec<Line
     out.extend(identity_lines(user, theme, cursor));
     out.push(Line::default());
     out.push(Line::from(Span::styled(
-        format!("Attributes ({})", user.attributes.len()),
+        format!("Attributes ({})", user.attribute_count()),
         theme.column_header(),
     )));
     let width = user
-        .attributes
-        .iter()
+        .attributes()
         .map(|(n, _)| sanitize(n).chars().count())
         .max()
         .unwrap_or(0)
         .min(NAME_WIDTH);
-    for (name, value) in &user.attributes {
+    for (name, value) in user.attributes() {
         let value = match user.identities() {
             Ok(ids) if name == IDENTITIES_ATTRIBUTE => {
                 format!("JSON list of {} (shown above)", ids.len())

@@ -64,9 +64,9 @@ struct RowText {
 impl RowText {
     fn of(user: &UserRecord) -> RowText {
         RowText {
-            username: sanitize(&user.username).into_owned(),
+            username: sanitize(user.username()).into_owned(),
             // Unknown statuses are shown as sent: escaped like any pool text.
-            status: sanitize(short_status(&user.status)).into_owned(),
+            status: sanitize(short_status(user.status())).into_owned(),
             enabled: user.enabled,
             email: sanitize(user.email().unwrap_or("")).into_owned(),
             links: user.link_count(),
