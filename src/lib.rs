@@ -1,5 +1,6 @@
 //! coglink: a terminal console for Amazon Cognito user pools that makes account linking safe.
 
+pub mod atomic_file;
 pub mod aws;
 pub mod awscli;
 pub mod batch;

@@ -12,8 +12,10 @@ const LAYERS: &[&[&str]] = &[
     &["batch"],
     &["change"],
     &["session", "awscli"],
+    &["snapshot"],
     &["journal", "cli", "exit", "logging"],
     &["aws", "local", "paths"],
+    &["atomic_file"],
     &["domain"],
 ];
 
