@@ -155,7 +155,10 @@ mod tests {
         write_atomic(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
-        assert_eq!(names(dir.path()), vec![std::ffi::OsString::from("state.json")]);
+        assert_eq!(
+            names(dir.path()),
+            vec![std::ffi::OsString::from("state.json")]
+        );
     }
 
     #[test]
@@ -173,10 +176,17 @@ mod tests {
         let mut file = AtomicFile::create(&path, Access::Private).unwrap();
         file.write_all(b"half of the new").unwrap();
         file.flush().unwrap();
-        assert_eq!(names(dir.path()).len(), 2, "the temporary file is beside it");
+        assert_eq!(
+            names(dir.path()).len(),
+            2,
+            "the temporary file is beside it"
+        );
         drop(file);
         assert_eq!(fs::read(&path).unwrap(), b"old");
-        assert_eq!(names(dir.path()), vec![std::ffi::OsString::from("snap.jsonl")]);
+        assert_eq!(
+            names(dir.path()),
+            vec![std::ffi::OsString::from("snap.jsonl")]
+        );
     }
 
     #[cfg(unix)]

@@ -15,4 +15,5 @@ pub mod local;
 pub mod logging;
 pub mod paths;
 pub mod session;
+pub mod snapshot;
 pub mod tui;

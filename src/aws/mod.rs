@@ -6,6 +6,7 @@ pub mod convert;
 pub mod failure;
 pub mod listing;
 pub mod ops;
+mod pool_reads;
 pub mod rate;
 pub mod retry;
 mod user_writes;

@@ -189,12 +189,12 @@ fn load_state(opts: &LocalOptions) -> Result<State, LocalError> {
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let state = initial_state(opts.seed)?;
-            crate::atomic_file::write_atomic(path, &state.snapshot().to_json()).map_err(|source| {
-                LocalError::StateWrite {
+            crate::atomic_file::write_atomic(path, &state.snapshot().to_json()).map_err(
+                |source| LocalError::StateWrite {
                     path: path.clone(),
                     source,
-                }
-            })?;
+                },
+            )?;
             Ok(state)
         }
         Err(source) => Err(LocalError::StateUnreadable {

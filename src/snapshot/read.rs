@@ -1,0 +1,166 @@
+//! Reading a snapshot back, record by record, checking its shape: a header first (the right
+//! `format` and `format_version`), records, and an end record whose counts match, so a file
+//! that is not a snapshot, of another version, or cut short is refused with the line and the
+//! rule it breaks.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use super::format::{EndEntry, FORMAT, FORMAT_VERSION, Header, Record, parse_line};
+use super::view::PoolView;
+
+/// Why a file could not be read as a snapshot; shown as `FILE:LINE: reason`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}: {reason}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct SnapshotError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+/// A snapshot being read: its header is read and checked on [`SnapshotReader::new`], the
+/// records after it by [`SnapshotReader::read_records`].
+pub struct SnapshotReader<R> {
+    file: String,
+    lines: std::iter::Enumerate<std::io::Lines<R>>,
+    pub header: Header,
+}
+
+impl<R: BufRead> SnapshotReader<R> {
+    /// Reads the header of `input`; `file` names the input in messages.
+    pub fn new(file: &str, input: R) -> Result<SnapshotReader<R>, SnapshotError> {
+        let mut lines = input.lines().enumerate();
+        let header = match next_line(file, &mut lines)? {
+            None => return Err(fail(file, None, not_a_snapshot("the file is empty"))),
+            Some((n, text)) => header_of(&text).map_err(|r| fail(file, Some(n), r))?,
+        };
+        Ok(SnapshotReader {
+            file: file.to_owned(),
+            lines,
+            header,
+        })
+    }
+
+    /// Hands each record after the header to `each` (which may refuse one with a reason),
+    /// in file order, and checks the end record: there, last, with the counts read.
+    pub fn read_records(
+        mut self,
+        mut each: impl FnMut(Record) -> Result<(), String>,
+    ) -> Result<EndEntry, SnapshotError> {
+        let file = self.file.as_str();
+        let mut counted = EndEntry::default();
+        let mut end: Option<(usize, EndEntry)> = None;
+        let mut last = 1;
+        while let Some((n, text)) = next_line(file, &mut self.lines)? {
+            last = n;
+            if let Some((end_line, _)) = end {
+                let reason = format!("a record after the end record of line {end_line}");
+                return Err(fail(file, Some(n), reason));
+            }
+            let record = parse_line(&text)
+                .map_err(|e| fail(file, Some(n), format!("not a snapshot record: {e}")))?;
+            match record {
+                Record::End(e) => end = Some((n, e)),
+                Record::Header(_) => {
+                    let reason = "a second header: a snapshot holds one pool".to_owned();
+                    return Err(fail(file, Some(n), reason));
+                }
+                other => {
+                    match &other {
+                        Record::Provider(_) => counted.providers += 1,
+                        Record::Group(_) => counted.groups += 1,
+                        _ => counted.users += 1,
+                    }
+                    each(other).map_err(|r| fail(file, Some(n), r))?;
+                }
+            }
+        }
+        match end {
+            None => Err(fail(
+                file,
+                None,
+                format!(
+                    "no end record after line {last}: the snapshot is incomplete (its listing \
+                     failed or the file was cut short)"
+                ),
+            )),
+            Some((n, e)) if e != counted => Err(fail(
+                file,
+                Some(n),
+                format!(
+                    "the end record counts {} providers, {} groups, {} users but the file \
+                     holds {}, {}, {}",
+                    e.providers,
+                    e.groups,
+                    e.users,
+                    counted.providers,
+                    counted.groups,
+                    counted.users
+                ),
+            )),
+            Some(_) => Ok(counted),
+        }
+    }
+}
+
+fn fail(file: &str, line: Option<usize>, reason: String) -> SnapshotError {
+    SnapshotError {
+        file: file.to_owned(),
+        line,
+        reason,
+    }
+}
+
+/// The next line with its 1-based number.
+fn next_line<R: BufRead>(
+    file: &str,
+    lines: &mut std::iter::Enumerate<std::io::Lines<R>>,
+) -> Result<Option<(usize, String)>, SnapshotError> {
+    match lines.next() {
+        None => Ok(None),
+        Some((i, Ok(text))) => Ok(Some((i + 1, text))),
+        Some((i, Err(e))) => Err(fail(file, Some(i + 1), format!("cannot be read: {e}"))),
+    }
+}
+
+fn not_a_snapshot(why: &str) -> String {
+    format!(
+        "not a coglink snapshot: {why} (a snapshot's first line is a header \
+         {{\"kind\":\"header\",\"format\":\"{FORMAT}\",...}}, as `coglink snapshot` writes)"
+    )
+}
+
+fn header_of(text: &str) -> Result<Header, String> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| not_a_snapshot(&format!("the first line is not JSON ({e})")))?;
+    if value.get("kind").and_then(|k| k.as_str()) != Some("header")
+        || value.get("format").and_then(|f| f.as_str()) != Some(FORMAT)
+    {
+        return Err(not_a_snapshot("the first line is not its header"));
+    }
+    match value.get("format_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) => {
+            return Err(format!(
+                "format_version {v}: this coglink reads format_version {FORMAT_VERSION} only"
+            ));
+        }
+        None => return Err("format_version: required, a whole number".into()),
+    }
+    match parse_line(text) {
+        Ok(Record::Header(h)) => Ok(h),
+        Ok(_) => Err(not_a_snapshot("the first line is not its header")),
+        Err(e) => Err(format!("header: {e}")),
+    }
+}
+
+/// Reads the snapshot file at `path` into a [`PoolView`].
+pub fn read_view(path: &Path) -> Result<PoolView, SnapshotError> {
+    let file = path.display().to_string();
+    let input = std::fs::File::open(path)
+        .map_err(|e| fail(&file, None, format!("cannot be opened: {e}")))?;
+    let reader = SnapshotReader::new(&file, std::io::BufReader::new(input))?;
+    let mut view = PoolView::new(reader.header.clone());
+    reader.read_records(|record| view.add(record))?;
+    Ok(view)
+}

@@ -1,0 +1,71 @@
+//! Where the records of a snapshot go as the pool is listed: a JSON-lines file (or stdout),
+//! a `batch` CSV of the links, a [`PoolView`] in memory (`diff --live`), or several of them.
+
+use std::io::{self, Write};
+
+use super::format::{Record, to_line};
+use super::links::{LINKS_HEADER, link_rows};
+use super::view::PoolView;
+
+/// Takes the records of a snapshot, in order: header, providers, groups, users, end.
+pub trait RecordSink {
+    fn record(&mut self, record: &Record) -> io::Result<()>;
+}
+
+/// The snapshot file: one record per line.
+pub struct JsonLines<W: Write>(pub W);
+
+impl<W: Write> RecordSink for JsonLines<W> {
+    fn record(&mut self, record: &Record) -> io::Result<()> {
+        let mut line = to_line(record);
+        line.push('\n');
+        self.0.write_all(line.as_bytes())
+    }
+}
+
+/// The links as a `coglink batch` CSV file (a header and one row per link).
+pub struct LinksCsv<W: Write> {
+    csv: csv::Writer<W>,
+    pub rows: u64,
+}
+
+impl<W: Write> LinksCsv<W> {
+    pub fn new(out: W) -> io::Result<LinksCsv<W>> {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(LINKS_HEADER)?;
+        Ok(LinksCsv { csv, rows: 0 })
+    }
+
+    /// The writer, everything flushed to it.
+    pub fn into_inner(self) -> io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+impl<W: Write> RecordSink for LinksCsv<W> {
+    fn record(&mut self, record: &Record) -> io::Result<()> {
+        if let Record::User(user) = record {
+            for row in link_rows(user) {
+                self.csv.write_record(row)?;
+                self.rows += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl RecordSink for PoolView {
+    fn record(&mut self, record: &Record) -> io::Result<()> {
+        match record {
+            Record::Header(_) | Record::End(_) => Ok(()),
+            other => self.add(other.clone()).map_err(io::Error::other),
+        }
+    }
+}
+
+/// Each record to every sink, in order.
+impl RecordSink for [&mut dyn RecordSink] {
+    fn record(&mut self, record: &Record) -> io::Result<()> {
+        self.iter_mut().try_for_each(|sink| sink.record(record))
+    }
+}
