@@ -104,6 +104,16 @@ pub enum Command {
     /// chosen, delete it, link its identities to the kept user, and write the old → new sub to
     /// a remap file. Reviewed first; nothing is deleted without --yes or a typed confirmation.
     Merge(MergeArgs),
+    /// Write the whole pool (users with status, attributes, identities and groups; identity
+    /// providers with their mappings; groups) as JSON lines, to stdout or a file. The file
+    /// holds personal data (emails, phone numbers, names): it is written mode 0600, keep it
+    /// as you would the pool.
+    Snapshot(SnapshotArgs),
+    /// Compare two snapshots, or a snapshot and the live pool: users added and removed,
+    /// identities linked and unlinked, groups joined and left, attributes changed. Exit 0
+    /// when equal, 1 when they differ, 2 when they cannot be compared (bad input, or the live
+    /// pool could not be read).
+    Diff(DiffArgs),
     /// The embedded Cognito-compatible endpoint.
     #[command(subcommand)]
     Local(LocalCommand),
@@ -233,6 +243,42 @@ pub struct MergeArgs {
     /// the copies share Cognito's UserUpdate quota of 25 per second with the application).
     #[arg(long, value_name = "RPS", default_value_t = 10.0, value_parser = positive_rate)]
     pub rate: f64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotArgs {
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: String,
+    /// Write the snapshot to FILE (atomically: a complete file or none; mode 0600, as it
+    /// holds personal data) instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Also write the pool's links as a `coglink batch` CSV file (mode 0600), to make them
+    /// again in another pool holding the same users. Without -o, only this file is written.
+    #[arg(long, value_name = "FILE")]
+    pub links_as_batch: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot.
+    #[arg(value_name = "A")]
+    pub before: PathBuf,
+    /// The later snapshot (or --live).
+    #[arg(
+        value_name = "B",
+        required_unless_present = "live",
+        conflicts_with = "live"
+    )]
+    pub after: Option<PathBuf>,
+    /// Compare A with the pool as it is now (listed now, where the options point).
+    #[arg(long)]
+    pub live: bool,
+    /// Compare snapshots of two different pools, matching users by username.
+    #[arg(long)]
+    pub across_pools: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

@@ -30,5 +30,5 @@ pub use collect::{CollectError, Collected, collect};
 pub use diff::{Change, diff};
 pub use format::{FORMAT, FORMAT_VERSION, Header, Record, UserEntry};
 pub use read::{SnapshotError, SnapshotReader, read_view};
-pub use sink::{JsonLines, LinksCsv, RecordSink};
+pub use sink::{JsonLines, LinksCsv, RecordSink, Tee};
 pub use view::PoolView;

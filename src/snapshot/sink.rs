@@ -64,8 +64,10 @@ impl RecordSink for PoolView {
 }
 
 /// Each record to every sink, in order.
-impl RecordSink for [&mut dyn RecordSink] {
+pub struct Tee<'a>(pub Vec<&'a mut dyn RecordSink>);
+
+impl RecordSink for Tee<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        self.iter_mut().try_for_each(|sink| sink.record(record))
+        self.0.iter_mut().try_for_each(|sink| sink.record(record))
     }
 }

@@ -1,0 +1,370 @@
+//! `coglink diff A B` / `coglink diff A --live`: what changed in a pool between two
+//! snapshots, or between a snapshot and the pool as listed now. The comparison is
+//! `snapshot::diff` (pure); this reads the inputs and prints.
+//!
+//! Exit codes as diff(1)'s: 0 equal, 1 different, 2 not compared (bad input, or the live pool
+//! could not be read), so that 1 always means "they differ".
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{CmdError, with_session, write_result};
+use crate::aws::ops::Ops;
+use crate::awscli::output::{cell, csv_record, json_terminal_safe};
+use crate::cli::args::{DiffArgs, GlobalArgs, OutputFormat};
+use crate::domain::sanitize::sanitize;
+use crate::exit::{EXIT_BAD_INPUT, EXIT_REJECTED};
+use crate::session::Session;
+use crate::snapshot::diff::counts;
+use crate::snapshot::{Change, Header, PoolView, collect, diff, read_view};
+
+pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
+    let before = read_view(&args.before).map_err(CmdError::bad_input)?;
+    let after = match &args.after {
+        Some(path) => read_view(path).map_err(CmdError::bad_input)?,
+        None => live_view(global, &before.header.pool_id)
+            .await
+            .map_err(|e| CmdError {
+                // Not compared: 1 is kept for "they differ".
+                code: if e.code == EXIT_REJECTED {
+                    EXIT_BAD_INPUT
+                } else {
+                    e.code
+                },
+                ..e
+            })?,
+    };
+    let (a, b) = (&before.header, &after.header);
+    if a.pool_id != b.pool_id && !args.across_pools {
+        return Err(CmdError::bad_input(format!(
+            "{}: a snapshot of pool {}, and {} of pool {}: diff compares one pool over time \
+             (--across-pools compares two pools, matching users by username)",
+            sanitize(&args.before.display().to_string()),
+            sanitize(&a.pool_id),
+            args.after
+                .as_ref()
+                .map(|p| sanitize(&p.display().to_string()).into_owned())
+                .unwrap_or_default(),
+            sanitize(&b.pool_id)
+        )));
+    }
+    let changes = diff(&before, &after);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let text = match args.output {
+        OutputFormat::Table => table(a, b, &changes),
+        OutputFormat::Json => json(a, b, &changes),
+        OutputFormat::Csv => csv(&changes),
+    };
+    write_result(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
+    if changes.is_empty() {
+        Ok(())
+    } else {
+        Err(CmdError::rejected(""))
+    }
+}
+
+/// The pool `pool_id` listed now into a view, with the header a snapshot of it would have.
+async fn live_view(global: &GlobalArgs, pool_id: &str) -> Result<PoolView, CmdError> {
+    let settings = global.listing_settings();
+    with_session(global, async |_: &Session, ops: &Ops| {
+        let mut view = PoolView::new(Header::new(pool_id, None, None, None, String::new()));
+        let mut header = None;
+        let mut sink = HeaderKept {
+            view: &mut view,
+            header: &mut header,
+        };
+        collect(ops, pool_id, settings, &mut sink, |f| {
+            eprintln!("coglink: reading a page again: {}", f.summary());
+        })
+        .await
+        .map_err(|e| match e {
+            crate::snapshot::CollectError::Read { operation, failure } => {
+                CmdError::failure(operation, &failure)
+            }
+            crate::snapshot::CollectError::Write(e) => CmdError::bad_input(e),
+        })?;
+        if let Some(h) = header {
+            view.header = h;
+        }
+        Ok(view)
+    })
+    .await
+}
+
+/// A view that keeps the live listing's header too.
+struct HeaderKept<'a> {
+    view: &'a mut PoolView,
+    header: &'a mut Option<Header>,
+}
+
+impl crate::snapshot::RecordSink for HeaderKept<'_> {
+    fn record(&mut self, record: &crate::snapshot::Record) -> std::io::Result<()> {
+        if let crate::snapshot::Record::Header(h) = record {
+            *self.header = Some(h.clone());
+        }
+        self.view.record(record)
+    }
+}
+
+/// A change as a row: who, what, and the values before and after when it has them.
+struct Row<'a> {
+    change: &'static str,
+    username: &'a str,
+    what: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+fn row(change: &Change) -> Row<'_> {
+    let mut r = Row {
+        change: change.name(),
+        username: "",
+        what: String::new(),
+        before: None,
+        after: None,
+    };
+    match change {
+        Change::ProviderAdded {
+            provider,
+            provider_type,
+        }
+        | Change::ProviderRemoved {
+            provider,
+            provider_type,
+        } => {
+            r.what = format!("{provider} ({provider_type})");
+        }
+        Change::ProviderMappingChanged {
+            provider,
+            attribute,
+            before,
+            after,
+        } => {
+            r.what = format!("{provider}: {attribute}");
+            (r.before, r.after) = (before.clone(), after.clone());
+        }
+        Change::GroupCreated { group } | Change::GroupDeleted { group } => r.what = group.clone(),
+        Change::UserAdded {
+            username,
+            sub,
+            status,
+        }
+        | Change::UserRemoved {
+            username,
+            sub,
+            status,
+        } => {
+            r.username = username;
+            r.what = format!("sub {}, {status}", sub.as_deref().unwrap_or("(none)"));
+        }
+        Change::IdentityLinked {
+            username,
+            provider,
+            user_id,
+        }
+        | Change::IdentityUnlinked {
+            username,
+            provider,
+            user_id,
+        } => {
+            r.username = username;
+            r.what = format!("{provider}:{user_id}");
+        }
+        Change::GroupJoined { username, group } | Change::GroupLeft { username, group } => {
+            r.username = username;
+            r.what = group.clone();
+        }
+        Change::AttributeChanged {
+            username,
+            attribute,
+            before,
+            after,
+        } => {
+            r.username = username;
+            r.what = attribute.clone();
+            (r.before, r.after) = (before.clone(), after.clone());
+        }
+        Change::StatusChanged {
+            username,
+            before,
+            after,
+        } => {
+            r.username = username;
+            r.what = "status".into();
+            (r.before, r.after) = (Some(before.clone()), Some(after.clone()));
+        }
+        Change::EnabledChanged {
+            username,
+            before,
+            after,
+        } => {
+            r.username = username;
+            r.what = "enabled".into();
+            (r.before, r.after) = (Some(before.to_string()), Some(after.to_string()));
+        }
+    }
+    r
+}
+
+fn source(h: &Header) -> String {
+    let when = if h.taken_at.is_empty() {
+        "now"
+    } else {
+        &h.taken_at
+    };
+    sanitize(&format!("{} at {when}", h.pool_id)).into_owned()
+}
+
+/// Fixed columns sized to the content (untrusted text escaped), then a summary line.
+fn table(a: &Header, b: &Header, changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return format!("No differences between {} and {}.\n", source(a), source(b));
+    }
+    let rows: Vec<Row> = changes.iter().map(row).collect();
+    let width = |f: &dyn Fn(&Row) -> usize, title: &str| {
+        rows.iter().map(f).max().unwrap_or(0).max(title.len())
+    };
+    let text_width = |s: &str| unicode_width::UnicodeWidthStr::width(sanitize(s).as_ref());
+    let change_w = width(&|r| r.change.len(), "CHANGE") + 1;
+    let user_w = width(&|r| text_width(r.username), "USERNAME").min(40) + 1;
+    let mut out = format!(
+        "{}{}DETAIL\n",
+        cell("CHANGE", change_w),
+        cell("USERNAME", user_w)
+    );
+    let value = |v: &Option<String>| match v {
+        Some(v) => format!("{:?}", sanitize(v)),
+        None => "(unset)".into(),
+    };
+    for r in &rows {
+        let mut detail = sanitize(&r.what).into_owned();
+        if r.before.is_some() || r.after.is_some() {
+            detail.push_str(&format!(": {} -> {}", value(&r.before), value(&r.after)));
+        }
+        let username = if r.username.is_empty() {
+            "-"
+        } else {
+            r.username
+        };
+        out.push_str(&format!(
+            "{}{}{detail}\n",
+            cell(r.change, change_w),
+            cell(username, user_w)
+        ));
+    }
+    let summary: Vec<String> = counts(changes)
+        .iter()
+        .map(|(name, n)| format!("{n} {name}"))
+        .collect();
+    out.push_str(&format!(
+        "{} changes from {} to {}: {}\n",
+        changes.len(),
+        source(a),
+        source(b),
+        summary.join(", ")
+    ));
+    out
+}
+
+#[derive(Serialize)]
+struct DiffJson<'a> {
+    equal: bool,
+    before: &'a Header,
+    after: &'a Header,
+    counts: serde_json::Map<String, serde_json::Value>,
+    changes: &'a [Change],
+}
+
+fn json(a: &Header, b: &Header, changes: &[Change]) -> String {
+    let doc = DiffJson {
+        equal: changes.is_empty(),
+        before: a,
+        after: b,
+        counts: counts(changes)
+            .into_iter()
+            .map(|(name, n)| (name.to_owned(), n.into()))
+            .collect(),
+        changes,
+    };
+    let text = serde_json::to_string_pretty(&doc).expect("a diff always serializes");
+    json_terminal_safe(&text) + "\n"
+}
+
+fn csv(changes: &[Change]) -> String {
+    let mut out = "change,username,what,before,after\n".to_owned();
+    for r in changes.iter().map(row) {
+        let fields = [
+            r.change.to_owned(),
+            r.username.to_owned(),
+            r.what,
+            r.before.unwrap_or_default(),
+            r.after.unwrap_or_default(),
+        ];
+        out.push_str(&csv_record(&fields));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(pool: &str) -> Header {
+        Header::new(pool, None, None, None, "2026-12-01T10:00:00Z".into())
+    }
+
+    #[test]
+    fn the_table_escapes_pool_text_and_sizes_the_username_column() {
+        let changes = vec![
+            Change::IdentityLinked {
+                username: "ev\x1b[31mil".into(),
+                provider: "Google".into(),
+                user_id: "1".into(),
+            },
+            Change::AttributeChanged {
+                username: "ann".into(),
+                attribute: "name".into(),
+                before: None,
+                after: Some("A\u{202e}B".into()),
+            },
+        ];
+        let text = table(&header("p_1"), &header("p_1"), &changes);
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202e}'),
+            "{text}"
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0].find("DETAIL"), lines[1].find("Google:1"), "{text}");
+        assert!(
+            lines[2].ends_with(r#"name: (unset) -> "A\\u{202e}B""#),
+            "{text}"
+        );
+        assert!(
+            lines[3].starts_with("2 changes from p_1 at 2026-12-01T10:00:00Z"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_and_csv_hold_every_change() {
+        let changes = vec![Change::GroupJoined {
+            username: "a,b".into(),
+            group: "fans".into(),
+        }];
+        let v: serde_json::Value =
+            serde_json::from_str(&json(&header("p_1"), &header("p_1"), &changes)).unwrap();
+        assert_eq!(v["equal"], false);
+        assert_eq!(v["counts"]["group_joined"], 1);
+        assert_eq!(v["changes"][0]["change"], "group_joined");
+        assert_eq!(v["changes"][0]["username"], "a,b");
+        assert_eq!(
+            csv(&changes),
+            "change,username,what,before,after\ngroup_joined,\"a,b\",fans,,\n"
+        );
+        let equal = table(&header("p_1"), &header("p_1"), &[]);
+        assert!(equal.starts_with("No differences"), "{equal}");
+    }
+}
