@@ -11,6 +11,7 @@ use crate::aws::ops::Ops;
 use crate::cli::args::{GlobalArgs, SnapshotArgs};
 use crate::domain::check_user_pool_id;
 use crate::domain::sanitize::sanitize;
+use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
 use crate::snapshot::{CollectError, Collected, JsonLines, LinksCsv, RecordSink, Tee, collect};
 
@@ -36,7 +37,11 @@ pub async fn run(global: &GlobalArgs, args: SnapshotArgs) -> Result<(), CmdError
         };
         let mut snapshot_sink = snapshot_out.map(JsonLines);
         let mut links_sink = match &mut links_file {
-            Some(file) => Some(LinksCsv::new(file).map_err(|e| write_error(&args, e))?),
+            Some(file) => {
+                let journal = Journal::default_location().read_all().unwrap_or_default();
+                let known = LinkAttributes::from_entries(&journal);
+                Some(LinksCsv::new(file, &pool_id, known).map_err(|e| write_error(&args, e))?)
+            }
             None => None,
         };
         let mut sinks: Vec<&mut dyn RecordSink> = Vec::new();
@@ -50,7 +55,7 @@ pub async fn run(global: &GlobalArgs, args: SnapshotArgs) -> Result<(), CmdError
             eprintln!("coglink: reading a page again: {}", f.summary());
         })
         .await;
-        let links = links_sink.map(|s| (s.rows, s.into_inner()));
+        let links = links_sink.map(|s| ((s.rows, s.attribute_unknown), s.into_inner()));
         let flushed = snapshot_sink.map(|mut s| s.0.flush());
         let collected = match collected {
             Ok(c) => c,
@@ -118,7 +123,7 @@ fn write_error(args: &SnapshotArgs, e: std::io::Error) -> CmdError {
     ))
 }
 
-fn summarize(args: &SnapshotArgs, c: &Collected, link_rows: Option<u64>) {
+fn summarize(args: &SnapshotArgs, c: &Collected, link_rows: Option<(u64, u64)>) {
     let counts = &c.counts;
     let place = match &args.output_file {
         Some(p) => format!(" to {} (mode 0600)", sanitize(&p.display().to_string())),
@@ -140,11 +145,19 @@ fn summarize(args: &SnapshotArgs, c: &Collected, link_rows: Option<u64>) {
         c.throttles,
         c.elapsed.as_secs_f64()
     );
-    if let (Some(rows), Some(path)) = (link_rows, &args.links_as_batch) {
+    if let (Some((rows, unknown)), Some(path)) = (link_rows, &args.links_as_batch) {
         let path = sanitize(&path.display().to_string()).into_owned();
         eprintln!(
             "{rows} links written to {path} (mode 0600); to make them in another pool holding \
              the same users: coglink batch {path} --user-pool-id <POOL>"
         );
+        if unknown > 0 {
+            eprintln!(
+                "note: {unknown} SAML/OIDC links are written with Cognito_Subject: Cognito does \
+                 not record the attribute a link was made by, and no coglink run journaled \
+                 these; a link made by a claim (e.g. email) matches that claim only, so edit \
+                 such rows' SourceProviderAttributeName"
+            );
+        }
     }
 }

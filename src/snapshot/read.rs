@@ -164,3 +164,121 @@ pub fn read_view(path: &Path) -> Result<PoolView, SnapshotError> {
     reader.read_records(|record| view.add(record))?;
     Ok(view)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::format::{EndEntry, to_line};
+
+    fn header_line() -> String {
+        to_line(&Record::Header(Header::new(
+            "p_1",
+            None,
+            None,
+            None,
+            "t".into(),
+        )))
+    }
+
+    fn group_line(name: &str) -> String {
+        format!(
+            r#"{{"kind":"group","name":"{name}","description":null,"precedence":null,"role_arn":null,"created":null,"modified":null}}"#
+        )
+    }
+
+    fn end_line(groups: u64) -> String {
+        to_line(&Record::End(EndEntry {
+            groups,
+            ..EndEntry::default()
+        }))
+    }
+
+    fn read(text: &str) -> Result<PoolView, SnapshotError> {
+        let reader = SnapshotReader::new("s.jsonl", text.as_bytes())?;
+        let mut view = PoolView::new(reader.header.clone());
+        reader.read_records(|r| view.add(r))?;
+        Ok(view)
+    }
+
+    fn error(text: &str) -> String {
+        read(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_complete_snapshot_reads_back() {
+        let text = [header_line(), group_line("a"), end_line(1)].join("\n");
+        let view = read(&text).unwrap();
+        assert_eq!(view.header.pool_id, "p_1");
+        assert!(view.groups.contains_key("a"));
+    }
+
+    #[test]
+    fn what_is_not_a_snapshot_is_refused_at_line_1_with_the_rule() {
+        assert!(
+            error("").starts_with("s.jsonl: not a coglink snapshot: the file is empty"),
+            "{}",
+            error("")
+        );
+        let csv = error("DestinationProviderName,DestinationProviderAttributeValue\n");
+        assert!(
+            csv.starts_with("s.jsonl:1: not a coglink snapshot: the first line is not JSON"),
+            "{csv}"
+        );
+        let other = error(r#"{"kind":"user","username":"a"}"#);
+        assert!(
+            other.contains("s.jsonl:1: not a coglink snapshot: the first line is not its header"),
+            "{other}"
+        );
+    }
+
+    #[test]
+    fn another_format_version_is_refused_naming_both() {
+        let v2 = header_line().replace(r#""format_version":1"#, r#""format_version":2"#);
+        assert_eq!(
+            error(&format!("{v2}\n{}", end_line(0))),
+            "s.jsonl:1: format_version 2: this coglink reads format_version 1 only"
+        );
+    }
+
+    #[test]
+    fn a_bad_record_a_second_header_and_a_name_twice_name_their_line() {
+        let bad = [header_line(), group_line("a"), "{oops".into(), end_line(1)].join("\n");
+        assert!(
+            error(&bad).starts_with("s.jsonl:3: not a snapshot record: "),
+            "{}",
+            error(&bad)
+        );
+        let twice = [header_line(), header_line(), end_line(0)].join("\n");
+        assert_eq!(
+            error(&twice),
+            "s.jsonl:2: a second header: a snapshot holds one pool"
+        );
+        let dup = [header_line(), group_line("a"), group_line("a"), end_line(2)].join("\n");
+        assert_eq!(
+            error(&dup),
+            "s.jsonl:3: group \"a\" appears twice: a name is unique in a pool"
+        );
+    }
+
+    #[test]
+    fn a_file_cut_short_or_with_wrong_counts_is_incomplete() {
+        let cut = [header_line(), group_line("a")].join("\n");
+        assert_eq!(
+            error(&cut),
+            "s.jsonl: no end record after line 2: the snapshot is incomplete (its listing \
+             failed or the file was cut short)"
+        );
+        let miscounted = [header_line(), group_line("a"), end_line(2)].join("\n");
+        assert!(
+            error(&miscounted)
+                .starts_with("s.jsonl:3: the end record counts 0 providers, 2 groups"),
+            "{}",
+            error(&miscounted)
+        );
+        let after_end = [header_line(), end_line(0), group_line("a")].join("\n");
+        assert_eq!(
+            error(&after_end),
+            "s.jsonl:3: a record after the end record of line 2"
+        );
+    }
+}

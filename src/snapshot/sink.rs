@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use super::format::{Record, to_line};
 use super::links::{LINKS_HEADER, link_rows};
 use super::view::PoolView;
+use crate::journal::LinkAttributes;
 
 /// Takes the records of a snapshot, in order: header, providers, groups, users, end.
 pub trait RecordSink {
@@ -26,14 +27,25 @@ impl<W: Write> RecordSink for JsonLines<W> {
 /// The links as a `coglink batch` CSV file (a header and one row per link).
 pub struct LinksCsv<W: Write> {
     csv: csv::Writer<W>,
+    pool_id: String,
+    known: LinkAttributes,
     pub rows: u64,
+    /// Rows of SAML/OIDC links written with `Cognito_Subject` for want of a recorded name.
+    pub attribute_unknown: u64,
 }
 
 impl<W: Write> LinksCsv<W> {
-    pub fn new(out: W) -> io::Result<LinksCsv<W>> {
+    /// `known`: the attribute names the journal recorded for links of `pool_id`.
+    pub fn new(out: W, pool_id: &str, known: LinkAttributes) -> io::Result<LinksCsv<W>> {
         let mut csv = csv::Writer::from_writer(out);
         csv.write_record(LINKS_HEADER)?;
-        Ok(LinksCsv { csv, rows: 0 })
+        Ok(LinksCsv {
+            csv,
+            pool_id: pool_id.to_owned(),
+            known,
+            rows: 0,
+            attribute_unknown: 0,
+        })
     }
 
     /// The writer, everything flushed to it.
@@ -45,9 +57,10 @@ impl<W: Write> LinksCsv<W> {
 impl<W: Write> RecordSink for LinksCsv<W> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         if let Record::User(user) = record {
-            for row in link_rows(user) {
-                self.csv.write_record(row)?;
+            for row in link_rows(user, &self.pool_id, &self.known) {
+                self.csv.write_record(&row.fields)?;
                 self.rows += 1;
+                self.attribute_unknown += u64::from(!row.attribute_known);
             }
         }
         Ok(())
