@@ -36,6 +36,8 @@ mod security;
 mod serve;
 #[path = "cli/sign_in.rs"]
 mod sign_in;
+#[path = "cli/snapshot.rs"]
+mod snapshot;
 #[path = "cli/unlink.rs"]
 mod unlink;
 #[path = "cli/users.rs"]
