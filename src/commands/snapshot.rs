@@ -67,8 +67,10 @@ pub async fn run(global: &GlobalArgs, args: SnapshotArgs) -> Result<(), CmdError
             }
             Err(CollectError::Write(e)) => return Err(write_error(&args, e)),
         };
-        if let Some(Err(e)) = flushed {
-            return write_result(Err(e)).map(|()| None);
+        match flushed {
+            Some(Err(e)) if args.output_file.is_some() => return Err(write_error(&args, e)),
+            Some(Err(e)) => return write_result(Err(e)).map(|()| None),
+            _ => {}
         }
         let link_rows = match links {
             Some((rows, Ok(_))) => Some(rows),

@@ -474,3 +474,45 @@ fn a_live_pool_that_cannot_be_read_exits_2_not_1() {
         .code(2)
         .err_has("when calling the DescribeUserPool operation");
 }
+
+/// A listing that fails part-way replaces nothing: the file written before stays as it was,
+/// and no temporary file is left beside it.
+#[test]
+fn a_snapshot_whose_listing_fails_leaves_the_previous_file_untouched() {
+    use coglink::local::{ApplyPoint, Fault, Operation, ScriptedEffect, ScriptedFault, Simulation};
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.jsonl");
+    std::fs::write(&path, "the previous snapshot\n").unwrap();
+    // The third page fails every one of its attempts (`aws::listing::MAX_ATTEMPTS`).
+    let script = (3..3 + coglink::aws::listing::MAX_ATTEMPTS as u64)
+        .map(|nth| {
+            let fault = ScriptedEffect::Fault(Fault::Internal, ApplyPoint::BeforeApply);
+            ScriptedFault::new(Operation::ListUsers, nth, fault)
+        })
+        .collect();
+    let server = crate::common::SimServer::start(
+        &env.state(),
+        Simulation {
+            script,
+            short_pages: Some(crate::common::SHORT_PAGES_SEED),
+            ..Default::default()
+        },
+    );
+    crate::common::remote(&env, &server.url())
+        .args(["snapshot", "--user-pool-id", &env.pool, "-o"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .err_has("when calling the ListUsers operation");
+    server.stop();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "the previous snapshot\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["snap.jsonl"]);
+}
