@@ -406,6 +406,15 @@ mod tests {
     }
 
     #[test]
+    fn snapshot_help_says_the_file_holds_personal_data_and_is_private() {
+        let mut cmd = Cli::command();
+        let snapshot = cmd.find_subcommand_mut("snapshot").unwrap();
+        let help = snapshot.render_long_help().to_string();
+        assert!(help.contains("personal data"), "{help}");
+        assert!(help.contains("mode 0600"), "{help}");
+    }
+
+    #[test]
     fn local_conflicts_with_profile() {
         assert!(Cli::try_parse_from(["coglink", "--local", "--profile", "p"]).is_err());
         let cli =
