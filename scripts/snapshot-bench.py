@@ -6,10 +6,11 @@
 For each pool size (10% of --users, then --users) this starts `coglink local serve
 --synthetic-users N` on a free loopback port with a fresh state file, then runs, alternated
 `--runs` times, `coglink users --output json` (to /dev/null) and `coglink snapshot -o FILE`
-against it (list rate uncapped, partitioned listing). It prints the median wall time, the
-users per second, and the client's peak resident memory (ru_maxrss of the child process, so
-the endpoint is not counted), and checks each snapshot: mode 0600, an end record counting
-every user. Standard library only. Exits non-zero when a check fails.
+against it (list rate uncapped, partitioned listing), then `coglink diff FILE FILE` (the
+snapshot read back twice and compared). It prints the median wall time, the users per
+second, and the client's peak resident memory (ru_maxrss of the child process, so the
+endpoint is not counted), and checks each snapshot: mode 0600, an end record counting every
+user. Standard library only. Exits non-zero when a check fails.
 
 The binary is $COGLINK, else $CARGO_TARGET_DIR/release/coglink, else target/release/coglink.
 """
@@ -109,7 +110,7 @@ def measure(users, runs, exe):
             # No ceiling on the list rate: both commands list as fast as the endpoint answers.
             common = [exe, "--endpoint-url", url, "--list-rate", "100000"]
             snapshot_file = os.path.join(tmp, "snapshot.jsonl")
-            listing = {"users --output json": [], "snapshot -o FILE": []}
+            listing = {"users --output json": [], "snapshot -o FILE": [], "diff FILE FILE": []}
             size = 0
             for _ in range(runs):
                 with open(os.devnull, "wb") as null:
@@ -120,6 +121,9 @@ def measure(users, runs, exe):
                     common + ["snapshot", "--user-pool-id", POOL, "-o", snapshot_file],
                     env, subprocess.DEVNULL))
                 size = check_snapshot(snapshot_file, users)
+                # Reading back: two snapshots of the pool read and compared (equal: exit 0).
+                listing["diff FILE FILE"].append(run(
+                    [exe, "diff", snapshot_file, snapshot_file], env, subprocess.DEVNULL))
             return listing, size
         finally:
             server.terminate()

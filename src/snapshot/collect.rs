@@ -61,19 +61,23 @@ pub async fn collect(
         .await
         .map_err(read("ListIdentityProviders"))?;
     let groups = ops.list_groups(pool_id).await.map_err(read("ListGroups"))?;
-    let mut membership: HashMap<String, Vec<String>> = HashMap::new();
-    for group in &groups {
+    // username → indexes into `groups`: a membership costs its username and 4 bytes.
+    let mut membership: HashMap<String, Vec<u32>> = HashMap::new();
+    for (index, group) in (0u32..).zip(&groups) {
         let members = ops
             .list_group_members(pool_id, &group.name)
             .await
             .map_err(read("ListUsersInGroup"))?;
         for username in members {
-            membership
-                .entry(username)
-                .or_default()
-                .push(group.name.clone());
+            membership.entry(username).or_default().push(index);
         }
     }
+    let groups_of = |indexes: Vec<u32>| -> Vec<String> {
+        indexes
+            .into_iter()
+            .map(|i| groups[i as usize].name.clone())
+            .collect()
+    };
     let target = &ops.target;
     let endpoint = target.label.clone().or_else(|| target.endpoint_url.clone());
     let header = Header::new(
@@ -99,8 +103,8 @@ pub async fn collect(
         match event {
             ListingEvent::Page { users } => {
                 for user in users {
-                    let groups = membership.remove(&user.username).unwrap_or_default();
-                    write(Record::User(UserEntry::from_user(user, groups)))?;
+                    let indexes = membership.remove(&user.username).unwrap_or_default();
+                    write(Record::User(UserEntry::from_user(user, groups_of(indexes))))?;
                     counts.users += 1;
                 }
             }
