@@ -17,95 +17,84 @@ use crate::domain::sanitize::sanitize;
 use crate::exit::{EXIT_BAD_INPUT, EXIT_REJECTED};
 use crate::session::Session;
 use crate::snapshot::diff::counts;
-use crate::snapshot::{Change, Header, PoolView, collect, diff, read_view};
+use crate::snapshot::{
+    Change, CollectError, Comparison, Diff, Header, collect, open, read_after, read_before,
+};
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
-    let before = read_view(&args.before).map_err(CmdError::bad_input)?;
-    let after = match &args.after {
-        Some(path) => read_view(path).map_err(CmdError::bad_input)?,
-        None => live_view(global, &before.header.pool_id)
-            .await
-            .map_err(|e| CmdError {
-                // Not compared: 1 is kept for "they differ".
-                code: if e.code == EXIT_REJECTED {
-                    EXIT_BAD_INPUT
-                } else {
-                    e.code
-                },
-                ..e
-            })?,
-    };
-    let (a, b) = (&before.header, &after.header);
-    if a.pool_id != b.pool_id && !args.across_pools {
-        return Err(CmdError::bad_input(format!(
-            "{}: a snapshot of pool {}, and {} of pool {}: diff compares one pool over time \
-             (--across-pools compares two pools, matching users by username)",
-            sanitize(&args.before.display().to_string()),
-            sanitize(&a.pool_id),
-            args.after
-                .as_ref()
-                .map(|p| sanitize(&p.display().to_string()).into_owned())
-                .unwrap_or_default(),
-            sanitize(&b.pool_id)
-        )));
+    let mut comparison = read_before(&args.before).map_err(CmdError::bad_input)?;
+    match &args.after {
+        Some(path) => {
+            let reader = open(path).map_err(CmdError::bad_input)?;
+            same_pool(&args, comparison.before_header(), &reader.header)?;
+            read_after(reader, &mut comparison).map_err(CmdError::bad_input)?;
+        }
+        None => {
+            let pool_id = comparison.before_header().pool_id.clone();
+            live(global, &pool_id, &mut comparison)
+                .await
+                .map_err(|e| CmdError {
+                    // Not compared: 1 is kept for "they differ".
+                    code: if e.code == EXIT_REJECTED {
+                        EXIT_BAD_INPUT
+                    } else {
+                        e.code
+                    },
+                    ..e
+                })?;
+        }
     }
-    let changes = diff(&before, &after);
+    let diff = comparison.finish().map_err(CmdError::bad_input)?;
+    let text = match args.output {
+        OutputFormat::Table => table(&diff),
+        OutputFormat::Json => json(&diff),
+        OutputFormat::Csv => csv(&diff.changes),
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let text = match args.output {
-        OutputFormat::Table => table(a, b, &changes),
-        OutputFormat::Json => json(a, b, &changes),
-        OutputFormat::Csv => csv(&changes),
-    };
     write_result(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
-    if changes.is_empty() {
+    if diff.changes.is_empty() {
         Ok(())
     } else {
         Err(CmdError::rejected(""))
     }
 }
 
-/// The pool `pool_id` listed now into a view, with the header a snapshot of it would have.
-async fn live_view(global: &GlobalArgs, pool_id: &str) -> Result<PoolView, CmdError> {
+/// Refuses snapshots of two pools unless `--across-pools`.
+fn same_pool(args: &DiffArgs, a: &Header, b: &Header) -> Result<(), CmdError> {
+    if a.pool_id == b.pool_id || args.across_pools {
+        return Ok(());
+    }
+    let shown = |p: &std::path::Path| sanitize(&p.display().to_string()).into_owned();
+    Err(CmdError::bad_input(format!(
+        "{}: a snapshot of pool {}, and {} of pool {}: diff compares one pool over time \
+         (--across-pools compares two pools, matching users by username)",
+        shown(&args.before),
+        sanitize(&a.pool_id),
+        args.after.as_deref().map(shown).unwrap_or_default(),
+        sanitize(&b.pool_id)
+    )))
+}
+
+/// The pool `pool_id` listed now, as the later side of `comparison`.
+async fn live(
+    global: &GlobalArgs,
+    pool_id: &str,
+    comparison: &mut Comparison,
+) -> Result<(), CmdError> {
     let settings = global.listing_settings();
     with_session(global, async |_: &Session, ops: &Ops| {
-        let mut view = PoolView::new(Header::new(pool_id, None, None, None, String::new()));
-        let mut header = None;
-        let mut sink = HeaderKept {
-            view: &mut view,
-            header: &mut header,
-        };
-        collect(ops, pool_id, settings, &mut sink, |f| {
+        collect(ops, pool_id, settings, comparison, |f| {
             eprintln!("coglink: reading a page again: {}", f.summary());
         })
         .await
+        .map(|_| ())
         .map_err(|e| match e {
-            crate::snapshot::CollectError::Read { operation, failure } => {
-                CmdError::failure(operation, &failure)
-            }
-            crate::snapshot::CollectError::Write(e) => CmdError::bad_input(e),
-        })?;
-        if let Some(h) = header {
-            view.header = h;
-        }
-        Ok(view)
+            CollectError::Read { operation, failure } => CmdError::failure(operation, &failure),
+            CollectError::Write(e) => CmdError::bad_input(format!("the live pool: {e}")),
+        })
     })
     .await
-}
-
-/// A view that keeps the live listing's header too.
-struct HeaderKept<'a> {
-    view: &'a mut PoolView,
-    header: &'a mut Option<Header>,
-}
-
-impl crate::snapshot::RecordSink for HeaderKept<'_> {
-    fn record(&mut self, record: &crate::snapshot::Record) -> std::io::Result<()> {
-        if let crate::snapshot::Record::Header(h) = record {
-            *self.header = Some(h.clone());
-        }
-        self.view.record(record)
-    }
 }
 
 /// A change as a row: who, what, and the values before and after when it has them.
@@ -218,7 +207,8 @@ fn source(h: &Header) -> String {
 }
 
 /// Fixed columns sized to the content (untrusted text escaped), then a summary line.
-fn table(a: &Header, b: &Header, changes: &[Change]) -> String {
+fn table(diff: &Diff) -> String {
+    let (a, b, changes) = (&diff.before, &diff.after, diff.changes.as_slice());
     if changes.is_empty() {
         return format!("No differences between {} and {}.\n", source(a), source(b));
     }
@@ -277,7 +267,8 @@ struct DiffJson<'a> {
     changes: &'a [Change],
 }
 
-fn json(a: &Header, b: &Header, changes: &[Change]) -> String {
+fn json(diff: &Diff) -> String {
+    let (a, b, changes) = (&diff.before, &diff.after, diff.changes.as_slice());
     let doc = DiffJson {
         equal: changes.is_empty(),
         before: a,
@@ -312,8 +303,13 @@ fn csv(changes: &[Change]) -> String {
 mod tests {
     use super::*;
 
-    fn header(pool: &str) -> Header {
-        Header::new(pool, None, None, None, "2026-12-01T10:00:00Z".into())
+    fn of(changes: Vec<Change>) -> Diff {
+        let header = Header::new("p_1", None, None, None, "2026-12-01T10:00:00Z".into());
+        Diff {
+            before: header.clone(),
+            after: header,
+            changes,
+        }
     }
 
     #[test]
@@ -331,7 +327,7 @@ mod tests {
                 after: Some("A\u{202e}B".into()),
             },
         ];
-        let text = table(&header("p_1"), &header("p_1"), &changes);
+        let text = table(&of(changes));
         assert!(
             !text.contains('\x1b') && !text.contains('\u{202e}'),
             "{text}"
@@ -354,8 +350,7 @@ mod tests {
             username: "a,b".into(),
             group: "fans".into(),
         }];
-        let v: serde_json::Value =
-            serde_json::from_str(&json(&header("p_1"), &header("p_1"), &changes)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json(&of(changes.clone()))).unwrap();
         assert_eq!(v["equal"], false);
         assert_eq!(v["counts"]["group_joined"], 1);
         assert_eq!(v["changes"][0]["change"], "group_joined");
@@ -364,7 +359,7 @@ mod tests {
             csv(&changes),
             "change,username,what,before,after\ngroup_joined,\"a,b\",fans,,\n"
         );
-        let equal = table(&header("p_1"), &header("p_1"), &[]);
+        let equal = table(&of(vec![]));
         assert!(equal.starts_with("No differences"), "{equal}");
     }
 }

@@ -6,14 +6,21 @@
 //! views the diff lists identities linked and unlinked (the user's own sign-in identity is
 //! not a link), groups joined and left, and changes of attributes, status and enabled.
 //! Changes of the pool's identity providers and groups come first. Last-modified times are
-//! not compared: every change moves them.
+//! not compared: every change moves them. `compare.rs` runs these rules over two snapshots
+//! as they stream.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::format::UserEntry;
-use super::view::PoolView;
+use super::format::{GroupEntry, ProviderEntry, UserEntry};
+
+/// A pool's identity providers and groups, by name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PoolParts {
+    pub providers: BTreeMap<String, ProviderEntry>,
+    pub groups: BTreeMap<String, GroupEntry>,
+}
 
 /// One difference, worded for JSON by its `change` tag.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -88,6 +95,26 @@ pub enum Change {
 }
 
 impl Change {
+    /// The user it is about; `None` for a change of the pool itself.
+    pub fn username(&self) -> Option<&str> {
+        match self {
+            Change::ProviderAdded { .. }
+            | Change::ProviderRemoved { .. }
+            | Change::ProviderMappingChanged { .. }
+            | Change::GroupCreated { .. }
+            | Change::GroupDeleted { .. } => None,
+            Change::UserAdded { username, .. }
+            | Change::UserRemoved { username, .. }
+            | Change::IdentityLinked { username, .. }
+            | Change::IdentityUnlinked { username, .. }
+            | Change::GroupJoined { username, .. }
+            | Change::GroupLeft { username, .. }
+            | Change::AttributeChanged { username, .. }
+            | Change::StatusChanged { username, .. }
+            | Change::EnabledChanged { username, .. } => Some(username),
+        }
+    }
+
     /// The change's name as JSON writes it (`identity_linked`).
     pub fn name(&self) -> &'static str {
         match self {
@@ -109,8 +136,8 @@ impl Change {
     }
 }
 
-/// Every difference from `before` to `after`, pool-level first, then by username.
-pub fn diff(before: &PoolView, after: &PoolView) -> Vec<Change> {
+/// The changes of the pool itself (identity providers, then groups).
+pub fn pool_changes(before: &PoolParts, after: &PoolParts) -> Vec<Change> {
     let mut changes = Vec::new();
     providers(before, after, &mut changes);
     for name in only_in(&before.groups, &after.groups) {
@@ -123,25 +150,28 @@ pub fn diff(before: &PoolView, after: &PoolView) -> Vec<Change> {
             group: name.clone(),
         });
     }
-    let names: BTreeSet<&String> = before.users.keys().chain(after.users.keys()).collect();
-    for name in names {
-        match (before.users.get(name), after.users.get(name)) {
-            (Some(b), Some(a)) if b.sub == a.sub => user_changes(b, a, &mut changes),
-            (b, a) => {
-                if let Some(b) = b {
-                    changes.push(Change::UserRemoved {
-                        username: b.username.clone(),
-                        sub: b.sub.clone(),
-                        status: b.status.clone(),
-                    });
-                }
-                if let Some(a) = a {
-                    changes.push(Change::UserAdded {
-                        username: a.username.clone(),
-                        sub: a.sub.clone(),
-                        status: a.status.clone(),
-                    });
-                }
+    changes
+}
+
+/// The changes of one username: added, removed, made again (another sub), or changed.
+pub fn user_changes(before: Option<&UserEntry>, after: Option<&UserEntry>) -> Vec<Change> {
+    let mut changes = Vec::new();
+    match (before, after) {
+        (Some(b), Some(a)) if b.sub == a.sub => changed(b, a, &mut changes),
+        (b, a) => {
+            if let Some(b) = b {
+                changes.push(Change::UserRemoved {
+                    username: b.username.clone(),
+                    sub: b.sub.clone(),
+                    status: b.status.clone(),
+                });
+            }
+            if let Some(a) = a {
+                changes.push(Change::UserAdded {
+                    username: a.username.clone(),
+                    sub: a.sub.clone(),
+                    status: a.status.clone(),
+                });
             }
         }
     }
@@ -155,7 +185,7 @@ fn only_in<'a, T>(
     these.keys().filter(|k| !not_those.contains_key(*k))
 }
 
-fn providers(before: &PoolView, after: &PoolView, changes: &mut Vec<Change>) {
+fn providers(before: &PoolParts, after: &PoolParts, changes: &mut Vec<Change>) {
     for (name, p) in &before.providers {
         match after.providers.get(name) {
             None => changes.push(Change::ProviderRemoved {
@@ -200,7 +230,7 @@ fn changed_values(
         .collect()
 }
 
-fn user_changes(before: &UserEntry, after: &UserEntry, changes: &mut Vec<Change>) {
+fn changed(before: &UserEntry, after: &UserEntry, changes: &mut Vec<Change>) {
     let username = || after.username.clone();
     let links = |u: &UserEntry| -> BTreeSet<(String, String)> {
         u.links()

@@ -15,20 +15,20 @@
 //! Small things first, so a reader (a cache opening the TUI) knows the providers and groups
 //! before the users stream in; the end record tells a complete file from one cut short.
 //!
-//! Pure: `format`, `view`, `diff`, `links`. I/O: `read` (files), `sink` (writers),
-//! `collect` (Cognito).
+//! Pure: `format`, `diff` (the rules), `compare` (two snapshots as they stream), `links`.
+//! I/O: `read` (files), `sink` (writers), `collect` (Cognito).
 
 pub mod collect;
+pub mod compare;
 pub mod diff;
 pub mod format;
 pub mod links;
 pub mod read;
 pub mod sink;
-pub mod view;
 
 pub use collect::{CollectError, Collected, collect};
-pub use diff::{Change, diff};
+pub use compare::{Comparison, Diff};
+pub use diff::Change;
 pub use format::{FORMAT, FORMAT_VERSION, Header, Record, UserEntry};
-pub use read::{SnapshotError, SnapshotReader, read_view};
+pub use read::{SnapshotError, SnapshotReader, open, read_after, read_before};
 pub use sink::{JsonLines, LinksCsv, RecordSink, Tee};
-pub use view::PoolView;

@@ -3,11 +3,12 @@
 //! that is not a snapshot, of another version, or cut short is refused with the line and the
 //! rule it breaks.
 
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use super::compare::Comparison;
 use super::format::{EndEntry, FORMAT, FORMAT_VERSION, Header, Record, parse_line};
-use super::view::PoolView;
 
 /// Why a file could not be read as a snapshot; shown as `FILE:LINE: reason`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -41,11 +42,12 @@ impl<R: BufRead> SnapshotReader<R> {
         })
     }
 
-    /// Hands each record after the header to `each` (which may refuse one with a reason),
-    /// in file order, and checks the end record: there, last, with the counts read.
+    /// Hands each record after the header, with its line, to `each` (which may refuse one
+    /// with a reason), in file order, and checks the end record: there, last, with the
+    /// counts read.
     pub fn read_records(
         mut self,
-        mut each: impl FnMut(Record) -> Result<(), String>,
+        mut each: impl FnMut(Record, &str) -> Result<(), String>,
     ) -> Result<EndEntry, SnapshotError> {
         let file = self.file.as_str();
         let mut counted = EndEntry::default();
@@ -71,7 +73,7 @@ impl<R: BufRead> SnapshotReader<R> {
                         Record::Group(_) => counted.groups += 1,
                         _ => counted.users += 1,
                     }
-                    each(other).map_err(|r| fail(file, Some(n), r))?;
+                    each(other, &text).map_err(|r| fail(file, Some(n), r))?;
                 }
             }
         }
@@ -154,15 +156,30 @@ fn header_of(text: &str) -> Result<Header, String> {
     }
 }
 
-/// Reads the snapshot file at `path` into a [`PoolView`].
-pub fn read_view(path: &Path) -> Result<PoolView, SnapshotError> {
+/// Opens the snapshot file at `path` and reads its header.
+pub fn open(path: &Path) -> Result<SnapshotReader<BufReader<File>>, SnapshotError> {
     let file = path.display().to_string();
-    let input = std::fs::File::open(path)
-        .map_err(|e| fail(&file, None, format!("cannot be opened: {e}")))?;
-    let reader = SnapshotReader::new(&file, std::io::BufReader::new(input))?;
-    let mut view = PoolView::new(reader.header.clone());
-    reader.read_records(|record| view.add(record))?;
-    Ok(view)
+    let input =
+        File::open(path).map_err(|e| fail(&file, None, format!("cannot be opened: {e}")))?;
+    SnapshotReader::new(&file, BufReader::new(input))
+}
+
+/// Reads the snapshot file at `path` as the earlier side of a comparison.
+pub fn read_before(path: &Path) -> Result<Comparison, SnapshotError> {
+    let reader = open(path)?;
+    let mut comparison = Comparison::new(reader.header.clone());
+    reader.read_records(|record, line| comparison.add_before(record, line))?;
+    Ok(comparison)
+}
+
+/// Reads `reader` (opened with [`open`]) into `comparison` as its later side.
+pub fn read_after<R: BufRead>(
+    reader: SnapshotReader<R>,
+    comparison: &mut Comparison,
+) -> Result<(), SnapshotError> {
+    comparison.start_after(reader.header.clone());
+    reader.read_records(|record, line| comparison.add_after(&record, line))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -193,11 +210,11 @@ mod tests {
         }))
     }
 
-    fn read(text: &str) -> Result<PoolView, SnapshotError> {
+    fn read(text: &str) -> Result<Comparison, SnapshotError> {
         let reader = SnapshotReader::new("s.jsonl", text.as_bytes())?;
-        let mut view = PoolView::new(reader.header.clone());
-        reader.read_records(|r| view.add(r))?;
-        Ok(view)
+        let mut comparison = Comparison::new(reader.header.clone());
+        reader.read_records(|r, line| comparison.add_before(r, line))?;
+        Ok(comparison)
     }
 
     fn error(text: &str) -> String {
@@ -207,9 +224,11 @@ mod tests {
     #[test]
     fn a_complete_snapshot_reads_back() {
         let text = [header_line(), group_line("a"), end_line(1)].join("\n");
-        let view = read(&text).unwrap();
-        assert_eq!(view.header.pool_id, "p_1");
-        assert!(view.groups.contains_key("a"));
+        let comparison = read(&text).unwrap();
+        assert_eq!(comparison.before_header().pool_id, "p_1");
+        let diff = comparison.finish().unwrap();
+        // Against nothing: the group is deleted.
+        assert_eq!(diff.changes.len(), 1);
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Where the records of a snapshot go as the pool is listed: a JSON-lines file (or stdout),
-//! a `batch` CSV of the links, a [`PoolView`] in memory (`diff --live`), or several of them.
+//! a `batch` CSV of the links, a [`Comparison`] (`diff --live`), or several of them.
 
 use std::io::{self, Write};
 
+use super::compare::Comparison;
 use super::format::{Record, to_line};
 use super::links::{LINKS_HEADER, link_rows};
-use super::view::PoolView;
 use crate::journal::LinkAttributes;
 
 /// Takes the records of a snapshot, in order: header, providers, groups, users, end.
@@ -67,11 +67,18 @@ impl<W: Write> RecordSink for LinksCsv<W> {
     }
 }
 
-impl RecordSink for PoolView {
+/// The later side of a comparison, as the live pool is listed.
+impl RecordSink for Comparison {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         match record {
-            Record::Header(_) | Record::End(_) => Ok(()),
-            other => self.add(other.clone()).map_err(io::Error::other),
+            Record::Header(h) => {
+                self.start_after(h.clone());
+                Ok(())
+            }
+            Record::End(_) => Ok(()),
+            other => self
+                .add_after(other, &to_line(other))
+                .map_err(io::Error::other),
         }
     }
 }

@@ -2,7 +2,41 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::domain::LinkedIdentity;
-use crate::snapshot::format::{GroupEntry, Header, ProviderEntry, UserEntry};
+use crate::snapshot::compare::Comparison;
+use crate::snapshot::format::{GroupEntry, Header, ProviderEntry, Record, UserEntry, to_line};
+
+/// A pool as the tests build it; compared through [`Comparison`], as `diff` compares files.
+#[derive(Clone)]
+struct Pool {
+    header: Header,
+    providers: BTreeMap<String, ProviderEntry>,
+    groups: BTreeMap<String, GroupEntry>,
+    users: BTreeMap<String, UserEntry>,
+}
+
+impl Pool {
+    fn records(&self) -> Vec<Record> {
+        let providers = self.providers.values().cloned().map(Record::Provider);
+        let groups = self.groups.values().cloned().map(Record::Group);
+        // The later side in reverse order: the changes come out by username whatever the
+        // listing's order.
+        let users = self.users.values().rev().cloned().map(Record::User);
+        providers.chain(groups).chain(users).collect()
+    }
+}
+
+fn diff(before: &Pool, after: &Pool) -> Vec<Change> {
+    let mut c = Comparison::new(before.header.clone());
+    for r in before.records() {
+        let line = to_line(&r);
+        c.add_before(r, &line).unwrap();
+    }
+    c.start_after(after.header.clone());
+    for r in after.records() {
+        c.add_after(&r, &to_line(&r)).unwrap();
+    }
+    c.finish().unwrap().changes
+}
 
 fn identity(provider: &str, user_id: &str, primary: bool) -> LinkedIdentity {
     LinkedIdentity {
@@ -30,12 +64,16 @@ fn user(name: &str) -> UserEntry {
     }
 }
 
-fn view(users: &[UserEntry]) -> PoolView {
-    let mut v = PoolView::new(Header::new("us-east-1_P", None, None, None, "t".into()));
-    for u in users {
-        v.users.insert(u.username.clone(), u.clone());
+fn view(users: &[UserEntry]) -> Pool {
+    Pool {
+        header: Header::new("us-east-1_P", None, None, None, "t".into()),
+        providers: BTreeMap::new(),
+        groups: BTreeMap::new(),
+        users: users
+            .iter()
+            .map(|u| (u.username.clone(), u.clone()))
+            .collect(),
     }
-    v
 }
 
 #[test]
@@ -268,4 +306,42 @@ fn every_change_name_is_listed_once_and_matches_its_json_tag() {
     assert_eq!(json["change"], sample.name());
     let unique: std::collections::BTreeSet<_> = CHANGE_NAMES.iter().collect();
     assert_eq!(unique.len(), CHANGE_NAMES.len());
+}
+
+#[test]
+fn a_name_twice_on_either_side_is_refused() {
+    let ann = Record::User(user("ann"));
+    let line = to_line(&ann);
+    let mut c = Comparison::new(view(&[]).header);
+    c.add_before(ann.clone(), &line).unwrap();
+    assert_eq!(
+        c.add_before(ann.clone(), &line).unwrap_err(),
+        "user \"ann\" appears twice: a name is unique in a pool"
+    );
+    c.add_after(&ann, &line).unwrap();
+    assert!(
+        c.add_after(&ann, &line)
+            .unwrap_err()
+            .contains("appears twice")
+    );
+    let header = Record::Header(view(&[]).header);
+    assert!(
+        c.add_after(&header, "")
+            .unwrap_err()
+            .contains("a second header")
+    );
+}
+
+#[test]
+fn a_user_is_compared_by_content_when_its_line_differs_only_in_form() {
+    let ann = Record::User(user("ann"));
+    let mut c = Comparison::new(view(&[]).header);
+    c.add_before(ann.clone(), &to_line(&ann)).unwrap();
+    // Another writer's line for the same user (a field order of its own, an unknown field).
+    let other = r#"{"kind":"user","groups":[],"username":"ann","sub":"sub-ann","status":"CONFIRMED","enabled":true,"created":null,"modified":null,"attributes":{"email":"ann@x.io"},"identities":[],"new_field":1}"#;
+    let Ok(record) = crate::snapshot::format::parse_line(other) else {
+        panic!("reads")
+    };
+    c.add_after(&record, other).unwrap();
+    assert_eq!(c.finish().unwrap().changes, vec![]);
 }
