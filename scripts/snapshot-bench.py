@@ -71,7 +71,8 @@ def wait_for(port, server, deadline_s=600):
 
 
 def run(cmd, env, stdout):
-    """Wall seconds and peak RSS (MiB) of one run; exits on failure."""
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one run; exits on
+    failure. CPU time is the steadier figure on a machine shared with other work."""
     started = time.monotonic()
     child = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -80,7 +81,7 @@ def run(cmd, env, stdout):
     child.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024.0
+    return wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def check_snapshot(path, users):
@@ -138,19 +139,22 @@ def main():
     exe = binary()
     if not os.path.exists(exe):
         sys.exit(f"{exe}: not built (cargo build --release --locked)")
-    print(f"coglink: {exe}; {os.cpu_count()} cores; {args.runs} alternated runs each; "
-          "medians (min-max)")
-    print(f"{'users':>8}  {'command':<22}{'wall s':>20}{'users/s':>10}{'peak RSS MiB':>22}")
+    print(f"coglink: {exe}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; "
+          f"{args.runs} alternated runs each; medians (min-max)")
+    print(f"{'users':>8}  {'command':<22}{'wall s':>20}{'users/s':>10}{'CPU s':>8}"
+          f"{'peak RSS MiB':>22}")
     for users in (args.users // 10, args.users):
         listing, size = measure(users, args.runs, exe)
         walls = {}
         for name, sample in listing.items():
-            wall = [w for w, _ in sample]
-            rss = [r for _, r in sample]
+            wall = [w for w, _, _ in sample]
+            rss = [r for _, r, _ in sample]
+            cpu = [c for _, _, c in sample]
             walls[name] = statistics.median(wall)
             print(f"{users:>8}  {name:<22}"
                   f"{statistics.median(wall):>8.2f} ({min(wall):.2f}-{max(wall):.2f})"
                   f"{users / statistics.median(wall):>10.0f}"
+                  f"{statistics.median(cpu):>8.2f}"
                   f"{statistics.median(rss):>10.1f} ({min(rss):.1f}-{max(rss):.1f})")
         ratio = walls["snapshot -o FILE"] / walls["users --output json"]
         print(f"{users:>8}  snapshot/users wall: {ratio:.2f}x; snapshot file "
