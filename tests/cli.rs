@@ -6,6 +6,8 @@
 mod batch;
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/diff.rs"]
+mod diff;
 #[path = "cli/engine.rs"]
 mod engine;
 #[path = "cli/faults.rs"]

@@ -225,7 +225,7 @@ fn table(diff: &Diff) -> String {
         cell("USERNAME", user_w)
     );
     let value = |v: &Option<String>| match v {
-        Some(v) => format!("{:?}", sanitize(v)),
+        Some(v) => format!("\"{}\"", sanitize(v)),
         None => "(unset)".into(),
     };
     for r in &rows {
@@ -335,7 +335,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0].find("DETAIL"), lines[1].find("Google:1"), "{text}");
         assert!(
-            lines[2].ends_with(r#"name: (unset) -> "A\\u{202e}B""#),
+            lines[2].ends_with(r#"name: (unset) -> "A\u{202e}B""#),
             "{text}"
         );
         assert!(
