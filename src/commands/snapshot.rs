@@ -19,6 +19,12 @@ pub async fn run(global: &GlobalArgs, args: SnapshotArgs) -> Result<(), CmdError
     if let Some(v) = check_user_pool_id(&args.user_pool_id) {
         return Err(CmdError::bad_input(v));
     }
+    if args.output_file.is_some() && args.output_file == args.links_as_batch {
+        return Err(CmdError::bad_input(
+            "-o and --links-as-batch: name the same file; they are two files (a snapshot and a \
+             batch CSV)",
+        ));
+    }
     // Both files are opened before any request, so a path that cannot be written fails at
     // once; neither replaces an existing file until the listing completed.
     let mut snapshot_file = open_private("-o", args.output_file.as_deref())?;
@@ -94,6 +100,12 @@ pub async fn run(global: &GlobalArgs, args: SnapshotArgs) -> Result<(), CmdError
 
 fn open_private(option: &str, path: Option<&Path>) -> Result<Option<AtomicFile>, CmdError> {
     path.map(|p| {
+        if p.is_dir() {
+            return Err(CmdError::bad_input(format!(
+                "{option} {}: is a folder: name the file to write",
+                p.display()
+            )));
+        }
         AtomicFile::create(p, Access::Private).map_err(|e| {
             CmdError::bad_input(format!("{option} {}: cannot be created: {e}", p.display()))
         })

@@ -247,3 +247,35 @@ fn a_snapshot_whose_listing_fails_leaves_the_previous_file_untouched() {
         .collect();
     assert_eq!(names, ["snap.jsonl"]);
 }
+
+/// Paths that could not be written are refused before anything is listed.
+#[test]
+fn a_folder_a_missing_folder_or_one_file_for_both_outputs_is_refused_at_once() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let refused = |args: &[&std::ffi::OsStr], message: &str| {
+        env.cmd()
+            .args(["snapshot", "--user-pool-id", &env.pool])
+            .args(args)
+            .assert()
+            .code(2)
+            .err_has(message);
+    };
+    refused(
+        &["-o".as_ref(), dir.as_os_str()],
+        "is a folder: name the file to write",
+    );
+    let missing = dir.join("no-such-folder").join("s.jsonl");
+    refused(&["-o".as_ref(), missing.as_os_str()], "cannot be created");
+    let both = dir.join("both");
+    refused(
+        &[
+            "-o".as_ref(),
+            both.as_os_str(),
+            "--links-as-batch".as_ref(),
+            both.as_os_str(),
+        ],
+        "name the same file",
+    );
+    assert!(!both.exists());
+}
