@@ -278,7 +278,19 @@ pub struct DiffArgs {
     #[arg(long)]
     pub across_pools: bool,
     #[arg(long, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    pub output: DiffFormat,
+}
+
+/// `diff --output`: the formats of a list of changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DiffFormat {
+    /// Aligned columns, untrusted text escaped, and a summary line.
+    #[default]
+    Table,
+    /// One object: `equal`, `before`, `after`, `counts`, `changes`.
+    Json,
+    /// `change,username,what,before,after`, with a header.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

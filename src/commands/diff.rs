@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::{CmdError, with_session, write_result};
 use crate::aws::ops::Ops;
 use crate::awscli::output::{cell, csv_record, json_terminal_safe};
-use crate::cli::args::{DiffArgs, GlobalArgs, OutputFormat};
+use crate::cli::args::{DiffArgs, DiffFormat, GlobalArgs};
 use crate::domain::sanitize::sanitize;
 use crate::exit::{EXIT_BAD_INPUT, EXIT_REJECTED};
 use crate::session::Session;
@@ -46,9 +46,9 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
     }
     let diff = comparison.finish().map_err(CmdError::bad_input)?;
     let text = match args.output {
-        OutputFormat::Table => table(&diff),
-        OutputFormat::Json => json(&diff),
-        OutputFormat::Csv => csv(&diff.changes),
+        DiffFormat::Table => table(&diff),
+        DiffFormat::Json => json(&diff),
+        DiffFormat::Csv => csv(&diff.changes),
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
