@@ -97,13 +97,13 @@ def check_snapshot(path, users):
     return os.path.getsize(path)
 
 
-def measure(users, runs, exe):
+def measure(users, runs, exe, serve_args):
     with tempfile.TemporaryDirectory(prefix="coglink-snapshot-bench-") as tmp:
         env = env_in(tmp)
         port = free_port()
         server = subprocess.Popen(
             [exe, "local", "serve", "--port", str(port), "--synthetic-users", str(users),
-             "--state", os.path.join(tmp, "state.json")],
+             "--state", os.path.join(tmp, "state.json")] + serve_args,
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for(port, server)
@@ -135,6 +135,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--serve-arg", action="append", default=[],
+                        help="an extra argument of `coglink local serve` (repeatable)")
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated pool sizes (default: 10%% of --users, --users)")
     args = parser.parse_args()
     exe = binary()
     if not os.path.exists(exe):
@@ -143,8 +147,11 @@ def main():
           f"{args.runs} alternated runs each; medians (min-max)")
     print(f"{'users':>8}  {'command':<22}{'wall s':>20}{'users/s':>10}{'CPU s':>8}"
           f"{'peak RSS MiB':>22}")
-    for users in (args.users // 10, args.users):
-        listing, size = measure(users, args.runs, exe)
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else [args.users // 10, args.users]
+    if args.serve_arg:
+        print(f"local serve {' '.join(args.serve_arg)}")
+    for users in sizes:
+        listing, size = measure(users, args.runs, exe, args.serve_arg)
         walls = {}
         for name, sample in listing.items():
             wall = [w for w, _, _ in sample]
