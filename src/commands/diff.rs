@@ -18,20 +18,24 @@ use crate::exit::{EXIT_BAD_INPUT, EXIT_REJECTED};
 use crate::session::Session;
 use crate::snapshot::diff::counts;
 use crate::snapshot::{
-    Change, CollectError, Comparison, Diff, Header, collect, open, read_after, read_before,
+    Against, Change, CollectError, Diff, Header, collect, open, read_after, read_before,
 };
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
-    let mut comparison = read_before(&args.before).map_err(CmdError::bad_input)?;
+    let (mut comparison, mut earlier) = read_before(&args.before).map_err(CmdError::bad_input)?;
     match &args.after {
         Some(path) => {
             let reader = open(path).map_err(CmdError::bad_input)?;
             same_pool(&args, comparison.before_header(), &reader.header)?;
-            read_after(reader, &mut comparison).map_err(CmdError::bad_input)?;
+            read_after(reader, &mut comparison, &mut earlier).map_err(CmdError::bad_input)?;
         }
         None => {
             let pool_id = comparison.before_header().pool_id.clone();
-            live(global, &pool_id, &mut comparison)
+            let mut against = Against {
+                comparison: &mut comparison,
+                earlier: &mut earlier,
+            };
+            live(global, &pool_id, &mut against)
                 .await
                 .map_err(|e| CmdError {
                     // Not compared: 1 is kept for "they differ".
@@ -44,7 +48,9 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
                 })?;
         }
     }
-    let diff = comparison.finish().map_err(CmdError::bad_input)?;
+    let diff = comparison
+        .finish(&mut earlier)
+        .map_err(CmdError::bad_input)?;
     let text = match args.output {
         DiffFormat::Table => table(&diff),
         DiffFormat::Json => json(&diff),
@@ -76,15 +82,15 @@ fn same_pool(args: &DiffArgs, a: &Header, b: &Header) -> Result<(), CmdError> {
     )))
 }
 
-/// The pool `pool_id` listed now, as the later side of `comparison`.
+/// The pool `pool_id` listed now, as the later side of a comparison.
 async fn live(
     global: &GlobalArgs,
     pool_id: &str,
-    comparison: &mut Comparison,
+    against: &mut Against<'_>,
 ) -> Result<(), CmdError> {
     let settings = global.listing_settings();
     with_session(global, async |_: &Session, ops: &Ops| {
-        collect(ops, pool_id, settings, comparison, |f| {
+        collect(ops, pool_id, settings, against, |f| {
             eprintln!("coglink: reading a page again: {}", f.summary());
         })
         .await

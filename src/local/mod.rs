@@ -25,10 +25,10 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use fault_script::{ApplyPoint, Fault, ScriptedEffect, ScriptedFault, parse_script};
-pub use ops::Operation;
 /// Kept where callers already name it; the writer is `atomic_file`'s.
 pub use crate::atomic_file::write_atomic_private;
+pub use fault_script::{ApplyPoint, Fault, ScriptedEffect, ScriptedFault, parse_script};
+pub use ops::Operation;
 pub use seed::{DEMO_POOL_ID, SYNTHETIC_POOL_ID, synthetic_username};
 pub use server::ChangeRecord;
 pub use sign_in_client::{SignInRequest, SignedIn, sign_in};

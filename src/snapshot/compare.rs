@@ -1,11 +1,15 @@
 //! Two snapshots compared as they stream. Pure: records in, changes out.
 //!
-//! The earlier snapshot is held whole, its users as their record lines (the most compact
-//! form that keeps every field); the later one is compared user by user as it is read or
-//! listed, so only one pool is ever in memory. A user whose line is byte for byte the same
-//! is unchanged without being parsed again.
+//! Of the earlier snapshot, each user is held as a 128-bit digest of its record line and
+//! where the line starts (about 100 bytes a user, whatever its attributes); the later one is
+//! compared user by user as it is read or listed. A user whose line has the same digest is
+//! unchanged; any other is read again from the earlier file ([`EarlierLines`]) and compared
+//! field by field. (Two different lines of one username sharing a 128-bit digest, from keys
+//! drawn at random per run, is not a case this guards against.)
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
 
 use super::diff::{Change, PoolParts, pool_changes, user_changes};
 use super::format::{Header, Record, UserEntry, parse_line};
@@ -19,13 +23,46 @@ pub struct Diff {
     pub changes: Vec<Change>,
 }
 
+/// Where the earlier snapshot's lines are read again (by the offset each starts at).
+pub trait EarlierLines {
+    fn line_at(&mut self, at: u64) -> Result<String, String>;
+}
+
+impl<F: FnMut(u64) -> Result<String, String>> EarlierLines for F {
+    fn line_at(&mut self, at: u64) -> Result<String, String> {
+        self(at)
+    }
+}
+
+/// A user of the earlier snapshot: its line's digest and offset.
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    digest: u128,
+    at: u64,
+}
+
+/// Two hashers with keys of their own: a 128-bit digest.
+#[derive(Debug, Default)]
+struct Digester(RandomState, RandomState);
+
+impl Digester {
+    fn digest(&self, line: &str) -> u128 {
+        let half = |state: &RandomState| {
+            let mut h = state.build_hasher();
+            h.write(line.as_bytes());
+            h.finish()
+        };
+        (u128::from(half(&self.0)) << 64) | u128::from(half(&self.1))
+    }
+}
+
 /// A comparison being fed: the earlier snapshot's records, then the later one's.
 #[derive(Debug)]
 pub struct Comparison {
+    digester: Digester,
     before: Header,
     before_parts: PoolParts,
-    /// Username → its record line.
-    before_users: HashMap<String, String>,
+    before_users: HashMap<String, Held>,
     after: Option<Header>,
     after_parts: PoolParts,
     after_users: HashSet<String>,
@@ -68,6 +105,7 @@ fn user_of(line: &str) -> Result<UserEntry, String> {
 impl Comparison {
     pub fn new(before: Header) -> Comparison {
         Comparison {
+            digester: Digester::default(),
             before,
             before_parts: PoolParts::default(),
             before_users: HashMap::new(),
@@ -82,8 +120,9 @@ impl Comparison {
         &self.before
     }
 
-    /// A record of the earlier snapshot and its line; the error names the rule it breaks.
-    pub fn add_before(&mut self, record: Record, line: &str) -> Result<(), String> {
+    /// A record of the earlier snapshot, its line and the offset the line starts at; the
+    /// error names the rule it breaks.
+    pub fn add_before(&mut self, record: Record, line: &str, at: u64) -> Result<(), String> {
         if add_part(&mut self.before_parts, &record)? {
             return Ok(());
         }
@@ -93,7 +132,8 @@ impl Comparison {
         if self.before_users.contains_key(&u.username) {
             return Err(twice("user", &u.username));
         }
-        self.before_users.insert(u.username, line.to_owned());
+        let digest = self.digester.digest(line);
+        self.before_users.insert(u.username, Held { digest, at });
         Ok(())
     }
 
@@ -102,8 +142,14 @@ impl Comparison {
         self.after = Some(header);
     }
 
-    /// A record of the later snapshot and its line, compared at once when it is a user.
-    pub fn add_after(&mut self, record: &Record, line: &str) -> Result<(), String> {
+    /// A record of the later snapshot and its line, compared at once when it is a user
+    /// (reading the earlier user's line again from `earlier` when it differs).
+    pub fn add_after(
+        &mut self,
+        record: &Record,
+        line: &str,
+        earlier: &mut dyn EarlierLines,
+    ) -> Result<(), String> {
         if add_part(&mut self.after_parts, record)? {
             return Ok(());
         }
@@ -114,9 +160,9 @@ impl Comparison {
             return Err(twice("user", &after.username));
         }
         match self.before_users.remove(&after.username) {
-            Some(before) if before == line => {}
-            Some(before) => {
-                let before = user_of(&before)?;
+            Some(held) if held.digest == self.digester.digest(line) => {}
+            Some(held) => {
+                let before = user_of(&earlier.line_at(held.at)?)?;
                 self.user_changes
                     .extend(user_changes(Some(&before), Some(after)));
             }
@@ -127,9 +173,12 @@ impl Comparison {
 
     /// Every change: the pool's, then the users' by username (the earlier snapshot's users
     /// the later one lacks are removed).
-    pub fn finish(mut self) -> Result<Diff, String> {
-        for line in self.before_users.values() {
-            let before = user_of(line)?;
+    pub fn finish(mut self, earlier: &mut dyn EarlierLines) -> Result<Diff, String> {
+        // In file order, so a file is read forward.
+        let mut gone: Vec<u64> = self.before_users.values().map(|h| h.at).collect();
+        gone.sort_unstable();
+        for at in gone {
+            let before = user_of(&earlier.line_at(at)?)?;
             self.user_changes.extend(user_changes(Some(&before), None));
         }
         // Stable: a user's changes keep their order (removed before added, links first).

@@ -27,8 +27,8 @@ pub mod read;
 pub mod sink;
 
 pub use collect::{CollectError, Collected, collect};
-pub use compare::{Comparison, Diff};
+pub use compare::{Comparison, Diff, EarlierLines};
 pub use diff::Change;
 pub use format::{FORMAT, FORMAT_VERSION, Header, Record, UserEntry};
-pub use read::{SnapshotError, SnapshotReader, open, read_after, read_before};
-pub use sink::{JsonLines, LinksCsv, RecordSink, Tee};
+pub use read::{FileLines, SnapshotError, SnapshotReader, open, read_after, read_before};
+pub use sink::{Against, JsonLines, LinksCsv, RecordSink, Tee};

@@ -4,10 +4,10 @@
 //! rule it breaks.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
-use super::compare::Comparison;
+use super::compare::{Comparison, EarlierLines};
 use super::format::{EndEntry, FORMAT, FORMAT_VERSION, Header, Record, parse_line};
 
 /// Why a file could not be read as a snapshot; shown as `FILE:LINE: reason`.
@@ -23,17 +23,35 @@ pub struct SnapshotError {
 /// records after it by [`SnapshotReader::read_records`].
 pub struct SnapshotReader<R> {
     file: String,
-    lines: std::iter::Enumerate<std::io::Lines<R>>,
+    lines: Lines<R>,
     pub header: Header,
+}
+
+/// Lines with their number (1-based) and the byte offset they start at.
+struct Lines<R> {
+    input: R,
+    number: usize,
+    offset: u64,
+}
+
+/// One line: its number, where it starts, its text without the line break.
+struct Line {
+    number: usize,
+    at: u64,
+    text: String,
 }
 
 impl<R: BufRead> SnapshotReader<R> {
     /// Reads the header of `input`; `file` names the input in messages.
     pub fn new(file: &str, input: R) -> Result<SnapshotReader<R>, SnapshotError> {
-        let mut lines = input.lines().enumerate();
+        let mut lines = Lines {
+            input,
+            number: 0,
+            offset: 0,
+        };
         let header = match next_line(file, &mut lines)? {
             None => return Err(fail(file, None, not_a_snapshot("the file is empty"))),
-            Some((n, text)) => header_of(&text).map_err(|r| fail(file, Some(n), r))?,
+            Some(l) => header_of(&l.text).map_err(|r| fail(file, Some(l.number), r))?,
         };
         Ok(SnapshotReader {
             file: file.to_owned(),
@@ -42,18 +60,23 @@ impl<R: BufRead> SnapshotReader<R> {
         })
     }
 
-    /// Hands each record after the header, with its line, to `each` (which may refuse one
-    /// with a reason), in file order, and checks the end record: there, last, with the
-    /// counts read.
+    /// Hands each record after the header, with its line and the byte offset the line
+    /// starts at, to `each` (which may refuse one with a reason), in file order, and checks
+    /// the end record: there, last, with the counts read.
     pub fn read_records(
         mut self,
-        mut each: impl FnMut(Record, &str) -> Result<(), String>,
+        mut each: impl FnMut(Record, &str, u64) -> Result<(), String>,
     ) -> Result<EndEntry, SnapshotError> {
         let file = self.file.as_str();
         let mut counted = EndEntry::default();
         let mut end: Option<(usize, EndEntry)> = None;
         let mut last = 1;
-        while let Some((n, text)) = next_line(file, &mut self.lines)? {
+        while let Some(Line {
+            number: n,
+            at,
+            text,
+        }) = next_line(file, &mut self.lines)?
+        {
             last = n;
             if let Some((end_line, _)) = end {
                 let reason = format!("a record after the end record of line {end_line}");
@@ -73,7 +96,7 @@ impl<R: BufRead> SnapshotReader<R> {
                         Record::Group(_) => counted.groups += 1,
                         _ => counted.users += 1,
                     }
-                    each(other, &text).map_err(|r| fail(file, Some(n), r))?;
+                    each(other, &text, at).map_err(|r| fail(file, Some(n), r))?;
                 }
             }
         }
@@ -113,15 +136,30 @@ fn fail(file: &str, line: Option<usize>, reason: String) -> SnapshotError {
     }
 }
 
-/// The next line with its 1-based number.
-fn next_line<R: BufRead>(
-    file: &str,
-    lines: &mut std::iter::Enumerate<std::io::Lines<R>>,
-) -> Result<Option<(usize, String)>, SnapshotError> {
-    match lines.next() {
-        None => Ok(None),
-        Some((i, Ok(text))) => Ok(Some((i + 1, text))),
-        Some((i, Err(e))) => Err(fail(file, Some(i + 1), format!("cannot be read: {e}"))),
+/// The next line, without its line break (`\n` or `\r\n`).
+fn next_line<R: BufRead>(file: &str, lines: &mut Lines<R>) -> Result<Option<Line>, SnapshotError> {
+    let mut text = String::new();
+    let number = lines.number + 1;
+    let read = lines
+        .input
+        .read_line(&mut text)
+        .map_err(|e| fail(file, Some(number), format!("cannot be read: {e}")))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    let at = lines.offset;
+    lines.number = number;
+    lines.offset += read as u64;
+    trim_line_break(&mut text);
+    Ok(Some(Line { number, at, text }))
+}
+
+fn trim_line_break(text: &mut String) {
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
     }
 }
 
@@ -164,21 +202,48 @@ pub fn open(path: &Path) -> Result<SnapshotReader<BufReader<File>>, SnapshotErro
     SnapshotReader::new(&file, BufReader::new(input))
 }
 
-/// Reads the snapshot file at `path` as the earlier side of a comparison.
-pub fn read_before(path: &Path) -> Result<Comparison, SnapshotError> {
+/// A snapshot file read again by offset, for the lines a comparison did not keep.
+pub struct FileLines {
+    file: String,
+    input: BufReader<File>,
+}
+
+impl EarlierLines for FileLines {
+    fn line_at(&mut self, at: u64) -> Result<String, String> {
+        let mut text = String::new();
+        self.input
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| self.input.read_line(&mut text))
+            .map_err(|e| format!("{}: cannot be read again: {e}", self.file))?;
+        trim_line_break(&mut text);
+        Ok(text)
+    }
+}
+
+/// Reads the snapshot file at `path` as the earlier side of a comparison, with the means to
+/// read its lines again.
+pub fn read_before(path: &Path) -> Result<(Comparison, FileLines), SnapshotError> {
     let reader = open(path)?;
     let mut comparison = Comparison::new(reader.header.clone());
-    reader.read_records(|record, line| comparison.add_before(record, line))?;
-    Ok(comparison)
+    let name = reader.file.clone();
+    reader.read_records(|record, line, at| comparison.add_before(record, line, at))?;
+    let again =
+        File::open(path).map_err(|e| fail(&name, None, format!("cannot be opened: {e}")))?;
+    let lines = FileLines {
+        file: name,
+        input: BufReader::new(again),
+    };
+    Ok((comparison, lines))
 }
 
 /// Reads `reader` (opened with [`open`]) into `comparison` as its later side.
 pub fn read_after<R: BufRead>(
     reader: SnapshotReader<R>,
     comparison: &mut Comparison,
+    earlier: &mut dyn EarlierLines,
 ) -> Result<(), SnapshotError> {
     comparison.start_after(reader.header.clone());
-    reader.read_records(|record, line| comparison.add_after(&record, line))?;
+    reader.read_records(|record, line, _| comparison.add_after(&record, line, earlier))?;
     Ok(())
 }
 
@@ -213,7 +278,7 @@ mod tests {
     fn read(text: &str) -> Result<Comparison, SnapshotError> {
         let reader = SnapshotReader::new("s.jsonl", text.as_bytes())?;
         let mut comparison = Comparison::new(reader.header.clone());
-        reader.read_records(|r, line| comparison.add_before(r, line))?;
+        reader.read_records(|r, line, at| comparison.add_before(r, line, at))?;
         Ok(comparison)
     }
 
@@ -226,9 +291,33 @@ mod tests {
         let text = [header_line(), group_line("a"), end_line(1)].join("\n");
         let comparison = read(&text).unwrap();
         assert_eq!(comparison.before_header().pool_id, "p_1");
-        let diff = comparison.finish().unwrap();
+        let diff = comparison
+            .finish(&mut |_: u64| Ok(group_line("a")))
+            .unwrap();
         // Against nothing: the group is deleted.
         assert_eq!(diff.changes.len(), 1);
+    }
+
+    #[test]
+    fn each_record_comes_with_the_offset_its_line_starts_at_whatever_the_line_breaks() {
+        let text = format!(
+            "{}\r\n{}\n{}\n",
+            header_line(),
+            group_line("a"),
+            end_line(1)
+        );
+        let reader = SnapshotReader::new("s.jsonl", text.as_bytes()).unwrap();
+        let mut seen = Vec::new();
+        reader
+            .read_records(|_, line, at| {
+                seen.push((line.to_owned(), at));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen.len(), 1);
+        let (line, at) = &seen[0];
+        assert_eq!(line, &group_line("a"));
+        assert_eq!(&text[*at as usize..*at as usize + line.len()], line);
     }
 
     #[test]

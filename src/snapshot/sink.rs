@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::compare::Comparison;
+use super::compare::{Comparison, EarlierLines};
 use super::format::{Record, to_line};
 use super::links::{LINKS_HEADER, link_rows};
 use crate::journal::LinkAttributes;
@@ -68,16 +68,22 @@ impl<W: Write> RecordSink for LinksCsv<W> {
 }
 
 /// The later side of a comparison, as the live pool is listed.
-impl RecordSink for Comparison {
+pub struct Against<'a> {
+    pub comparison: &'a mut Comparison,
+    pub earlier: &'a mut dyn EarlierLines,
+}
+
+impl RecordSink for Against<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         match record {
             Record::Header(h) => {
-                self.start_after(h.clone());
+                self.comparison.start_after(h.clone());
                 Ok(())
             }
             Record::End(_) => Ok(()),
             other => self
-                .add_after(other, &to_line(other))
+                .comparison
+                .add_after(other, &to_line(other), self.earlier)
                 .map_err(io::Error::other),
         }
     }

@@ -25,17 +25,23 @@ impl Pool {
     }
 }
 
+/// The earlier side's lines, each at its index.
+fn earlier(lines: &[String]) -> impl FnMut(u64) -> Result<String, String> + '_ {
+    |at| Ok(lines[at as usize].clone())
+}
+
 fn diff(before: &Pool, after: &Pool) -> Vec<Change> {
     let mut c = Comparison::new(before.header.clone());
-    for r in before.records() {
-        let line = to_line(&r);
-        c.add_before(r, &line).unwrap();
+    let lines: Vec<String> = before.records().iter().map(to_line).collect();
+    for (at, r) in before.records().into_iter().enumerate() {
+        c.add_before(r, &lines[at], at as u64).unwrap();
     }
     c.start_after(after.header.clone());
+    let mut again = earlier(&lines);
     for r in after.records() {
-        c.add_after(&r, &to_line(&r)).unwrap();
+        c.add_after(&r, &to_line(&r), &mut again).unwrap();
     }
-    c.finish().unwrap().changes
+    c.finish(&mut again).unwrap().changes
 }
 
 fn identity(provider: &str, user_id: &str, primary: bool) -> LinkedIdentity {
@@ -312,36 +318,63 @@ fn every_change_name_is_listed_once_and_matches_its_json_tag() {
 fn a_name_twice_on_either_side_is_refused() {
     let ann = Record::User(user("ann"));
     let line = to_line(&ann);
+    let lines = [line.clone()];
+    let mut again = earlier(&lines);
     let mut c = Comparison::new(view(&[]).header);
-    c.add_before(ann.clone(), &line).unwrap();
+    c.add_before(ann.clone(), &line, 0).unwrap();
     assert_eq!(
-        c.add_before(ann.clone(), &line).unwrap_err(),
+        c.add_before(ann.clone(), &line, 0).unwrap_err(),
         "user \"ann\" appears twice: a name is unique in a pool"
     );
-    c.add_after(&ann, &line).unwrap();
-    assert!(
-        c.add_after(&ann, &line)
-            .unwrap_err()
-            .contains("appears twice")
-    );
+    c.add_after(&ann, &line, &mut again).unwrap();
+    let second = c.add_after(&ann, &line, &mut again).unwrap_err();
+    assert!(second.contains("appears twice"), "{second}");
     let header = Record::Header(view(&[]).header);
-    assert!(
-        c.add_after(&header, "")
-            .unwrap_err()
-            .contains("a second header")
-    );
+    let e = c.add_after(&header, "", &mut again).unwrap_err();
+    assert!(e.contains("a second header"), "{e}");
 }
 
 #[test]
 fn a_user_is_compared_by_content_when_its_line_differs_only_in_form() {
     let ann = Record::User(user("ann"));
+    let lines = [to_line(&ann)];
+    let mut read_again = 0;
+    let mut again = |at: u64| {
+        read_again += 1;
+        Ok(lines[at as usize].clone())
+    };
     let mut c = Comparison::new(view(&[]).header);
-    c.add_before(ann.clone(), &to_line(&ann)).unwrap();
+    c.add_before(ann.clone(), &lines[0], 0).unwrap();
     // Another writer's line for the same user (a field order of its own, an unknown field).
     let other = r#"{"kind":"user","groups":[],"username":"ann","sub":"sub-ann","status":"CONFIRMED","enabled":true,"created":null,"modified":null,"attributes":{"email":"ann@x.io"},"identities":[],"new_field":1}"#;
     let Ok(record) = crate::snapshot::format::parse_line(other) else {
         panic!("reads")
     };
-    c.add_after(&record, other).unwrap();
-    assert_eq!(c.finish().unwrap().changes, vec![]);
+    c.add_after(&record, other, &mut again).unwrap();
+    assert_eq!(c.finish(&mut again).unwrap().changes, vec![]);
+    assert_eq!(
+        read_again, 1,
+        "a line of another form is read again and compared"
+    );
+}
+
+#[test]
+fn an_unchanged_user_is_not_read_again_and_a_removed_one_is() {
+    let (ann, bob) = (Record::User(user("ann")), Record::User(user("bob")));
+    let lines = [to_line(&ann), to_line(&bob)];
+    let mut read = Vec::new();
+    let mut again = |at: u64| {
+        read.push(at);
+        Ok(lines[at as usize].clone())
+    };
+    let mut c = Comparison::new(view(&[]).header);
+    c.add_before(ann.clone(), &lines[0], 0).unwrap();
+    c.add_before(bob, &lines[1], 1).unwrap();
+    c.add_after(&ann, &lines[0], &mut again).unwrap();
+    let changes = c.finish(&mut again).unwrap().changes;
+    assert_eq!(
+        changes.iter().map(Change::name).collect::<Vec<_>>(),
+        ["user_removed"]
+    );
+    assert_eq!(read, [1]);
 }
