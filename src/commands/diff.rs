@@ -22,12 +22,12 @@ use crate::snapshot::{
 };
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
-    let (mut comparison, mut earlier) = read_before(&args.before).map_err(CmdError::bad_input)?;
+    let (mut comparison, mut earlier) = read_before(&args.before).map_err(unreadable)?;
     match &args.after {
         Some(path) => {
-            let reader = open(path).map_err(CmdError::bad_input)?;
+            let reader = open(path).map_err(unreadable)?;
             same_pool(&args, comparison.before_header(), &reader.header)?;
-            read_after(reader, &mut comparison, &mut earlier).map_err(CmdError::bad_input)?;
+            read_after(reader, &mut comparison, &mut earlier).map_err(unreadable)?;
         }
         None => {
             let pool_id = comparison.before_header().pool_id.clone();
@@ -50,7 +50,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
     }
     let diff = comparison
         .finish(&mut earlier)
-        .map_err(CmdError::bad_input)?;
+        .map_err(|e| CmdError::bad_input(sanitize(&e)))?;
     let text = match args.output {
         DiffFormat::Table => table(&diff),
         DiffFormat::Json => json(&diff),
@@ -64,6 +64,12 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
     } else {
         Err(CmdError::rejected(""))
     }
+}
+
+/// A file that is not a snapshot: its name and the reason, terminal-safe (a file name or a
+/// username quoted in the reason may hold anything).
+fn unreadable(e: crate::snapshot::SnapshotError) -> CmdError {
+    CmdError::bad_input(sanitize(&e.to_string()))
 }
 
 /// Refuses snapshots of two pools unless `--across-pools`.

@@ -103,11 +103,12 @@ fn open_private(option: &str, path: Option<&Path>) -> Result<Option<AtomicFile>,
         if p.is_dir() {
             return Err(CmdError::bad_input(format!(
                 "{option} {}: is a folder: name the file to write",
-                p.display()
+                sanitize(&p.display().to_string())
             )));
         }
         AtomicFile::create(p, Access::Private).map_err(|e| {
-            CmdError::bad_input(format!("{option} {}: cannot be created: {e}", p.display()))
+            let shown = sanitize(&p.display().to_string()).into_owned();
+            CmdError::bad_input(format!("{option} {shown}: cannot be created: {e}"))
         })
     })
     .transpose()
@@ -117,7 +118,7 @@ fn commit(option: &str, file: Option<AtomicFile>) -> Result<(), CmdError> {
     match file {
         None => Ok(()),
         Some(f) => {
-            let shown = f.target().display().to_string();
+            let shown = sanitize(&f.target().display().to_string()).into_owned();
             f.commit().map_err(|e| {
                 CmdError::rejected(format!("coglink: {option} {shown}: cannot be written: {e}"))
             })
@@ -129,7 +130,7 @@ fn write_error(args: &SnapshotArgs, e: std::io::Error) -> CmdError {
     let files: Vec<String> = [&args.output_file, &args.links_as_batch]
         .into_iter()
         .flatten()
-        .map(|p| p.display().to_string())
+        .map(|p| sanitize(&p.display().to_string()).into_owned())
         .collect();
     CmdError::rejected(format!(
         "coglink: cannot write {}: {e} (nothing was replaced)",

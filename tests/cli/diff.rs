@@ -310,3 +310,24 @@ fn an_attribute_change_shows_its_values_before_and_after() {
     assert!(text.contains(r#"-> "Renamed \e[31m""#), "{text}");
     assert!(!text.contains('\u{1b}'), "{text}");
 }
+
+/// Refusals name the file and quote pool text: both are escaped on the terminal.
+#[test]
+fn a_refusal_never_prints_the_escapes_a_file_name_or_a_username_holds() {
+    let env = Env::new();
+    let a = take_snapshot(&env, "a.jsonl");
+    let text = std::fs::read_to_string(&a).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let end = lines.pop().unwrap();
+    let evil = r#"{"kind":"user","username":"ev\u001b[31mil","sub":null,"status":"CONFIRMED","enabled":true,"created":null,"modified":null,"attributes":{},"identities":[],"groups":[]}"#;
+    lines.push(evil.to_owned());
+    lines.push(evil.to_owned());
+    lines.push(end);
+    let b = env.dir.path().join("b\x1b]0;owned\x07.jsonl");
+    std::fs::write(&b, lines.join("\n")).unwrap();
+    let out = env.cmd().arg("diff").arg(&a).arg(&b).assert().code(2);
+    let err = stderr(&out);
+    assert!(err.contains("appears twice"), "{err}");
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    assert!(err.contains(r"b\e]0;owned\x07.jsonl:"), "{err:?}");
+}
