@@ -29,8 +29,9 @@ pub fn main() -> ExitCode {
             port,
             state,
             synthetic_users,
+            realistic,
             sim,
-        })) => serve_local(port, state, synthetic_users, &sim),
+        })) => serve_local(port, state, synthetic_users, realistic, &sim),
         Some(Command::Local(LocalCommand::SignIn {
             user_pool_id,
             provider,
@@ -53,6 +54,7 @@ fn serve_local(
     port: u16,
     state: Option<std::path::PathBuf>,
     synthetic_users: Option<u32>,
+    realistic: bool,
     sim: &crate::cli::sim_args::SimulationArgs,
 ) -> ExitCode {
     let simulation = match sim.simulation() {
@@ -72,6 +74,9 @@ fn serve_local(
             );
             return ExitCode::from(EXIT_BAD_INPUT);
         }
+        Some(users) if realistic => crate::local::Seed::Realistic {
+            users: users as usize,
+        },
         Some(users) => crate::local::Seed::Synthetic {
             users: users as usize,
         },

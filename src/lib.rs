@@ -15,5 +15,6 @@ pub mod local;
 pub mod logging;
 pub mod paths;
 pub mod session;
+pub mod settings;
 pub mod snapshot;
 pub mod tui;

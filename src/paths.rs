@@ -53,6 +53,11 @@ pub fn remap_file() -> PathBuf {
     state_dir().join("remap.jsonl")
 }
 
+/// Where the TUI's copy keys also write what they copy (for terminals that ignore OSC 52).
+pub fn clipboard_file() -> PathBuf {
+    state_dir().join("clipboard.txt")
+}
+
 pub fn log_file() -> PathBuf {
     state_dir().join("coglink.log")
 }
@@ -64,11 +69,12 @@ pub fn local_state_file() -> PathBuf {
 /// The paths section of `--help`.
 pub fn help_text() -> String {
     format!(
-        "Files:\n  journal of changes  {}\n  log file            {}\n  local pool state    {}\n  config (keymap)     {}\n\nLog level: COGLINK_LOG (e.g. debug, or info,aws_smithy_runtime=debug).",
+        "Files:\n  journal of changes  {}\n  log file            {}\n  local pool state    {}\n  config (keymap.toml, config.toml: production guard per profile)\n                      {}\n  copies (TUI C / J)  {}\n\nLog level: COGLINK_LOG (e.g. debug, or info,aws_smithy_runtime=debug).",
         journal_file().display(),
         log_file().display(),
         local_state_file().display(),
         config_dir().display(),
+        clipboard_file().display(),
     )
 }
 

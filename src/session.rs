@@ -74,3 +74,25 @@ impl Session {
         }
     }
 }
+
+/// The settings of the profile a target uses (`--profile`, else AWS_PROFILE, else
+/// `default`; the `[local]` table for `--local`) from `config.toml`. A file that breaks a
+/// rule is an error naming its path, the key and the rule (escaped: it quotes the file);
+/// no file is no guard.
+pub fn profile_settings(target: &TargetSpec) -> Result<crate::settings::ProfileSettings, String> {
+    let path = paths::config_dir().join("config.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Default::default());
+    };
+    let profile = (!target.local).then(|| {
+        target
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok())
+            .unwrap_or_else(|| "default".into())
+    });
+    crate::settings::settings_for(&text, profile.as_deref()).map_err(|e| {
+        let message = format!("{}: {e}; nothing was started", path.display());
+        crate::domain::sanitize::sanitize(&message).into_owned()
+    })
+}

@@ -2,8 +2,12 @@
 //! (`--local --local-state <tempdir>`), with every XDG directory in the same tempdir so the
 //! journal lands there.
 
+#[path = "support/aws_shorthand.rs"]
+mod aws_shorthand;
 #[path = "cli/batch.rs"]
 mod batch;
+#[path = "support/broken_endpoint.rs"]
+mod broken_endpoint;
 #[path = "cli/common.rs"]
 mod common;
 #[path = "cli/diff.rs"]
@@ -14,6 +18,8 @@ mod engine;
 mod faults;
 #[path = "cli/global.rs"]
 mod global;
+#[path = "cli/guard.rs"]
+mod guard;
 #[path = "cli/hostile.rs"]
 mod hostile;
 #[path = "support/hostile_cognito.rs"]
@@ -36,6 +42,8 @@ mod pools;
 mod security;
 #[path = "support/serve.rs"]
 mod serve;
+#[path = "cli/shorthand.rs"]
+mod shorthand;
 #[path = "cli/sign_in.rs"]
 mod sign_in;
 #[path = "cli/snapshot.rs"]
@@ -44,3 +52,5 @@ mod snapshot;
 mod unlink;
 #[path = "cli/users.rs"]
 mod users;
+#[path = "cli/v2.rs"]
+mod v2;

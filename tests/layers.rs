@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["snapshot"],
     &["session", "awscli"],
     &["journal", "cli", "exit", "logging"],
-    &["aws", "local", "paths"],
+    &["aws", "local", "paths", "settings"],
     &["atomic_file"],
     &["domain"],
 ];

@@ -3,9 +3,12 @@
 use std::fmt;
 
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 
 use super::connect::Target;
 use crate::domain::ErrorKind;
+
+mod not_json;
 
 /// What went wrong, in the terms the UI and the CLI act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +27,10 @@ pub enum FailureKind {
     Timeout,
     /// The answer was cut off or unreadable: the request may or may not have been applied.
     Unreadable,
+    /// An HTTP error status with a body that is not JSON (an HTML error page): not Cognito's
+    /// error format, so no error code. Whether it may pass is the status's to say
+    /// (`not_json::status_is_final`).
+    HttpStatus(u16),
 }
 
 /// A classified failure with the service's own message and what to do next.
@@ -47,6 +54,7 @@ impl Failure {
                 | FailureKind::Unreadable
                 | FailureKind::Service(ErrorKind::InternalError)
         ) || (self.kind == FailureKind::Network && !never_sent(&self.message))
+            || matches!(self.kind, FailureKind::HttpStatus(s) if s >= 500 && !not_json::status_is_final(s))
     }
 
     /// Whether sending the same *read* again may succeed: throttling, server faults, lost
@@ -59,11 +67,13 @@ impl Failure {
                 | FailureKind::Unreadable
                 | FailureKind::Service(ErrorKind::InternalError)
         ) || self.is_throttling()
+            || matches!(self.kind, FailureKind::HttpStatus(s) if !not_json::status_is_final(s))
     }
 
     pub fn is_throttling(&self) -> bool {
         self.kind == FailureKind::Service(ErrorKind::TooManyRequests)
             || self.code.as_deref() == Some("ThrottlingException")
+            || self.kind == FailureKind::HttpStatus(429)
     }
 
     pub fn service_kind(&self) -> Option<ErrorKind> {
@@ -74,13 +84,15 @@ impl Failure {
     }
 
     /// Classifies an SDK error. `target` shapes the hints (profile names, endpoints).
-    pub fn from_sdk<E, R>(err: &SdkError<E, R>, target: &Target) -> Failure
+    pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>, target: &Target) -> Failure
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
     {
         let chain = DisplayErrorContext(err).to_string();
         tracing::debug!(error = %chain, "request failed");
+        if let Some(f) = Self::from_not_json(err, target) {
+            return f;
+        }
         let readable = without_debug(&chain);
         let (kind, code, message) = match err {
             SdkError::ServiceError(se) => {
@@ -118,6 +130,35 @@ impl Failure {
             message,
             hint,
         }
+    }
+
+    /// An answer whose body is not JSON, worded from its status and an excerpt of the body
+    /// (the SDK's own words are about the JSON parser: `unexpected token '<'`).
+    fn from_not_json<E>(err: &SdkError<E, HttpResponse>, target: &Target) -> Option<Failure> {
+        let raw = match err {
+            SdkError::ResponseError(_) | SdkError::ServiceError(_) => err.raw_response()?,
+            _ => return None,
+        };
+        let body = raw.body().bytes()?;
+        if !not_json::is_not_json(body) {
+            return None;
+        }
+        let status = raw.status().as_u16();
+        let kind = not_json::kind_of(status);
+        let whom = target
+            .endpoint_url
+            .as_deref()
+            .unwrap_or("Cognito's endpoint");
+        let hint = match kind {
+            FailureKind::HttpStatus(s) => Some(not_json::hint(s, whom)),
+            _ => hint_for(kind, None, target),
+        };
+        Some(Failure {
+            kind,
+            code: None,
+            message: not_json::message(status, raw.headers().get("content-type"), body),
+            hint,
+        })
     }
 
     /// A one-line summary: `LimitExceededException: ... — hint`.
@@ -411,5 +452,25 @@ mod tests {
         assert!(f(FailureKind::Service(ErrorKind::InternalError)).is_transient());
         assert!(!f(FailureKind::Service(ErrorKind::InvalidParameter)).is_transient());
         assert!(!f(FailureKind::Credentials).is_transient());
+    }
+
+    #[test]
+    fn an_html_error_status_is_transient_only_when_the_status_may_pass() {
+        let f = |status| Failure {
+            kind: FailureKind::HttpStatus(status),
+            code: None,
+            message: String::new(),
+            hint: None,
+        };
+        for final_status in [403, 404, 405, 501] {
+            assert!(!f(final_status).is_transient(), "{final_status}");
+            assert!(!f(final_status).outcome_unknown(), "{final_status}");
+        }
+        for server_fault in [500, 502, 503, 504] {
+            assert!(f(server_fault).is_transient(), "{server_fault}");
+            assert!(f(server_fault).outcome_unknown(), "{server_fault}");
+        }
+        assert!(f(429).is_throttling() && f(429).is_transient());
+        assert!(!f(429).outcome_unknown());
     }
 }

@@ -5,15 +5,16 @@
 //! [`RateLimiter`], so a large pool loads at the quota rate instead of at one round trip per
 //! page. Cognito allows one attribute per filter, so a listing with a filter of its own is
 //! always sequential. Pages are read again on transient failures (reads are idempotent);
-//! users are de-duplicated by username so the result holds every user exactly once.
+//! a user read again where two pages of a partition meet is dropped, so the result holds
+//! every user once. Memory stays bounded whatever the pool's size (`listing_flow`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use tokio::sync::mpsc;
+use std::time::Instant;
 
 use super::failure::{Failure, FailureKind};
+pub use super::listing_flow::{ListingEvent, ListingEvents, ListingStats};
+use super::listing_flow::{ListingSender, PreviousPage, UNREAD_PAGES, listing_channel};
 use super::ops::{MAX_PAGE, Ops};
 use super::rate::{RateLimiter, paced_read};
 use crate::domain::UserRecord;
@@ -146,50 +147,23 @@ impl ListingPlan {
     }
 }
 
-/// Progress of a listing, in arrival order.
-#[derive(Clone, Debug)]
-pub enum ListingEvent {
-    /// New users (never one already sent).
-    Page {
-        users: Vec<UserRecord>,
-    },
-    /// A transient failure; the page is read again.
-    Retrying {
-        failure: Failure,
-        rate: f64,
-    },
-    Finished(ListingStats),
-    Failed(Failure),
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ListingStats {
-    pub pages: u64,
-    pub users: u64,
-    pub throttles: u64,
-    pub retries: u64,
-    pub elapsed: Duration,
-}
-
 struct Shared {
     ops: Ops,
     plan: ListingPlan,
     limiter: RateLimiter,
     queue: Mutex<VecDeque<Option<String>>>,
-    seen: Mutex<HashSet<String>>,
     stats: Mutex<ListingStats>,
-    tx: mpsc::UnboundedSender<ListingEvent>,
+    tx: ListingSender,
 }
 
 /// Starts listing in the background; events arrive on the returned receiver, ending with
 /// `Finished` or `Failed`. Dropping the receiver stops the listing.
-pub fn start(ops: Ops, plan: ListingPlan) -> mpsc::UnboundedReceiver<ListingEvent> {
-    let (tx, rx) = mpsc::unbounded_channel();
+pub fn start(ops: Ops, plan: ListingPlan) -> ListingEvents {
+    let (tx, rx) = listing_channel(UNREAD_PAGES);
     let workers = plan.workers();
     let shared = Arc::new(Shared {
         queue: Mutex::new(plan.partitions().into()),
         limiter: RateLimiter::new(plan.max_rps),
-        seen: Mutex::default(),
         stats: Mutex::default(),
         ops,
         plan,
@@ -229,7 +203,7 @@ pub fn start(ops: Ops, plan: ListingPlan) -> mpsc::UnboundedReceiver<ListingEven
                 ListingEvent::Finished(stats)
             }
         };
-        let _ = shared.tx.send(event);
+        shared.tx.event(event);
     });
     rx
 }
@@ -241,7 +215,7 @@ pub async fn start_chosen(
     pool_id: &str,
     filter: Option<String>,
     settings: ListingSettings,
-) -> (ListingPlan, mpsc::UnboundedReceiver<ListingEvent>) {
+) -> (ListingPlan, ListingEvents) {
     let estimate = if ListingPlan::needs_estimate(filter.as_deref(), settings) {
         match ops.estimated_users(pool_id).await {
             Ok(estimate) => estimate,
@@ -277,21 +251,16 @@ async fn worker(shared: Arc<Shared>) -> Result<(), Failure> {
             return Ok(());
         };
         let mut token = None;
+        let mut previous = PreviousPage::default();
         loop {
             let page = fetch_page(&shared, partition.as_deref(), token.clone()).await?;
-            let fresh: Vec<UserRecord> = {
-                let mut seen = lock(&shared.seen);
-                page.users
-                    .into_iter()
-                    .filter(|u| seen.insert(u.username.clone()))
-                    .collect()
-            };
+            let fresh: Vec<UserRecord> = previous.fresh(page.users);
             {
                 let mut stats = lock(&shared.stats);
                 stats.pages += 1;
                 stats.users += fresh.len() as u64;
             }
-            if shared.tx.send(ListingEvent::Page { users: fresh }).is_err() {
+            if !shared.tx.page(ListingEvent::Page { users: fresh }).await {
                 return Ok(()); // nobody listens any more
             }
             match page.next_token {
@@ -322,7 +291,7 @@ async fn fetch_page(
         },
         |f| {
             lock(&shared.stats).retries += 1;
-            let _ = shared.tx.send(ListingEvent::Retrying {
+            shared.tx.event(ListingEvent::Retrying {
                 rate: shared.limiter.rate(),
                 failure: f.clone(),
             });
@@ -333,6 +302,8 @@ async fn fetch_page(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
     use crate::domain::filter::parse_filter;
 

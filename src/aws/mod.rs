@@ -5,6 +5,7 @@ pub mod connect;
 pub mod convert;
 pub mod failure;
 pub mod listing;
+pub mod listing_flow;
 pub mod ops;
 mod pool_reads;
 pub mod rate;

@@ -45,15 +45,17 @@ impl Ops {
         Ops { client, target }
     }
 
-    pub(super) fn fail<E, R>(
+    pub(super) fn fail<E>(
         &self,
-        err: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
+        err: aws_sdk_cognitoidentityprovider::error::SdkError<
+            E,
+            aws_smithy_runtime_api::http::Response,
+        >,
     ) -> Failure
     where
         E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata
             + std::error::Error
             + 'static,
-        R: std::fmt::Debug,
     {
         let f = Failure::from_sdk(&err, &self.target);
         tracing::debug!(code = ?f.code, kind = ?f.kind, "cognito call failed: {}", f.message);

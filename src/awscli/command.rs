@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::input::OpSpec;
+use super::input::{IDENTIFIER_MEMBERS, OpSpec};
 use super::output::{json_terminal_safe, pretty4, shell_quote};
 use super::shorthand::to_shorthand;
 use crate::aws::TargetSpec;
@@ -29,6 +29,24 @@ pub fn skeleton(spec: &OpSpec) -> String {
         })
         .collect();
     format!("{{\n{}\n}}", body.join(",\n"))
+}
+
+/// The `--generate-cli-skeleton yaml-input` text, as the AWS CLI v2 prints it: every member
+/// with an empty value and a comment of the API reference, `[REQUIRED]` where it is (every
+/// member of both operations is).
+pub fn yaml_skeleton(spec: &OpSpec) -> String {
+    let mut out = String::new();
+    for m in spec.members {
+        if m.identifier {
+            out.push_str(&format!("{}: # [REQUIRED] {}\n", m.key, m.doc));
+            for (key, doc) in IDENTIFIER_MEMBERS {
+                out.push_str(&format!("  {key}: '' # {doc}\n"));
+            }
+        } else {
+            out.push_str(&format!("{}: '' # [REQUIRED] {}\n", m.key, m.doc));
+        }
+    }
+    out
 }
 
 /// The request as the AWS CLI takes it in `--cli-input-json` (4-space JSON, terminal-safe).
@@ -128,6 +146,26 @@ mod tests {
         assert_eq!(
             cmd,
             r#"aws cognito-idp admin-add-user-to-group --region eu-west-1 --cli-input-json '{"GroupName":"g","UserPoolId":"p_1","Username":"ann o"}'"#
+        );
+    }
+
+    #[test]
+    fn the_yaml_skeleton_is_read_back_as_the_json_skeleton() {
+        for spec in [&LINK, &UNLINK] {
+            let yaml = yaml_skeleton(spec);
+            let json: serde_json::Value = serde_json::from_str(&skeleton(spec)).unwrap();
+            assert_eq!(
+                crate::awscli::yaml::from_yaml(&yaml).unwrap(),
+                json,
+                "{yaml}"
+            );
+        }
+        assert!(
+            yaml_skeleton(&UNLINK).starts_with(
+                "UserPoolId: '' # [REQUIRED] The user pool ID for the user pool.\nUser: # [REQUIRED]"
+            ),
+            "{}",
+            yaml_skeleton(&UNLINK)
         );
     }
 

@@ -40,6 +40,29 @@ pub fn json_terminal_safe(json: &str) -> String {
     out
 }
 
+/// A Cognito timestamp (epoch seconds, fractional milliseconds) as the AWS CLI v2 prints it
+/// (`cli_timestamp_format = iso8601`, Python's `isoformat()`): `2024-01-15T10:23:45.123000+00:00`,
+/// microseconds only when there are any. Printed in UTC; v2 prints the local offset, which
+/// is this where TZ is UTC.
+pub fn iso8601(secs: f64) -> String {
+    let whole = secs.floor();
+    let mut micros = ((secs - whole) * 1e6).round() as u32;
+    let mut whole = whole as i64;
+    if micros >= 1_000_000 {
+        whole += 1;
+        micros = 0;
+    }
+    let text = aws_smithy_types::DateTime::from_secs(whole)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_else(|_| format!("{whole}Z"));
+    let base = text.trim_end_matches('Z');
+    if micros == 0 {
+        format!("{base}+00:00")
+    } else {
+        format!("{base}.{micros:06}+00:00")
+    }
+}
+
 /// One CSV field (RFC 4180), with untrusted text made terminal-safe first.
 pub fn csv_field(value: &str) -> String {
     let safe = sanitize(value);
@@ -66,6 +89,41 @@ pub fn cell(value: &str, width: usize) -> String {
     let safe = sanitize(value);
     let len = unicode_width::UnicodeWidthStr::width(safe.as_ref());
     format!("{safe}{}", " ".repeat(width.saturating_sub(len).max(1)))
+}
+
+/// A table whose columns are as wide as their widest cell (header included), measured in
+/// terminal columns after [`sanitize`], so every column starts at the same place on every
+/// row. Columns are separated by two spaces; the last one is not padded and no line ends in spaces.
+pub fn table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> String {
+    let shown = |v: &str| {
+        let safe = sanitize(v);
+        unicode_width::UnicodeWidthStr::width(safe.as_ref())
+    };
+    let mut widths: Vec<usize> = header.iter().map(|h| shown(h)).collect();
+    for row in rows {
+        for (w, v) in widths.iter_mut().zip(row) {
+            *w = (*w).max(shown(v.as_ref()));
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let last = cells.len().saturating_sub(1);
+        let mut s = String::new();
+        for (i, v) in cells.into_iter().enumerate() {
+            if i == last {
+                s.push_str(&sanitize(v));
+            } else {
+                s.push_str(&cell(v, widths[i] + 2));
+            }
+        }
+        s.truncate(s.trim_end_matches(' ').len());
+        s.push('\n');
+        s
+    };
+    let mut out = line(header.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(AsRef::as_ref).collect()));
+    }
+    out
 }
 
 /// A word for a POSIX shell: unchanged when it is made of safe characters, single-quoted
@@ -145,6 +203,13 @@ mod tests {
     }
 
     #[test]
+    fn timestamps_print_as_the_aws_cli_v2_prints_them() {
+        assert_eq!(iso8601(1548108509.537), "2019-01-21T22:08:29.537000+00:00");
+        assert_eq!(iso8601(1682955829.0), "2023-05-01T15:43:49+00:00");
+        assert_eq!(iso8601(0.9999999), "1970-01-01T00:00:01+00:00");
+    }
+
+    #[test]
     fn csv_quotes_per_rfc_4180_and_escapes_controls() {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
@@ -161,6 +226,47 @@ mod tests {
         assert_eq!(cell("FORCE_CHANGE_PASSWORD", 21), "FORCE_CHANGE_PASSWORD ");
         assert_eq!(cell("日本", 5), "日本 ");
         assert_eq!(cell("\x1b]0;t\x07", 0), "\\e]0;t\\x07 ");
+    }
+
+    #[test]
+    fn table_columns_fit_their_widest_cell() {
+        let long = "eu-west-1_0123456789abcdef0123456789abcdef01";
+        let rows = vec![
+            vec![long.to_owned(), "x".to_owned(), "3".to_owned()],
+            vec![
+                "short".to_owned(),
+                "日本\x1b[2J".to_owned(),
+                "12".to_owned(),
+            ],
+        ];
+        let t = table(&["ID", "NAME", "COUNT"], &rows);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 3, "{t}");
+        assert!(!t.contains('\x1b'), "{t}");
+        // Every column starts at the same terminal column on every line.
+        let name_at = long.len() + 2;
+        let count_at = name_at + 9 + 2; // "日本\\e[2J" is 9 terminal columns wide
+        let col = |l: &str, at: usize| {
+            let mut width = 0;
+            let mut rest = "";
+            for (i, c) in l.char_indices() {
+                if width == at {
+                    rest = &l[i..];
+                    break;
+                }
+                width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            }
+            rest.split(' ').next().unwrap_or("").to_owned()
+        };
+        assert_eq!(
+            lines.iter().map(|l| col(l, name_at)).collect::<Vec<_>>(),
+            ["NAME", "x", "日本\\e[2J"]
+        );
+        assert_eq!(
+            lines.iter().map(|l| col(l, count_at)).collect::<Vec<_>>(),
+            ["COUNT", "3", "12"]
+        );
+        assert!(lines.iter().all(|l| !l.ends_with(' ')), "{t}");
     }
 
     #[test]

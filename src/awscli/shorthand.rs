@@ -16,8 +16,13 @@
 //! - An argument whose first non-blank character is `{` is JSON.
 //!
 //! Deliberate differences, both stricter or wider in a safe direction: a key given twice is
-//! refused (the AWS CLI keeps the last one silently), and characters beyond U+FFFF (emoji)
-//! are accepted unquoted (the AWS CLI's pattern stops at U+FFFF).
+//! refused, and characters beyond U+FFFF (emoji) are accepted unquoted (the AWS CLI's
+//! pattern stops at U+FFFF and answers `Expected: ',', received: '😀'`).
+//!
+//! What coglink writes ([`to_shorthand`]) is read back the same by both parsers: it quotes
+//! every value the AWS CLI's unquoted pattern would not take whole, emoji included, and
+//! writes JSON for a value no quoting carries (one that ends in a backslash, or holds U+0000,
+//! which no command-line argument can).
 
 use std::fmt;
 
@@ -382,33 +387,58 @@ pub fn identifier_from_json(
     Ok(id)
 }
 
-/// Shorthand for an identifier that [`parse_identifier`] reads back to the same value;
-/// values that are not plain are double-quoted.
+/// Shorthand for an identifier that [`parse_identifier`] and the AWS CLI both read back to
+/// the same value; values that are not plain are double-quoted. An identifier with a value
+/// that shorthand cannot carry safely (see [`shorthand_value`]) is written as JSON, which
+/// both CLIs take where shorthand goes.
 pub fn to_shorthand(id: &ProviderUserIdentifier) -> String {
     let members = [
         (MEMBERS[0], &id.provider_name),
         (MEMBERS[1], &id.provider_attribute_name),
         (MEMBERS[2], &id.provider_attribute_value),
     ];
-    let pairs: Vec<String> = members
+    let pairs: Option<Vec<String>> = members
         .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", quote_value(v))))
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+        .map(|(k, v)| shorthand_value(v).map(|v| format!("{k}={v}")))
         .collect();
-    if pairs.is_empty() {
+    match pairs {
+        Some(pairs) if !pairs.is_empty() => pairs.join(","),
         // Shorthand cannot write a structure with no members (an empty value is an error to
-        // the AWS CLI); JSON can, and both CLIs take JSON where shorthand goes.
-        return "{}".to_owned();
+        // the AWS CLI); JSON can.
+        _ => to_json(&members),
     }
-    pairs.join(",")
 }
 
-fn quote_value(v: &str) -> String {
+/// The members given, as a JSON object in the model's order.
+fn to_json(members: &[(&str, &Option<String>)]) -> String {
+    let pairs: Vec<String> = members
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .map(|v| format!("\"{k}\":{}", Value::from(v.as_str())))
+        })
+        .collect();
+    format!("{{{}}}", pairs.join(","))
+}
+
+/// A value as the AWS CLI's shorthand reads it back: bare when every character is in the
+/// pattern its unquoted values take (which stops at U+FFFF: an emoji would end the value),
+/// double-quoted otherwise, with `\\` for a backslash and `\"` for a quote. None for a value
+/// ending in a backslash: the AWS CLI's quoted-string pattern reads its final `\\"` as an
+/// escaped quote and runs on to the next quote in the argument (and a bare one would escape
+/// the comma after it). None too for a value holding U+0000, which no command-line argument
+/// can carry (JSON writes it `\u0000`).
+fn shorthand_value(v: &str) -> Option<String> {
     let plain = !v.contains('\\')
-        && v.chars()
-            .enumerate()
-            .all(|(i, c)| bare_char(c, i == 0) && !matches!(c, ']' | '}'));
+        && v.chars().enumerate().all(|(i, c)| {
+            bare_char(c, i == 0) && !matches!(c, ']' | '}') && u32::from(c) <= 0xFFFF
+        });
     if plain {
-        return v.to_owned();
+        return Some(v.to_owned());
+    }
+    if v.ends_with('\\') || v.contains('\0') {
+        return None;
     }
     let mut out = String::from("\"");
     for c in v.chars() {
@@ -418,7 +448,7 @@ fn quote_value(v: &str) -> String {
         out.push(c);
     }
     out.push('"');
-    out
+    Some(out)
 }
 
 #[cfg(test)]

@@ -5,14 +5,13 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use super::holders::Holders;
+pub use super::holders::IdentityKey;
 use super::rows::BatchRow;
 use crate::domain::{
     DestinationFacts, IdentityProviderInfo, Known, LinkContext, LinkRequest, MAX_LINKED_IDENTITIES,
     ProviderUserIdentifier, UserRecord, Violation, check_link,
 };
-
-/// (provider name, value): how an identifier names a user or identity.
-pub type IdentityKey = (String, String);
 
 pub fn identity_key(id: &ProviderUserIdentifier) -> IdentityKey {
     (id.name().to_owned(), id.value().to_owned())
@@ -40,6 +39,9 @@ pub struct PoolFacts {
     pub source_users: HashMap<IdentityKey, Option<String>>,
     /// Outcomes recorded by earlier runs, by row key.
     pub recorded: HashMap<String, Recorded>,
+    /// Who holds each source identity, from a scan of the whole pool (`--check-holders`);
+    /// `None`: not scanned, so only the destinations read are known to hold identities.
+    pub holders: Option<Holders>,
 }
 
 /// What will happen to a row.
@@ -93,6 +95,8 @@ pub struct PlannedRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub rows: Vec<PlannedRow>,
+    /// How many users the holder check scanned; `None`: it was not done.
+    pub holders_scanned: Option<usize>,
 }
 
 impl Plan {
@@ -115,6 +119,19 @@ impl Plan {
             self.count(|a| matches!(a, RowAction::RefusedBefore { .. })),
             self.count(|a| matches!(a, RowAction::Skip(_))),
         )
+    }
+
+    /// Whether a source already linked to a user outside the file was looked for.
+    pub fn holders_note(&self) -> String {
+        match self.holders_scanned {
+            Some(users) => format!(
+                "Holders: checked: every source was looked for among the pool's {users} users"
+            ),
+            None => "Holders: not checked: a source already linked to a user who is not a \
+                     destination in this file is refused by Cognito when sent \
+                     (--check-holders scans the pool first)"
+                .to_owned(),
+        }
     }
 }
 
@@ -155,7 +172,10 @@ pub fn plan(rows: &[BatchRow], facts: &PoolFacts) -> Plan {
             action,
         });
     }
-    Plan { rows: out }
+    Plan {
+        rows: out,
+        holders_scanned: facts.holders.as_ref().map(|h| h.users_scanned),
+    }
 }
 
 fn plan_row(
@@ -213,9 +233,16 @@ fn plan_row(
             Some(None) => Known::Absent,
             None => Known::Unknown,
         },
-        source_linked_to: match linked_to.get(&source_key) {
-            Some(u) => Known::Present((*u).to_owned()),
-            None => Known::Unknown,
+        source_linked_to: match (linked_to.get(&source_key), &facts.holders) {
+            (Some(u), _) => Known::Present((*u).to_owned()),
+            // The source's own federated user holds its identity: `source_as_user` says so.
+            (None, Some(holders)) => match holders.by_identity.get(&source_key) {
+                Some(u) if facts.source_users.get(&source_key) != Some(&Some(u.clone())) => {
+                    Known::Present(u.clone())
+                }
+                _ => Known::Absent,
+            },
+            (None, None) => Known::Unknown,
         },
         source_attribute_names: None,
     };

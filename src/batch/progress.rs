@@ -72,11 +72,15 @@ impl ProgressLog {
             path: path.to_owned(),
             source,
         };
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(err)?;
+        // Mode 0600 like the journal: its keys name users and their identities.
+        let mut opts = OpenOptions::new();
+        opts.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(path).map_err(err)?;
         // One run per progress file: two runs of one batch would both send every row.
         match file.try_lock() {
             Ok(()) => {}
@@ -178,6 +182,18 @@ mod tests {
         assert_eq!(recorded.len(), 3, "a line after a torn one is read");
         assert_eq!(recorded["k1"], Recorded::Linked);
         assert_eq!(recorded["k2"], refused);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_progress_file_is_private_like_the_journal() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.csv.progress.jsonl");
+        let (log, _) = ProgressLog::open(&path).unwrap();
+        drop(log);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
     }
 
     #[test]

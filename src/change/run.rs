@@ -32,7 +32,8 @@ pub struct Policy {
     pub max_sends: u32,
     /// Send again after throttling (the limiter slows down first).
     pub after_throttle: bool,
-    /// Send again after a failure that never reached Cognito (connection refused).
+    /// Send again after a passing failure that never reached Cognito (connection refused);
+    /// never after one that sending again cannot mend (an HTTP 501, no credentials).
     pub after_not_sent: bool,
     /// Send again when an unclear answer was read back as not applied.
     pub after_not_applied: bool,
@@ -179,14 +180,20 @@ impl Engine {
                 observer.sending();
                 let sent = Sent::from_result(self.send(planned).await);
                 match &sent {
-                    Sent::Refused(f) if f.is_throttling() => {
+                    Sent::Refused(f) | Sent::NotSent(f) if f.is_throttling() => {
                         self.limiter.on_throttle();
                         observer.throttled(self.limiter.rate());
                         if policy.after_throttle && sends < policy.max_sends {
                             continue;
                         }
                     }
-                    Sent::NotSent(_) if policy.after_not_sent && sends < policy.max_sends => {
+                    // Only what may pass is sent again: not an endpoint that answered it
+                    // does not implement the operation (HTTP 501), nor missing credentials.
+                    Sent::NotSent(f)
+                        if policy.after_not_sent
+                            && f.is_transient()
+                            && sends < policy.max_sends =>
+                    {
                         tokio::time::sleep(Duration::from_millis(200)).await;
                         continue;
                     }

@@ -53,6 +53,13 @@ pub struct GlobalArgs {
     /// with --local). The rate also drops when Cognito throttles.
     #[arg(long, global = true, value_name = "RPS", value_parser = positive_rate)]
     pub list_rate: Option<f64>,
+    /// Accepted as the AWS CLI v2 accepts it; coglink never pages its output.
+    #[arg(long, global = true)]
+    pub no_cli_pager: bool,
+    /// The profile's settings from config.toml (read by the headless commands before they
+    /// run; not a flag).
+    #[arg(skip)]
+    pub profile_settings: crate::settings::ProfileSettings,
 }
 
 impl GlobalArgs {
@@ -119,10 +126,14 @@ pub enum Command {
     Local(LocalCommand),
 }
 
-/// `--generate-cli-skeleton` values, as the AWS CLI v1 accepts them.
+/// `--generate-cli-skeleton` values, as the AWS CLI v2 accepts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SkeletonKind {
+    /// The request as JSON, for --cli-input-json.
     Input,
+    /// The request as commented YAML, for --cli-input-yaml.
+    YamlInput,
+    /// The response's shape (empty for link and unlink, so nothing is printed).
     Output,
 }
 
@@ -146,12 +157,21 @@ pub struct RequestArgs {
     /// The request as JSON, or `file://path`; explicit flags override its members.
     #[arg(long, value_name = "JSON")]
     pub cli_input_json: Option<String>,
-    /// Print a request skeleton (input) or the empty output shape (output) and exit.
+    /// The request as YAML, or `file://path` (as the AWS CLI v2 takes it); explicit flags
+    /// override its members.
+    #[arg(long, value_name = "YAML", conflicts_with = "cli_input_json")]
+    pub cli_input_yaml: Option<String>,
+    /// Print a request skeleton (input: JSON, yaml-input: YAML) or the empty output shape
+    /// (output) and exit.
     #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "input")]
     pub generate_cli_skeleton: Option<SkeletonKind>,
     /// Validate and show the change without making it.
     #[arg(long)]
     pub dry_run: bool,
+    /// Confirm the change under a production profile (config.toml) without typing the pool
+    /// id.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -169,12 +189,34 @@ pub struct UnlinkArgs {
     pub request: RequestArgs,
 }
 
+/// `--output`: coglink's own `table` and `csv`, and the AWS CLI v2's formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum OutputFormat {
+    /// Aligned columns, untrusted text escaped.
     #[default]
     Table,
+    /// JSON as the AWS CLI v2 prints it (a listing streams one item per line).
     Json,
+    /// YAML as the AWS CLI v2 prints it (the whole result at the end).
+    Yaml,
+    /// YAML streamed page by page, each page one item of a top-level list (as v2).
+    YamlStream,
+    /// Tab-separated values as the AWS CLI prints them, page by page.
+    Text,
+    /// RFC 4180, with a header.
     Csv,
+}
+
+/// `--output` and `--query`, for the commands that print a result.
+#[derive(Debug, Clone, Default, Args)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+    /// JMESPath expression applied to the result on the client, as the AWS CLI v2 applies
+    /// it: to the whole result with json and yaml, to each page with yaml-stream and text.
+    /// Not with table or csv (their columns are fixed).
+    #[arg(long, value_name = "JMESPATH")]
+    pub query: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -184,8 +226,8 @@ pub struct UsersArgs {
     /// Cognito filter expression, e.g. `email ^= "ann"`.
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
-    #[arg(long, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -195,9 +237,10 @@ pub struct DuplicatesArgs {
     /// Match users by email (case-folded), phone number, or both.
     #[arg(long, value_enum, default_value_t)]
     pub by: MatchByArg,
-    /// `json` is what `coglink merge --from` reads.
-    #[arg(long, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    // `--output json` is what `coglink merge --from` reads (so is `--output yaml`, in a
+    // `.yaml` file).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -303,8 +346,8 @@ pub enum MatchByArg {
 
 #[derive(Debug, Clone, Args)]
 pub struct PoolsArgs {
-    #[arg(long, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -329,9 +372,21 @@ pub struct BatchArgs {
     /// Destinations worked on at the same time.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// Progress file (default: FILE.progress.jsonl beside FILE); a re-run resumes from it.
+    /// Confirm the batch under a production profile (config.toml) without typing the pool
+    /// id.
+    #[arg(long)]
+    pub yes: bool,
+    /// Progress file (default: FILE.progress.jsonl beside FILE, mode 0600); a re-run
+    /// resumes from it.
     #[arg(long, value_name = "FILE")]
     pub progress: Option<PathBuf>,
+    /// Before planning, scan the whole pool (16 partitions, at --list-rate) for users that
+    /// already hold a source identity, so a source linked to a user who is not a
+    /// destination in the file is skipped instead of refused by Cognito. Costs about one
+    /// ListUsers request per 60 users (at least 16), stated before it runs. Without it the
+    /// plan says the check was not done.
+    #[arg(long)]
+    pub check_holders: bool,
 }
 
 fn positive_rate(s: &str) -> Result<f64, String> {
@@ -376,6 +431,10 @@ pub enum LocalCommand {
         /// instead of the demo pool: to try coglink at scale. The state file must not exist.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         synthetic_users: Option<u32>,
+        /// With --synthetic-users: users like a production pool's (10 to 13 attributes, 12%
+        /// federated, 8% with linked identities, 3% with a federated duplicate, a group).
+        #[arg(long, requires = "synthetic_users")]
+        realistic: bool,
         #[command(flatten)]
         sim: crate::cli::sim_args::SimulationArgs,
     },

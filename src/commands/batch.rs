@@ -7,8 +7,9 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use super::guard::{confirm_production, refuse_if_read_only};
 use super::link_unlink::{
-    journal_preflight, not_recordable, outcome_not_recorded, read_only_refusal, settle_earlier_runs,
+    journal_preflight, not_recordable, outcome_not_recorded, settle_earlier_runs,
 };
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
@@ -49,9 +50,7 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> Result<(), CmdError> {
             "UserPoolId: every row of a batch must name the same pool",
         ));
     }
-    if global.read_only && !args.dry_run {
-        return Err(read_only_refusal("run a batch", LINK.operation));
-    }
+    refuse_if_read_only(global, "run a batch", LINK.operation, args.dry_run)?;
     let journal = Journal::default_location();
     if !args.dry_run {
         journal_preflight(&journal)?;
@@ -61,18 +60,20 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> Result<(), CmdError> {
         .clone()
         .unwrap_or_else(|| default_path(&args.file));
     with_session(global, async |_: &Session, ops: &Ops| {
-        batch(ops, &journal, &rows, &args, &progress_path).await
+        batch(global, ops, &journal, &rows, &args, &progress_path).await
     })
     .await
 }
 
 async fn batch(
+    global: &GlobalArgs,
     ops: &Ops,
     journal: &Journal,
     rows: &[BatchRow],
     args: &BatchArgs,
     progress_path: &Path,
 ) -> Result<(), CmdError> {
+    let listing = global.listing_settings();
     let (mut progress, recorded) = if args.dry_run && !progress_path.exists() {
         (None, Default::default())
     } else {
@@ -93,6 +94,10 @@ async fn batch(
     eprintln!("reading the pool for {} rows...", rows.len());
     let mut facts = read_facts(ops, rows, args.read_rate).await?;
     facts.recorded = recorded;
+    if args.check_holders {
+        let pool_id = rows[0].request.pool_id();
+        facts.holders = Some(super::batch_holders::scan(ops, pool_id, rows, listing).await?);
+    }
     let plan = plan(rows, &facts);
     print_plan(&plan);
     if args.dry_run {
@@ -102,6 +107,8 @@ async fn batch(
     if to_send == 0 {
         return finish_exit(&plan, 0, 0, 0, 0);
     }
+    let pool_id = rows[0].request.pool_id();
+    confirm_production(global, pool_id, &format!("send {to_send} links"), args.yes)?;
     let progress = progress.as_mut().expect("opened when not a dry run");
     eprintln!("progress file: {}", progress.path().display());
     let handle = run::start(
@@ -321,6 +328,7 @@ fn print_plan(plan: &Plan) {
         let _ = writeln!(out, "line {:<5} {line}", r.row.line);
     }
     let _ = writeln!(out, "Plan: {}", plan.summary());
+    let _ = writeln!(out, "{}", plan.holders_note());
 }
 
 /// Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise.

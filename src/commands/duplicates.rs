@@ -10,11 +10,12 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::output::{Output, printed};
 use super::{CmdError, with_session, write_result};
 use crate::aws::listing::{self, ListingEvent};
 use crate::aws::ops::Ops;
-use crate::awscli::output::{cell, csv_record, json_terminal_safe};
-use crate::cli::args::{DuplicatesArgs, GlobalArgs, MatchByArg, OutputFormat};
+use crate::awscli::output::{cell, csv_record};
+use crate::cli::args::{DuplicatesArgs, GlobalArgs, MatchByArg};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
     DuplicateGroup, MAX_LINKED_IDENTITIES, MatchBy, Member, UserRecord, check_user_pool_id,
@@ -26,6 +27,7 @@ pub async fn run(global: &GlobalArgs, args: DuplicatesArgs) -> Result<(), CmdErr
     if let Some(v) = check_user_pool_id(&args.user_pool_id) {
         return Err(CmdError::bad_input(v));
     }
+    let output = Output::from_args(&args.output)?;
     let settings = global.listing_settings();
     with_session(global, async |_: &Session, ops: &Ops| {
         let users = read_pool(ops, &args.user_pool_id, settings).await?;
@@ -40,12 +42,15 @@ pub async fn run(global: &GlobalArgs, args: DuplicatesArgs) -> Result<(), CmdErr
                 .count()
         );
         let mut out = std::io::stdout().lock();
-        let printed = match args.output {
-            OutputFormat::Table => print_table(&mut out, &groups),
-            OutputFormat::Json => print_json(&mut out, &args.user_pool_id, &groups),
-            OutputFormat::Csv => print_csv(&mut out, &groups),
+        let done = match &output {
+            Output::Table => print_table(&mut out, &groups),
+            Output::Csv => print_csv(&mut out, &groups),
+            Output::V2(writer) => {
+                let doc = document(&args.user_pool_id, &groups);
+                return printed(writer.write(&mut out, &doc).and_then(|()| Ok(out.flush()?)));
+            }
         };
-        write_result(printed.and_then(|()| out.flush()))
+        write_result(done.and_then(|()| out.flush()))
     })
     .await
 }
@@ -148,12 +153,9 @@ struct JsonMember<'a> {
     linked_to: Option<&'a str>,
 }
 
-fn print_json(
-    out: &mut impl Write,
-    pool_id: &str,
-    groups: &[DuplicateGroup],
-) -> std::io::Result<()> {
-    let doc = JsonDocument {
+/// The document `coglink merge --from` reads.
+fn document<'a>(pool_id: &'a str, groups: &'a [DuplicateGroup]) -> JsonDocument<'a> {
+    JsonDocument {
         pool_id,
         groups: groups
             .iter()
@@ -181,9 +183,7 @@ fn print_json(
                     .collect(),
             })
             .collect(),
-    };
-    let text = serde_json::to_string_pretty(&doc).expect("groups serialize");
-    writeln!(out, "{}", json_terminal_safe(&text))
+    }
 }
 
 fn print_csv(out: &mut impl Write, groups: &[DuplicateGroup]) -> std::io::Result<()> {

@@ -1,15 +1,17 @@
 //! `coglink link`: AdminLinkProviderForUser with the destination checked first.
 
+use super::guard::{confirm_production, refuse_if_read_only};
 use super::link_unlink::{
-    apply_once, describe_user, invalid, read_only_refusal, refused_locally, settle_earlier_runs,
+    apply_once, cli_input, describe_user, invalid, printed_input_skeleton, refused_locally,
+    settle_earlier_runs, wants_output_skeleton,
 };
 use super::{CmdError, with_session};
 use crate::aws::ops::Ops;
-use crate::awscli::command::{aws_command, request_json, skeleton};
+use crate::awscli::command::{aws_command, request_json};
 use crate::awscli::input::{LINK, resolve};
 use crate::change::merge::sign_in_overwrites;
 use crate::change::{Engine, Planned};
-use crate::cli::args::{GlobalArgs, LinkArgs, SkeletonKind};
+use crate::cli::args::{GlobalArgs, LinkArgs, RequestArgs};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
     Known, LinkContext, LinkCounts, LinkRequest, MAX_ATTRIBUTE_NAMES_PER_PROVIDER, check_link,
@@ -18,8 +20,7 @@ use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
-    if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {
-        println!("{}", skeleton(&LINK));
+    if printed_input_skeleton(&LINK, &args.request) {
         return Ok(());
     }
     let flags = [
@@ -27,22 +28,20 @@ pub async fn run(global: &GlobalArgs, args: LinkArgs) -> Result<(), CmdError> {
         args.destination_user.as_deref(),
         args.source_user.as_deref(),
     ];
-    let req: LinkRequest = resolve(&LINK, &flags, args.request.cli_input_json.as_deref())
-        .map_err(CmdError::bad_input)?;
+    let req: LinkRequest =
+        resolve(&LINK, &flags, cli_input(&args.request)).map_err(CmdError::bad_input)?;
     let violations = check_link(&req, &LinkContext::default());
     if !violations.is_empty() {
         return Err(invalid(&violations));
     }
-    if args.request.generate_cli_skeleton == Some(SkeletonKind::Output) {
+    if wants_output_skeleton(&args.request) {
         // The output shape of AdminLinkProviderForUser is empty: the AWS CLI prints nothing.
         return Ok(());
     }
-    if global.read_only && !args.request.dry_run {
-        return Err(read_only_refusal("link", LINK.operation));
-    }
+    refuse_if_read_only(global, "link", LINK.operation, args.request.dry_run)?;
     let journal = Journal::default_location();
     with_session(global, async |_: &Session, ops: &Ops| {
-        link(global, ops, &journal, &req, args.request.dry_run).await
+        link(global, ops, &journal, &req, &args.request).await
     })
     .await
 }
@@ -52,8 +51,9 @@ async fn link(
     ops: &Ops,
     journal: &Journal,
     req: &LinkRequest,
-    dry_run: bool,
+    request: &RequestArgs,
 ) -> Result<(), CmdError> {
+    let dry_run = request.dry_run;
     // Earlier changes left in flight first: one of them may be this very link.
     let engine = Engine::new(ops.clone(), journal.clone(), "cli");
     if !dry_run {
@@ -84,6 +84,7 @@ async fn link(
         print_dry_run(global, req, change);
         return Ok(());
     }
+    confirm_production(global, req.pool_id(), "link", request.yes)?;
     apply_once(&engine, &Planned::link(req.clone(), dest))
         .await
         .map(drop)

@@ -2,14 +2,43 @@
 //! through the engine (skeletons and the equivalent `aws` command: `awscli::command`).
 
 use super::CmdError;
+use crate::awscli::command::{skeleton, yaml_skeleton};
+use crate::awscli::input::{CliInput, OpSpec};
 use crate::awscli::output::{json_terminal_safe, shell_quote};
 use crate::change::{Engine, Planned, Policy, Quiet, RunError, Settled, Verdict, recover};
+use crate::cli::args::{RequestArgs, SkeletonKind};
 use crate::domain::cognito_error_for;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{UserRecord, Violation};
 use crate::journal::{Journal, Outcome};
 
 use super::EXIT_JOURNAL;
+
+/// `--generate-cli-skeleton input` or `yaml-input`: prints the skeleton and says so.
+pub fn printed_input_skeleton(spec: &OpSpec, request: &RequestArgs) -> bool {
+    match request.generate_cli_skeleton {
+        Some(SkeletonKind::Input) => println!("{}", skeleton(spec)),
+        Some(SkeletonKind::YamlInput) => print!("{}", yaml_skeleton(spec)),
+        Some(SkeletonKind::Output) | None => return false,
+    }
+    true
+}
+
+/// `--generate-cli-skeleton output`, checked after the request: the output shape of both
+/// operations is empty, and the AWS CLI v1 prints nothing for it (v2 is UNVERIFIED here: its
+/// JSON formatter skips an empty response too, so nothing is the most plausible).
+pub fn wants_output_skeleton(request: &RequestArgs) -> bool {
+    request.generate_cli_skeleton == Some(SkeletonKind::Output)
+}
+
+/// The request file given, if any (clap refuses both flags together).
+pub fn cli_input(request: &RequestArgs) -> Option<CliInput<'_>> {
+    match (&request.cli_input_json, &request.cli_input_yaml) {
+        (Some(json), _) => Some(CliInput::Json(json)),
+        (None, Some(yaml)) => Some(CliInput::Yaml(yaml)),
+        (None, None) => None,
+    }
+}
 
 /// Bad input found before anything is sent: every violation, one per line.
 pub fn invalid(violations: &[Violation]) -> CmdError {
@@ -37,14 +66,6 @@ pub fn refused_locally(operation: &str, violations: &[Violation], pool_id: &str)
         ));
     }
     CmdError::rejected(message)
-}
-
-/// The `--read-only` refusal.
-pub fn read_only_refusal(verb: &str, operation: &str) -> CmdError {
-    CmdError::bad_input(format!(
-        "--read-only is set: refusing to {verb} ({operation}); nothing was sent. \
-         Drop --read-only to make changes, or add --dry-run to review this one."
-    ))
 }
 
 /// One line about a user: `"diego" (CONFIRMED, enabled): 2/5 linked identities`.

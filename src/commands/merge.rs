@@ -3,12 +3,12 @@
 //! a sequence of engine steps (journaled, sent once, read back when unclear) and resumed by a
 //! re-run from its snapshot; a finished merge appends `F.sub → K.sub` to the remap file.
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use super::guard::refuse_if_read_only;
 use super::link_unlink::{
-    journal_preflight, not_recordable, outcome_not_recorded, read_only_refusal, settle_earlier_runs,
+    journal_preflight, not_recordable, outcome_not_recorded, settle_earlier_runs,
 };
 use super::{CmdError, with_session};
 use crate::aws::TargetSpec;
@@ -27,9 +27,8 @@ use crate::journal::{Journal, now_rfc3339};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: MergeArgs) -> Result<(), CmdError> {
-    if global.read_only && !args.dry_run {
-        return Err(read_only_refusal("merge", "AdminDeleteUser"));
-    }
+    // A merge is confirmed by typing on a terminal, or --yes, whatever the profile.
+    refuse_if_read_only(global, "merge", "AdminDeleteUser", args.dry_run)?;
     let pairs = pairs(&args)?;
     let journal = Journal::default_location();
     if !args.dry_run {
@@ -130,10 +129,18 @@ fn pairs(args: &MergeArgs) -> Result<Vec<Pair>, CmdError> {
     };
     let text = std::fs::read_to_string(file)
         .map_err(|e| CmdError::bad_input(format!("--from: cannot read {}: {e}", file.display())))?;
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    // `duplicates --output json`, or `--output yaml` (a JSON document is YAML too, but the
+    // JSON parser's message is the clearer one for a JSON file).
+    let yaml = file.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let doc: serde_json::Value = if yaml {
+        crate::awscli::yaml::from_yaml(&text).map_err(|e| e.to_string())
+    } else {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+    .map_err(|e| {
         CmdError::bad_input(format!(
-            "--from {}: not a `coglink duplicates --output json` file: {e}",
-            file.display()
+            "--from {}: not a `coglink duplicates --output json` (or yaml) file: {e}",
+            safe(&file.display().to_string())
         ))
     })?;
     let pool_id = doc["pool_id"]
@@ -209,20 +216,11 @@ fn confirm_many(n: usize) -> Result<(), CmdError> {
 
 /// Reads one line from the terminal; refuses when stdin is not one.
 fn ask(question: &str) -> Result<String, CmdError> {
-    if !std::io::stdin().is_terminal() {
-        return Err(CmdError::bad_input(
-            "--yes: a merge deletes a user; confirm with --yes, or run on a terminal and type \
-             the confirmation",
-        ));
-    }
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CmdError::rejected(format!("coglink: cannot read the confirmation: {e}")))?;
-    Ok(line.trim().to_owned())
+    super::guard::ask(
+        question,
+        "--yes: a merge deletes a user; confirm with --yes, or run on a terminal and type the \
+         confirmation",
+    )
 }
 
 struct Run<'a> {

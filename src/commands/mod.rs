@@ -2,11 +2,14 @@
 //! `snapshot`, `diff` (exit codes: `exit`).
 
 pub mod batch;
+mod batch_holders;
 pub mod diff;
 pub mod duplicates;
+pub mod guard;
 pub mod link;
 pub mod link_unlink;
 pub mod merge;
+pub mod output;
 pub mod pools;
 pub mod snapshot;
 pub mod unlink;
@@ -70,8 +73,15 @@ impl CmdError {
 }
 
 /// Runs a headless command to its exit code.
-pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
+pub fn run(mut global: GlobalArgs, command: Command) -> ExitCode {
     restore_sigpipe();
+    global.profile_settings = match crate::session::profile_settings(&global.target_spec()) {
+        Ok(profile) => profile,
+        Err(message) => {
+            eprintln!("coglink: {message}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

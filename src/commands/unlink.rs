@@ -2,17 +2,19 @@
 //! first (a scan of the pool: Cognito cannot search by linked identity).
 
 use super::link_unlink::{
-    apply_once, describe_user, invalid, read_only_refusal, refused_locally, settle_earlier_runs,
+    apply_once, cli_input, describe_user, invalid, printed_input_skeleton, refused_locally,
+    settle_earlier_runs, wants_output_skeleton,
 };
-use crate::awscli::command::{aws_command, request_json, skeleton};
+use crate::awscli::command::{aws_command, request_json};
 use std::io::IsTerminal;
 
+use super::guard::{confirm_production, refuse_if_read_only};
 use super::{CmdError, with_session};
 use crate::aws::listing::{self, ListingEvent, ListingSettings};
 use crate::aws::ops::Ops;
 use crate::awscli::input::{UNLINK, resolve};
 use crate::change::{Engine, Planned};
-use crate::cli::args::{GlobalArgs, SkeletonKind, UnlinkArgs};
+use crate::cli::args::{GlobalArgs, RequestArgs, UnlinkArgs};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{
     COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, Known, LinkCounts, ProviderUserIdentifier,
@@ -22,23 +24,20 @@ use crate::journal::{Journal, LinkAttributes};
 use crate::session::Session;
 
 pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> {
-    if args.request.generate_cli_skeleton == Some(SkeletonKind::Input) {
-        println!("{}", skeleton(&UNLINK));
+    if printed_input_skeleton(&UNLINK, &args.request) {
         return Ok(());
     }
     let flags = [args.user_pool_id.as_deref(), args.user.as_deref()];
-    let req: UnlinkRequest = resolve(&UNLINK, &flags, args.request.cli_input_json.as_deref())
-        .map_err(CmdError::bad_input)?;
+    let req: UnlinkRequest =
+        resolve(&UNLINK, &flags, cli_input(&args.request)).map_err(CmdError::bad_input)?;
     let violations = check_unlink(&req, None, None, &Known::Unknown);
     if !violations.is_empty() {
         return Err(invalid(&violations));
     }
-    if args.request.generate_cli_skeleton == Some(SkeletonKind::Output) {
+    if wants_output_skeleton(&args.request) {
         return Ok(());
     }
-    if global.read_only && !args.request.dry_run {
-        return Err(read_only_refusal("unlink", UNLINK.operation));
-    }
+    refuse_if_read_only(global, "unlink", UNLINK.operation, args.request.dry_run)?;
     match (
         req.disables_password_sign_in(),
         args.disable_password_sign_in,
@@ -59,7 +58,7 @@ pub async fn run(global: &GlobalArgs, args: UnlinkArgs) -> Result<(), CmdError> 
     }
     let journal = Journal::default_location();
     with_session(global, async |_: &Session, ops: &Ops| {
-        unlink(global, ops, &journal, &req, args.request.dry_run).await
+        unlink(global, ops, &journal, &req, &args.request).await
     })
     .await
 }
@@ -69,8 +68,9 @@ async fn unlink(
     ops: &Ops,
     journal: &Journal,
     req: &UnlinkRequest,
-    dry_run: bool,
+    request: &RequestArgs,
 ) -> Result<(), CmdError> {
+    let dry_run = request.dry_run;
     // Earlier changes left in flight first: one of them may be this very unlink.
     let engine = Engine::new(ops.clone(), journal.clone(), "cli");
     if !dry_run {
@@ -118,6 +118,7 @@ async fn unlink(
         print_dry_run(global, req, change);
         return Ok(());
     }
+    confirm_production(global, req.pool_id(), "unlink", request.yes)?;
     let planned = Planned::Unlink {
         req: req.clone(),
         user: holder.as_ref().map(|u| u.username.clone()),

@@ -1,19 +1,22 @@
 //! `coglink users`: every user of a pool with status, enabled, linked identities and link
 //! count, printed page by page as ListUsers answers.
 //!
-//! Formats: `table` (fixed columns, untrusted text escaped), `json` (one JSON array, streamed
-//! one user per line; the closing `]` is only printed when the listing completed, so a listing
-//! cut short is never valid JSON), `csv` (RFC 4180, with a header).
+//! Formats: `table` (fixed columns, untrusted text escaped), `csv` (RFC 4180, with a header),
+//! and the AWS CLI v2's (`awscli::result`): `json` (one JSON array, streamed one user per
+//! line; the closing `]` is only printed when the listing completed, so a listing cut short
+//! is never valid JSON), `yaml`, and `yaml-stream` and `text` page by page, with `--query`.
 
 use std::io::Write;
 
 use serde::Serialize;
 
-use super::{CmdError, with_session, write_result};
+use super::output::{Output, printed};
+use super::{CmdError, with_session};
 use crate::aws::listing::{self, ListingEvent, ListingMode, ListingSettings};
 use crate::aws::ops::Ops;
-use crate::awscli::output::{cell, csv_record, json_terminal_safe};
-use crate::cli::args::{GlobalArgs, OutputFormat, UsersArgs};
+use crate::awscli::output::{cell, csv_record, iso8601};
+use crate::awscli::result::{ListWriter, ResultError};
+use crate::cli::args::{GlobalArgs, UsersArgs};
 use crate::domain::filter::parse_filter;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord, check_user_pool_id};
@@ -26,6 +29,7 @@ pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
     if let Some(filter) = &args.filter {
         parse_filter(filter).map_err(CmdError::bad_input)?;
     }
+    let output = Output::from_args(&args.output)?;
     let settings = global.listing_settings();
     if args.filter.is_some() && settings.mode == ListingMode::Partitioned {
         return Err(CmdError::bad_input(
@@ -34,12 +38,17 @@ pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
         ));
     }
     with_session(global, async |_: &Session, ops: &Ops| {
-        list(ops, &args, settings).await
+        list(ops, &args, output, settings).await
     })
     .await
 }
 
-async fn list(ops: &Ops, args: &UsersArgs, settings: ListingSettings) -> Result<(), CmdError> {
+async fn list(
+    ops: &Ops,
+    args: &UsersArgs,
+    output: Output,
+    settings: ListingSettings,
+) -> Result<(), CmdError> {
     let (plan, mut events) = listing::start_chosen(
         ops.clone(),
         &args.user_pool_id,
@@ -47,20 +56,24 @@ async fn list(ops: &Ops, args: &UsersArgs, settings: ListingSettings) -> Result<
         settings,
     )
     .await;
-    let mut printer = Printer::new(args.output);
+    let mut printer = Printer::new(output);
     let stdout = std::io::stdout();
     while let Some(event) = events.recv().await {
         match event {
             ListingEvent::Page { users } => {
                 let mut out = stdout.lock();
-                write_result(printer.page(&mut out, &users).and_then(|()| out.flush()))?;
+                printed(
+                    printer
+                        .page(&mut out, &users)
+                        .and_then(|()| Ok(out.flush()?)),
+                )?;
             }
             ListingEvent::Retrying { failure, .. } => {
                 eprintln!("coglink: reading a page again: {}", failure.summary());
             }
             ListingEvent::Finished(stats) => {
                 let mut out = stdout.lock();
-                write_result(printer.finish(&mut out).and_then(|()| out.flush()))?;
+                printed(printer.finish(&mut out).and_then(|()| Ok(out.flush()?)))?;
                 if plan.partitioned {
                     eprintln!(
                         "{} users ({} partitions, {} pages, {} throttled, {:.1} s)",
@@ -92,6 +105,10 @@ struct UserJson<'a> {
     enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_create_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_last_modified_date: Option<String>,
     link_count: usize,
     identities: Vec<IdentityJson<'a>>,
     /// Set when the `identities` attribute could not be read.
@@ -114,6 +131,8 @@ fn to_json(u: &UserRecord) -> UserJson<'_> {
         user_status: &u.status,
         enabled: u.enabled,
         email: u.email(),
+        user_create_date: u.created.map(iso8601),
+        user_last_modified_date: u.modified.map(iso8601),
         link_count: u.link_count(),
         identities: u
             .identities_or_empty()
@@ -149,45 +168,57 @@ fn identities_text(u: &UserRecord, sep: &str) -> String {
 const WIDTHS: [usize; 4] = [36, 22, 8, 6];
 
 /// Writes users in one format, keeping what it needs between pages.
-pub struct Printer {
-    format: OutputFormat,
-    rows: u64,
+pub enum Printer {
+    Table { rows: u64 },
+    Csv { rows: u64 },
+    V2(ListWriter),
 }
 
 impl Printer {
-    pub fn new(format: OutputFormat) -> Self {
-        Printer { format, rows: 0 }
+    pub fn new(output: Output) -> Self {
+        match output {
+            Output::Table => Printer::Table { rows: 0 },
+            Output::Csv => Printer::Csv { rows: 0 },
+            Output::V2(writer) => Printer::V2(writer.list()),
+        }
     }
 
     fn header(&self, out: &mut impl Write) -> std::io::Result<()> {
-        match self.format {
-            OutputFormat::Table => {
+        match self {
+            Printer::Table { .. } => {
                 let cols = ["USERNAME", "STATUS", "ENABLED", "LINKS"];
                 let line: String = cols.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
                 writeln!(out, "{line}IDENTITIES")
             }
-            OutputFormat::Csv => {
+            Printer::Csv { .. } => {
                 writeln!(out, "username,status,enabled,email,link_count,identities")
             }
-            OutputFormat::Json => writeln!(out, "["),
+            Printer::V2(_) => Ok(()),
         }
     }
 
-    pub fn page(&mut self, out: &mut impl Write, users: &[UserRecord]) -> std::io::Result<()> {
+    pub fn page(&mut self, out: &mut impl Write, users: &[UserRecord]) -> Result<(), ResultError> {
+        if let Printer::V2(writer) = self {
+            let page: Vec<UserJson> = users.iter().map(to_json).collect();
+            return writer.page(out, &page);
+        }
         for u in users {
-            if self.rows == 0 {
+            let (Printer::Table { rows } | Printer::Csv { rows }) = self else {
+                unreachable!("handled above")
+            };
+            *rows += 1;
+            if *rows == 1 {
                 self.header(out)?;
             }
-            self.rows += 1;
-            match self.format {
-                OutputFormat::Table => {
+            match self {
+                Printer::Table { .. } => {
                     let links = format!("{}/{MAX_LINKED_IDENTITIES}", u.link_count());
                     let enabled = if u.enabled { "yes" } else { "no" };
                     let cells = [&u.username, &u.status, enabled, &links];
                     let line: String = cells.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
                     writeln!(out, "{line}{}", sanitize(&identities_text(u, ", ")))?;
                 }
-                OutputFormat::Csv => {
+                _ => {
                     let fields = [
                         u.username.clone(),
                         u.status.clone(),
@@ -198,22 +229,16 @@ impl Printer {
                     ];
                     writeln!(out, "{}", csv_record(&fields))?;
                 }
-                OutputFormat::Json => {
-                    let sep = if self.rows == 1 { "  " } else { ", " };
-                    let json = serde_json::to_string(&to_json(u)).unwrap_or_default();
-                    writeln!(out, "{sep}{}", json_terminal_safe(&json))?;
-                }
             }
         }
         Ok(())
     }
 
     /// Ends the output of a complete listing.
-    pub fn finish(&mut self, out: &mut impl Write) -> std::io::Result<()> {
-        match self.format {
-            OutputFormat::Json if self.rows == 0 => writeln!(out, "[]"),
-            OutputFormat::Json => writeln!(out, "]"),
-            _ if self.rows == 0 => self.header(out),
+    pub fn finish(&mut self, out: &mut impl Write) -> Result<(), ResultError> {
+        match self {
+            Printer::V2(writer) => writer.finish(out),
+            Printer::Table { rows: 0 } | Printer::Csv { rows: 0 } => Ok(self.header(out)?),
             _ => Ok(()),
         }
     }
@@ -239,8 +264,14 @@ mod tests {
 
     const LINKED: &str = r#"[{"userId":"1","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#;
 
+    use crate::cli::args::{OutputArgs, OutputFormat};
+
     fn render(format: OutputFormat, pages: &[Vec<UserRecord>]) -> String {
-        let mut p = Printer::new(format);
+        let args = OutputArgs {
+            output: format,
+            query: None,
+        };
+        let mut p = Printer::new(Output::from_args(&args).unwrap());
         let mut out = Vec::new();
         for page in pages {
             p.page(&mut out, page).unwrap();
@@ -301,6 +332,23 @@ mod tests {
         assert_eq!(
             render(OutputFormat::Csv, &[]),
             "username,status,enabled,email,link_count,identities\n"
+        );
+    }
+
+    #[test]
+    fn v2_formats_carry_the_dates_as_v2_prints_them() {
+        let mut u = user("a", LINKED);
+        u.created = Some(1548108509.537);
+        let text = render(OutputFormat::Text, &[vec![u.clone()]]);
+        assert_eq!(
+            text,
+            "a@x.io\tTrue\t1\t2019-01-21T22:08:29.537000+00:00\tCONFIRMED\ta\n\
+             IDENTITIES\tFalse\tGoogle\tGoogle\t1\n"
+        );
+        let yaml = render(OutputFormat::Yaml, &[vec![u]]);
+        assert!(
+            yaml.contains("  UserCreateDate: '2019-01-21T22:08:29.537000+00:00'\n"),
+            "{yaml}"
         );
     }
 

@@ -44,6 +44,9 @@ pub const TOKEN_PATTERN: &str = r"[\S]+";
 pub const PROVIDER_NAME_MAX: usize = 32;
 pub const USERNAME_MAX: usize = 128;
 pub const USER_POOL_ID_MAX: usize = 55;
+/// The model's `StringType`: `ProviderAttributeName` and `ProviderAttributeValue` hold at
+/// most this many characters (a longer one is a ValidationException).
+pub const STRING_TYPE_MAX: usize = 131_072;
 
 fn anchored(pattern: &str) -> Regex {
     Regex::new(&format!("^(?:{pattern})$")).expect("patterns are valid")
@@ -191,6 +194,21 @@ fn identifier_model_checks(
                     PROVIDER_NAME_MAX,
                     Some(PROVIDER_NAME_PATTERN),
                 ));
+            }
+            for (part, text) in [
+                (Part::AttributeName, &id.provider_attribute_name),
+                (Part::AttributeValue, &id.provider_attribute_value),
+            ] {
+                // Counted only past the limit's bytes: most values are far below it.
+                if let Some(text) = text.as_deref().filter(|t| t.len() > STRING_TYPE_MAX) {
+                    out.extend(check_string(
+                        Field::Member(role, part),
+                        text,
+                        0,
+                        STRING_TYPE_MAX,
+                        None,
+                    ));
+                }
             }
         }
     }

@@ -23,9 +23,9 @@ mod violation;
 
 pub use checks::{
     DestinationFacts, Known, LinkContext, PROVIDER_NAME_MAX, PROVIDER_NAME_PATTERN,
-    PROVIDER_NAME_V2_PATTERN, TOKEN_PATTERN, USER_POOL_ID_MAX, USER_POOL_ID_PATTERN, USERNAME_MAX,
-    USERNAME_PATTERN, check_link, check_range, check_string, check_unlink, check_user_pool_id,
-    check_username, source_chars,
+    PROVIDER_NAME_V2_PATTERN, STRING_TYPE_MAX, TOKEN_PATTERN, USER_POOL_ID_MAX,
+    USER_POOL_ID_PATTERN, USERNAME_MAX, USERNAME_PATTERN, check_link, check_range, check_string,
+    check_unlink, check_user_pool_id, check_username, source_chars,
 };
 pub use cognito_error::{CognitoError, ErrorKind};
 pub use counts::LinkCounts;

@@ -15,6 +15,7 @@ mod server;
 mod sign_in_client;
 mod simulate;
 mod store;
+mod synthetic;
 mod token;
 
 use std::io::Write;
@@ -25,14 +26,13 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// Kept where callers already name it; the writer is `atomic_file`'s.
-pub use crate::atomic_file::write_atomic_private;
 pub use fault_script::{ApplyPoint, Fault, ScriptedEffect, ScriptedFault, parse_script};
 pub use ops::Operation;
-pub use seed::{DEMO_POOL_ID, SYNTHETIC_POOL_ID, synthetic_username};
+pub use seed::DEMO_POOL_ID;
 pub use server::ChangeRecord;
 pub use sign_in_client::{SignInRequest, SignedIn, sign_in};
 pub use simulate::{Category, QUOTA_TABLE, Quota, Simulation, SimulationStats};
+pub use synthetic::{SYNTHETIC_POOL_ID, synthetic_username};
 
 use persist::Shared;
 use server::App;
@@ -67,6 +67,12 @@ pub enum Seed {
     /// [`synthetic_username`] (for load tests and benchmarks; built in memory at once).
     #[doc(hidden)]
     Synthetic {
+        users: usize,
+    },
+    /// The same pool with users like a production pool's: many attributes, federated users,
+    /// links, duplicates and a group (`local::synthetic`).
+    #[doc(hidden)]
+    Realistic {
         users: usize,
     },
 }
@@ -119,7 +125,8 @@ fn initial_state(seed: Seed) -> Result<State, LocalError> {
     match seed {
         Seed::Empty => Ok(State::default()),
         Seed::Demo => seed::demo_state().map_err(LocalError::Seed),
-        Seed::Synthetic { users } => seed::synthetic_state(users).map_err(LocalError::Seed),
+        Seed::Synthetic { users } => synthetic::synthetic_state(users).map_err(LocalError::Seed),
+        Seed::Realistic { users } => synthetic::realistic_state(users).map_err(LocalError::Seed),
     }
 }
 

@@ -12,6 +12,9 @@ pub enum Effect {
     Worker(Request),
     /// Leave the UI (restore the terminal, shut the worker and the local endpoint down).
     Quit,
+    /// Copy `text` (the terminal layer writes OSC 52, and the text to a file in the state
+    /// directory for a terminal that ignores it) → `Msg::Copied`.
+    Copy { what: String, text: String },
 }
 
 /// Requests to the worker task that owns the SDK client; answered with [`super::msg::Msg`]s.

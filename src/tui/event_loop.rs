@@ -15,9 +15,9 @@ use tokio::time::MissedTickBehavior;
 
 use super::effect::{Effect, Request};
 use super::model::{Model, Phase, Setup, TICK};
-use super::msg::Msg;
+use super::msg::{Copied, Msg};
 use super::terminal::TerminalGuard;
-use super::{update, view, worker};
+use super::{clipboard, update, view, worker};
 
 /// How long quitting waits for the worker to take its last commands.
 const WORKER_DRAIN: Duration = Duration::from_secs(2);
@@ -59,9 +59,18 @@ pub fn run(
         cmd_rx,
         msg_tx.clone(),
     ));
+    let copied_tx = msg_tx.clone();
     let input = InputReader::spawn(msg_tx);
+    let clipboard_file = crate::paths::clipboard_file();
+    let perform = |effects: Vec<Effect>, guard: &mut TerminalGuard| {
+        perform(effects, &cmd_tx, &mut |what, text| {
+            let file = clipboard::copy(guard.terminal.backend_mut(), &clipboard_file, &text);
+            let chars = text.chars().count();
+            let _ = copied_tx.send(Msg::Copied(Copied { what, chars, file }));
+        })
+    };
 
-    let mut quit = perform(update::init(&mut model), &cmd_tx);
+    let mut quit = perform(update::init(&mut model), &mut guard);
     let result = runtime.block_on(async {
         let mut stop_signals = StopSignals::new()?;
         let mut ticker = tokio::time::interval(TICK);
@@ -81,9 +90,9 @@ pub fn run(
                 n = stop_signals.recv() => return Ok(Ended::Signal(n)),
                 () = std::future::ready(()), if model.users.is_filtering() => Msg::FilterStep,
             };
-            quit = perform(update::update(&mut model, msg), &cmd_tx);
+            quit = perform(update::update(&mut model, msg), &mut guard);
             while !quit && let Ok(msg) = msg_rx.try_recv() {
-                quit = perform(update::update(&mut model, msg), &cmd_tx);
+                quit = perform(update::update(&mut model, msg), &mut guard);
             }
         }
         Ok::<Ended, io::Error>(Ended::Quit)
@@ -192,8 +201,12 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Hands commands to the worker; true when the UI should quit.
-fn perform(effects: Vec<Effect>, commands: &UnboundedSender<Request>) -> bool {
+/// Hands commands to the worker and copies to `copy`; true when the UI should quit.
+fn perform(
+    effects: Vec<Effect>,
+    commands: &UnboundedSender<Request>,
+    copy: &mut dyn FnMut(String, String),
+) -> bool {
     let mut quit = false;
     for effect in effects {
         match effect {
@@ -202,6 +215,7 @@ fn perform(effects: Vec<Effect>, commands: &UnboundedSender<Request>) -> bool {
                     tracing::error!("the worker has stopped");
                 }
             }
+            Effect::Copy { what, text } => copy(what, text),
             Effect::Quit => quit = true,
         }
     }

@@ -1,23 +1,28 @@
 //! The link form: five fields, validated with the domain rules on every keystroke.
 //!
-//! The destination is prefilled from the selected user; the source provider and attribute
-//! name are choices (from the pool's identity providers), the values are text inputs.
+//! The destination is prefilled from the selected user; the source provider is a choice
+//! among the pool's identity providers, its attribute name a choice among suggestions (or,
+//! for SAML/OIDC, any typed claim name), the values are text inputs (`edit.rs`). An empty
+//! field's "is required" waits until the field is left or Enter is pressed.
 //! Validation needs facts about the pool: [`loaded_context`] builds them from what the UI
 //! has loaded, and a fresh check with Cognito (`link_facts`) is merged in when it answers.
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
-use tui_input::backend::crossterm::EventHandler;
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 use super::msg::RequestId;
-use crate::domain::sanitize::is_unsafe;
 use crate::domain::{
     COGNITO_SUBJECT, IdentityProviderInfo, LinkContext, LinkRequest, Part, ProviderUserIdentifier,
-    Role, UserRecord, Violation, check_link,
+    Role, Rule, UserRecord, Violation, check_link,
 };
 
+mod edit;
 mod loaded;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod value_tests;
 
+pub use edit::control_characters;
 pub use loaded::{linked_to, loaded_context};
 
 /// The form's fields, in Tab order.
@@ -116,6 +121,10 @@ pub struct LinkForm {
     /// Violations Cognito's fresh facts showed for exactly this request.
     pub checked: Option<(LinkRequest, Vec<Violation>)>,
     pub note: Option<FieldNote>,
+    /// Fields left (or edited) since the form opened: their "is required" shows.
+    pub touched: Vec<FormField>,
+    /// Enter was pressed once: every field's "is required" shows.
+    pub submitted: bool,
 }
 
 /// The identifier that names `user` as a link destination: `Cognito` + username for a
@@ -146,6 +155,8 @@ impl LinkForm {
             violations: Vec::new(),
             checked: None,
             note: None,
+            touched: Vec::new(),
+            submitted: false,
         }
     }
 
@@ -222,8 +233,46 @@ impl LinkForm {
             .filter(move |v| FormField::of(v) == field)
     }
 
+    /// The errors shown under `field`: an empty field's "is required" waits until the field
+    /// is left or edited, or Enter is pressed, so a new form does not open in red.
+    pub fn shown_errors_for(&self, field: Option<FormField>) -> impl Iterator<Item = &Violation> {
+        self.errors_for(field).filter(move |v| {
+            !matches!(v.rule, Rule::Required | Rule::Missing)
+                || self.submitted
+                || field.is_none_or(|f| self.touched.contains(&f))
+        })
+    }
+
+    /// Whether any error is shown (the others wait, see [`LinkForm::shown_errors_for`]).
+    pub fn shows_errors(&self) -> bool {
+        std::iter::once(None)
+            .chain(FormField::ALL.map(Some))
+            .any(|f| self.shown_errors_for(f).next().is_some())
+    }
+
+    fn touch(&mut self, field: FormField) {
+        if !self.touched.contains(&field) {
+            self.touched.push(field);
+        }
+    }
+
     pub fn move_focus(&mut self, delta: isize) {
+        self.touch(self.focus);
         self.focus = self.focus.step(delta);
+    }
+
+    /// Whether the attribute name is typed as well as chosen: a SAML or OIDC provider
+    /// accepts any claim name.
+    pub fn attribute_is_free(&self) -> bool {
+        self.provider()
+            .is_some_and(|p| !p.provider_type.is_social())
+    }
+
+    /// Where the attribute name is among the suggestions (`None`: typed, not suggested).
+    pub fn attribute_choice(&self) -> Option<usize> {
+        self.attribute_choices()
+            .iter()
+            .position(|c| *c == self.src_attribute)
     }
 
     fn input_mut(&mut self, field: FormField) -> Option<&mut Input> {
@@ -259,97 +308,4 @@ impl LinkForm {
         let name = self.src_provider.as_deref()?;
         self.providers.as_ref()?.iter().position(|p| p.name == name)
     }
-
-    /// A key typed into the focused field: text for a text field, a letter jumping to the
-    /// next provider whose name starts with it on the provider field; true when a value
-    /// changed.
-    pub fn edit(&mut self, key: KeyEvent) -> bool {
-        self.note = None;
-        match self.focus {
-            FormField::SrcProvider => self.jump_to_provider(key),
-            FormField::SrcAttribute => false,
-            field => {
-                let input = self.input_mut(field).expect("text field");
-                input.handle_event(&Event::Key(key)).is_some()
-            }
-        }
-    }
-
-    /// The next (`delta` 1) or previous (-1) provider or attribute name, when one of those
-    /// fields has the focus; true when a value changed.
-    pub fn choose(&mut self, delta: isize) -> bool {
-        self.note = None;
-        match self.focus {
-            FormField::SrcProvider => self.cycle_provider(delta),
-            FormField::SrcAttribute => {
-                let choices = self.attribute_choices();
-                if choices.len() <= 1 {
-                    return false;
-                }
-                let at = choices.iter().position(|c| *c == self.src_attribute);
-                let next = cycle(at.unwrap_or(0), delta, choices.len());
-                self.src_attribute = choices[next].clone();
-                true
-            }
-            _ => false,
-        }
-    }
-
-    fn cycle_provider(&mut self, delta: isize) -> bool {
-        let n = self.providers.as_ref().map_or(0, Vec::len);
-        if n == 0 {
-            return false;
-        }
-        let next = match self.provider_index() {
-            None if delta < 0 => n - 1,
-            None => 0,
-            Some(i) => cycle(i, delta, n),
-        };
-        self.choose_provider(next);
-        true
-    }
-
-    fn jump_to_provider(&mut self, key: KeyEvent) -> bool {
-        let Some(providers) = &self.providers else {
-            return false;
-        };
-        let n = providers.len();
-        let KeyCode::Char(c) = key.code else {
-            return false;
-        };
-        let start = self.provider_index().map_or(0, |i| i + 1);
-        let found = (0..n).map(|k| (start + k) % n).find(|&i| {
-            providers[i]
-                .name
-                .chars()
-                .next()
-                .is_some_and(|f| f.eq_ignore_ascii_case(&c))
-        });
-        match found {
-            Some(i) => {
-                self.choose_provider(i);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Pasted text into the focused text field, without control characters.
-    pub fn paste(&mut self, text: &str) -> bool {
-        let Some(input) = self.input_mut(self.focus) else {
-            return false;
-        };
-        for c in text.chars().filter(|c| !is_unsafe(*c)) {
-            input.handle(InputRequest::InsertChar(c));
-        }
-        self.note = None;
-        true
-    }
-}
-
-fn cycle(i: usize, delta: isize, n: usize) -> usize {
-    if n == 0 {
-        return 0;
-    }
-    (i as isize + delta).rem_euclid(n as isize) as usize
 }

@@ -66,6 +66,55 @@ pub fn short_status(status: &str) -> &str {
     }
 }
 
+/// `text` padded to `width` display columns, or cut to it with a final `…` (so columns stay
+/// in line whatever the text's length).
+pub fn fit(text: &str, width: usize) -> String {
+    let cut = shorten(text, width);
+    let used = unicode_width::UnicodeWidthStr::width(cut.as_str());
+    format!("{cut}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// `text` cut to `width` display columns, with a final `…` when cut.
+pub fn shorten(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Values longer than this are shortened where they are shown (never where they are sent).
+pub const SHOWN_CHARS_MAX: usize = 80;
+
+/// `text` whole when it has at most [`SHOWN_CHARS_MAX`] characters; otherwise its start and
+/// end around `…`, with its length: `abc…xyz [131,072 characters]`.
+pub fn elide(text: &str) -> std::borrow::Cow<'_, str> {
+    // Bytes first: most values are far below the limit.
+    if text.len() <= SHOWN_CHARS_MAX {
+        return text.into();
+    }
+    let n = text.chars().count();
+    if n <= SHOWN_CHARS_MAX {
+        return text.into();
+    }
+    let head: String = text.chars().take(40).collect();
+    let tail: String = text.chars().skip(n - 16).collect();
+    format!("{head}…{tail} [{} characters]", count(n)).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +141,29 @@ mod tests {
     fn shortens_statuses() {
         assert_eq!(short_status("EXTERNAL_PROVIDER"), "federated");
         assert_eq!(short_status("SOMETHING_NEW"), "SOMETHING_NEW");
+    }
+
+    #[test]
+    fn fit_pads_or_cuts_to_the_width() {
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("日本語", 4), "日… ");
+        assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn elide_keeps_short_text_and_shortens_long_text_with_its_length() {
+        assert!(matches!(
+            elide("short"),
+            std::borrow::Cow::Borrowed("short")
+        ));
+        let exact = "é".repeat(SHOWN_CHARS_MAX);
+        assert_eq!(elide(&exact), exact.as_str());
+        let long = format!("{}{}", "a".repeat(100_000), "z".repeat(16));
+        let short = elide(&long);
+        assert_eq!(
+            short,
+            format!("{}…{} [100,016 characters]", "a".repeat(40), "z".repeat(16))
+        );
     }
 }

@@ -31,37 +31,30 @@ impl Headless {
         pool_id: &str,
         users: Vec<UserRecord>,
         page: usize,
-        (width, height): (u16, u16),
+        size: (u16, u16),
     ) -> Headless {
+        let mut headless = Headless::loading(pool_id, size);
+        let mut users = users.into_iter().peekable();
+        while users.peek().is_some() {
+            let chunk: Vec<UserRecord> = users.by_ref().take(page.max(1)).collect();
+            let more = users.peek().is_some();
+            headless.page(chunk, more);
+        }
+        headless
+    }
+
+    /// A model on `pool_id` after start-up, waiting for its users ([`Headless::page`]).
+    pub fn loading(pool_id: &str, (width, height): (u16, u16)) -> Headless {
         let setup = Setup {
             target: "headless".into(),
             read_only: false,
             theme: Theme { color: true },
             keymap: Keymap::default(),
             connect: crate::aws::TargetSpec::default(),
+            profile: Default::default(),
         };
         let mut model = Model::new(setup, Some(pool_id.to_owned()), (width, height));
         update::init(&mut model);
-        let request_id = model.load.request_id;
-        let mut users = users.into_iter().peekable();
-        while users.peek().is_some() {
-            let chunk: Vec<UserRecord> = users.by_ref().take(page.max(1)).collect();
-            let more = users.peek().is_some();
-            update::update(
-                &mut model,
-                Msg::UsersPage {
-                    request_id,
-                    result: Ok(UsersPageReport {
-                        users: chunk,
-                        pages: 1,
-                        more,
-                        elapsed: Duration::from_secs(1),
-                        partitions: 1,
-                        retries: 0,
-                    }),
-                },
-            );
-        }
         let terminal = match Terminal::new(TestBackend::new(width, height)) {
             Ok(terminal) => terminal,
             Err(never) => match never {},
@@ -69,11 +62,35 @@ impl Headless {
         Headless { model, terminal }
     }
 
+    /// One page of the load, as the worker delivers it; `more` is false on the last.
+    pub fn page(&mut self, users: Vec<UserRecord>, more: bool) {
+        let request_id = self.model.load.request_id;
+        update::update(
+            &mut self.model,
+            Msg::UsersPage {
+                request_id,
+                result: Ok(UsersPageReport {
+                    users,
+                    pages: 1,
+                    more,
+                    elapsed: Duration::from_secs(1),
+                    partitions: 1,
+                    retries: 0,
+                }),
+            },
+        );
+    }
+
     /// One key, as the event loop hands it to `update`; true when the UI would quit.
     pub fn key(&mut self, key: KeyEvent) -> bool {
         update::update(&mut self.model, Msg::Key(key))
             .iter()
             .any(|e| matches!(e, Effect::Quit))
+    }
+
+    /// Pasted text, as the event loop hands a bracketed paste to `update`.
+    pub fn paste(&mut self, text: &str) {
+        update::update(&mut self.model, Msg::Paste(text.to_owned()));
     }
 
     /// Whether the fuzzy filter has matching left; the event loop then sends

@@ -71,6 +71,12 @@ pub enum Intent {
     HideReview,
     /// The next attribute an unknown link may have been made by.
     ChooseAttribute,
+    /// Copy the review's `aws` command (`false`) or its request JSON (`true`).
+    Copy {
+        request: bool,
+    },
+    /// Scroll the review's request and command sideways by columns.
+    ScrollSideways(i16),
 
     // The activity list.
     /// Review the inverse of the session's last change.

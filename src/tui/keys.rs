@@ -16,6 +16,9 @@ use super::model::Model;
 #[cfg(test)]
 mod tests;
 
+/// Columns one sideways scroll moves.
+pub const SIDEWAYS_STEP: i16 = 8;
+
 pub fn intent(model: &Model, key: KeyEvent) -> Option<Intent> {
     if key.kind == KeyEventKind::Release {
         return None;
@@ -114,6 +117,10 @@ pub fn intent_of(context: Context, action: Action) -> Option<Intent> {
         A::ChooseAttribute => Intent::ChooseAttribute,
         A::Undo => Intent::Undo,
         A::Duplicates => Intent::ShowDuplicates,
+        A::CopyCommand => Intent::Copy { request: false },
+        A::CopyRequest => Intent::Copy { request: true },
+        A::ScrollLeft => Intent::ScrollSideways(-SIDEWAYS_STEP),
+        A::ScrollRight => Intent::ScrollSideways(SIDEWAYS_STEP),
         A::Toggle | A::NextMerge => return None,
     };
     Some(intent)

@@ -123,6 +123,7 @@ impl Layer {
     pub fn takes_typing(&self) -> bool {
         match self {
             Layer::Prompt(_) => true,
+            Layer::Review(review) => review.guard.as_ref().is_some_and(|g| g.focused),
             Layer::LinkForm(form) => form.phase == FormPhase::Editing,
             Layer::MergeReview(review) => review.focus == MergeRow::Name,
             _ => false,
@@ -133,6 +134,7 @@ impl Layer {
     pub fn edits_text(&self) -> bool {
         match self {
             Layer::Prompt(_) => true,
+            Layer::Review(review) => review.guard.as_ref().is_some_and(|g| g.focused),
             Layer::LinkForm(form) => form.phase == FormPhase::Editing && form.focus.is_text(),
             Layer::MergeReview(review) => review.focus == MergeRow::Name,
             _ => false,

@@ -18,16 +18,22 @@ use super::review::{Pending, PendingPhase, Review};
 use crate::aws::Failure;
 use crate::aws::ops::LinkFacts;
 use crate::change::Planned;
-use crate::domain::{IdentityProviderInfo, LinkCounts, check_link};
+use crate::domain::{IdentityProviderInfo, LinkCounts, MAX_LINKED_IDENTITIES, check_link};
 
+mod copy;
 mod dialogs;
+mod guard;
+#[cfg(test)]
+pub(crate) use guard::tests as guard_tests;
 mod settle;
 mod unlink;
 
+pub use copy::{copy_from_review, on_copied, scroll_sideways};
 pub use dialogs::{
     cancel_form, cancel_review, choose, choose_attribute, hide_review, move_field, paste_in_form,
     press_button, switch_button, type_in_form,
 };
+pub use guard::{paste_in_review, type_in_review};
 pub use settle::{on_settled, on_unclear};
 pub use unlink::open_unlink;
 
@@ -72,6 +78,16 @@ pub fn open_link_form(model: &mut Model) -> Vec<Effect> {
     let (Some(pool), Some(user)) = (pool_id(model), model.users.selected_user()) else {
         return Vec::new();
     };
+    if user.link_count() >= MAX_LINKED_IDENTITIES {
+        // The form could only end in Cognito's refusal: say so at once.
+        let text = format!(
+            "{} has {MAX_LINKED_IDENTITIES}/{MAX_LINKED_IDENTITIES} linked identities: unlink one first ({} opens the detail to choose one)",
+            crate::domain::sanitize::sanitize(&user.username),
+            model.key(Context::Users, Action::Unlink)
+        );
+        model.error(text);
+        return Vec::new();
+    }
     let form = LinkForm::new(&pool, &destination_of(user), cached_providers(model));
     model.clear_status_for_dialog();
     model.layers.open(Layer::LinkForm(Box::new(form)));
@@ -99,6 +115,7 @@ pub fn submit_form(model: &mut Model) -> Vec<Effect> {
         model.flash("Waiting for the pool's identity providers");
         return Vec::new();
     }
+    form.submitted = true;
     if !form.is_valid() {
         let n = form.violations.len();
         model.flash(format!(
@@ -206,7 +223,8 @@ pub fn on_facts(model: &mut Model, request_id: RequestId, result: Result<LinkFac
         (Some(dest), true) => {
             let planned = Planned::link(req, dest);
             let form = model.layers.form().cloned();
-            let review = Review::new(planned, &model.setup.connect, form);
+            let guarded = model.setup.profile.typed_confirmation;
+            let review = Review::new(planned, &model.setup.connect, form, guarded);
             model.clear_status_for_dialog();
             model
                 .layers
@@ -229,6 +247,10 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     }
     if model.change_running() {
+        return Vec::new();
+    }
+    if let Some(refusal) = guard::refusal(model) {
+        model.error(refusal);
         return Vec::new();
     }
     let request_id = model.new_request_id();
@@ -287,7 +309,8 @@ pub fn undo_last(model: &mut Model) -> Vec<Effect> {
                 destination: Some(req.destination()),
                 counts: Some(LinkCounts::unlink(now)),
             };
-            let mut review = Review::new(planned, &model.setup.connect, None);
+            let guarded = model.setup.profile.typed_confirmation;
+            let mut review = Review::new(planned, &model.setup.connect, None, guarded);
             review.note = merged_note(model, &last_planned);
             model.clear_status_for_dialog();
             model.layers.replace_top(Layer::Review(Box::new(review)));

@@ -78,6 +78,18 @@ fn shift_tab() -> Msg {
 }
 
 /// alice's form with Google and `value` filled in.
+/// The form on alice with `dest` typed as the destination instead.
+pub fn destination_typed(dest: &str, size: (u16, u16)) -> Model {
+    let mut m = form_on(0, size);
+    update(&mut m, key(KeyCode::BackTab));
+    for _ in 0.."alice".len() {
+        update(&mut m, key(KeyCode::Backspace));
+    }
+    typed(&mut m, dest);
+    assert_eq!(form(&m).dest_value.value(), dest);
+    m
+}
+
 pub fn filled(value: &str, size: (u16, u16)) -> Model {
     let mut m = form_on(0, size);
     update(&mut m, ch('G'));
@@ -311,8 +323,9 @@ fn conflicts_show_from_the_loaded_users() {
             username: "Google_117892860558610669905".into()
         }]
     );
-    // carol is at 5/5.
-    let mut m = form_on(2, (80, 24));
+    // carol is at 5/5 (typed as the destination: `l` on carol does not open the form).
+    let mut m = destination_typed("carol", (80, 24));
+    update(&mut m, key(KeyCode::Down));
     update(&mut m, ch('g'));
     assert_eq!(
         rules_of(&m, Some(FormField::DestValue)),
@@ -675,13 +688,14 @@ fn read_only_refuses_and_says_why() {
 }
 
 #[test]
-fn paste_goes_into_the_focused_text_field_without_control_characters() {
+fn paste_goes_into_the_focused_text_field_exactly_as_pasted() {
     let mut m = form_on(0, (80, 24));
     update(&mut m, ch('g'));
     update(&mut m, key(KeyCode::Tab));
     update(&mut m, key(KeyCode::Tab));
+    // Kept, as a typed one is (issue 15 item 6): shown escaped and flagged, not removed.
     update(&mut m, Msg::Paste("12\u{1b}[2J34\n".into()));
-    assert_eq!(form(&m).src_value.value(), "12[2J34");
+    assert_eq!(form(&m).src_value.value(), "12\u{1b}[2J34\n");
     assert!(form(&m).is_valid());
 }
 

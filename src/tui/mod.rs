@@ -6,6 +6,7 @@
 //! same channel the terminal input arrives on. The UI thread never awaits the network.
 
 mod browse;
+mod clipboard;
 mod duplicates;
 mod effect;
 mod event_loop;
@@ -70,6 +71,15 @@ pub fn run(launch: Launch) -> ExitCode {
         listing,
         user_pool_id,
     } = launch;
+    // Before the session opens: a profile's `read_only` applies to it.
+    let profile = match crate::session::profile_settings(&global) {
+        Ok(profile) => profile,
+        Err(message) => {
+            eprintln!("coglink: {message}");
+            return ExitCode::from(crate::exit::EXIT_BAD_INPUT);
+        }
+    };
+    let read_only = read_only || profile.read_only;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -107,6 +117,7 @@ pub fn run(launch: Launch) -> ExitCode {
         theme: Theme::from_env(),
         keymap,
         connect: global,
+        profile,
     };
     tracing::info!("terminal UI starting");
     let result = event_loop::run(&runtime, setup, user_pool_id, connecting, keymap_problem);

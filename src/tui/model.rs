@@ -15,6 +15,7 @@ use crate::aws::TargetSpec;
 use crate::aws::ops::PoolSummary;
 use crate::domain::IdentityProviderInfo;
 use crate::domain::sanitize::sanitize;
+use crate::settings::ProfileSettings;
 
 /// Ticks (of [`TICK`]) a flash message stays.
 pub const FLASH_TICKS: u16 = 30;
@@ -128,6 +129,8 @@ pub struct Setup {
     pub keymap: Keymap,
     /// Where the session connects, for the equivalent `aws` commands.
     pub connect: TargetSpec,
+    /// The profile's settings from the config file (its production guard).
+    pub profile: ProfileSettings,
 }
 
 #[derive(Clone, Debug)]

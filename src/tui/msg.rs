@@ -101,6 +101,16 @@ pub enum Msg {
     },
     /// Changes earlier runs left in flight, settled once the session opened: one line each.
     Recovered(Vec<String>),
+    /// The terminal layer copied a review's text (`Effect::Copy`).
+    Copied(Copied),
+}
+
+/// What a copy did: OSC 52 written, and the file the text also went to (or why not).
+#[derive(Debug, PartialEq)]
+pub struct Copied {
+    pub what: String,
+    pub chars: usize,
+    pub file: Result<String, String>,
 }
 
 /// What became of a change handed to the worker.

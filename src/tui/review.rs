@@ -1,7 +1,12 @@
 //! Changes as the UI plans, reviews, sends and remembers them: the review dialog's content,
 //! the change in flight, and this session's activity list.
 
+use std::borrow::Cow;
+
+use tui_input::Input;
+
 use super::form::LinkForm;
+use super::format::elide;
 use super::msg::RequestId;
 use crate::aws::Failure;
 use crate::aws::TargetSpec;
@@ -33,35 +38,139 @@ pub fn aws_command_of(planned: &Planned, connect: &TargetSpec) -> String {
     }
 }
 
+/// `planned` with every value over [`super::format::SHOWN_CHARS_MAX`] characters shortened (with its
+/// length), for showing only: a value of the model's 131,072 characters would otherwise fill
+/// thousands of lines, three times. `None` when nothing is that long.
+pub fn elided(planned: &Planned) -> Option<Planned> {
+    fn id(id: &mut Option<ProviderUserIdentifier>, changed: &mut bool) {
+        let Some(id) = id else { return };
+        for member in [
+            &mut id.provider_name,
+            &mut id.provider_attribute_name,
+            &mut id.provider_attribute_value,
+        ] {
+            if let Some(text) = member
+                && let Cow::Owned(short) = elide(text)
+            {
+                *text = short;
+                *changed = true;
+            }
+        }
+    }
+    let mut shown = planned.clone();
+    let mut changed = false;
+    match &mut shown {
+        Planned::Link { req, .. } => {
+            id(&mut req.destination_user, &mut changed);
+            id(&mut req.source_user, &mut changed);
+        }
+        Planned::Unlink { req, .. } => id(&mut req.user, &mut changed),
+        _ => {}
+    }
+    changed.then_some(shown)
+}
+
 /// The review dialog: exactly what will be sent, before it is.
 #[derive(Clone, Debug)]
 pub struct Review {
     pub planned: Planned,
+    /// What is sent, whole (what a copy takes).
     pub request_json: String,
     pub aws_command: String,
+    /// As shown: long values shortened, with their length (see [`elided`]); `None` when
+    /// nothing is shortened and the whole text is shown.
+    pub shown: Option<Shown>,
     /// The focus is on the confirm button (it starts on Cancel).
     pub confirm_focused: bool,
     pub scroll: u16,
+    /// Columns the request and the command are scrolled sideways (they are not wrapped).
+    pub hscroll: u16,
     /// The form to go back to when the review is cancelled or Cognito refuses the link.
     pub form: Option<LinkForm>,
     /// A warning about this change beyond the usual one (shown under it).
     pub note: Option<String>,
+    /// The production guard's typed confirmation, when the profile has one.
+    pub guard: Option<TypedConfirm>,
     /// Attribute names to choose from (`c`) for an unlink whose link-time attribute is not
     /// known: the provider's suggestions. Empty: nothing to choose.
     pub attribute_choices: Vec<String>,
 }
 
-impl Review {
-    pub fn new(planned: Planned, connect: &TargetSpec, form: Option<LinkForm>) -> Review {
-        Review {
+/// A production profile's guard: the change is sent only once the pool id or the user's
+/// name is typed exactly.
+#[derive(Clone, Debug)]
+pub struct TypedConfirm {
+    /// What may be typed: the pool id, then the user's name when the change has one.
+    pub expected: Vec<String>,
+    pub typed: Input,
+    /// The typed field has the focus (it starts with it): characters go into it.
+    pub focused: bool,
+}
+
+impl TypedConfirm {
+    pub fn for_change(planned: &Planned) -> TypedConfirm {
+        let mut expected = vec![planned.pool_id().to_owned()];
+        expected.extend(planned.user().map(str::to_owned));
+        TypedConfirm {
+            expected,
+            typed: Input::default(),
+            focused: true,
+        }
+    }
+
+    pub fn matches(&self) -> bool {
+        let typed = self.typed.value();
+        !typed.is_empty() && self.expected.iter().any(|e| e == typed)
+    }
+}
+
+/// The review's texts with long values shortened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    pub planned: Planned,
+    pub request_json: String,
+    pub aws_command: String,
+}
+
+impl Shown {
+    fn of(planned: &Planned, connect: &TargetSpec) -> Option<Shown> {
+        elided(planned).map(|planned| Shown {
             request_json: request_json_of(&planned),
             aws_command: aws_command_of(&planned, connect),
             planned,
+        })
+    }
+}
+
+impl Review {
+    /// `guarded`: the profile's production guard asks for the pool id or the user's name
+    /// to be typed before anything is sent.
+    pub fn new(
+        planned: Planned,
+        connect: &TargetSpec,
+        form: Option<LinkForm>,
+        guarded: bool,
+    ) -> Review {
+        Review {
+            guard: guarded.then(|| TypedConfirm::for_change(&planned)),
+            request_json: request_json_of(&planned),
+            aws_command: aws_command_of(&planned, connect),
+            shown: Shown::of(&planned, connect),
+            planned,
             confirm_focused: false,
             scroll: 0,
+            hscroll: 0,
             form,
             note: None,
             attribute_choices: Vec::new(),
+        }
+    }
+
+    /// The planned change, the request and the command as shown.
+    pub fn shown(&self) -> (&Planned, &str, &str) {
+        match &self.shown {
+            Some(s) => (&s.planned, &s.request_json, &s.aws_command),
+            None => (&self.planned, &self.request_json, &self.aws_command),
         }
     }
 
@@ -88,6 +197,7 @@ impl Review {
         *req = UnlinkRequest::new(req.pool_id(), renamed);
         self.request_json = request_json_of(&self.planned);
         self.aws_command = aws_command_of(&self.planned, connect);
+        self.shown = Shown::of(&self.planned, connect);
         self.confirm_focused = false;
     }
 }

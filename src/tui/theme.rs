@@ -78,8 +78,31 @@ impl Theme {
         self.fg(Color::Magenta)
     }
 
+    /// A profile's badge (and the header's name) in its colour, reversed so it stands out;
+    /// without colour, reversed and bold.
+    pub fn guard_badge(self, badge: Option<&crate::settings::Badge>) -> Style {
+        let style = Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED);
+        match badge {
+            Some(b) if self.color => style.fg(palette(b.color)),
+            _ => style,
+        }
+    }
+
     pub fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+}
+
+/// A badge's colour in the terminal's palette.
+fn palette(color: crate::settings::BadgeColor) -> Color {
+    use crate::settings::BadgeColor;
+    match color {
+        BadgeColor::Red => Color::Red,
+        BadgeColor::Yellow => Color::Yellow,
+        BadgeColor::Green => Color::Green,
+        BadgeColor::Blue => Color::Blue,
+        BadgeColor::Magenta => Color::Magenta,
+        BadgeColor::Cyan => Color::Cyan,
     }
 }
 

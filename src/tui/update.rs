@@ -53,6 +53,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             match model.layers.top_kind() {
                 Some(LayerKind::Prompt) => browse::paste_in_prompt(model, &text),
                 Some(LayerKind::LinkForm) => linking::paste_in_form(model, &text),
+                Some(LayerKind::Review) => linking::paste_in_review(model, &text),
                 Some(LayerKind::Merge) => merging::paste_name(model, &text),
                 _ => {}
             }
@@ -170,6 +171,10 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             merging::on_done(model, request_id, at, result);
             Vec::new()
         }
+        Msg::Copied(copied) => {
+            linking::on_copied(model, copied);
+            Vec::new()
+        }
         Msg::Recovered(lines) => {
             model.flash(sanitize(&format!("journal: {}", lines.join("; "))).into_owned());
             Vec::new()
@@ -200,6 +205,7 @@ fn act(model: &mut Model, intent: Intent) -> Vec<Effect> {
         Intent::Type(key) => match model.layers.top_kind() {
             Some(LayerKind::Prompt) => browse::type_in_prompt(model, key),
             Some(LayerKind::LinkForm) => linking::type_in_form(model, key),
+            Some(LayerKind::Review) => linking::type_in_review(model, key),
             Some(LayerKind::Merge) => merging::type_name(model, key),
             _ => {}
         },
@@ -215,6 +221,8 @@ fn act(model: &mut Model, intent: Intent) -> Vec<Effect> {
         Intent::CancelReview => linking::cancel_review(model),
         Intent::HideReview => linking::hide_review(model),
         Intent::ChooseAttribute => linking::choose_attribute(model),
+        Intent::Copy { request } => return linking::copy_from_review(model, request),
+        Intent::ScrollSideways(delta) => linking::scroll_sideways(model, delta),
         Intent::Undo => return linking::undo_last(model),
         Intent::ShowDuplicates => merging::open_duplicates(model),
         Intent::OpenMerge => return merging::open_merge(model),

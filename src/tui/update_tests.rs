@@ -30,6 +30,7 @@ pub fn setup() -> Setup {
             local: true,
             ..Default::default()
         },
+        profile: Default::default(),
     }
 }
 

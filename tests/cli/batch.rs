@@ -2,7 +2,12 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Env, fresh_subject, stderr, stdout, write_batch};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::broken_endpoint::BrokenEndpoint;
+use crate::common::{Env, fresh_subject, isolated, native_users, stderr, stdout, write_batch};
 
 fn batch_cmd(env: &Env, file: &std::path::Path) -> assert_cmd::Command {
     let mut cmd = env.cmd();
@@ -228,4 +233,139 @@ fn a_killed_batch_resumes_to_the_exact_final_state() {
                     .is_some_and(|m| m.contains("settled by a later run")))),
         "{journal:?}"
     );
+}
+
+/// A source already linked to a user who is not a destination in the file: the plan sends it
+/// (and Cognito refuses it) unless `--check-holders` scanned the pool, which states its cost
+/// first and skips the row naming the holder.
+#[test]
+fn check_holders_skips_a_source_linked_to_a_user_outside_the_file() {
+    let env = Env::new();
+    let users = native_users(&env, 3, 2);
+    let (holder, destination) = (&users[0], &users[1]);
+    let subject = fresh_subject();
+    env.link(holder, &subject).success();
+    let journaled = env.journal().len();
+    let file = write_batch(&env, &[(destination.clone(), subject.clone())]);
+
+    let unchecked = batch_cmd(&env, &file).arg("--dry-run").assert().success();
+    let out = stdout(&unchecked);
+    assert!(out.contains("line 2     link"), "{out}");
+    assert!(out.contains("Holders: not checked"), "{out}");
+
+    let a = batch_cmd(&env, &file)
+        .arg("--check-holders")
+        .assert()
+        .code(1);
+    let (out, err) = (stdout(&a), stderr(&a));
+    let users = env.users().len();
+    let cost = format!(
+        "checking who holds the sources: scanning {users} users (the pool's estimate): about \
+         16 ListUsers requests, with no rate ceiling"
+    );
+    let cost_at = err.find(&cost).unwrap_or_else(|| panic!("{err}"));
+    let checked_at = err
+        .find(&format!("checked {users} users in "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        cost_at < checked_at,
+        "the cost is stated before the scan: {err}"
+    );
+    assert!(
+        out.contains("line 2     skip")
+            && out.contains(&format!("already linked to user \"{holder}\"")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Holders: checked: every source was looked for among the pool's {users} users"
+        )),
+        "{out}"
+    );
+    assert_eq!(env.journal().len(), journaled, "nothing was sent");
+    assert!(env.has_identity(holder, &env.social(), &subject));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_progress_file_is_private_like_the_journal() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let file = write_batch(&env, &[(env.native_user(3), fresh_subject())]);
+    batch_cmd(&env, &file).assert().success();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&env.journal_path()), 0o600);
+    assert_eq!(
+        mode(&env.dir.path().join("links.csv.progress.jsonl")),
+        0o600
+    );
+}
+
+/// An emulator that serves the reads planning needs but not AdminLinkProviderForUser, which
+/// it answers with an HTML 501 page.
+fn emulator_without_linking() -> BrokenEndpoint {
+    BrokenEndpoint::answering(
+        501,
+        Arc::new(|operation: &str, request: &Value| match operation {
+            "ListIdentityProviders" => Some((
+                200,
+                json!({"Providers": [{"ProviderName": "Google", "ProviderType": "Google"}]}),
+            )),
+            "DescribeIdentityProvider" => Some((
+                200,
+                json!({"IdentityProvider": {
+                    "ProviderName": "Google", "ProviderType": "Google",
+                    "AttributeMapping": {"username": "sub"}
+                }}),
+            )),
+            "AdminGetUser" if request["Username"] == "diego" => Some((
+                200,
+                json!({
+                    "Username": "diego",
+                    "UserAttributes": [{"Name": "sub", "Value": "5f0c1d2e-0000-4000-8000-000000000001"}],
+                    "UserStatus": "CONFIRMED",
+                    "Enabled": true
+                }),
+            )),
+            "AdminGetUser" => Some((
+                400,
+                json!({"__type": "UserNotFoundException", "message": "User does not exist."}),
+            )),
+            _ => None,
+        }),
+    )
+}
+
+#[test]
+fn a_link_the_endpoint_does_not_implement_is_sent_once_and_not_retried() {
+    let endpoint = emulator_without_linking();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("links.csv");
+    std::fs::write(
+        &file,
+        "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,\
+         SourceProviderAttributeName,SourceProviderAttributeValue\n\
+         Cognito,diego,Google,Cognito_Subject,1234\n",
+    )
+    .unwrap();
+    let a = isolated(dir.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIABROKENENDPOINT01")
+        .env("AWS_SECRET_ACCESS_KEY", "broken-endpoint-secret")
+        .env("AWS_REGION", "us-east-1")
+        .args(["--endpoint-url", &endpoint.url])
+        .args(["batch", "--user-pool-id", "us-east-1_Emulator1"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    let (out, err) = (stdout(&a), stderr(&a));
+    assert!(out.contains("line 2     link"), "{out}\n{err}");
+    assert_eq!(
+        endpoint.requests_of("AdminLinkProviderForUser"),
+        1,
+        "an operation the endpoint does not implement is not sent again: {out}\n{err}"
+    );
+    let both = format!("{out}{err}");
+    assert!(both.contains("HTTP 501 (Not Implemented)"), "{both}");
+    assert!(!both.contains('\u{1b}'), "{both:?}");
+    assert!(both.contains("retrying will not help"), "{both}");
 }

@@ -48,8 +48,16 @@ fn skeletons_are_the_aws_cli_ones_and_need_no_arguments() {
         .args(["--read-only", "unlink", "--generate-cli-skeleton", "input"])
         .assert()
         .success();
-    isolated(dir.path())
+    // The AWS CLI v2's YAML skeleton (v1 refuses `yaml-input`): the same members.
+    let a = isolated(dir.path())
         .args(["link", "--generate-cli-skeleton", "yaml-input"])
+        .assert()
+        .success();
+    let yaml: serde_json::Value = serde_yaml_ng::from_str(&stdout(&a)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(LINK_SKELETON).unwrap();
+    assert_eq!(yaml, json);
+    isolated(dir.path())
+        .args(["link", "--generate-cli-skeleton", "json-input"])
         .assert()
         .code(2);
 }

@@ -518,8 +518,23 @@ fn a_duplicates_file_is_merged_pair_by_pair() {
         .iter()
         .map(|g| g["merge"].as_array().unwrap().len())
         .sum();
-    let file = env.dir.path().join("duplicates.json");
-    std::fs::write(&file, doc.to_string()).unwrap();
+    // The YAML form (`--output yaml`) is read as the JSON one is.
+    let yaml = stdout(
+        &env.cmd()
+            .args([
+                "duplicates",
+                "--user-pool-id",
+                &env.pool,
+                "--output",
+                "yaml",
+            ])
+            .assert()
+            .success(),
+    );
+    let read_back: Value = serde_yaml_ng::from_str(&yaml).unwrap();
+    assert_eq!(read_back, doc, "yaml holds what json holds");
+    let file = env.dir.path().join("duplicates.yaml");
+    std::fs::write(&file, yaml).unwrap();
     let run = env
         .cmd()
         .args(["merge", "--from"])

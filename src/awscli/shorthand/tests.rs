@@ -231,6 +231,20 @@ fn shorthand_round_trips_any_value() {
     );
 }
 
+#[test]
+fn values_the_aws_cli_would_cut_are_quoted_or_written_as_json() {
+    // The AWS CLI's unquoted pattern stops at U+FFFF.
+    assert_eq!(
+        to_shorthand(&ident(Some("Google"), None, Some("a😀"))),
+        "ProviderName=Google,ProviderAttributeValue=\"a😀\""
+    );
+    // No quoting carries a final backslash: JSON, in the model's order.
+    assert_eq!(
+        to_shorthand(&ident(Some("SAML"), Some("email"), Some("a b\\"))),
+        r#"{"ProviderName":"SAML","ProviderAttributeName":"email","ProviderAttributeValue":"a b\\"}"#
+    );
+}
+
 /// Property tests (bounded fuzzing) of the shorthand parser: no input panics; every
 /// identifier re-rendered with `to_shorthand` parses back to itself; a parse that succeeds
 /// is stable under render → parse.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::batch::holders::Holders;
 use crate::batch::rows::parse_rows;
 use crate::domain::{ProviderType, Rule};
 
@@ -193,4 +194,61 @@ fn recorded_outcomes_resume_without_resending() {
         }
     );
     assert_eq!(plan.to_send().count(), 1);
+}
+
+#[test]
+fn a_source_held_by_a_user_outside_the_file_is_caught_only_by_the_holder_check() {
+    let rows = rows("Cognito,diego,Google,Cognito_Subject,7\n");
+    let mut f = facts(&[user("diego", &[])]);
+    let unchecked = plan(&rows, &f);
+    assert!(matches!(unchecked.rows[0].action, RowAction::Link { .. }));
+    assert_eq!(unchecked.holders_scanned, None);
+    assert!(
+        unchecked.holders_note().starts_with("Holders: not checked"),
+        "{}",
+        unchecked.holders_note()
+    );
+    let sources = [("Google".to_owned(), "7".to_owned())].into();
+    let mut holders = Holders::default();
+    holders.add_page(&[user("maria", &["7"]), user("diego", &[])], &sources);
+    f.holders = Some(holders);
+    let checked = plan(&rows, &f);
+    let RowAction::Skip(Problem::Invalid(v)) = &checked.rows[0].action else {
+        panic!("{:?}", checked.rows[0].action);
+    };
+    assert_eq!(
+        v[0].rule,
+        Rule::AlreadyLinked {
+            to_username: "maria".into()
+        }
+    );
+    assert_eq!(checked.holders_scanned, Some(2));
+    assert!(checked.holders_note().contains("pool's 2 users"));
+}
+
+#[test]
+fn a_checked_source_nobody_holds_is_linked_and_its_own_user_is_not_a_holder() {
+    let rows = rows("Cognito,diego,Google,Cognito_Subject,8\n");
+    let mut f = facts(&[user("diego", &[])]);
+    let sources = [("Google".to_owned(), "8".to_owned())].into();
+    let mut holders = Holders::default();
+    holders.add_page(&[user("diego", &[])], &sources);
+    f.holders = Some(holders.clone());
+    assert!(matches!(
+        plan(&rows, &f).rows[0].action,
+        RowAction::Link { .. }
+    ));
+    // Google_8 signed in as its own user: that is the source-as-user rule, not a holder.
+    holders.add_page(&[user("Google_8", &["8"])], &sources);
+    f.holders = Some(holders);
+    f.source_users
+        .insert(("Google".into(), "8".into()), Some("Google_8".into()));
+    let RowAction::Skip(Problem::Invalid(v)) = &plan(&rows, &f).rows[0].action else {
+        panic!("a source signed in as its own user is skipped");
+    };
+    assert!(
+        v.iter()
+            .all(|v| !matches!(v.rule, Rule::AlreadyLinked { .. })),
+        "{v:?}"
+    );
 }

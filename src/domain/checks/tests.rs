@@ -448,3 +448,42 @@ fn read_operation_members() {
         .is_some()
     );
 }
+
+/// Issue 15 item 6: `ProviderAttributeValue` (and `ProviderAttributeName`) are the model's
+/// `StringType`, at most 131,072 characters; one more is a model error, counted in
+/// characters (not bytes), for the destination as for the source and an unlink's user.
+#[test]
+fn attribute_values_over_the_string_type_limit_are_model_errors() {
+    let at_limit = "é".repeat(STRING_TYPE_MAX);
+    let req = link(ProviderUserIdentifier::cognito_user(&at_limit), google("1"));
+    let v = check_link(&req, &LinkContext::default());
+    assert!(
+        v.iter().all(|v| !matches!(v.rule, Rule::TooLong { .. })),
+        "{:?}",
+        v.iter().map(|v| &v.rule).collect::<Vec<_>>()
+    );
+    let over = "x".repeat(STRING_TYPE_MAX + 1);
+    let req = link(ProviderUserIdentifier::cognito_user(&over), google("1"));
+    let v = check_link(&req, &LinkContext::default());
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        v[0].field,
+        Field::Member(Role::Destination, Part::AttributeValue)
+    );
+    assert_eq!(
+        v[0].rule,
+        Rule::TooLong {
+            max: STRING_TYPE_MAX,
+            actual: STRING_TYPE_MAX + 1
+        }
+    );
+    let error = cognito_error_for(&v, "us-east-1_Demo1").unwrap();
+    assert_eq!(error.kind, ErrorKind::InvalidParameter);
+    assert!(error.message.contains("131072"), "{}", error.message);
+    let unlink = UnlinkRequest::new(
+        "us-east-1_Demo1",
+        ProviderUserIdentifier::new("Google", Some(&over), "1"),
+    );
+    let v = check_unlink(&unlink, None, None, &Known::Unknown);
+    assert!(matches!(v[0].rule, Rule::TooLong { .. }), "{:?}", v[0].rule);
+}

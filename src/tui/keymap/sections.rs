@@ -150,6 +150,10 @@ impl Context {
                 Cancel,
                 Hide,
                 ChooseAttribute,
+                CopyCommand,
+                CopyRequest,
+                ScrollLeft,
+                ScrollRight,
             ],
             Context::Activity => &[Down, Up, Undo, Close],
             Context::Duplicates => &[Down, Up, Top, Bottom, Open, Close],
@@ -224,6 +228,13 @@ pub enum Action {
     Toggle,
     /// The next user of the group to merge.
     NextMerge,
+    /// Copy the review's equivalent `aws` command (OSC 52, and a file).
+    CopyCommand,
+    /// Copy the review's request JSON.
+    CopyRequest,
+    /// Scroll the review's request and command sideways (they are not wrapped).
+    ScrollLeft,
+    ScrollRight,
 }
 
 impl Action {

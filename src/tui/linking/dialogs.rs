@@ -58,15 +58,32 @@ pub fn cancel_form(model: &mut Model) {
 
 /// The focus between the review's Cancel and confirm buttons.
 pub fn switch_button(model: &mut Model) {
-    if let Some(review) = model.layers.review_mut() {
-        review.confirm_focused = !review.confirm_focused;
+    let Some(review) = model.layers.review_mut() else {
+        return;
+    };
+    match &mut review.guard {
+        // Guarded: the typed field, then Cancel, then the confirm button.
+        Some(guard) if guard.focused => {
+            guard.focused = false;
+            review.confirm_focused = false;
+        }
+        Some(guard) if review.confirm_focused => {
+            guard.focused = true;
+            review.confirm_focused = false;
+        }
+        _ => review.confirm_focused = !review.confirm_focused,
     }
 }
 
 /// Presses the focused button: confirm sends the change, Cancel sends nothing.
 pub fn press_button(model: &mut Model) -> Vec<Effect> {
     match model.layers.review() {
-        Some(review) if review.confirm_focused => confirm(model),
+        // Enter in the typed field confirms (refused until the name matches).
+        Some(review)
+            if review.confirm_focused || review.guard.as_ref().is_some_and(|g| g.focused) =>
+        {
+            confirm(model)
+        }
         Some(_) => {
             cancel_review(model);
             Vec::new()

@@ -86,7 +86,8 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         destination: Some(destination_of(user)),
         counts: Some(LinkCounts::unlink(user.link_count())),
     };
-    let mut review = Review::new(planned, &model.setup.connect, None);
+    let guarded = model.setup.profile.typed_confirmation;
+    let mut review = Review::new(planned, &model.setup.connect, None, guarded);
     let mut effects = Vec::new();
     if note.is_some() {
         // The provider's suggestions; until its providers are read, Cognito_Subject alone

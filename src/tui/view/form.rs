@@ -7,22 +7,36 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use super::layout::centered;
 use super::{spinner, wrap};
 use crate::domain::sanitize::sanitize;
 use crate::domain::{Known, MAX_LINKED_IDENTITIES};
-use crate::tui::form::{FormField, FormPhase, LinkForm, loaded_context};
+use crate::tui::form::{FormField, FormPhase, LinkForm, control_characters, loaded_context};
+use crate::tui::format::{count, elide};
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
 /// Columns before a field's value: marker and label.
 const LABEL: usize = 18;
-const WIDTH: u16 = 80;
+/// The form's width: 80 columns, growing with the terminal (a margin of 4 each side) up
+/// to 140, so messages under the fields break less.
+const MIN_WIDTH: u16 = 80;
+const MAX_WIDTH: u16 = 140;
+
+pub fn width(area: Rect) -> u16 {
+    area.width
+        .saturating_sub(8)
+        .clamp(MIN_WIDTH, MAX_WIDTH)
+        .min(area.width)
+}
 
 pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
-    let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let width = width(area);
+    let inner_width = usize::from(width.saturating_sub(2));
     let mut body = Body {
         lines: Vec::new(),
         cursor: None,
@@ -33,12 +47,12 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
     body.field(
         form,
         FormField::DestProvider,
-        text_value(form, FormField::DestProvider),
+        text_value(form, FormField::DestProvider, inner_width),
     );
     body.field(
         form,
         FormField::DestValue,
-        text_value(form, FormField::DestValue),
+        text_value(form, FormField::DestValue, inner_width),
     );
     let count = destination_count(model, form);
     if !count.is_empty() {
@@ -54,12 +68,15 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
         body.detail(&format!("from {}", names.join(", ")));
     }
     body.field(form, FormField::SrcAttribute, attribute_value(form));
+    if form.attribute_is_free() {
+        body.detail(&suggestions(&model.setup.keymap, form));
+    }
     body.field(
         form,
         FormField::SrcValue,
-        text_value(form, FormField::SrcValue),
+        text_value(form, FormField::SrcValue, inner_width),
     );
-    for v in form.errors_for(None) {
+    for v in form.shown_errors_for(None) {
         body.error(&v.to_string());
     }
     if let Some(note) = form.note.as_ref().filter(|n| n.field.is_none()) {
@@ -68,7 +85,7 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
     body.lines.push(Line::default());
     let user = match form.dest_value.value() {
         "" => "the destination user".to_owned(),
-        value => sanitize(value).into_owned(),
+        value => sanitize(&elide(value)).into_owned(),
     };
     body.wrapped(
         &format!("! Whoever controls the source identity will sign in as {user}."),
@@ -83,12 +100,12 @@ pub fn render(model: &Model, form: &LinkForm, frame: &mut Frame, area: Rect) {
                 model.setup.keymap.key(Context::Form, Action::Cancel)
             )),
         ]),
-        FormPhase::Editing => keys_line(&model.setup.keymap, theme, form.is_valid()),
+        FormPhase::Editing => keys_line(&model.setup.keymap, theme, !form.shows_errors()),
     };
     body.lines.push(footer);
 
     let height = body.lines.len() as u16 + 2;
-    let popup = centered(area, WIDTH, height);
+    let popup = centered(area, width, height);
     let block = Block::bordered()
         .title(format!(" Link an identity to {user} "))
         .border_style(theme.border(true));
@@ -167,12 +184,22 @@ impl Body {
             Span::styled(format!("{marker}{:<16}", field.label()), label_style),
             text,
         ]));
-        for v in form.errors_for(Some(field)) {
+        for v in form.shown_errors_for(Some(field)) {
             let rule = sanitize(&v.rule.to_string()).into_owned();
             self.error(&rule);
         }
         if let Some(note) = form.note.as_ref().filter(|n| n.field == Some(field)) {
             self.error(&note.text.clone());
+        }
+        if let Some(text) = form.text_of(field) {
+            let chars = text.chars().count();
+            // A value longer than its line: how long it is (it is never cut).
+            if chars > self.width.saturating_sub(LABEL + 1) {
+                self.detail(&format!("{} characters", count(chars)));
+            }
+            if let Some(flag) = control_characters(text) {
+                self.warning(&flag);
+            }
         }
         if field == FormField::SrcAttribute
             && let Some(warning) = form.attribute_warning()
@@ -188,14 +215,38 @@ struct Value {
     cursor: Option<usize>,
 }
 
-fn text_value(form: &LinkForm, field: FormField) -> Value {
+/// A text field's value as shown: escaped (so a control character shows as `\n`, never
+/// acts), scrolled so that the cursor stays in view.
+fn text_value(form: &LinkForm, field: FormField, inner_width: usize) -> Value {
     let input = form.input(field).expect("a text field");
-    let width = (WIDTH as usize).saturating_sub(LABEL + 3);
-    let scroll = input.visual_scroll(width);
-    let shown: String = sanitize(input.value()).chars().skip(scroll).collect();
+    let width = inner_width.saturating_sub(LABEL + 1).max(1);
+    let value = input.value();
+    let at = value
+        .char_indices()
+        .nth(input.cursor())
+        .map_or(value.len(), |(i, _)| i);
+    let before = sanitize(&value[..at]);
+    let after = sanitize(&value[at..]);
+    let cursor = before.width();
+    // Columns scrolled off to the left: the cursor sits on the last visible column.
+    let skip = (cursor + 1).saturating_sub(width);
+    let mut shown = String::new();
+    let (mut col, mut used) = (0, 0);
+    for c in before.chars().chain(after.chars()) {
+        let w = c.width().unwrap_or(0);
+        if col < skip {
+            col += w;
+            continue;
+        }
+        if used + w > width {
+            break;
+        }
+        shown.push(c);
+        used += w;
+    }
     Value {
         text: Span::raw(shown),
-        cursor: Some(input.visual_cursor().saturating_sub(scroll)),
+        cursor: Some(cursor.saturating_sub(col.max(skip))),
     }
 }
 
@@ -230,17 +281,50 @@ fn provider_value(model: &Model, form: &LinkForm) -> Value {
 
 fn attribute_value(form: &LinkForm) -> Value {
     let attribute = sanitize(form.attribute()).into_owned();
-    let text = match form.provider() {
-        Some(p) if p.provider_type.is_social() => {
-            format!("{attribute}  (the only choice for {})", p.provider_type)
+    let (text, cursor) = match form.provider() {
+        Some(p) if p.provider_type.is_social() => (
+            format!("{attribute}  (the only choice for {})", p.provider_type),
+            None,
+        ),
+        Some(_) => {
+            let n = form.attribute_choices().len();
+            let place = match form.attribute_choice() {
+                Some(i) => format!("{} of {n} suggested", i + 1),
+                None => format!("typed · {n} suggested"),
+            };
+            let cursor = 2 + attribute.chars().count();
+            (format!("◀ {attribute} ▶  {place}"), Some(cursor))
         }
-        Some(_) => format!("◀ {attribute} ▶"),
-        None => attribute,
+        None => (attribute, None),
     };
     Value {
         text: Span::raw(text),
-        cursor: None,
+        cursor,
     }
+}
+
+/// The suggested attribute names of a SAML/OIDC provider, the chosen one in brackets, and
+/// that any claim name may be typed.
+fn suggestions(keymap: &Keymap, form: &LinkForm) -> String {
+    let chosen = form.attribute_choice();
+    let names: Vec<String> = form
+        .attribute_choices()
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let name = sanitize(name);
+            if Some(i) == chosen {
+                format!("[{name}]")
+            } else {
+                name.into_owned()
+            }
+        })
+        .collect();
+    format!(
+        "{}: {} · or type any claim name",
+        choose_keys(keymap),
+        names.join(" ")
+    )
 }
 
 fn destination_count(model: &Model, form: &LinkForm) -> String {

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::domain::sanitize::sanitize;
+use crate::tui::format::shorten;
 use crate::tui::model::Model;
 
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
@@ -19,17 +20,23 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             sanitize(&p.id).into_owned(),
         )
     });
+    let badge = model.setup.profile.badge.as_ref();
+    let badge_text = badge.map(|b| format!(" {} ", sanitize(&b.text)));
     let parts = fit(
         &target,
         pool.as_ref().map(|(n, id)| (n.as_deref(), id.as_str())),
         model.setup.read_only,
-        usize::from(area.width),
+        usize::from(area.width).saturating_sub(badge_text.as_ref().map_or(0, |t| t.width() + 1)),
     );
-    let mut spans = vec![
-        Span::styled(" coglink ", theme.header()),
-        Span::raw("│ "),
-        Span::raw(parts.target),
-    ];
+    // A guarded profile's badge leads, in its colour, and so does the name.
+    let mut spans = match &badge_text {
+        Some(text) => vec![
+            Span::styled(text.clone(), theme.guard_badge(badge)),
+            Span::styled(" coglink ", theme.guard_badge(badge)),
+        ],
+        None => vec![Span::styled(" coglink ", theme.header())],
+    };
+    spans.extend([Span::raw("│ "), Span::raw(parts.target)]);
     if let Some(id) = parts.pool_id {
         spans.push(Span::raw(" │ pool "));
         match parts.pool_name {
@@ -80,27 +87,6 @@ fn fit(target: &str, pool: Option<(Option<&str>, &str)>, read_only: bool, width:
         pool_name: pool.and_then(|(n, _)| n).map(|n| shorten(n, name_room)),
         pool_id: pool.map(|(_, id)| id.to_owned()),
     }
-}
-
-/// `text` cut to `width` columns, with `…` when cut.
-fn shorten(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]

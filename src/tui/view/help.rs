@@ -6,14 +6,21 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+use super::wrap;
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::model::Model;
+use crate::tui::theme::Theme;
 
 /// Width of the keys column.
 const KEYS_WIDTH: usize = 18;
 
+/// The popup's width: up to 90 columns.
+const WIDTH: u16 = 90;
+
 pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
+    // Inside the borders: descriptions wrap under themselves, not at column 0.
+    let inner = usize::from(WIDTH.min(area.width).saturating_sub(2));
     let keymap = &model.setup.keymap;
     let read_only = model.setup.read_only;
     let mut lines = Vec::new();
@@ -21,7 +28,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
     let (browse, layers): (Vec<Context>, Vec<Context>) =
         order.into_iter().partition(|c| c.is_browse());
     for context in browse {
-        section(model, context, &mut lines);
+        section(model, context, inner, &mut lines);
     }
     if read_only {
         lines.push(Line::from(Span::styled(
@@ -31,7 +38,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
         lines.push(Line::default());
     }
     for context in layers {
-        section(model, context, &mut lines);
+        section(model, context, inner, &mut lines);
     }
     lines.push(Line::from(Span::styled(
         "Fixed keys",
@@ -41,17 +48,14 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
         ("Ctrl-C", "Quit, everywhere"),
         (
             "text keys",
-            "In a prompt or a text field of the form, characters, Bksp, Del, ← / →, Home and End edit the text",
+            "In a prompt, a text field of the form or a production review's confirmation field, characters, Bksp, Del, ← / →, Home and End edit the text",
         ),
     ] {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<KEYS_WIDTH$}"), theme.key()),
-            Span::raw(desc),
-        ]));
+        entry(theme, keys, KEYS_WIDTH, desc, inner, &mut lines);
     }
     let [_, middle, _] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Max(90),
+        Constraint::Max(WIDTH),
         Constraint::Fill(1),
     ])
     .areas(area);
@@ -75,7 +79,7 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
 }
 
 /// One section: its title, then each binding's keys and description.
-fn section(model: &Model, context: Context, lines: &mut Vec<Line<'static>>) {
+fn section(model: &Model, context: Context, inner: usize, lines: &mut Vec<Line<'static>>) {
     let theme = model.theme();
     let read_only = model.setup.read_only;
     lines.push(Line::from(Span::styled(
@@ -91,12 +95,31 @@ fn section(model: &Model, context: Context, lines: &mut Vec<Line<'static>>) {
         // A long list of keys still leaves a space before its description.
         let keys = binding.keys_label();
         let width = KEYS_WIDTH.max(keys.chars().count() + 1);
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<width$}"), theme.key()),
-            Span::raw(binding.desc.clone()),
-        ]));
+        entry(theme, &keys, width, &binding.desc, inner, lines);
     }
     lines.push(Line::default());
+}
+
+/// One binding: its keys, then its description wrapped so that every line after the first
+/// starts under the description.
+fn entry(
+    theme: Theme,
+    keys: &str,
+    width: usize,
+    desc: &str,
+    inner: usize,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let indent = 2 + width;
+    let wrapped = wrap(desc, inner.saturating_sub(indent).max(10));
+    for (i, part) in wrapped.into_iter().enumerate() {
+        let lead = if i == 0 {
+            Span::styled(format!("  {keys:<width$}"), theme.key())
+        } else {
+            Span::raw(" ".repeat(indent))
+        };
+        lines.push(Line::from(vec![lead, Span::raw(part)]));
+    }
 }
 
 /// ` Keys · j/k scroll · Esc or ? closes `, with the help's own keys.

@@ -3,11 +3,11 @@
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::tests::screen;
+use super::tests::{column, screen};
 use crate::change::{ReadBack, Sent};
 use crate::domain::ErrorKind;
 use crate::tui::linking_tests::{
-    confirmed, filled, form_on, loaded, reviewed, service, settle_with, users,
+    confirmed, destination_typed, filled, form_on, loaded, reviewed, service, settle_with, users,
 };
 use crate::tui::model::Model;
 use crate::tui::msg::Msg;
@@ -64,7 +64,8 @@ fn form_source_signed_in_as_its_own_user() {
 
 #[test]
 fn form_destination_at_the_limit() {
-    let mut m = form_on(2, NARROW);
+    let mut m = destination_typed("carol", NARROW);
+    update(&mut m, key(KeyCode::Down));
     update(&mut m, ch('f'));
     insta::assert_snapshot!(screen(&m));
 }
@@ -191,4 +192,91 @@ fn activity_list() {
     let mut m = linked_777(NARROW);
     update(&mut m, ch('a'));
     insta::assert_snapshot!(screen(&m));
+}
+
+/// Issue 15 item 8: a username over 14 characters kept the activity's columns in line only
+/// up to 14; now each column is as wide as its longest text.
+#[test]
+fn activity_list_with_a_long_username_keeps_its_columns() {
+    for size in [NARROW, WIDE] {
+        let mut m = linked_777(size);
+        let mut entry = m.activity[0].clone();
+        if let crate::change::Planned::Link { user, .. } = &mut entry.planned {
+            *user = "a.rather.long.username@example.com".into();
+        }
+        m.activity.insert(0, entry);
+        update(&mut m, ch('a'));
+        let text = screen(&m);
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines.iter().find(|l| l.contains("Outcome")).unwrap();
+        let at = column(header, "Outcome").unwrap();
+        let rows: Vec<&&str> = lines.iter().filter(|l| l.contains("Google 777")).collect();
+        assert_eq!(rows.len(), 2, "{text}");
+        for row in rows {
+            assert_eq!(column(row, " ok ").map(|c| c + 1), Some(at), "{text}");
+        }
+        insta::assert_snapshot!(
+            format!("activity_list_long_username_{}x{}", size.0, size.1),
+            text
+        );
+    }
+}
+
+/// Issue 15 item 5: `l` on a 5/5 user says at once to unlink one first, with the key.
+#[test]
+fn link_on_a_five_of_five_user() {
+    for size in [NARROW, WIDE] {
+        let mut m = loaded(size);
+        update(&mut m, ch('j'));
+        update(&mut m, ch('j'));
+        update(&mut m, ch('l'));
+        let text = screen(&m);
+        assert!(text.contains("unlink one first"), "{text}");
+        insta::assert_snapshot!(format!("link_on_five_of_five_{}x{}", size.0, size.1), text);
+    }
+}
+
+/// Issue 15 item 5: at 120 columns the form is wider than 80, so a message stays on one
+/// line; the SAML attribute's suggestions are listed with the count.
+#[test]
+fn form_wide_with_saml_suggestions_and_a_message() {
+    let mut m = destination_typed("carol", WIDE);
+    update(&mut m, key(KeyCode::Down));
+    update(&mut m, ch('c'));
+    update(&mut m, key(KeyCode::Tab));
+    update(&mut m, key(KeyCode::Right));
+    let text = screen(&m);
+    assert!(
+        text.contains("✗ the destination already has 5/5 linked identities, the maximum"),
+        "{text}"
+    );
+    assert!(text.contains("2 of 3 suggested"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+/// Issue 15 item 9: a production profile's header (badge and name in its colour) and the
+/// review's typed confirmation.
+#[test]
+fn production_guard_header_and_review() {
+    use ratatui::style::Color;
+    for size in [NARROW, WIDE] {
+        let mut m = crate::tui::linking::guard_tests::guarded_review(size);
+        typed(&mut m, "ali");
+        let text = screen(&m);
+        assert!(
+            text.lines()
+                .next()
+                .unwrap()
+                .starts_with("\" PROD  coglink │"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("PROD  type {POOL} or alice to confirm › ali")),
+            "{text}"
+        );
+        // The badge is red.
+        let buffer = super::tests::draw(&m);
+        assert_eq!(buffer[(1, 0)].fg, Color::Red);
+        insta::assert_snapshot!(format!("production_guard_{}x{}", size.0, size.1), text);
+    }
 }

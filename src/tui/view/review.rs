@@ -4,18 +4,20 @@
 //! stay.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::layout::centered;
 use super::{spinner, wrap};
 use crate::change::{Planned, describe_identity};
 use crate::domain::sanitize::sanitize;
+use crate::tui::format::SHOWN_CHARS_MAX;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::model::Model;
-use crate::tui::review::{PendingPhase, Review};
+use crate::tui::review::{PendingPhase, Review, TypedConfirm};
 use crate::tui::theme::Theme;
 
 const WIDTH: u16 = 100;
@@ -30,7 +32,9 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
         .keymap
         .key(Context::Review, Action::ChooseAttribute);
     let body = body(review, theme, inner_width, &choose);
-    let height = body.len() as u16 + 4;
+    let wide = code_width(review) > inner_width;
+    let guard_rows = u16::from(review.guard.is_some());
+    let height = body.len() as u16 + 4 + guard_rows;
     let popup = centered(area, WIDTH, height);
     let planned = &review.planned;
     let block = Block::bordered()
@@ -40,16 +44,17 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
         ))
         .border_style(theme.border(true));
     let inner = block.inner(popup);
-    let [text, rule, buttons] = Layout::vertical([
+    let [text, rule, typed, buttons] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(1),
+        Constraint::Length(guard_rows),
         Constraint::Length(1),
     ])
     .areas(inner);
     let max_scroll = (body.len() as u16).saturating_sub(text.height);
     let scroll = review.scroll.min(max_scroll);
     let keymap = &model.setup.keymap;
-    let more = if scroll < max_scroll {
+    let mut more = if scroll < max_scroll {
         format!(
             " ↓ more: {}/{} ",
             keymap.key(Context::Review, Action::Down),
@@ -58,6 +63,22 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
     } else {
         String::new()
     };
+    if wide {
+        more.push_str(&format!(
+            " {}/{} sideways · {} copies the command, {} the request ",
+            keymap.key(Context::Review, Action::ScrollLeft),
+            keymap.key(Context::Review, Action::ScrollRight),
+            keymap.key(Context::Review, Action::CopyCommand),
+            keymap.key(Context::Review, Action::CopyRequest)
+        ));
+    }
+    if review.guard.as_ref().is_some_and(|g| g.focused) {
+        // Characters go into the typed field: only keys that are no characters work.
+        more = format!(
+            " characters go into the field; {} leaves it ",
+            keymap.key(Context::Review, Action::Switch)
+        );
+    }
     frame.render_widget(Clear, popup);
     frame.render_widget(block.title_bottom(more), popup);
     frame.render_widget(Paragraph::new(body).scroll((scroll, 0)), text);
@@ -65,12 +86,60 @@ pub fn render(model: &Model, review: &Review, frame: &mut Frame, area: Rect) {
         Paragraph::new("─".repeat(usize::from(rule.width))).style(theme.dim()),
         rule,
     );
+    if let Some(guard) = &review.guard {
+        let (line, cursor) = guard_line(model, guard, usize::from(typed.width));
+        frame.render_widget(Paragraph::new(line), typed);
+        if let Some(col) = cursor {
+            frame.set_cursor_position(Position::new(typed.x + col, typed.y));
+        }
+    }
     frame.render_widget(Paragraph::new(actions(model, review, theme)), buttons);
+}
+
+/// `PRODUCTION · type us-east-1_X or alice to confirm › alic` with the cursor in the field
+/// when it has the focus; `✓` once the text matches.
+fn guard_line(model: &Model, guard: &TypedConfirm, width: usize) -> (Line<'static>, Option<u16>) {
+    let theme = model.theme();
+    let badge = model
+        .setup
+        .profile
+        .badge
+        .as_ref()
+        .map_or("PRODUCTION".to_owned(), |b| b.text.clone());
+    let names: Vec<String> = guard
+        .expected
+        .iter()
+        .map(|e| sanitize(e).into_owned())
+        .collect();
+    let lead = format!(" {} ", sanitize(&badge));
+    let ask = format!(" type {} to confirm › ", names.join(" or "));
+    let typed = sanitize(guard.typed.value()).into_owned();
+    let mark = if guard.matches() { " ✓" } else { "" };
+    let used = lead.width() + ask.width();
+    let room = width.saturating_sub(used + mark.width() + 1);
+    // The end of what is typed stays in view.
+    let skip = typed.chars().count().saturating_sub(room);
+    let shown: String = typed.chars().skip(skip).collect();
+    let cursor = guard
+        .focused
+        .then(|| (used + shown.width()).min(width.saturating_sub(1)) as u16);
+    let field_style = if guard.focused {
+        theme.key()
+    } else {
+        Style::new()
+    };
+    let line = Line::from(vec![
+        Span::styled(lead, theme.guard_badge(model.setup.profile.badge.as_ref())),
+        Span::raw(ask),
+        Span::styled(shown, field_style),
+        Span::styled(mark.to_owned(), theme.ok()),
+    ]);
+    (line, cursor)
 }
 
 /// The scrolled text; `choose` is the key that chooses the attribute of an unlink.
 fn body(review: &Review, theme: Theme, width: usize, choose: &str) -> Vec<Line<'static>> {
-    let planned = &review.planned;
+    let (planned, request_json, aws_command) = review.shown();
     let user = sanitize(planned.user().unwrap_or_default()).into_owned();
     let identity = planned.identity();
     let provider = sanitize(identity.name()).into_owned();
@@ -158,20 +227,75 @@ fn body(review: &Review, theme: Theme, width: usize, choose: &str) -> Vec<Line<'
         format!("Request ({})", planned.operation()),
         theme.column_header(),
     )));
-    for json_line in review.request_json.lines() {
-        for part in wrap(json_line, width) {
-            lines.push(Line::from(part));
+    if review.shown.is_some() {
+        for part in wrap(
+            &format!(
+                "Values over {SHOWN_CHARS_MAX} characters are shortened here, with their length; \
+                 they are sent whole."
+            ),
+            width,
+        ) {
+            lines.push(Line::from(Span::styled(part, theme.dim())));
         }
+    }
+    // Not wrapped (a wrapped line copied by hand would break, an escape split in two):
+    // one screen line per line, scrolled sideways together with the command.
+    let hscroll = usize::from(review.hscroll).min(code_width(review).saturating_sub(width));
+    for json_line in request_json.lines() {
+        lines.push(code_line(json_line, hscroll, width, theme));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         "Equivalent AWS CLI command",
         theme.column_header(),
     )));
-    for part in wrap(&review.aws_command, width) {
-        lines.push(Line::from(part));
-    }
+    lines.push(code_line(aws_command, hscroll, width, theme));
     lines
+}
+
+/// The widest line of the request and the command as shown.
+fn code_width(review: &Review) -> usize {
+    let (_, request_json, aws_command) = review.shown();
+    request_json
+        .lines()
+        .chain([aws_command])
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+}
+
+/// `text` from column `skip`, cut at `width`; a dim `›` in the last column says it goes
+/// on (`h`/`l` scroll), a dim `‹` in the first that it started before.
+fn code_line(text: &str, skip: usize, width: usize, theme: Theme) -> Line<'static> {
+    let mut shown = String::new();
+    let (mut col, mut used) = (0, 0);
+    let mut cut = false;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if col < skip {
+            col += w;
+            continue;
+        }
+        if used + w > width {
+            cut = true;
+            break;
+        }
+        shown.push(c);
+        used += w;
+    }
+    let mut spans = Vec::new();
+    if skip > 0 && !shown.is_empty() {
+        shown.remove(0);
+        spans.push(Span::styled("‹", theme.dim()));
+    }
+    if cut {
+        shown.pop();
+        spans.push(Span::raw(shown));
+        spans.push(Span::styled("›", theme.dim()));
+    } else {
+        spans.push(Span::raw(shown));
+    }
+    Line::from(spans)
 }
 
 /// The buttons, or what the change in flight is doing.
@@ -208,6 +332,21 @@ fn actions(model: &Model, review: &Review, theme: Theme) -> Line<'static> {
         Planned::Unlink { .. } => "Unlink",
         _ => "Confirm",
     };
+    if review.guard.as_ref().is_some_and(|g| g.focused) {
+        return Line::from(vec![
+            Span::raw(" "),
+            button("Cancel", false),
+            Span::raw("  "),
+            button(confirm, false),
+            Span::raw("   "),
+            Span::styled(key(Action::Press), theme.key()),
+            Span::raw(" confirms once typed  "),
+            Span::styled(key(Action::Switch), theme.key()),
+            Span::raw(" buttons  "),
+            Span::styled(key(Action::Cancel), theme.key()),
+            Span::raw(" cancel"),
+        ]);
+    }
     let mut spans = vec![
         Span::raw(" "),
         button("Cancel", !review.confirm_focused),

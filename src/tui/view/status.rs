@@ -15,14 +15,25 @@ use crate::tui::theme::Theme;
 pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     let theme = model.theme();
     let line = match &model.status {
-        Status::Error { text } => Line::from(vec![
-            Span::styled(" ✗ ", theme.error()),
-            Span::styled(text.clone(), theme.error()),
-            Span::raw(format!(
-                "  ({} dismisses)",
-                model.setup.keymap.key(model.context(), Action::Back)
-            )),
-        ]),
+        Status::Error { text } => {
+            let mut spans = vec![
+                Span::styled(" ✗ ", theme.error()),
+                Span::styled(text.clone(), theme.error()),
+            ];
+            // A layer without a Back key (a review) has no key that only dismisses.
+            if model
+                .setup
+                .keymap
+                .binding(model.context(), Action::Back)
+                .is_some()
+            {
+                spans.push(Span::raw(format!(
+                    "  ({} dismisses)",
+                    model.setup.keymap.key(model.context(), Action::Back)
+                )));
+            }
+            Line::from(spans)
+        }
         Status::Info { text, .. } => Line::from(vec![
             Span::styled(" ✓ ", theme.info()),
             Span::raw(text.clone()),
@@ -35,17 +46,20 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         {
             Some(layer) => {
                 let sending = model.change_running();
-                let mut hints: Vec<(String, &str)> = model
+                let mut hints: Vec<(String, &str, Action)> = model
                     .setup
                     .keymap
                     .hints(layer.context())
                     .into_iter()
                     .filter(|(_, _, action)| layer.shows_hint(*action, sending))
-                    .map(|(k, h, _)| (k, h))
                     .collect();
+                if layer.edits_text() {
+                    // A character key would be typed, not act: its hint would mislead.
+                    hints.retain(|(key, _, _)| key.chars().count() > 1);
+                }
                 if layer.context() == Context::Prompt {
                     // Fixed: in a prompt, q is text.
-                    hints.push(("Ctrl-C".to_owned(), "quit"));
+                    hints.push(("Ctrl-C".to_owned(), "quit", Action::Quit));
                 }
                 hint_line(theme, hints.into_iter(), area.width)
             }
@@ -64,8 +78,7 @@ fn browse_hints(model: &Model, width: u16) -> Line<'static> {
         .keymap
         .hints(model.context())
         .into_iter()
-        .filter(|(_, _, action)| !(read_only && action.is_change()))
-        .map(|(k, h, _)| (k, h));
+        .filter(|(_, _, action)| !(read_only && action.is_change()));
     let mut line = hint_line(theme, hints, width);
     if read_only {
         line.spans
@@ -74,23 +87,34 @@ fn browse_hints(model: &Model, width: u16) -> Line<'static> {
     line
 }
 
-/// Key hints, as many whole ones as fit in `width`.
+/// Key hints, as many whole ones as fit in `width`, in keymap order; the help's hint is kept
+/// whatever the width (it leads to every other key), after the others that fit.
 fn hint_line<'a>(
     theme: Theme,
-    hints: impl Iterator<Item = (String, &'a str)>,
+    hints: impl Iterator<Item = (String, &'a str, Action)>,
     width: u16,
 ) -> Line<'static> {
+    let width_of = |key: &str, hint: &str| key.chars().count() + hint.chars().count() + 3;
+    let (help, others): (Vec<_>, Vec<_>) = hints.partition(|(_, _, a)| *a == Action::Help);
+    let help = help.into_iter().next();
+    let reserved = help.as_ref().map_or(0, |(k, h, _)| width_of(k, h));
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for (key, hint) in hints {
-        let label = format!(" {hint}  ");
-        let w = key.chars().count() + label.chars().count();
+    let mut used = 1 + reserved;
+    let push = |spans: &mut Vec<Span<'static>>, key: String, hint: &str| {
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {hint}  ")));
+    };
+    for (key, hint, _) in others {
+        let w = width_of(&key, hint);
+        // The last hint's two trailing spaces may fall off the edge.
         if used + w > usize::from(width) + 2 {
             break;
         }
         used += w;
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(label));
+        push(&mut spans, key, hint);
+    }
+    if let Some((key, hint, _)) = help {
+        push(&mut spans, key, hint);
     }
     Line::from(spans)
 }

@@ -16,11 +16,16 @@ use crate::tui::theme::Theme;
 use crate::tui::update::{init, update};
 use crate::tui::update_tests::{ch, expired, key, page, setup, started, typed};
 
-fn draw(model: &Model) -> Buffer {
+pub fn draw(model: &Model) -> Buffer {
     let (w, h) = model.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|frame| view(model, frame)).unwrap();
     terminal.backend().buffer().clone()
+}
+
+/// The character column (not the byte) where `pat` starts in `line`.
+pub fn column(line: &str, pat: &str) -> Option<usize> {
+    line.find(pat).map(|b| line[..b].chars().count())
 }
 
 pub fn screen(model: &Model) -> String {
@@ -188,6 +193,64 @@ fn help_overlay() {
     let mut m = with_sample_users((80, 24));
     update(&mut m, ch('?'));
     insta::assert_snapshot!(screen(&m));
+}
+
+/// Issue 15 item 8: a wrapped description starts under the description, not at column 0.
+#[test]
+fn help_wraps_descriptions_under_themselves() {
+    for (size, wrapped) in [
+        ((80, 24), "Link an external"),
+        ((120, 40), "Fuzzy filter over"),
+    ] {
+        let mut m = with_sample_users(size);
+        update(&mut m, ch('?'));
+        let text = screen(&m);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines.iter().position(|l| l.contains(wrapped)).unwrap();
+        let column = column(lines[at], wrapped).unwrap();
+        let next = lines[at + 1];
+        // After the opening quote and the border.
+        let first_text = next
+            .chars()
+            .enumerate()
+            .skip(column - 18)
+            .find(|(_, c)| !c.is_whitespace())
+            .map(|(i, _)| i);
+        // The rest of the description, under its first line.
+        assert_eq!(first_text, Some(column), "{text}");
+        insta::assert_snapshot!(format!("help_overlay_{}x{}", size.0, size.1), text);
+    }
+}
+
+/// Issue 15 item 8: the footer has `a activity`, and `? help` shows whatever the width.
+#[test]
+fn footer_has_activity_and_always_help() {
+    for width in [50, 80, 120] {
+        let m = with_sample_users((width, 24));
+        let text = screen(&m);
+        let footer = text.lines().last().unwrap();
+        assert!(footer.contains("? help"), "{width}: {footer}");
+        if width >= 80 {
+            assert!(footer.contains("a activity"), "{width}: {footer}");
+        }
+    }
+}
+
+/// Issue 15 item 8: at 120 columns a 5/5 user's badges are whole and the username column
+/// is as wide as the longest name, not 40 columns.
+#[test]
+fn table_columns_are_sized_to_their_content() {
+    let mut m = with_sample_users((120, 40));
+    let text = screen(&m);
+    assert!(text.contains("G FB SAML OIDC APL"), "{text}");
+    let header = text.lines().nth(2).unwrap();
+    let status = column(header, "Status").unwrap();
+    let longest = "Google_117892860558610669905".len();
+    // The quote, the border, the highlight symbol, the longest name and one space.
+    assert_eq!(status, 4 + longest + 1, "{text}");
+    insta::assert_snapshot!(text);
+    update(&mut m, ch('j'));
+    assert!(screen(&m).contains("G FB SAML OIDC APL"));
 }
 
 #[test]

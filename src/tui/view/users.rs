@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::spinner;
 use crate::domain::sanitize::sanitize;
@@ -34,51 +35,101 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     }
     // Only the visible rows are built: the table may hold 100k users.
     let visible = usize::from(area.height.saturating_sub(3));
-    let rows = model.users.window(visible).map(|u| row(u, theme));
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Fill(3),
-            Constraint::Length(11),
-            Constraint::Length(3),
-            Constraint::Fill(3),
-            Constraint::Length(5),
-            Constraint::Length(14),
-        ],
-    )
-    .header(
-        Row::new(["Username", "Status", "On", "Email", "Links", "Providers"])
-            .style(theme.column_header()),
-    )
-    .row_highlight_style(theme.selected())
-    .highlight_symbol(Line::from("▶ "))
-    .block(block);
+    let cells: Vec<RowText> = model.users.window(visible).map(RowText::of).collect();
+    let widths = column_widths(&cells, area.width.saturating_sub(2));
+    let rows = cells.into_iter().map(|c| c.row(theme));
+    let table = Table::new(rows, widths.map(Constraint::Length))
+        .header(
+            Row::new(["Username", "Status", "On", "Email", "Links", "Providers"])
+                .style(theme.column_header()),
+        )
+        .row_highlight_style(theme.selected())
+        .highlight_symbol(Line::from("▶ "))
+        .block(block);
     let selected = model.users.selected().saturating_sub(model.users.offset());
     let mut state = TableState::new().with_selected(Some(selected));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn row(user: &UserRecord, theme: Theme) -> Row<'static> {
-    let links = user.link_count();
-    let links_cell = if links + 1 >= MAX_LINKED_IDENTITIES {
-        Cell::from(format!("{links}/{MAX_LINKED_IDENTITIES}!")).style(theme.warn())
+/// A row's texts, escaped, so column widths can be sized to them before drawing.
+struct RowText {
+    username: String,
+    status: String,
+    enabled: bool,
+    email: String,
+    links: usize,
+    badges: String,
+}
+
+impl RowText {
+    fn of(user: &UserRecord) -> RowText {
+        RowText {
+            username: sanitize(&user.username).into_owned(),
+            // Unknown statuses are shown as sent: escaped like any pool text.
+            status: sanitize(short_status(&user.status)).into_owned(),
+            enabled: user.enabled,
+            email: sanitize(user.email().unwrap_or("")).into_owned(),
+            links: user.link_count(),
+            badges: badges(user),
+        }
+    }
+
+    fn row(self, theme: Theme) -> Row<'static> {
+        let links = self.links;
+        let links_cell = if links + 1 >= MAX_LINKED_IDENTITIES {
+            Cell::from(format!("{links}/{MAX_LINKED_IDENTITIES}!")).style(theme.warn())
+        } else {
+            Cell::from(format!("{links}/{MAX_LINKED_IDENTITIES}"))
+        };
+        let enabled = if self.enabled {
+            Cell::from("yes")
+        } else {
+            Cell::from("NO").style(theme.warn())
+        };
+        Row::new([
+            Cell::from(self.username),
+            Cell::from(self.status),
+            enabled,
+            Cell::from(self.email),
+            links_cell,
+            Cell::from(self.badges).style(theme.badge()),
+        ])
+    }
+}
+
+/// Column widths sized to the visible rows: Status, On, Links and Providers take what their
+/// longest text needs (a 5/5 user's badges whole); Username and Email share the rest, each
+/// keeping its own need when it fits and at least half of what is left when both do not.
+fn column_widths(rows: &[RowText], inner: u16) -> [u16; 6] {
+    fn need<'a>(header: &str, texts: impl Iterator<Item = &'a str>) -> u16 {
+        texts
+            .map(UnicodeWidthStr::width)
+            .chain([header.width()])
+            .max()
+            .unwrap_or(0)
+            .min(usize::from(u16::MAX)) as u16
+    }
+    let status = need("Status", rows.iter().map(|r| r.status.as_str())).min(14);
+    let providers = need("Providers", rows.iter().map(|r| r.badges.as_str()));
+    let (on, links) = (3, 5);
+    // The highlight symbol (2) and one space between each of the 6 columns.
+    let room = inner.saturating_sub(2 + 5 + status + on + links + providers);
+    let username = need("Username", rows.iter().map(|r| r.username.as_str()));
+    let email = need("Email", rows.iter().map(|r| r.email.as_str()));
+    let (username, email) = if username + email <= room {
+        // Spare room goes to the email, the last flexible column.
+        (username, room - username)
     } else {
-        Cell::from(format!("{links}/{MAX_LINKED_IDENTITIES}"))
+        let half = room / 2;
+        if username <= half {
+            (username, room - username)
+        } else if email <= room - half {
+            (room - email, email)
+        } else {
+            (half, room - half)
+        }
     };
-    let enabled = if user.enabled {
-        Cell::from("yes")
-    } else {
-        Cell::from("NO").style(theme.warn())
-    };
-    Row::new([
-        Cell::from(sanitize(&user.username).into_owned()),
-        // Unknown statuses are shown as sent: escaped like any pool text.
-        Cell::from(sanitize(short_status(&user.status)).into_owned()),
-        enabled,
-        Cell::from(sanitize(user.email().unwrap_or("")).into_owned()),
-        links_cell,
-        Cell::from(badges(user)).style(theme.badge()),
-    ])
+    [username, status, on, email, links, providers]
 }
 
 /// Provider badges, one per provider type: `G FB SAML` (the Links column has the count).

@@ -1,0 +1,341 @@
+//! Scale benchmarks of the headless commands: `cargo bench --bench scale` (1,000,000 users)
+//! or `cargo bench --bench scale -- --quick` (100,000 users).
+//!
+//! 1. `coglink users --output json` of a basic pool (`sub` and `email`) and of a realistic one
+//!    (`local serve --synthetic-users N --realistic`): the release binary against an
+//!    endpoint in this process, list rate uncapped; wall time and the command's peak resident
+//!    memory (`wait4` in a small runner process, see `run`), which must stay under 64 MiB
+//!    whatever the pool's size.
+//! 2. The TUI's user table loaded with every user of each pool: a fresh process lists the
+//!    pool (partitioned, uncapped) and feeds each page to the real UI model as the worker
+//!    does (`tui::headless`); its peak and final resident memory, and bytes per user.
+//!    Targets at 1,000,000 users: basic under 300 MiB, realistic under 450 MiB.
+//! 3. `coglink users` against `aws cognito-idp list-users` (when `aws` is on PATH), 10,000
+//!    basic users, same endpoint, output to /dev/null: medians of 3 alternated runs.
+//!
+//! Exits non-zero when a run fails or a figure misses its target.
+
+mod common;
+
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use coglink::aws::listing::{self, ListingEvent, ListingPlan};
+use coglink::aws::ops::Ops;
+use coglink::aws::{ConnectOptions, Connection};
+use coglink::local::{
+    LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer,
+    SYNTHETIC_POOL_ID, Seed, Simulation,
+};
+use coglink::tui::headless::Headless;
+use common::cores;
+
+const STREAMING_PEAK_TARGET_MIB: f64 = 64.0;
+/// Peak of the TUI holding 1,000,000 users (scaled down with the pool's size).
+const TUI_BASIC_TARGET_MIB: f64 = 300.0;
+const TUI_REALISTIC_TARGET_MIB: f64 = 450.0;
+const AWS_CLI_SPEEDUP_TARGET: f64 = 20.0;
+const AWS_CLI_USERS: usize = 10_000;
+
+/// What a finished child used.
+struct Ran {
+    wall: Duration,
+    peak_mib: f64,
+    ok: bool,
+}
+
+/// Runs `cmd` to the end (stdout to /dev/null) through a fresh, small copy of this bench
+/// (`--measure`), and reads the command's peak RSS from `wait4` there. A child's peak counts
+/// the memory of the process that forked it, so the fork must not come from this process,
+/// which holds the endpoint's pool.
+fn run(cmd: &Command) -> Ran {
+    let started = Instant::now();
+    let out = Command::new(std::env::current_exe().expect("bench path"))
+        .arg("--measure")
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .expect("runner starts");
+    let wall = started.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let peak_kib = text
+        .lines()
+        .find_map(|l| l.strip_prefix("PEAK_KIB "))
+        .and_then(|v| v.trim().parse::<f64>().ok());
+    let ok = out.status.success() && peak_kib.is_some();
+    if !ok {
+        eprintln!(
+            "child failed ({}): {cmd:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ran {
+        wall,
+        peak_mib: peak_kib.unwrap_or(0.0) / 1024.0,
+        ok,
+    }
+}
+
+/// `--measure PROGRAM ARGS...`: runs it with stdout to /dev/null and prints
+/// `PEAK_KIB n`; exits with its status.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which `Child::wait` cannot replace
+fn measure(args: &[String]) -> ExitCode {
+    let Some((program, rest)) = args.split_first() else {
+        return ExitCode::FAILURE;
+    };
+    let child = Command::new(program)
+        .args(rest)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("child starts");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data filled by the kernel; `pid` is our own child, waited once.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    drop(child);
+    println!("PEAK_KIB {}", usage.ru_maxrss);
+    if waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn start(rt: &tokio::runtime::Runtime, seed: Seed) -> LocalServer {
+    rt.block_on(LocalServer::start(LocalOptions {
+        port: 0,
+        state_file: None,
+        seed,
+        simulation: Simulation::default(),
+    }))
+    .expect("endpoint starts")
+}
+
+fn coglink_users(url: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coglink"));
+    let dir = std::env::temp_dir().join("coglink-scale-bench");
+    cmd.env("XDG_STATE_HOME", &dir)
+        .env("XDG_CONFIG_HOME", &dir)
+        .env("XDG_CACHE_HOME", &dir)
+        .env("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY)
+        .args(["--endpoint-url", url, "--region", LOCAL_REGION])
+        .args([
+            "--list-rate",
+            "1000000",
+            "users",
+            "--user-pool-id",
+            SYNTHETIC_POOL_ID,
+        ])
+        .args(["--output", "json"]);
+    cmd
+}
+
+fn aws_list_users(url: &str) -> Command {
+    let mut cmd = Command::new("aws");
+    cmd.env("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY)
+        .env("AWS_PAGER", "")
+        .args(["--endpoint-url", url, "--region", LOCAL_REGION])
+        .args([
+            "cognito-idp",
+            "list-users",
+            "--user-pool-id",
+            SYNTHETIC_POOL_ID,
+        ])
+        .args(["--output", "json"]);
+    cmd
+}
+
+fn has_aws_cli() -> bool {
+    Command::new("aws")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// This process's resident memory now (`VmRSS`), in KiB.
+fn rss_kib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0.0)
+}
+
+/// `--tui-load URL USERS`: lists the pool into the UI model page by page and prints
+/// `RESULT wall_ms peak_kib held_kib base_kib`.
+fn tui_load(args: &[String]) -> ExitCode {
+    let [url, expected] = args else {
+        return ExitCode::FAILURE;
+    };
+    let expected: usize = expected.parse().expect("user count");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let conn = rt.block_on(Connection::open(&ConnectOptions {
+        region: Some(LOCAL_REGION.into()),
+        endpoint_url: Some(url.clone()),
+        static_credentials: Some((LOCAL_ACCESS_KEY_ID.into(), LOCAL_SECRET_ACCESS_KEY.into())),
+        label: Some("local".into()),
+        ..ConnectOptions::default()
+    }));
+    let mut ui = Headless::loading(SYNTHETIC_POOL_ID, (120, 35));
+    let base = rss_kib();
+    let started = Instant::now();
+    let plan = ListingPlan::partitioned(SYNTHETIC_POOL_ID, 16, None);
+    let loaded = rt.block_on(async {
+        let mut events = listing::start(Ops::new(conn.client, conn.target), plan);
+        while let Some(event) = events.recv().await {
+            match event {
+                ListingEvent::Page { users } => ui.page(users, true),
+                ListingEvent::Retrying { .. } => {}
+                ListingEvent::Finished(_) => {
+                    ui.page(Vec::new(), false);
+                    return Ok(());
+                }
+                ListingEvent::Failed(f) => return Err(f.to_string()),
+            }
+        }
+        Err("the listing stopped without an end".to_owned())
+    });
+    let wall = started.elapsed();
+    if let Err(e) = loaded {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+    if ui.total() != expected {
+        eprintln!("loaded {} users, expected {expected}", ui.total());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "RESULT {} {} {} {base}",
+        wall.as_millis(),
+        common::peak_kib(),
+        rss_kib()
+    );
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--measure") {
+        return measure(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "--tui-load") {
+        return tui_load(&args[1..]);
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let users = if quick { 100_000 } else { 1_000_000 };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let mut ok = true;
+    println!("Scale benchmarks (release build, {} cores)", cores());
+    println!("`users --output json`, {users} users, list rate uncapped:");
+    for (name, seed) in [
+        ("basic", Seed::Synthetic { users }),
+        ("realistic", Seed::Realistic { users }),
+    ] {
+        let t = Instant::now();
+        let server = start(&rt, seed);
+        let seeded = t.elapsed();
+        let ran = run(&coglink_users(&server.endpoint_url()));
+        rt.block_on(server.shutdown());
+        let within = ran.peak_mib < STREAMING_PEAK_TARGET_MIB;
+        ok &= ran.ok && within;
+        println!(
+            "  {name:<9} {:>7.2} s wall, peak {:>6.1} MiB (target < {STREAMING_PEAK_TARGET_MIB} MiB: {}) [pool seeded in {seeded:.1?}]",
+            ran.wall.as_secs_f64(),
+            ran.peak_mib,
+            if within { "met" } else { "MISSED" }
+        );
+    }
+    println!("The TUI's table holding {users} users (listed partitioned, uncapped):");
+    for (name, seed, target) in [
+        ("basic", Seed::Synthetic { users }, TUI_BASIC_TARGET_MIB),
+        (
+            "realistic",
+            Seed::Realistic { users },
+            TUI_REALISTIC_TARGET_MIB,
+        ),
+    ] {
+        let target = target * users as f64 / 1e6;
+        let server = start(&rt, seed);
+        let out = Command::new(std::env::current_exe().expect("bench path"))
+            .args(["--tui-load", &server.endpoint_url(), &users.to_string()])
+            .output()
+            .expect("child runs");
+        rt.block_on(server.shutdown());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let Some(fields) = text.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
+            eprintln!(
+                "{name}: child failed:\n{text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            ok = false;
+            continue;
+        };
+        let f: Vec<f64> = fields.split(' ').filter_map(|v| v.parse().ok()).collect();
+        let [wall_ms, peak_kib, held_kib, base_kib] = f[..] else {
+            ok = false;
+            continue;
+        };
+        let peak_mib = peak_kib / 1024.0;
+        let met = peak_mib < target;
+        ok &= met;
+        println!(
+            "  {name:<9} loaded in {:>6.2} s, peak {peak_mib:>6.1} MiB (target < {target:.0} MiB: {}), held {:.1} MiB, {:.0} bytes per user",
+            wall_ms / 1e3,
+            if met { "met" } else { "MISSED" },
+            held_kib / 1024.0,
+            (held_kib - base_kib) * 1024.0 / users as f64
+        );
+    }
+    if has_aws_cli() {
+        let server = start(
+            &rt,
+            Seed::Synthetic {
+                users: AWS_CLI_USERS,
+            },
+        );
+        let url = server.endpoint_url();
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            let a = run(&coglink_users(&url));
+            let b = run(&aws_list_users(&url));
+            ok &= a.ok && b.ok;
+            ours.push(a.wall);
+            theirs.push(b.wall);
+        }
+        rt.block_on(server.shutdown());
+        let (ours, theirs) = (median(ours), median(theirs));
+        let speedup = theirs.as_secs_f64() / ours.as_secs_f64();
+        let met = speedup >= AWS_CLI_SPEEDUP_TARGET;
+        ok &= met;
+        println!(
+            "`users` against `aws cognito-idp list-users`, {AWS_CLI_USERS} users (medians of 3 alternated runs): {:.2} s against {:.2} s, {speedup:.1}x (target {AWS_CLI_SPEEDUP_TARGET}x: {})",
+            ours.as_secs_f64(),
+            theirs.as_secs_f64(),
+            if met { "met" } else { "MISSED" }
+        );
+    } else {
+        println!(
+            "`aws` is not on PATH: the comparison with `aws cognito-idp list-users` is skipped"
+        );
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
