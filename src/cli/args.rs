@@ -320,20 +320,10 @@ pub struct DiffArgs {
     /// Compare snapshots of two different pools, matching users by username.
     #[arg(long)]
     pub across_pools: bool,
-    #[arg(long, value_enum, default_value_t)]
-    pub output: DiffFormat,
-}
-
-/// `diff --output`: the formats of a list of changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum DiffFormat {
-    /// Aligned columns, untrusted text escaped, and a summary line.
-    #[default]
-    Table,
-    /// One object: `equal`, `before`, `after`, `counts`, `changes`.
-    Json,
-    /// `change,username,what,before,after`, with a header.
-    Csv,
+    // table: aligned columns and a summary line; csv: `change,username,what,before,after`;
+    // json, yaml, text: one object, `equal`, `before`, `after`, `counts`, `changes`.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

@@ -9,10 +9,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::output::{Output, printed};
 use super::{CmdError, with_session, write_result};
 use crate::aws::ops::Ops;
-use crate::awscli::output::{cell, csv_record, json_terminal_safe};
-use crate::cli::args::{DiffArgs, DiffFormat, GlobalArgs};
+use crate::awscli::output::{cell, csv_record};
+use crate::cli::args::{DiffArgs, GlobalArgs};
 use crate::domain::sanitize::sanitize;
 use crate::exit::{EXIT_BAD_INPUT, EXIT_REJECTED};
 use crate::session::Session;
@@ -22,6 +23,7 @@ use crate::snapshot::{
 };
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
+    let output = Output::from_args(&args.output)?;
     let (mut comparison, mut earlier) = read_before(&args.before).map_err(unreadable)?;
     match &args.after {
         Some(path) => {
@@ -51,13 +53,20 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
     let diff = comparison
         .finish(&mut earlier)
         .map_err(|e| CmdError::bad_input(sanitize(&e)))?;
-    let text = match args.output {
-        DiffFormat::Table => table(&diff),
-        DiffFormat::Json => json(&diff),
-        DiffFormat::Csv => csv(&diff.changes),
-    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let text = match &output {
+        Output::Table => table(&diff),
+        Output::Csv => csv(&diff.changes),
+        Output::V2(writer) => {
+            printed(
+                writer
+                    .write(&mut out, &document(&diff))
+                    .and_then(|()| Ok(out.flush()?)),
+            )?;
+            String::new()
+        }
+    };
     write_result(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
     if diff.changes.is_empty() {
         Ok(())
@@ -279,9 +288,10 @@ struct DiffJson<'a> {
     changes: &'a [Change],
 }
 
-fn json(diff: &Diff) -> String {
+/// The diff as the v2 formats print it (and `--query` sees it).
+fn document(diff: &Diff) -> DiffJson<'_> {
     let (a, b, changes) = (&diff.before, &diff.after, diff.changes.as_slice());
-    let doc = DiffJson {
+    DiffJson {
         equal: changes.is_empty(),
         before: a,
         after: b,
@@ -290,9 +300,7 @@ fn json(diff: &Diff) -> String {
             .map(|(name, n)| (name.to_owned(), n.into()))
             .collect(),
         changes,
-    };
-    let text = serde_json::to_string_pretty(&doc).expect("a diff always serializes");
-    json_terminal_safe(&text) + "\n"
+    }
 }
 
 fn csv(changes: &[Change]) -> String {
@@ -362,7 +370,8 @@ mod tests {
             username: "a,b".into(),
             group: "fans".into(),
         }];
-        let v: serde_json::Value = serde_json::from_str(&json(&of(changes.clone()))).unwrap();
+        let diff = of(changes.clone());
+        let v = serde_json::to_value(document(&diff)).unwrap();
         assert_eq!(v["equal"], false);
         assert_eq!(v["counts"]["group_joined"], 1);
         assert_eq!(v["changes"][0]["change"], "group_joined");

@@ -331,3 +331,46 @@ fn a_refusal_never_prints_the_escapes_a_file_name_or_a_username_holds() {
     assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
     assert!(err.contains(r"b\e]0;owned\x07.jsonl:"), "{err:?}");
 }
+
+#[test]
+fn a_diff_prints_in_the_v2_formats_with_a_query() {
+    let env = Env::new();
+    let before = env.dir.path().join("before.jsonl");
+    env.cmd()
+        .args(["snapshot", "--user-pool-id", &env.pool, "-o"])
+        .arg(&before)
+        .assert()
+        .success();
+    let user = env.native_user(3);
+    let subject = crate::common::fresh_subject();
+    env.link(&user, &subject).success();
+    let yaml = env
+        .cmd()
+        .args(["diff", "--live", "--output", "yaml"])
+        .arg(&before)
+        .assert()
+        .code(1);
+    let doc: serde_json::Value =
+        serde_yaml_ng::from_str(&crate::common::stdout(&yaml)).expect("yaml");
+    assert_eq!(doc["equal"], false);
+    assert_eq!(doc["counts"]["identity_linked"], 1);
+    let text = env
+        .cmd()
+        .args([
+            "diff",
+            "--live",
+            "--output",
+            "text",
+            "--query",
+            "changes[].username",
+        ])
+        .arg(&before)
+        .assert()
+        .code(1);
+    assert_eq!(crate::common::stdout(&text).trim(), user);
+    env.cmd()
+        .args(["diff", "--live", "--query", "changes"])
+        .arg(&before)
+        .assert()
+        .code(2);
+}
