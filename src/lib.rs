@@ -1,5 +1,6 @@
 //! coglink: a terminal console for Amazon Cognito user pools that makes account linking safe.
 
+pub mod atomic_file;
 pub mod aws;
 pub mod awscli;
 pub mod batch;
@@ -15,4 +16,5 @@ pub mod logging;
 pub mod paths;
 pub mod session;
 pub mod settings;
+pub mod snapshot;
 pub mod tui;

@@ -10,6 +10,8 @@ mod batch;
 mod broken_endpoint;
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/diff.rs"]
+mod diff;
 #[path = "cli/engine.rs"]
 mod engine;
 #[path = "cli/faults.rs"]
@@ -44,6 +46,8 @@ mod serve;
 mod shorthand;
 #[path = "cli/sign_in.rs"]
 mod sign_in;
+#[path = "cli/snapshot.rs"]
+mod snapshot;
 #[path = "cli/unlink.rs"]
 mod unlink;
 #[path = "cli/users.rs"]

@@ -11,9 +11,11 @@ const LAYERS: &[&[&str]] = &[
     &["commands", "tui"],
     &["batch"],
     &["change"],
+    &["snapshot"],
     &["session", "awscli"],
     &["journal", "cli", "exit", "logging"],
     &["aws", "local", "paths", "settings"],
+    &["atomic_file"],
     &["domain"],
 ];
 

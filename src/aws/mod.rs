@@ -7,6 +7,7 @@ pub mod failure;
 pub mod listing;
 pub mod listing_flow;
 pub mod ops;
+mod pool_reads;
 pub mod rate;
 pub mod retry;
 mod user_writes;

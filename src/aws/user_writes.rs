@@ -58,6 +58,26 @@ impl Ops {
             .map_err(|e| self.fail(e))
     }
 
+    /// AdminRemoveUserFromGroup.
+    pub async fn remove_user_from_group(
+        &self,
+        pool_id: &str,
+        username: &str,
+        group: &str,
+    ) -> Result<(), Failure> {
+        self.client
+            .admin_remove_user_from_group()
+            .user_pool_id(pool_id)
+            .username(username)
+            .group_name(group)
+            .customize()
+            .config_override(change_override())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+
     /// AdminUpdateUserAttributes.
     pub async fn update_user_attributes(
         &self,

@@ -165,7 +165,7 @@ impl MergeSnapshot {
             std::fs::create_dir_all(dir)?;
         }
         let text = serde_json::to_string_pretty(self).expect("snapshots serialize");
-        crate::local::write_atomic_private(path, text.as_bytes())
+        crate::atomic_file::write_atomic_private(path, text.as_bytes())
     }
 }
 

@@ -111,6 +111,16 @@ pub enum Command {
     /// chosen, delete it, link its identities to the kept user, and write the old → new sub to
     /// a remap file. Reviewed first; nothing is deleted without --yes or a typed confirmation.
     Merge(MergeArgs),
+    /// Write the whole pool (users with status, attributes, identities and groups; identity
+    /// providers with their mappings; groups) as JSON lines, to stdout or a file. The file
+    /// holds personal data (emails, phone numbers, names): it is written mode 0600, keep it
+    /// as you would the pool.
+    Snapshot(SnapshotArgs),
+    /// Compare two snapshots, or a snapshot and the live pool: users added and removed,
+    /// identities linked and unlinked, groups joined and left, attributes changed. Exit 0
+    /// when equal, 1 when they differ, 2 when they cannot be compared (bad input, or the live
+    /// pool could not be read).
+    Diff(DiffArgs),
     /// The embedded Cognito-compatible endpoint.
     #[command(subcommand)]
     Local(LocalCommand),
@@ -278,6 +288,44 @@ pub struct MergeArgs {
     pub rate: f64,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotArgs {
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: String,
+    /// Write the snapshot to FILE (atomically: a complete file or none; mode 0600, as it
+    /// holds personal data) instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Also write the pool's links as a `coglink batch` CSV file (mode 0600), to make them
+    /// again in another pool holding the same users. Without -o, only this file is written.
+    #[arg(long, value_name = "FILE")]
+    pub links_as_batch: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot.
+    #[arg(value_name = "A")]
+    pub before: PathBuf,
+    /// The later snapshot (or --live).
+    #[arg(
+        value_name = "B",
+        required_unless_present = "live",
+        conflicts_with = "live"
+    )]
+    pub after: Option<PathBuf>,
+    /// Compare A with the pool as it is now (listed now, where the options point).
+    #[arg(long)]
+    pub live: bool,
+    /// Compare snapshots of two different pools, matching users by username.
+    #[arg(long)]
+    pub across_pools: bool,
+    // table: aligned columns and a summary line; csv: `change,username,what,before,after`;
+    // json, yaml, text: one object, `equal`, `before`, `after`, `counts`, `changes`.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum MatchByArg {
     Email,
@@ -416,6 +464,15 @@ mod tests {
             GlobalArgs::default().listing_settings().max_rps,
             Some(DEFAULT_LIST_RPS)
         );
+    }
+
+    #[test]
+    fn snapshot_help_says_the_file_holds_personal_data_and_is_private() {
+        let mut cmd = Cli::command();
+        let snapshot = cmd.find_subcommand_mut("snapshot").unwrap();
+        let help = snapshot.render_long_help().to_string();
+        assert!(help.contains("personal data"), "{help}");
+        assert!(help.contains("mode 0600"), "{help}");
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! The headless commands: `link`, `unlink`, `users`, `pools`, `batch` (exit codes: `exit`).
+//! The headless commands: `link`, `unlink`, `users`, `pools`, `batch`, `duplicates`, `merge`,
+//! `snapshot`, `diff` (exit codes: `exit`).
 
 pub mod batch;
 mod batch_holders;
+pub mod diff;
 pub mod duplicates;
 pub mod guard;
 pub mod link;
@@ -9,6 +11,7 @@ pub mod link_unlink;
 pub mod merge;
 pub mod output;
 pub mod pools;
+pub mod snapshot;
 pub mod unlink;
 pub mod users;
 
@@ -95,13 +98,17 @@ pub fn run(mut global: GlobalArgs, command: Command) -> ExitCode {
             Command::Batch(args) => batch::run(&global, args).await,
             Command::Duplicates(args) => duplicates::run(&global, args).await,
             Command::Merge(args) => merge::run(&global, args).await,
+            Command::Snapshot(args) => snapshot::run(&global, args).await,
+            Command::Diff(args) => diff::run(&global, args).await,
             Command::Local(_) => unreachable!("`local` is dispatched by dispatch::main"),
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}", e.message);
+            if !e.message.is_empty() {
+                eprintln!("{}", e.message);
+            }
             ExitCode::from(e.code)
         }
     }

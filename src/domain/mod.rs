@@ -11,6 +11,7 @@ mod duplicates;
 pub mod filter;
 #[cfg(test)]
 mod fuzz_tests;
+mod group;
 pub mod identities;
 pub mod provider;
 mod requests;
@@ -29,6 +30,7 @@ pub use checks::{
 pub use cognito_error::{CognitoError, ErrorKind};
 pub use counts::LinkCounts;
 pub use duplicates::{DuplicateGroup, GroupClass, MatchBy, Member, find_duplicates};
+pub use group::GroupInfo;
 pub use identities::{LinkedIdentity, link_count, parse_identities};
 pub use provider::{
     COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, MAX_LINKED_IDENTITIES, ProviderType,

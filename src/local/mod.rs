@@ -28,7 +28,6 @@ use tokio::task::JoinHandle;
 
 pub use fault_script::{ApplyPoint, Fault, ScriptedEffect, ScriptedFault, parse_script};
 pub use ops::Operation;
-pub use persist::write_atomic_private;
 pub use seed::DEMO_POOL_ID;
 pub use server::ChangeRecord;
 pub use sign_in_client::{SignInRequest, SignedIn, sign_in};
@@ -199,12 +198,12 @@ fn load_state(opts: &LocalOptions) -> Result<State, LocalError> {
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let state = initial_state(opts.seed)?;
-            persist::write_atomic(path, &state.snapshot().to_json()).map_err(|source| {
-                LocalError::StateWrite {
+            crate::atomic_file::write_atomic(path, &state.snapshot().to_json()).map_err(
+                |source| LocalError::StateWrite {
                     path: path.clone(),
                     source,
-                }
-            })?;
+                },
+            )?;
             Ok(state)
         }
         Err(source) => Err(LocalError::StateUnreadable {

@@ -5,13 +5,11 @@
 //! writes whole snapshots: changes that arrive while a write is in flight are all covered by
 //! the next write (group commit), so a burst of N changes costs far fewer than N writes.
 //!
-//! A write goes to a temporary file in the same directory, is fsynced, renamed over the state
-//! file, and the directory is fsynced: a crash leaves either the old or the new file, never a
-//! torn one.
+//! A write goes through `atomic_file`: a temporary file in the same directory, fsynced,
+//! renamed over the state file, and the directory fsynced: a crash leaves either the old or
+//! the new file, never a torn one.
 
-use std::fs::{self, File};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{PoisonError, RwLock};
 
 use tokio::sync::{Notify, watch};
@@ -151,69 +149,11 @@ impl Shared {
     }
 }
 
-/// Writes `bytes` to `path` atomically and durably.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_as(path, bytes, false)
-}
-
-/// [`write_atomic`] for a file only its owner may read (mode 0600: it holds personal data,
-/// like a merge's snapshot).
-pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_as(path, bytes, true)
-}
-
-fn write_atomic_as(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut opts = fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        if private {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        #[cfg(not(unix))]
-        let _ = private;
-        let mut f = opts.open(&tmp)?;
-        #[cfg(unix)]
-        if private {
-            // A leftover temporary file keeps its old mode when opened: set it.
-            use std::os::unix::fs::PermissionsExt;
-            f.set_permissions(fs::Permissions::from_mode(0o600))?;
-        }
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        sync_dir(&dir)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    // Directories cannot be opened for syncing here; the rename itself is atomic.
-    Ok(())
-}
+use crate::atomic_file::write_atomic;
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -236,27 +176,6 @@ mod tests {
             .unwrap(),
         );
         s
-    }
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        write_atomic(&path, b"one").unwrap();
-        write_atomic(&path, b"two").unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("state.json")]);
-    }
-
-    #[test]
-    fn atomic_write_into_a_missing_directory_fails_cleanly() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nope").join("state.json");
-        assert!(write_atomic(&path, b"x").is_err());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

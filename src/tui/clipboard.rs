@@ -33,7 +33,7 @@ fn write_file(path: &Path, text: &str) -> io::Result<()> {
     }
     let mut line = text.to_owned();
     line.push('\n');
-    crate::local::write_atomic_private(path, line.as_bytes())
+    crate::atomic_file::write_atomic_private(path, line.as_bytes())
 }
 
 /// Standard base64 with padding (RFC 4648), as OSC 52 takes it.
