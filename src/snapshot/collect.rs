@@ -103,7 +103,7 @@ pub async fn collect(
         match event {
             ListingEvent::Page { users } => {
                 for user in users {
-                    let indexes = membership.remove(&user.username).unwrap_or_default();
+                    let indexes = membership.remove(user.username()).unwrap_or_default();
                     write(Record::User(UserEntry::from_user(user, groups_of(indexes))))?;
                     counts.users += 1;
                 }

@@ -138,23 +138,23 @@ impl UserEntry {
         let mut sub = None;
         let mut identities_unreadable = None;
         let mut attributes = BTreeMap::new();
-        for (name, value) in user.attributes {
-            match name.as_str() {
-                "sub" => sub = Some(value),
+        for (name, value) in user.attributes() {
+            match name {
+                "sub" => sub = Some(value.to_owned()),
                 IDENTITIES_ATTRIBUTE => {
                     if identities.is_err() {
-                        identities_unreadable = Some(value);
+                        identities_unreadable = Some(value.to_owned());
                     }
                 }
                 _ => {
-                    attributes.insert(name, value);
+                    attributes.insert(name.to_owned(), value.to_owned());
                 }
             }
         }
         UserEntry {
-            username: user.username,
+            username: user.username().to_owned(),
             sub,
-            status: user.status,
+            status: user.status().to_owned(),
             enabled: user.enabled,
             created: user.created.map(rfc3339_of_secs),
             modified: user.modified.map(rfc3339_of_secs),
