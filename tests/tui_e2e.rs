@@ -423,14 +423,7 @@ fn quitting_during_a_change_journals_its_real_outcome() {
     app.open_pool(&target.pool_id, target.users);
     app.filter_to(name, target.users);
     let subject = format!("quit{}", std::process::id());
-    tmux.keys(&["l"]);
-    tmux.wait_for("or a letter to choose");
-    tmux.keys(&["G"]);
-    tmux.wait_for("◀ Google ▶");
-    tmux.keys(&["Tab", "Tab"]);
-    tmux.type_text(&subject);
-    tmux.wait_for(&subject);
-    tmux.keys(&["Enter"]);
+    app.submit_google_link(&subject);
     tmux.wait_for("Review AdminLinkProviderForUser");
     tmux.keys(&["Tab", "Enter"]);
     let start = Instant::now();

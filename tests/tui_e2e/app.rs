@@ -300,6 +300,20 @@ impl App {
         screen
     }
 
+    /// Opens the link form on the selected user, chooses Google (a letter jumps to it),
+    /// types `subject` and submits the form: the review comes next.
+    pub fn submit_google_link(&self, subject: &str) {
+        let tmux = &self.tmux;
+        tmux.keys(&["l"]);
+        tmux.wait_for("or a letter to choose");
+        tmux.keys(&["G"]);
+        tmux.wait_for("◀ Google ▶");
+        tmux.keys(&["Tab", "Tab"]);
+        tmux.type_text(subject);
+        tmux.wait_for(subject);
+        tmux.keys(&["Enter"]);
+    }
+
     /// Quits with `q` and checks the process exited with success and left the screen.
     pub fn quit(&self) {
         self.tmux.keys(&["q"]);

@@ -19,14 +19,7 @@ fn the_reviews_aws_command_is_copied_whole_to_the_clipboard_and_a_file() {
     app.open_pool(&target.pool_id, target.users);
     app.filter_to(name, target.users);
     let subject = format!("copy{}", std::process::id());
-    tmux.keys(&["l"]);
-    tmux.wait_for("or a letter to choose");
-    tmux.keys(&["G"]);
-    tmux.wait_for("◀ Google ▶");
-    tmux.keys(&["Tab", "Tab"]);
-    tmux.type_text(&subject);
-    tmux.wait_for(&subject);
-    tmux.keys(&["Enter"]);
+    app.submit_google_link(&subject);
     // At 80 columns the command is one line, cut at the edge, not wrapped.
     let screen = tmux.wait_for("Review AdminLinkProviderForUser");
     assert!(screen.contains("C copy aws"), "{screen}");
@@ -96,14 +89,7 @@ fn a_production_profile_colours_the_header_and_asks_for_the_pool_id_before_linki
     app.open_pool(&target.pool_id, target.users);
     app.filter_to(name, target.users);
     let subject = format!("prod{}", std::process::id());
-    tmux.keys(&["l"]);
-    tmux.wait_for("or a letter to choose");
-    tmux.keys(&["G"]);
-    tmux.wait_for("◀ Google ▶");
-    tmux.keys(&["Tab", "Tab"]);
-    tmux.type_text(&subject);
-    tmux.wait_for(&subject);
-    tmux.keys(&["Enter"]);
+    app.submit_google_link(&subject);
     let ask = format!("type {} or {name} to confirm ›", target.pool_id);
     tmux.wait_for(&ask);
     // `y` is typed into the field, and Enter with a wrong name sends nothing.
