@@ -1,0 +1,142 @@
+use super::*;
+use crate::domain::filter::parse_filter;
+
+fn user(attrs: &[(&str, &str)], status: &str) -> UserRecord {
+    UserRecord::new(
+        "Google_1".into(),
+        status.into(),
+        true,
+        attrs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        None,
+        None,
+    )
+}
+
+#[test]
+fn the_compact_form_gives_back_what_it_was_given() {
+    let attrs = [
+        ("sub", "0a1b"),
+        ("custom:tenant", "t-1"),
+        ("email", "ann@x.io"),
+        ("custom:empty", ""),
+        ("", "nameless"),
+        ("email_verified", "true"),
+    ];
+    for status in ["CONFIRMED", "SOMETHING_NEW", ""] {
+        let u = UserRecord::new(
+            "ann é".into(),
+            status.into(),
+            false,
+            attrs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            Some(1.5),
+            None,
+        );
+        assert_eq!(u.username(), "ann é");
+        assert_eq!(u.status(), status);
+        assert_eq!(u.attributes().collect::<Vec<_>>(), attrs);
+        assert_eq!(u.attribute_count(), attrs.len());
+        assert_eq!(u.attribute("custom:tenant"), Some("t-1"));
+        assert_eq!(u.attribute("custom:empty"), Some(""));
+        assert_eq!(u.attribute("email"), Some("ann@x.io"));
+        assert_eq!(u.attribute("phone_number"), None);
+        assert_eq!(u.attribute("custom:other"), None);
+        assert_eq!(u.with_status("ARCHIVED").status(), "ARCHIVED");
+        let edited = u.with_attributes(|a| a.retain(|(n, _)| n != "sub"));
+        assert_eq!(edited.sub(), None);
+        assert_eq!(edited.email(), Some("ann@x.io"));
+        assert_eq!(u.clone(), u);
+        assert_ne!(edited, u);
+    }
+}
+
+#[test]
+fn parses_identities_once_and_counts_links() {
+    let ids = r#"[{"userId":"1","providerName":"Google","providerType":"Google","issuer":null,"primary":true,"dateCreated":1},{"userId":"2","providerName":"Facebook","providerType":"Facebook","issuer":null,"primary":false,"dateCreated":2}]"#;
+    let u = user(
+        &[("identities", ids), ("email", "a@b.c")],
+        EXTERNAL_PROVIDER,
+    );
+    assert_eq!(u.identities().unwrap().len(), 2);
+    assert_eq!(u.link_count(), 1);
+    assert!(u.is_federated());
+    assert_eq!(u.primary_identity().unwrap().user_id, "1");
+    assert_eq!(u.email(), Some("a@b.c"));
+}
+
+#[test]
+fn broken_identities_are_kept_as_an_error() {
+    let u = user(&[("identities", "[oops")], "CONFIRMED");
+    assert!(u.identities().is_err());
+    assert_eq!(u.link_count(), 0);
+    assert!(!u.is_federated());
+}
+
+#[test]
+fn free_search_value_reads_user_fields_and_attributes() {
+    let attrs = [("email", "a@b.c")];
+    let lookup = |n: &str| attrs.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+    assert_eq!(
+        search_value(SearchAttribute::Status, "u", "CONFIRMED", false, lookup),
+        Some("Disabled")
+    );
+    assert_eq!(
+        search_value(SearchAttribute::Email, "u", "CONFIRMED", true, lookup),
+        Some("a@b.c")
+    );
+    assert_eq!(
+        search_value(SearchAttribute::Sub, "u", "CONFIRMED", true, lookup),
+        None
+    );
+}
+
+#[test]
+fn search_values_follow_the_filter_attributes() {
+    let u = user(&[("sub", "0abc")], "CONFIRMED");
+    let f = parse_filter(r#"sub ^= "0""#).unwrap().unwrap();
+    assert!(f.matches(u.search_value(f.attribute)));
+    let f = parse_filter(r#"status = "Enabled""#).unwrap().unwrap();
+    assert!(f.matches(u.search_value(f.attribute)));
+    let f = parse_filter(r#"username = "Google_1""#).unwrap().unwrap();
+    assert!(f.matches(u.search_value(f.attribute)));
+    let f = parse_filter(r#"email = "x""#).unwrap().unwrap();
+    assert!(!f.matches(u.search_value(f.attribute)));
+}
+
+fn with_identities(identities: &str) -> UserRecord {
+    UserRecord::new(
+        "diego".into(),
+        "CONFIRMED".into(),
+        true,
+        vec![("identities".into(), identities.into())],
+        None,
+        None,
+    )
+}
+
+const LINKED_1: &str = r#"[{"userId":"1","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}]"#;
+
+#[test]
+fn holders_list_the_identity_as_linked_not_as_their_own() {
+    let id = ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "1");
+    assert!(with_identities(LINKED_1).holds_link(&id));
+    let own = LINKED_1.replace("false", "true");
+    assert!(!with_identities(&own).holds_link(&id));
+    let other = LINKED_1.replace("\"1\"", "\"2\"");
+    assert!(!with_identities(&other).holds_link(&id));
+}
+
+#[test]
+fn a_link_shows_by_its_identity_or_a_higher_count() {
+    let source = ProviderUserIdentifier::new("Google", Some("Cognito_Subject"), "1");
+    assert!(with_identities(LINKED_1).shows_link(&source, 1));
+    let other = with_identities(&LINKED_1.replace("\"1\"", "\"2\""));
+    assert!(!other.shows_link(&source, 1));
+    assert!(other.shows_link(&source, 0), "the count went up");
+    assert!(!with_identities("").shows_link(&source, 0));
+}
