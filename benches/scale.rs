@@ -10,7 +10,9 @@
 //!    pool (partitioned, uncapped) and feeds each page to the real UI model as the worker
 //!    does (`tui::headless`); its peak and final resident memory, and bytes per user.
 //!    Targets at 1,000,000 users: basic under 300 MiB, realistic under 450 MiB.
-//! 3. `coglink users` against `aws cognito-idp list-users` (when `aws` is on PATH), 10,000
+//! 3. Duplicate grouping (`domain::find_duplicates`, by email and phone) of every user of the
+//!    realistic pool, listed into memory first; target under 2 s at 1,000,000 users.
+//! 4. `coglink users` against `aws cognito-idp list-users` (when `aws` is on PATH), 10,000
 //!    basic users, same endpoint, output to /dev/null: medians of 3 alternated runs.
 //!
 //! Exits non-zero when a run fails or a figure misses its target.
@@ -23,6 +25,7 @@ use std::time::{Duration, Instant};
 use coglink::aws::listing::{self, ListingEvent, ListingPlan};
 use coglink::aws::ops::Ops;
 use coglink::aws::{ConnectOptions, Connection};
+use coglink::domain::{GroupClass, MatchBy, find_duplicates};
 use coglink::local::{
     LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer,
     SYNTHETIC_POOL_ID, Seed, Simulation,
@@ -34,6 +37,8 @@ const STREAMING_PEAK_TARGET_MIB: f64 = 64.0;
 /// Peak of the TUI holding 1,000,000 users (scaled down with the pool's size).
 const TUI_BASIC_TARGET_MIB: f64 = 300.0;
 const TUI_REALISTIC_TARGET_MIB: f64 = 450.0;
+/// Grouping 1,000,000 users into duplicates (scaled down with the pool's size).
+const GROUPING_TARGET_S: f64 = 2.0;
 const AWS_CLI_SPEEDUP_TARGET: f64 = 20.0;
 const AWS_CLI_USERS: usize = 10_000;
 
@@ -228,6 +233,50 @@ fn tui_load(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `--group URL USERS`: lists the pool into memory, then times `find_duplicates` and prints
+/// `RESULT ms groups mergeable`.
+fn group(args: &[String]) -> ExitCode {
+    let [url, expected] = args else {
+        return ExitCode::FAILURE;
+    };
+    let expected: usize = expected.parse().expect("user count");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let conn = rt.block_on(Connection::open(&ConnectOptions {
+        region: Some(LOCAL_REGION.into()),
+        endpoint_url: Some(url.clone()),
+        static_credentials: Some((LOCAL_ACCESS_KEY_ID.into(), LOCAL_SECRET_ACCESS_KEY.into())),
+        label: Some("local".into()),
+        ..ConnectOptions::default()
+    }));
+    let plan = ListingPlan::partitioned(SYNTHETIC_POOL_ID, 16, None);
+    let users = rt.block_on(async {
+        let mut users = Vec::with_capacity(expected);
+        let mut events = listing::start(Ops::new(conn.client, conn.target), plan);
+        while let Some(event) = events.recv().await {
+            match event {
+                ListingEvent::Page { users: page } => users.extend(page),
+                ListingEvent::Retrying { .. } => {}
+                ListingEvent::Finished(_) => return Some(users),
+                ListingEvent::Failed(_) => return None,
+            }
+        }
+        None
+    });
+    let Some(users) = users.filter(|u| u.len() == expected) else {
+        eprintln!("the listing did not give {expected} users");
+        return ExitCode::FAILURE;
+    };
+    let started = Instant::now();
+    let groups = find_duplicates(&users, &[MatchBy::Email, MatchBy::Phone]);
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    let mergeable = groups
+        .iter()
+        .filter(|g| g.class == GroupClass::Mergeable)
+        .count();
+    println!("RESULT {ms} {} {mergeable}", groups.len());
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().is_some_and(|a| a == "--measure") {
@@ -235,6 +284,9 @@ fn main() -> ExitCode {
     }
     if args.first().is_some_and(|a| a == "--tui-load") {
         return tui_load(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "--group") {
+        return group(&args[1..]);
     }
     let quick = args.iter().any(|a| a == "--quick");
     let users = if quick { 100_000 } else { 1_000_000 };
@@ -300,6 +352,38 @@ fn main() -> ExitCode {
             held_kib / 1024.0,
             (held_kib - base_kib) * 1024.0 / users as f64
         );
+    }
+    {
+        let server = start(&rt, Seed::Realistic { users });
+        let out = Command::new(std::env::current_exe().expect("bench path"))
+            .args(["--group", &server.endpoint_url(), &users.to_string()])
+            .output()
+            .expect("child runs");
+        rt.block_on(server.shutdown());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Option<Vec<f64>> = text
+            .lines()
+            .find_map(|l| l.strip_prefix("RESULT "))
+            .map(|l| l.split(' ').filter_map(|v| v.parse().ok()).collect());
+        match fields.as_deref() {
+            Some(&[ms, groups, mergeable]) => {
+                let target = GROUPING_TARGET_S * users as f64 / 1e6;
+                let met = ms / 1e3 < target;
+                ok &= met;
+                println!(
+                    "Duplicate grouping of {users} realistic users (email and phone): {:.2} s (target < {target:.2} s: {}), {groups} groups, {mergeable} mergeable",
+                    ms / 1e3,
+                    if met { "met" } else { "MISSED" }
+                );
+            }
+            _ => {
+                eprintln!(
+                    "grouping: child failed:\n{text}{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                ok = false;
+            }
+        }
     }
     if has_aws_cli() {
         let server = start(

@@ -1,6 +1,6 @@
 //! Terminal UI benchmarks: `cargo bench --bench tui` (100,000 users, 5 start-ups per case) or
 //! `cargo bench --bench tui -- --quick` (20,000 users, 2 start-ups per case); `-- fuzzy` or
-//! `-- startup` runs one part only.
+//! `-- startup` runs one part only; `-- --users N` sets the fuzzy part's number of users.
 //!
 //! 1. Fuzzy filter per keystroke: 100,000 generated users (names, emails, federated users,
 //!    linked identities) are loaded into the real UI model (`tui::headless`, pages of 60 as
@@ -49,7 +49,16 @@ const SCRIPT: &[&str] = &[
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let (users, startups) = if quick { (20_000, 2) } else { (100_000, 5) };
+    let (mut users, startups) = if quick { (20_000, 2) } else { (100_000, 5) };
+    // `--users N` sets the fuzzy part's pool size (e.g. 1000000).
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--users")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+    {
+        users = n;
+    }
     println!(
         "TUI benchmarks (release build, {} cores, {}x{} terminal)",
         cores(),

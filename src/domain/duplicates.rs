@@ -10,8 +10,6 @@
 //! neither can be a link source; a federated user whose identity the native user already
 //! holds is a linked sign-in's shadow profile, never merged.
 
-use std::collections::BTreeMap;
-
 use super::provider::MAX_LINKED_IDENTITIES;
 use super::user::UserRecord;
 
@@ -144,15 +142,18 @@ impl DuplicateGroup {
 pub fn find_duplicates(users: &[UserRecord], by: &[MatchBy]) -> Vec<DuplicateGroup> {
     let mut groups = Vec::new();
     for &by in by {
-        let mut buckets: BTreeMap<String, Vec<&UserRecord>> = BTreeMap::new();
-        for user in users {
-            if let Some(key) = user.attribute(by.attribute()).and_then(|v| by.key(v)) {
-                buckets.entry(key).or_default().push(user);
-            }
-        }
-        for (key, holders) in buckets {
-            if holders.len() >= 2 {
-                groups.push(classify(by, key, &holders));
+        // Sorted (key, index) pairs rather than a map of buckets: one allocation for a
+        // million users, and each group's users stay in the pool's order.
+        let mut keyed: Vec<(String, usize)> = users
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| Some((by.key(u.attribute(by.attribute())?)?, i)))
+            .collect();
+        keyed.sort_unstable();
+        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() >= 2 {
+                let holders: Vec<&UserRecord> = run.iter().map(|(_, i)| &users[*i]).collect();
+                groups.push(classify(by, run[0].0.clone(), &holders));
             }
         }
     }
