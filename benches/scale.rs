@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use coglink::aws::listing::{self, ListingEvent, ListingPlan};
 use coglink::aws::ops::Ops;
 use coglink::aws::{ConnectOptions, Connection};
-use coglink::domain::{GroupClass, MatchBy, find_duplicates};
+use coglink::domain::{GroupClass, MatchBy, UserRecord, find_duplicates};
 use coglink::local::{
     LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer,
     SYNTHETIC_POOL_ID, Seed, Simulation,
@@ -181,6 +181,32 @@ fn rss_kib() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Lists the pool at `url` (partitioned, uncapped) and hands each page to `on_page`.
+fn each_page(url: &str, mut on_page: impl FnMut(Vec<UserRecord>)) -> Result<(), String> {
+    let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let conn = Connection::open(&ConnectOptions {
+            region: Some(LOCAL_REGION.into()),
+            endpoint_url: Some(url.to_owned()),
+            static_credentials: Some((LOCAL_ACCESS_KEY_ID.into(), LOCAL_SECRET_ACCESS_KEY.into())),
+            label: Some("local".into()),
+            ..ConnectOptions::default()
+        })
+        .await;
+        let plan = ListingPlan::partitioned(SYNTHETIC_POOL_ID, 16, None);
+        let mut events = listing::start(Ops::new(conn.client, conn.target), plan);
+        while let Some(event) = events.recv().await {
+            match event {
+                ListingEvent::Page { users } => on_page(users),
+                ListingEvent::Retrying { .. } => {}
+                ListingEvent::Finished(_) => return Ok(()),
+                ListingEvent::Failed(f) => return Err(f.to_string()),
+            }
+        }
+        Err("the listing stopped without an end".to_owned())
+    })
+}
+
 /// `--tui-load URL USERS`: lists the pool into the UI model page by page and prints
 /// `RESULT wall_ms peak_kib held_kib base_kib`.
 fn tui_load(args: &[String]) -> ExitCode {
@@ -188,33 +214,11 @@ fn tui_load(args: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let expected: usize = expected.parse().expect("user count");
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let conn = rt.block_on(Connection::open(&ConnectOptions {
-        region: Some(LOCAL_REGION.into()),
-        endpoint_url: Some(url.clone()),
-        static_credentials: Some((LOCAL_ACCESS_KEY_ID.into(), LOCAL_SECRET_ACCESS_KEY.into())),
-        label: Some("local".into()),
-        ..ConnectOptions::default()
-    }));
     let mut ui = Headless::loading(SYNTHETIC_POOL_ID, (120, 35));
     let base = rss_kib();
     let started = Instant::now();
-    let plan = ListingPlan::partitioned(SYNTHETIC_POOL_ID, 16, None);
-    let loaded = rt.block_on(async {
-        let mut events = listing::start(Ops::new(conn.client, conn.target), plan);
-        while let Some(event) = events.recv().await {
-            match event {
-                ListingEvent::Page { users } => ui.page(users, true),
-                ListingEvent::Retrying { .. } => {}
-                ListingEvent::Finished(_) => {
-                    ui.page(Vec::new(), false);
-                    return Ok(());
-                }
-                ListingEvent::Failed(f) => return Err(f.to_string()),
-            }
-        }
-        Err("the listing stopped without an end".to_owned())
-    });
+    let loaded = each_page(url, |users| ui.page(users, true));
+    ui.page(Vec::new(), false);
     let wall = started.elapsed();
     if let Err(e) = loaded {
         eprintln!("{e}");
@@ -240,32 +244,15 @@ fn group(args: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let expected: usize = expected.parse().expect("user count");
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let conn = rt.block_on(Connection::open(&ConnectOptions {
-        region: Some(LOCAL_REGION.into()),
-        endpoint_url: Some(url.clone()),
-        static_credentials: Some((LOCAL_ACCESS_KEY_ID.into(), LOCAL_SECRET_ACCESS_KEY.into())),
-        label: Some("local".into()),
-        ..ConnectOptions::default()
-    }));
-    let plan = ListingPlan::partitioned(SYNTHETIC_POOL_ID, 16, None);
-    let users = rt.block_on(async {
-        let mut users = Vec::with_capacity(expected);
-        let mut events = listing::start(Ops::new(conn.client, conn.target), plan);
-        while let Some(event) = events.recv().await {
-            match event {
-                ListingEvent::Page { users: page } => users.extend(page),
-                ListingEvent::Retrying { .. } => {}
-                ListingEvent::Finished(_) => return Some(users),
-                ListingEvent::Failed(_) => return None,
-            }
-        }
-        None
-    });
-    let Some(users) = users.filter(|u| u.len() == expected) else {
-        eprintln!("the listing did not give {expected} users");
+    let mut users = Vec::with_capacity(expected);
+    if let Err(e) = each_page(url, |page| users.extend(page)) {
+        eprintln!("{e}");
         return ExitCode::FAILURE;
-    };
+    }
+    if users.len() != expected {
+        eprintln!("listed {} users, expected {expected}", users.len());
+        return ExitCode::FAILURE;
+    }
     let started = Instant::now();
     let groups = find_duplicates(&users, &[MatchBy::Email, MatchBy::Phone]);
     let ms = started.elapsed().as_secs_f64() * 1e3;
