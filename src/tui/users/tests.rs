@@ -184,3 +184,32 @@ fn clear_keeps_query_and_sort() {
     assert_eq!(names(&t), ["boa", "bob"]);
     assert_eq!(t.query(), "bo");
 }
+
+#[test]
+fn names_sharing_a_long_prefix_sort_as_the_full_comparison_says() {
+    // The first 16 folded bytes tie for most of these: the full comparison decides.
+    let list = [
+        "customer.account.0002",
+        "Customer.Account.0001",
+        "customer.account",
+        "customer.account.0001",
+        "CUSTOMER.ACCOUNT.00010",
+        "b",
+        "a\u{0}z",
+        "a",
+    ];
+    let mut t = UserTable::default();
+    t.push_page(list.iter().map(|n| native(n)).collect());
+    for sort in [SortOrder::Name, SortOrder::Links] {
+        t.set_sort(sort);
+        let mut expected: Vec<usize> = (0..list.len()).collect();
+        expected.sort_by(|&a, &b| sort.compare(&t.users, &t.fuzzy, a, b));
+        let expected: Vec<&str> = expected.iter().map(|&i| list[i]).collect();
+        assert_eq!(names(&t), expected, "{sort:?}");
+    }
+    assert_eq!(
+        names(&t)[..3],
+        ["a", "a\u{0}z", "b"],
+        "shorter first, then by byte"
+    );
+}
