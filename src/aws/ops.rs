@@ -3,6 +3,7 @@
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
+use aws_sdk_cognitoidentityprovider::types::UserPoolType;
 
 use super::connect::Target;
 use super::convert;
@@ -94,8 +95,11 @@ impl Ops {
         Ok(pools)
     }
 
-    /// DescribeUserPool's EstimatedNumberOfUsers.
-    pub async fn estimated_users(&self, pool_id: &str) -> Result<Option<i32>, Failure> {
+    /// DescribeUserPool: the pool (`None` when the answer holds none).
+    pub(super) async fn describe_pool(
+        &self,
+        pool_id: &str,
+    ) -> Result<Option<UserPoolType>, Failure> {
         let out = self
             .client
             .describe_user_pool()
@@ -103,21 +107,20 @@ impl Ops {
             .send()
             .await
             .map_err(|e| self.fail(e))?;
-        Ok(out.user_pool().map(|p| p.estimated_number_of_users()))
+        Ok(out.user_pool)
+    }
+
+    /// DescribeUserPool's EstimatedNumberOfUsers.
+    pub async fn estimated_users(&self, pool_id: &str) -> Result<Option<i32>, Failure> {
+        let pool = self.describe_pool(pool_id).await?;
+        Ok(pool.map(|p| p.estimated_number_of_users()))
     }
 
     /// The pool's attributes that cannot be changed once set (`Mutable: false` in its
     /// schema, e.g. `sub`): an identity provider mapping one makes its sign-ins fail.
     pub async fn immutable_attributes(&self, pool_id: &str) -> Result<Vec<String>, Failure> {
-        let out = self
-            .client
-            .describe_user_pool()
-            .user_pool_id(pool_id)
-            .send()
-            .await
-            .map_err(|e| self.fail(e))?;
-        Ok(out
-            .user_pool()
+        let pool = self.describe_pool(pool_id).await?;
+        Ok(pool
             .map(|p| {
                 p.schema_attributes()
                     .iter()

@@ -12,14 +12,8 @@ const GROUP_PAGE: i32 = 60;
 impl Ops {
     /// DescribeUserPool's Name (`None` when the answer holds no pool).
     pub async fn pool_name(&self, pool_id: &str) -> Result<Option<String>, Failure> {
-        let out = self
-            .client
-            .describe_user_pool()
-            .user_pool_id(pool_id)
-            .send()
-            .await
-            .map_err(|e| self.fail(e))?;
-        Ok(out.user_pool().and_then(|p| p.name()).map(str::to_owned))
+        let pool = self.describe_pool(pool_id).await?;
+        Ok(pool.and_then(|p| p.name))
     }
 
     /// ListGroups, every page.
