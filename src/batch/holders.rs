@@ -101,24 +101,7 @@ fn duration(secs: f64) -> String {
 mod tests {
     use super::*;
 
-    fn user(name: &str, linked: &[&str]) -> UserRecord {
-        let ids: Vec<String> = linked
-            .iter()
-            .map(|v| {
-                format!(
-                    r#"{{"userId":"{v}","providerName":"Google","providerType":"Google","issuer":null,"primary":false,"dateCreated":1}}"#
-                )
-            })
-            .collect();
-        UserRecord::new(
-            name.into(),
-            "CONFIRMED".into(),
-            true,
-            vec![("identities".into(), format!("[{}]", ids.join(",")))],
-            None,
-            None,
-        )
-    }
+    use crate::domain::test_users::with_google_links as user;
 
     #[test]
     fn holders_keep_only_the_batch_sources() {

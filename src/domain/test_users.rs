@@ -10,6 +10,23 @@ pub fn identity(provider: &str, subject: &str, primary: bool) -> String {
     )
 }
 
+/// A native user (`CONFIRMED`) with an empty `identities` list or these Google subjects
+/// linked to it, and no other attribute.
+pub fn with_google_links(name: &str, subjects: &[&str]) -> UserRecord {
+    let ids: Vec<String> = subjects
+        .iter()
+        .map(|s| identity("Google", s, false))
+        .collect();
+    UserRecord::new(
+        name.into(),
+        "CONFIRMED".into(),
+        true,
+        vec![("identities".into(), format!("[{}]", ids.join(",")))],
+        None,
+        None,
+    )
+}
+
 /// A user with these attributes, `sub` = `sub-<name>`, and these identities.
 pub fn user(name: &str, status: &str, attrs: &[(&str, &str)], identities: &[String]) -> UserRecord {
     let mut attributes: Vec<(String, String)> = attrs

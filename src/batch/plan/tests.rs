@@ -1,24 +1,10 @@
 use super::*;
 use crate::batch::holders::Holders;
 use crate::batch::rows::parse_rows;
+use crate::domain::test_users::with_google_links as user;
 use crate::domain::{ProviderType, Rule};
 
 const HEADER: &str = "DestinationProviderName,DestinationProviderAttributeValue,SourceProviderName,SourceProviderAttributeName,SourceProviderAttributeValue\n";
-
-fn user(name: &str, linked: &[&str]) -> UserRecord {
-    let ids: Vec<String> = linked
-        .iter()
-        .map(|v| format!(r#"{{"userId":"{v}","providerName":"Google","providerType":"Google","issuer":null,"primary":false,"dateCreated":1}}"#))
-        .collect();
-    UserRecord::new(
-        name.into(),
-        "CONFIRMED".into(),
-        true,
-        vec![("identities".into(), format!("[{}]", ids.join(",")))],
-        None,
-        None,
-    )
-}
 
 fn facts(users: &[UserRecord]) -> PoolFacts {
     let mut f = PoolFacts {
