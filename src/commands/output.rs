@@ -1,6 +1,8 @@
 //! How a command prints its result: coglink's own `table` and `csv`, or one of the AWS CLI
 //! v2's formats with `--query` (`awscli::result`).
 
+use clap::ValueEnum;
+
 use super::{CmdError, write_result};
 use crate::awscli::query::Query;
 use crate::awscli::result::{ResultError, ResultWriter, V2Format};
@@ -47,15 +49,12 @@ impl Output {
     }
 }
 
-fn name(format: OutputFormat) -> &'static str {
-    match format {
-        OutputFormat::Table => "table",
-        OutputFormat::Csv => "csv",
-        OutputFormat::Json => "json",
-        OutputFormat::Yaml => "yaml",
-        OutputFormat::YamlStream => "yaml-stream",
-        OutputFormat::Text => "text",
-    }
+/// The format's name as `--output` takes it.
+fn name(format: OutputFormat) -> String {
+    format
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
 }
 
 /// A printed result as the command's outcome: a failing `--query` is bad input (exit 2),

@@ -169,77 +169,97 @@ const WIDTHS: [usize; 4] = [36, 22, 8, 6];
 
 /// Writes users in one format, keeping what it needs between pages.
 pub enum Printer {
-    Table { rows: u64 },
-    Csv { rows: u64 },
+    /// `table` or `csv`: a header, then a row per user.
+    Rows {
+        kind: RowKind,
+        rows: u64,
+    },
     V2(ListWriter),
+}
+
+/// coglink's own formats of a user.
+#[derive(Clone, Copy)]
+pub enum RowKind {
+    Table,
+    Csv,
+}
+
+impl RowKind {
+    fn header(self, out: &mut impl Write) -> std::io::Result<()> {
+        match self {
+            RowKind::Table => {
+                let cols = ["USERNAME", "STATUS", "ENABLED", "LINKS"];
+                let line: String = cols.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
+                writeln!(out, "{line}IDENTITIES")
+            }
+            RowKind::Csv => writeln!(out, "username,status,enabled,email,link_count,identities"),
+        }
+    }
+
+    fn row(self, out: &mut impl Write, u: &UserRecord) -> std::io::Result<()> {
+        match self {
+            RowKind::Table => {
+                let links = format!("{}/{MAX_LINKED_IDENTITIES}", u.link_count());
+                let enabled = if u.enabled { "yes" } else { "no" };
+                let cells = [u.username(), u.status(), enabled, &links];
+                let line: String = cells.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
+                writeln!(out, "{line}{}", sanitize(&identities_text(u, ", ")))
+            }
+            RowKind::Csv => {
+                let fields = [
+                    u.username().to_owned(),
+                    u.status().to_owned(),
+                    u.enabled.to_string(),
+                    u.email().unwrap_or_default().to_owned(),
+                    u.link_count().to_string(),
+                    identities_text(u, ";"),
+                ];
+                writeln!(out, "{}", csv_record(&fields))
+            }
+        }
+    }
 }
 
 impl Printer {
     pub fn new(output: Output) -> Self {
         match output {
-            Output::Table => Printer::Table { rows: 0 },
-            Output::Csv => Printer::Csv { rows: 0 },
+            Output::Table => Printer::Rows {
+                kind: RowKind::Table,
+                rows: 0,
+            },
+            Output::Csv => Printer::Rows {
+                kind: RowKind::Csv,
+                rows: 0,
+            },
             Output::V2(writer) => Printer::V2(writer.list()),
         }
     }
 
-    fn header(&self, out: &mut impl Write) -> std::io::Result<()> {
-        match self {
-            Printer::Table { .. } => {
-                let cols = ["USERNAME", "STATUS", "ENABLED", "LINKS"];
-                let line: String = cols.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
-                writeln!(out, "{line}IDENTITIES")
-            }
-            Printer::Csv { .. } => {
-                writeln!(out, "username,status,enabled,email,link_count,identities")
-            }
-            Printer::V2(_) => Ok(()),
-        }
-    }
-
     pub fn page(&mut self, out: &mut impl Write, users: &[UserRecord]) -> Result<(), ResultError> {
-        if let Printer::V2(writer) = self {
-            let page: Vec<UserJson> = users.iter().map(to_json).collect();
-            return writer.page(out, &page);
-        }
-        for u in users {
-            let (Printer::Table { rows } | Printer::Csv { rows }) = self else {
-                unreachable!("handled above")
-            };
-            *rows += 1;
-            if *rows == 1 {
-                self.header(out)?;
+        match self {
+            Printer::V2(writer) => {
+                let page: Vec<UserJson> = users.iter().map(to_json).collect();
+                writer.page(out, &page)
             }
-            match self {
-                Printer::Table { .. } => {
-                    let links = format!("{}/{MAX_LINKED_IDENTITIES}", u.link_count());
-                    let enabled = if u.enabled { "yes" } else { "no" };
-                    let cells = [u.username(), u.status(), enabled, &links];
-                    let line: String = cells.iter().zip(WIDTHS).map(|(c, w)| cell(c, w)).collect();
-                    writeln!(out, "{line}{}", sanitize(&identities_text(u, ", ")))?;
+            Printer::Rows { kind, rows } => {
+                for u in users {
+                    if *rows == 0 {
+                        kind.header(out)?;
+                    }
+                    *rows += 1;
+                    kind.row(out, u)?;
                 }
-                _ => {
-                    let fields = [
-                        u.username().to_owned(),
-                        u.status().to_owned(),
-                        u.enabled.to_string(),
-                        u.email().unwrap_or_default().to_owned(),
-                        u.link_count().to_string(),
-                        identities_text(u, ";"),
-                    ];
-                    writeln!(out, "{}", csv_record(&fields))?;
-                }
+                Ok(())
             }
         }
-        Ok(())
     }
 
     /// Ends the output of a complete listing.
     pub fn finish(&mut self, out: &mut impl Write) -> Result<(), ResultError> {
         match self {
             Printer::V2(writer) => writer.finish(out),
-            Printer::Table { rows: 0 } | Printer::Csv { rows: 0 } => Ok(self.header(out)?),
-            _ => Ok(()),
+            Printer::Rows { kind, rows: 0 } => Ok(kind.header(out)?),
+            Printer::Rows { .. } => Ok(()),
         }
     }
 }
