@@ -151,38 +151,48 @@ pub struct Expected {
     pub user_id: String,
 }
 
-pub fn expected_from_seed() -> Expected {
+/// The demo pool asset's first pool (the one `--local` opens on).
+fn demo_pool() -> serde_json::Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-pool.json");
     let text = std::fs::read_to_string(&path).expect("the demo pool asset exists");
-    let seed: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    let pool = &seed["pools"][0];
-    let users = pool["users"].as_array().expect("users");
+    let mut seed: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    seed["pools"][0].take()
+}
+
+/// The users whose name no other username starts with (so a `^name` filter leaves exactly
+/// one), with their names.
+fn uniquely_named(users: &[serde_json::Value]) -> impl Iterator<Item = (&str, &serde_json::Value)> {
     let names: Vec<&str> = users
         .iter()
         .filter_map(|u| u["username"].as_str())
         .collect();
-    for user in users {
+    users.iter().filter_map(move |user| {
         let name = user["username"].as_str().unwrap_or_default();
-        // A name no other username starts with, so a `^name` filter leaves exactly one.
-        if names.iter().filter(|n| n.starts_with(name)).count() != 1 {
-            continue;
-        }
-        let identities = user["attributes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|a| a["name"] == "identities")
-            .and_then(|a| a["value"].as_str())
-            .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
+        (names.iter().filter(|n| n.starts_with(name)).count() == 1).then_some((name, user))
+    })
+}
+
+/// A user's `identities` entries, parsed (none when it has no readable attribute).
+fn identities_of(user: &serde_json::Value) -> Vec<serde_json::Value> {
+    user["attributes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["name"] == "identities")
+        .and_then(|a| a["value"].as_str())
+        .and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or_default()
+}
+
+pub fn expected_from_seed() -> Expected {
+    let pool = demo_pool();
+    let users = pool["users"].as_array().expect("users");
+    for (name, user) in uniquely_named(users) {
+        let identities = identities_of(user);
+        // Short enough not to wrap in the detail pane.
         let linked = identities
-            .as_ref()
-            .and_then(|ids| ids.as_array())
-            .and_then(|ids| {
-                // Short enough not to wrap in the detail pane.
-                ids.iter().find(|i| {
-                    i["primary"] == false && i["userId"].as_str().is_some_and(|v| v.len() <= 30)
-                })
-            });
+            .iter()
+            .find(|i| i["primary"] == false && i["userId"].as_str().is_some_and(|v| v.len() <= 30));
         if let Some(identity) = linked {
             return Expected {
                 pool_id: pool["id"].as_str().unwrap().to_owned(),
@@ -355,30 +365,13 @@ pub struct LinkTarget {
 }
 
 pub fn link_target_from_seed() -> LinkTarget {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-pool.json");
-    let seed: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let pool = &seed["pools"][0];
+    let pool = demo_pool();
     let users = pool["users"].as_array().expect("users");
-    let names: Vec<&str> = users
-        .iter()
-        .filter_map(|u| u["username"].as_str())
-        .collect();
-    for user in users {
-        let name = user["username"].as_str().unwrap_or_default();
-        if names.iter().filter(|n| n.starts_with(name)).count() != 1
-            || user["status"] == "EXTERNAL_PROVIDER"
-        {
+    for (name, user) in uniquely_named(users) {
+        if user["status"] == "EXTERNAL_PROVIDER" {
             continue;
         }
-        let identities: Vec<serde_json::Value> = user["attributes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|a| a["name"] == "identities")
-            .and_then(|a| a["value"].as_str())
-            .and_then(|v| serde_json::from_str(v).ok())
-            .unwrap_or_default();
+        let identities = identities_of(user);
         let links = identities.iter().filter(|i| i["primary"] == false).count();
         let google = identities.iter().any(|i| i["providerName"] == "Google");
         if (1..4).contains(&links) && !google && identities.len() == links {
