@@ -150,8 +150,8 @@ pub fn write_remap(
         let line = serde_json::json!({
             "time": now_rfc3339(),
             "pool_id": snapshot.pool_id,
-            "from": {"username": inputs.merged.username().to_owned(), "sub": from_sub},
-            "to": {"username": inputs.keep.username().to_owned(), "sub": to_sub},
+            "from": {"username": inputs.merged.username(), "sub": from_sub},
+            "to": {"username": inputs.keep.username(), "sub": to_sub},
         });
         append_line(remap, &line.to_string())?;
     }
