@@ -69,6 +69,20 @@ fn ensure_providers(model: &mut Model, pool_id: &str) -> Vec<Effect> {
     })]
 }
 
+/// Whether a new change may not start now: read-only, or another change still running
+/// (said on the status line).
+pub fn change_refused(model: &mut Model) -> bool {
+    if model.setup.read_only {
+        model.flash(READ_ONLY);
+        return true;
+    }
+    if model.change_running() {
+        model.flash("A change is still running");
+        return true;
+    }
+    false
+}
+
 /// `l`: the link form for the selected user.
 pub fn open_link_form(model: &mut Model) -> Vec<Effect> {
     if model.setup.read_only {
@@ -280,12 +294,7 @@ pub fn open_activity(model: &mut Model) {
 /// Undo from the activity list: the inverse of the session's last change, through the same
 /// review (an unlink is reviewed at once; a link goes through the form's fresh check).
 pub fn undo_last(model: &mut Model) -> Vec<Effect> {
-    if model.setup.read_only {
-        model.flash(READ_ONLY);
-        return Vec::new();
-    }
-    if model.change_running() {
-        model.flash("A change is still running");
+    if change_refused(model) {
         return Vec::new();
     }
     let Some(last) = model.activity.last() else {

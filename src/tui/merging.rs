@@ -14,7 +14,7 @@ use super::duplicates::{DuplicatesView, can_merge};
 use super::effect::{Effect, Request};
 use super::keymap::{Action, Context};
 use super::layers::{Layer, LayerKind};
-use super::linking::READ_ONLY;
+use super::linking::{READ_ONLY, change_refused};
 use super::merge_review::{MergeReview, MergeRun};
 use super::model::Model;
 use super::msg::MergeFacts;
@@ -193,12 +193,7 @@ pub fn paste_name(model: &mut Model, text: &str) {
 /// Enter in the merge review: with the plan accepted and F's username typed exactly, the
 /// merge is handed to the worker, once.
 pub fn confirm(model: &mut Model) -> Vec<Effect> {
-    if model.setup.read_only {
-        model.flash(READ_ONLY);
-        return Vec::new();
-    }
-    if model.change_running() {
-        model.flash("A change is still running");
+    if change_refused(model) {
         return Vec::new();
     }
     let request_id = model.new_request_id();
