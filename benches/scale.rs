@@ -31,7 +31,7 @@ use coglink::local::{
     SYNTHETIC_POOL_ID, Seed, Simulation,
 };
 use coglink::tui::headless::Headless;
-use common::cores;
+use common::{cores, rss_kib};
 
 const STREAMING_PEAK_TARGET_MIB: f64 = 64.0;
 /// Peak of the TUI holding 1,000,000 users (scaled down with the pool's size).
@@ -167,18 +167,6 @@ fn has_aws_cli() -> bool {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
-}
-
-/// This process's resident memory now (`VmRSS`), in KiB.
-fn rss_kib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0.0)
 }
 
 /// Lists the pool at `url` (partitioned, uncapped) and hands each page to `on_page`.

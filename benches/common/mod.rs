@@ -7,16 +7,27 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// This process's peak resident memory (`VmHWM`), in KiB; 0 where /proc is unavailable.
-pub fn peak_kib() -> u64 {
+/// A memory figure of this process from /proc/self/status (`VmHWM:`, `VmRSS:`), in KiB;
+/// 0 where /proc is unavailable.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .find_map(|l| l.strip_prefix(field))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// This process's peak resident memory (`VmHWM`), in KiB; 0 where /proc is unavailable.
+pub fn peak_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+/// This process's resident memory now (`VmRSS`), in KiB; 0 where /proc is unavailable.
+pub fn rss_kib() -> u64 {
+    status_kib("VmRSS:")
 }
 
 /// Min, median, 95th percentile and max of a sample, in milliseconds.
