@@ -54,11 +54,7 @@ impl Session {
             None
         };
         let connection = Connection::open(&opts).await;
-        let profile = global
-            .profile
-            .clone()
-            .or_else(|| std::env::var("AWS_PROFILE").ok())
-            .filter(|_| !global.local);
+        let profile = global.named_profile();
         Ok(Session {
             connection,
             local,
@@ -84,13 +80,8 @@ pub fn profile_settings(target: &TargetSpec) -> Result<crate::settings::ProfileS
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(Default::default());
     };
-    let profile = (!target.local).then(|| {
-        target
-            .profile
-            .clone()
-            .or_else(|| std::env::var("AWS_PROFILE").ok())
-            .unwrap_or_else(|| "default".into())
-    });
+    let profile =
+        (!target.local).then(|| target.named_profile().unwrap_or_else(|| "default".into()));
     crate::settings::settings_for(&text, profile.as_deref()).map_err(|e| {
         let message = format!("{}: {e}; nothing was started", path.display());
         crate::domain::sanitize::sanitize(&message).into_owned()

@@ -29,6 +29,17 @@ pub struct TargetSpec {
     pub local_state: Option<std::path::PathBuf>,
 }
 
+impl TargetSpec {
+    /// The AWS profile named for this target: `--profile`, else AWS_PROFILE; none for
+    /// `--local`, which uses no profile.
+    pub fn named_profile(&self) -> Option<String> {
+        self.profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok())
+            .filter(|_| !self.local)
+    }
+}
+
 /// What a connection points at, for headers, the journal and error hints.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
