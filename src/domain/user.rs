@@ -214,12 +214,14 @@ impl UserRecord {
         }
     }
 
-    /// The same user with `status` instead of its own.
+    /// The same user with `status` instead of its own (a builder for tests).
+    #[cfg(test)]
     pub fn with_status(&self, status: &str) -> UserRecord {
         self.rebuilt(status, self.owned_attributes())
     }
 
-    /// The same user with its attributes changed by `edit`.
+    /// The same user with its attributes changed by `edit` (a builder for tests).
+    #[cfg(test)]
     pub fn with_attributes(&self, edit: impl FnOnce(&mut Vec<(String, String)>)) -> UserRecord {
         let mut attributes = self.owned_attributes();
         edit(&mut attributes);
@@ -233,6 +235,7 @@ impl UserRecord {
             .collect()
     }
 
+    #[cfg(test)]
     fn rebuilt(&self, status: &str, attributes: Vec<(String, String)>) -> UserRecord {
         UserRecord::new(
             self.username().to_owned(),
