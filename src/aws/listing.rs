@@ -230,6 +230,18 @@ pub async fn start_chosen(
     } else {
         None
     };
+    start_with_estimate(ops, pool_id, filter, settings, estimate)
+}
+
+/// Chooses the plan under `settings` given the pool's estimate, already read (or `None`),
+/// and starts listing.
+pub fn start_with_estimate(
+    ops: Ops,
+    pool_id: &str,
+    filter: Option<String>,
+    settings: ListingSettings,
+    estimate: Option<i32>,
+) -> (ListingPlan, ListingEvents) {
     let plan = ListingPlan::choose(pool_id, filter, settings, estimate);
     tracing::info!(
         partitioned = plan.partitioned,

@@ -10,10 +10,20 @@ use crate::domain::GroupInfo;
 const GROUP_PAGE: i32 = 60;
 
 impl Ops {
-    /// DescribeUserPool's Name (`None` when the answer holds no pool).
-    pub async fn pool_name(&self, pool_id: &str) -> Result<Option<String>, Failure> {
+    /// DescribeUserPool's Name and EstimatedNumberOfUsers, from one read (`None` when the
+    /// answer holds no pool).
+    pub async fn pool_name_and_estimate(
+        &self,
+        pool_id: &str,
+    ) -> Result<(Option<String>, Option<i32>), Failure> {
         let pool = self.describe_pool(pool_id).await?;
-        Ok(pool.and_then(|p| p.name))
+        Ok(match pool {
+            Some(p) => (
+                p.name().map(str::to_owned),
+                Some(p.estimated_number_of_users()),
+            ),
+            None => (None, None),
+        })
     }
 
     /// ListGroups, every page.

@@ -52,8 +52,9 @@ pub async fn collect(
     mut on_retry: impl FnMut(&Failure),
 ) -> Result<Collected, CollectError> {
     let taken_at = now_rfc3339();
-    let pool_name = ops
-        .pool_name(pool_id)
+    // One DescribeUserPool for the header's name and the listing's choice of plan.
+    let (pool_name, estimate) = ops
+        .pool_name_and_estimate(pool_id)
         .await
         .map_err(read("DescribeUserPool"))?;
     let providers = ops
@@ -98,7 +99,8 @@ pub async fn collect(
         write(Record::Group(GroupEntry::from(g)))?;
         counts.groups += 1;
     }
-    let (plan, mut events) = listing::start_chosen(ops.clone(), pool_id, None, settings).await;
+    let (plan, mut events) =
+        listing::start_with_estimate(ops.clone(), pool_id, None, settings, estimate);
     while let Some(event) = events.recv().await {
         match event {
             ListingEvent::Page { users } => {
