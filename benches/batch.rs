@@ -326,7 +326,7 @@ async fn verify(conn: &Connection, links: &[Link]) -> Result<(), String> {
     for u in &users {
         for i in u.identities_or_empty() {
             found
-                .entry((i.provider_name.clone(), i.user_id.clone()))
+                .entry((i.provider_name.to_owned(), i.user_id.to_owned()))
                 .or_default()
                 .push(u.username().to_owned());
         }

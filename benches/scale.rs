@@ -265,70 +265,81 @@ fn main() -> ExitCode {
     }
     let quick = args.iter().any(|a| a == "--quick");
     let users = if quick { 100_000 } else { 1_000_000 };
+    // `-- users`, `-- tui`, `-- group`, `-- aws`: only those parts.
+    let parts: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let wanted = |part: &str| parts.is_empty() || parts.contains(&part);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let mut ok = true;
     println!("Scale benchmarks (release build, {} cores)", cores());
-    println!("`users --output json`, {users} users, list rate uncapped:");
-    for (name, seed) in [
-        ("basic", Seed::Synthetic { users }),
-        ("realistic", Seed::Realistic { users }),
-    ] {
-        let t = Instant::now();
-        let server = start(&rt, seed);
-        let seeded = t.elapsed();
-        let ran = run(&coglink_users(&server.endpoint_url()));
-        rt.block_on(server.shutdown());
-        let within = ran.peak_mib < STREAMING_PEAK_TARGET_MIB;
-        ok &= ran.ok && within;
-        println!(
-            "  {name:<9} {:>7.2} s wall, peak {:>6.1} MiB (target < {STREAMING_PEAK_TARGET_MIB} MiB: {}) [pool seeded in {seeded:.1?}]",
-            ran.wall.as_secs_f64(),
-            ran.peak_mib,
-            if within { "met" } else { "MISSED" }
-        );
-    }
-    println!("The TUI's table holding {users} users (listed partitioned, uncapped):");
-    for (name, seed, target) in [
-        ("basic", Seed::Synthetic { users }, TUI_BASIC_TARGET_MIB),
-        (
-            "realistic",
-            Seed::Realistic { users },
-            TUI_REALISTIC_TARGET_MIB,
-        ),
-    ] {
-        let target = target * users as f64 / 1e6;
-        let server = start(&rt, seed);
-        let out = Command::new(std::env::current_exe().expect("bench path"))
-            .args(["--tui-load", &server.endpoint_url(), &users.to_string()])
-            .output()
-            .expect("child runs");
-        rt.block_on(server.shutdown());
-        let text = String::from_utf8_lossy(&out.stdout);
-        let Some(fields) = text.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
-            eprintln!(
-                "{name}: child failed:\n{text}{}",
-                String::from_utf8_lossy(&out.stderr)
+    if wanted("users") {
+        println!("`users --output json`, {users} users, list rate uncapped:");
+        for (name, seed) in [
+            ("basic", Seed::Synthetic { users }),
+            ("realistic", Seed::Realistic { users }),
+        ] {
+            let t = Instant::now();
+            let server = start(&rt, seed);
+            let seeded = t.elapsed();
+            let ran = run(&coglink_users(&server.endpoint_url()));
+            rt.block_on(server.shutdown());
+            let within = ran.peak_mib < STREAMING_PEAK_TARGET_MIB;
+            ok &= ran.ok && within;
+            println!(
+                "  {name:<9} {:>7.2} s wall, peak {:>6.1} MiB (target < {STREAMING_PEAK_TARGET_MIB} MiB: {}) [pool seeded in {seeded:.1?}]",
+                ran.wall.as_secs_f64(),
+                ran.peak_mib,
+                if within { "met" } else { "MISSED" }
             );
-            ok = false;
-            continue;
-        };
-        let f: Vec<f64> = fields.split(' ').filter_map(|v| v.parse().ok()).collect();
-        let [wall_ms, peak_kib, held_kib, base_kib] = f[..] else {
-            ok = false;
-            continue;
-        };
-        let peak_mib = peak_kib / 1024.0;
-        let met = peak_mib < target;
-        ok &= met;
-        println!(
-            "  {name:<9} loaded in {:>6.2} s, peak {peak_mib:>6.1} MiB (target < {target:.0} MiB: {}), held {:.1} MiB, {:.0} bytes per user",
-            wall_ms / 1e3,
-            if met { "met" } else { "MISSED" },
-            held_kib / 1024.0,
-            (held_kib - base_kib) * 1024.0 / users as f64
-        );
+        }
     }
-    {
+    if wanted("tui") {
+        println!("The TUI's table holding {users} users (listed partitioned, uncapped):");
+        for (name, seed, target) in [
+            ("basic", Seed::Synthetic { users }, TUI_BASIC_TARGET_MIB),
+            (
+                "realistic",
+                Seed::Realistic { users },
+                TUI_REALISTIC_TARGET_MIB,
+            ),
+        ] {
+            let target = target * users as f64 / 1e6;
+            let server = start(&rt, seed);
+            let out = Command::new(std::env::current_exe().expect("bench path"))
+                .args(["--tui-load", &server.endpoint_url(), &users.to_string()])
+                .output()
+                .expect("child runs");
+            rt.block_on(server.shutdown());
+            let text = String::from_utf8_lossy(&out.stdout);
+            let Some(fields) = text.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
+                eprintln!(
+                    "{name}: child failed:\n{text}{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                ok = false;
+                continue;
+            };
+            let f: Vec<f64> = fields.split(' ').filter_map(|v| v.parse().ok()).collect();
+            let [wall_ms, peak_kib, held_kib, base_kib] = f[..] else {
+                ok = false;
+                continue;
+            };
+            let peak_mib = peak_kib / 1024.0;
+            let met = peak_mib < target;
+            ok &= met;
+            println!(
+                "  {name:<9} loaded in {:>6.2} s, peak {peak_mib:>6.1} MiB (target < {target:.0} MiB: {}), held {:.1} MiB, {:.0} bytes per user",
+                wall_ms / 1e3,
+                if met { "met" } else { "MISSED" },
+                held_kib / 1024.0,
+                (held_kib - base_kib) * 1024.0 / users as f64
+            );
+        }
+    }
+    if wanted("group") {
         let server = start(&rt, Seed::Realistic { users });
         let out = Command::new(std::env::current_exe().expect("bench path"))
             .args(["--group", &server.endpoint_url(), &users.to_string()])
@@ -360,7 +371,8 @@ fn main() -> ExitCode {
             }
         }
     }
-    if has_aws_cli() {
+    if !wanted("aws") {
+    } else if has_aws_cli() {
         let server = start(
             &rt,
             Seed::Synthetic {

@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(r.status(), "CONFIRMED");
         assert_eq!(r.email(), Some("d@x.io"));
         assert_eq!(r.link_count(), 1);
-        assert_eq!(r.created, Some(10.0));
+        assert_eq!(r.created(), Some(10.0));
     }
 
     #[test]

@@ -25,7 +25,10 @@ impl Holders {
         self.users_scanned += users.len();
         for user in users {
             for identity in user.identities_or_empty() {
-                let key = (identity.provider_name.clone(), identity.user_id.clone());
+                let key = (
+                    identity.provider_name.to_owned(),
+                    identity.user_id.to_owned(),
+                );
                 if sources.contains(&key) {
                     self.by_identity.insert(key, user.username().to_owned());
                 }

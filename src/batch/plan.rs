@@ -145,9 +145,12 @@ pub fn plan(rows: &[BatchRow], facts: &PoolFacts) -> Plan {
         .values()
         .flatten()
         .flat_map(|u| {
-            u.identities_or_empty()
-                .iter()
-                .map(move |i| ((i.provider_name.clone(), i.user_id.clone()), u.username()))
+            u.identities_or_empty().map(move |i| {
+                (
+                    (i.provider_name.to_owned(), i.user_id.to_owned()),
+                    u.username(),
+                )
+            })
         })
         .collect();
     let mut out = Vec::with_capacity(rows.len());
@@ -208,7 +211,6 @@ fn plan_row(
     if let Some(user) = &destination
         && user
             .identities_or_empty()
-            .iter()
             .any(|i| i.is_identified_by(&req.source()))
     {
         return RowAction::AlreadyDone;

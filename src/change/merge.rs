@@ -74,10 +74,9 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
     // F's own identity first, then any linked to it.
     let mut moved: Vec<(String, String)> = f
         .identities_or_empty()
-        .iter()
         .filter(|i| i.primary)
-        .chain(f.identities_or_empty().iter().filter(|i| !i.primary))
-        .map(|i| (i.provider_name.clone(), i.user_id.clone()))
+        .chain(f.identities_or_empty().filter(|i| !i.primary))
+        .map(|i| (i.provider_name.to_owned(), i.user_id.to_owned()))
         .collect();
     if moved.is_empty() && f.is_federated() {
         refusals.push(format!(
@@ -239,7 +238,7 @@ pub fn plan_merge(inputs: &MergeInputs, options: &MergeOptions) -> Result<MergeP
         "{}'s creation date{}, status {}, enabled flag, and any password, MFA or remembered \
          device set on it",
         f.username(),
-        f.created
+        f.created()
             .map(|t| format!(" ({})", crate::journal::rfc3339_of_secs(t)))
             .unwrap_or_default(),
         f.status()

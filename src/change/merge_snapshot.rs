@@ -53,8 +53,8 @@ impl SavedUser {
             username: u.username().to_owned(),
             status: u.status().to_owned(),
             enabled: u.enabled,
-            created: u.created,
-            modified: u.modified,
+            created: u.created(),
+            modified: u.modified(),
             attributes: u.owned_attributes(),
         }
     }

@@ -131,16 +131,15 @@ fn to_json(u: &UserRecord) -> UserJson<'_> {
         user_status: u.status(),
         enabled: u.enabled,
         email: u.email(),
-        user_create_date: u.created.map(iso8601),
-        user_last_modified_date: u.modified.map(iso8601),
+        user_create_date: u.created().map(iso8601),
+        user_last_modified_date: u.modified().map(iso8601),
         link_count: u.link_count(),
         identities: u
             .identities_or_empty()
-            .iter()
             .map(|i| IdentityJson {
-                provider_name: &i.provider_name,
-                provider_type: &i.provider_type,
-                user_id: &i.user_id,
+                provider_name: i.provider_name,
+                provider_type: i.provider_type,
+                user_id: i.user_id,
                 primary: i.primary,
             })
             .collect(),
@@ -153,7 +152,6 @@ fn identities_text(u: &UserRecord, sep: &str) -> String {
     match u.identities() {
         Err(_) => "(invalid identities attribute)".into(),
         Ok(ids) => ids
-            .iter()
             .map(|i| {
                 let own = if i.primary { " (own)" } else { "" };
                 format!("{}:{}{own}", i.provider_name, i.user_id)
@@ -356,8 +354,7 @@ mod tests {
 
     #[test]
     fn v2_formats_carry_the_dates_as_v2_prints_them() {
-        let mut u = user("a", LINKED);
-        u.created = Some(1548108509.537);
+        let u = user("a", LINKED).with_times(Some(1548108509.537), None);
         let text = render(OutputFormat::Text, &[vec![u.clone()]]);
         assert_eq!(
             text,

@@ -164,7 +164,7 @@ pub fn find_duplicates(users: &[UserRecord], by: &[MatchBy]) -> Vec<DuplicateGro
 fn member(by: MatchBy, user: &UserRecord) -> Member {
     let identity = user
         .primary_identity()
-        .map(|i| (i.provider_name.clone(), i.user_id.clone()))
+        .map(|i| (i.provider_name.to_owned(), i.user_id.to_owned()))
         .or_else(|| {
             // EXTERNAL_PROVIDER without a readable `identities`: the username's form
             // `<Provider>_<subject>` (§7), split at the first `_` (UNVERIFIED for provider
@@ -202,9 +202,8 @@ fn classify(by: MatchBy, key: String, holders: &[&UserRecord]) -> DuplicateGroup
             m.linked_to = natives
                 .iter()
                 .find(|n| {
-                    n.identities_or_empty().iter().any(|i| {
-                        !i.primary && &i.provider_name == provider && &i.user_id == subject
-                    })
+                    n.identities_or_empty()
+                        .any(|i| !i.primary && i.provider_name == provider && i.user_id == subject)
                 })
                 .map(|n| n.username().to_owned());
         }

@@ -43,6 +43,47 @@ impl LinkedIdentity {
     }
 }
 
+/// An entry of a user's `identities`, borrowed from the user (`UserRecord::identities`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdentityRef<'a> {
+    pub user_id: &'a str,
+    pub provider_name: &'a str,
+    /// Kept as text: a value this version does not know is still shown, not dropped.
+    pub provider_type: &'a str,
+    pub issuer: Option<&'a str>,
+    pub primary: bool,
+    /// Epoch milliseconds.
+    pub date_created: i64,
+}
+
+impl IdentityRef<'_> {
+    pub fn provider_type(&self) -> Option<ProviderType> {
+        ProviderType::parse(self.provider_type)
+    }
+
+    /// Whether this entry is the identity the request names (provider name and subject/value).
+    pub fn is_identified_by(&self, id: &ProviderUserIdentifier) -> bool {
+        self.provider_name == id.name() && self.user_id == id.value()
+    }
+
+    /// The identifier that names this identity as a link source or unlink target.
+    pub fn as_source(&self, attribute_name: &str) -> ProviderUserIdentifier {
+        ProviderUserIdentifier::new(self.provider_name, Some(attribute_name), self.user_id)
+    }
+
+    /// An owned copy.
+    pub fn to_linked(&self) -> LinkedIdentity {
+        LinkedIdentity {
+            user_id: self.user_id.to_owned(),
+            provider_name: self.provider_name.to_owned(),
+            provider_type: self.provider_type.to_owned(),
+            issuer: self.issuer.map(str::to_owned),
+            primary: self.primary,
+            date_created: self.date_created,
+        }
+    }
+}
+
 /// Why an `identities` value could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("identities attribute is not a valid identity list: {reason}")]
@@ -72,7 +113,15 @@ pub fn encode_identities(identities: &[LinkedIdentity]) -> String {
 /// `primary: false` (developer guide example), so only those are counted here. This is the
 /// one place that decides it.
 pub fn link_count(identities: &[LinkedIdentity]) -> usize {
-    identities.iter().filter(|i| !i.primary).count()
+    identities
+        .iter()
+        .filter(|i| counts_toward_limit(i.primary))
+        .count()
+}
+
+/// Whether an entry with this `primary` flag counts toward the limit of 5 (see `link_count`).
+pub fn counts_toward_limit(primary: bool) -> bool {
+    !primary
 }
 
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -31,7 +31,7 @@ pub use cognito_error::{CognitoError, ErrorKind};
 pub use counts::LinkCounts;
 pub use duplicates::{DuplicateGroup, GroupClass, MatchBy, Member, find_duplicates};
 pub use group::GroupInfo;
-pub use identities::{LinkedIdentity, link_count, parse_identities};
+pub use identities::{IdentityRef, LinkedIdentity, link_count, parse_identities};
 pub use provider::{
     COGNITO, COGNITO_SUBJECT, IdentityProviderInfo, MAX_LINKED_IDENTITIES, ProviderType,
     ProviderUserIdentifier,

@@ -2,9 +2,12 @@
 
 use super::filter::SearchAttribute;
 use super::identities::{
-    IDENTITIES_ATTRIBUTE, IdentitiesError, LinkedIdentity, link_count, parse_identities,
+    IDENTITIES_ATTRIBUTE, IdentitiesError, IdentityRef, counts_toward_limit, parse_identities,
 };
 use super::provider::ProviderUserIdentifier;
+use table::{IdentitySpans, Table, Width};
+
+mod table;
 
 /// `UserStatus` of users created by a federated sign-in.
 pub const EXTERNAL_PROVIDER: &str = "EXTERNAL_PROVIDER";
@@ -48,19 +51,13 @@ const KNOWN_STATUSES: [&str; 8] = [
     "UNKNOWN",
 ];
 
-/// A part of a user's text: an attribute value whose name has a code, or the name or the
-/// value of an attribute whose name is kept in the text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Part {
-    end: u32,
-    kind: u8,
-}
-
 /// `Part::kind` of a name kept in the text, and of the value following it.
 const OWN_NAME: u8 = u8::MAX;
 const OWN_VALUE: u8 = u8::MAX - 1;
 /// `UserRecord::status` when the status is kept in the text.
 const OWN_STATUS: u8 = u8::MAX;
+/// `UserRecord::flags`: the `identities` attribute could not be parsed.
+const IDENTITIES_INVALID: u8 = 1;
 
 fn code_of(table: &[&str], name: &str) -> Option<u8> {
     table.iter().position(|n| *n == name).map(|i| i as u8)
@@ -70,22 +67,38 @@ fn code_of(table: &[&str], name: &str) -> Option<u8> {
 ///
 /// Compact, for pools of millions of users: the username, the status and every attribute
 /// (name and value) live in one string, known attribute names and statuses are one-byte
-/// codes, and a part table says where each piece ends. Reading is by accessor.
-#[derive(Clone, PartialEq)]
+/// codes, and a byte table (`table.rs`) says where each piece ends and where each parsed
+/// identity's pieces are in the text (they are found in the `identities` value itself, so
+/// they take no room of their own unless JSON escapes made them differ). Reading is by
+/// accessor. Two allocations a user; 64 bytes of its own.
+#[derive(Clone)]
 pub struct UserRecord {
     /// The username, the status when it has no code, then each attribute: its name when it
-    /// has no code, and its value.
+    /// has no code, and its value; then any identity piece not found in what precedes.
     text: Box<str>,
-    parts: Box<[Part]>,
+    table: Box<[u8]>,
     username_end: u32,
+    status_end: u32,
+    parts: u32,
     /// A code of `KNOWN_STATUSES`, or `OWN_STATUS` (the text after the username).
     status: u8,
-    status_end: u32,
+    flags: u8,
     pub enabled: bool,
-    /// Epoch seconds.
-    pub created: Option<f64>,
-    pub modified: Option<f64>,
-    identities: Result<Box<[LinkedIdentity]>, Box<IdentitiesError>>,
+    /// Epoch seconds; NaN when unknown.
+    created: f64,
+    modified: f64,
+}
+
+impl PartialEq for UserRecord {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+            && self.table == other.table
+            && (self.username_end, self.status_end, self.parts)
+                == (other.username_end, other.status_end, other.parts)
+            && (self.status, self.flags, self.enabled) == (other.status, other.flags, other.enabled)
+            && self.created.to_bits() == other.created.to_bits()
+            && self.modified.to_bits() == other.modified.to_bits()
+    }
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -95,8 +108,8 @@ impl std::fmt::Debug for UserRecord {
             .field("status", &self.status())
             .field("enabled", &self.enabled)
             .field("attributes", &self.attributes().collect::<Vec<_>>())
-            .field("created", &self.created)
-            .field("modified", &self.modified)
+            .field("created", &self.created())
+            .field("modified", &self.modified())
             .finish()
     }
 }
@@ -107,7 +120,28 @@ fn offset(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
+/// Where `piece` is in `text`: any place holding the same bytes, else appended to it.
+fn locate(text: &mut String, piece: &str) -> (usize, usize) {
+    match text.find(piece) {
+        Some(at) => (at, at + piece.len()),
+        None => {
+            let at = text.len();
+            text.push_str(piece);
+            (at, text.len())
+        }
+    }
+}
+
+fn time(t: Option<f64>) -> f64 {
+    t.unwrap_or(f64::NAN)
+}
+
+fn known_time(t: f64) -> Option<f64> {
+    (!t.is_nan()).then_some(t)
+}
+
 impl UserRecord {
+    /// A user as listed. A time that is NaN is taken as unknown.
     pub fn new(
         username: String,
         status: String,
@@ -116,13 +150,6 @@ impl UserRecord {
         created: Option<f64>,
         modified: Option<f64>,
     ) -> Self {
-        let identities = attributes
-            .iter()
-            .find(|(n, _)| n == IDENTITIES_ATTRIBUTE)
-            .map(|(_, v)| parse_identities(v))
-            .unwrap_or(Ok(Vec::new()))
-            .map(Vec::into_boxed_slice)
-            .map_err(Box::new);
         let own =
             |(n, v): &(String, String)| v.len() + code_of(&KNOWN_NAMES, n).map_or(n.len(), |_| 0);
         let mut text = String::with_capacity(
@@ -136,77 +163,125 @@ impl UserRecord {
         }
         let status_end = offset(text.len());
         let mut parts = Vec::with_capacity(attributes.len());
+        let mut identities_value = None;
         for (name, value) in &attributes {
             let kind = match code_of(&KNOWN_NAMES, name) {
                 Some(code) => code,
                 None => {
                     text.push_str(name);
-                    parts.push(Part {
-                        end: offset(text.len()),
-                        kind: OWN_NAME,
-                    });
+                    parts.push((text.len(), OWN_NAME));
                     OWN_VALUE
                 }
             };
+            let start = text.len();
             text.push_str(value);
-            parts.push(Part {
-                end: offset(text.len()),
-                kind,
-            });
+            if name == IDENTITIES_ATTRIBUTE && identities_value.is_none() {
+                identities_value = Some((start, text.len()));
+            }
+            parts.push((text.len(), kind));
         }
+        let parsed = identities_value
+            .map(|(start, end)| parse_identities(&text[start..end]))
+            .unwrap_or(Ok(Vec::new()));
+        let flags = if parsed.is_err() {
+            IDENTITIES_INVALID
+        } else {
+            0
+        };
+        let spans: Vec<IdentitySpans> = parsed
+            .unwrap_or_default()
+            .iter()
+            .map(|i| IdentitySpans {
+                user_id: locate(&mut text, &i.user_id),
+                provider_name: locate(&mut text, &i.provider_name),
+                provider_type: locate(&mut text, &i.provider_type),
+                issuer: i.issuer.as_deref().map_or((0, 0), |s| locate(&mut text, s)),
+                flags: if i.primary { table::PRIMARY } else { 0 }
+                    | if i.issuer.is_some() {
+                        table::HAS_ISSUER
+                    } else {
+                        0
+                    },
+                date_created: i.date_created,
+            })
+            .collect();
+        let width = Width::for_text(text.len());
         UserRecord {
+            table: table::encode(width, &parts, &spans),
             text: text.into_boxed_str(),
-            parts: parts.into_boxed_slice(),
             username_end,
-            status: status_code,
             status_end,
+            parts: offset(parts.len()),
+            status: status_code,
+            flags,
             enabled,
-            created,
-            modified,
-            identities,
+            created: time(created),
+            modified: time(modified),
         }
     }
 
-    fn slice(&self, start: u32, end: u32) -> &str {
-        self.text
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+    fn slice(&self, (start, end): (usize, usize)) -> &str {
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    fn table(&self) -> Table<'_> {
+        Table {
+            bytes: &self.table,
+            width: Width::for_text(self.text.len()),
+            parts: self.parts as usize,
+        }
     }
 
     pub fn username(&self) -> &str {
-        self.slice(0, self.username_end)
+        self.slice((0, self.username_end as usize))
     }
 
     pub fn status(&self) -> &str {
         match KNOWN_STATUSES.get(self.status as usize) {
             Some(known) => known,
-            None => self.slice(self.username_end, self.status_end),
+            None => self.slice((self.username_end as usize, self.status_end as usize)),
         }
+    }
+
+    /// When the user was created, in epoch seconds.
+    pub fn created(&self) -> Option<f64> {
+        known_time(self.created)
+    }
+
+    /// When the user was last modified, in epoch seconds.
+    pub fn modified(&self) -> Option<f64> {
+        known_time(self.modified)
     }
 
     /// Name/value pairs in the order the service sent them.
     pub fn attributes(&self) -> Attributes<'_> {
         Attributes {
             user: self,
+            table: self.table(),
             at: 0,
-            start: self.status_end,
+            start: self.status_end as usize,
         }
     }
 
     /// How many attributes the user has.
     pub fn attribute_count(&self) -> usize {
-        self.parts.iter().filter(|p| p.kind != OWN_NAME).count()
+        let table = self.table();
+        (0..table.parts)
+            .filter_map(|i| table.part(i))
+            .filter(|(_, kind)| *kind != OWN_NAME)
+            .count()
     }
 
     pub fn attribute(&self, name: &str) -> Option<&str> {
         match code_of(&KNOWN_NAMES, name) {
             Some(code) => {
-                let mut start = self.status_end;
-                for p in self.parts.iter() {
-                    if p.kind == code {
-                        return Some(self.slice(start, p.end));
+                let table = self.table();
+                let mut start = self.status_end as usize;
+                for (end, kind) in (0..table.parts).filter_map(|i| table.part(i)) {
+                    if kind == code {
+                        return Some(self.slice((start, end)));
                     }
-                    start = p.end;
+                    start = end;
                 }
                 None
             }
@@ -228,6 +303,16 @@ impl UserRecord {
         self.rebuilt(self.status(), attributes)
     }
 
+    /// The same user with other times (a builder for tests).
+    #[cfg(test)]
+    pub fn with_times(&self, created: Option<f64>, modified: Option<f64>) -> UserRecord {
+        UserRecord {
+            created: time(created),
+            modified: time(modified),
+            ..self.clone()
+        }
+    }
+
     /// The attributes as owned pairs.
     pub fn owned_attributes(&self) -> Vec<(String, String)> {
         self.attributes()
@@ -242,8 +327,8 @@ impl UserRecord {
             status.to_owned(),
             self.enabled,
             attributes,
-            self.created,
-            self.modified,
+            self.created(),
+            self.modified(),
         )
     }
 
@@ -256,37 +341,49 @@ impl UserRecord {
     }
 
     /// Parsed identities; an invalid `identities` value is an error to show, not to hide.
-    pub fn identities(&self) -> Result<&[LinkedIdentity], &IdentitiesError> {
-        match &self.identities {
-            Ok(ids) => Ok(ids),
-            Err(e) => Err(e),
+    pub fn identities(&self) -> Result<Identities<'_>, IdentitiesError> {
+        if self.flags & IDENTITIES_INVALID != 0 {
+            let raw = self.attribute(IDENTITIES_ATTRIBUTE).unwrap_or_default();
+            return Err(parse_identities(raw)
+                .err()
+                .unwrap_or_else(|| IdentitiesError {
+                    reason: "unreadable".into(),
+                }));
         }
+        Ok(self.identities_or_empty())
     }
 
     /// Identities, or none when the attribute could not be parsed.
-    pub fn identities_or_empty(&self) -> &[LinkedIdentity] {
-        self.identities().unwrap_or(&[])
+    pub fn identities_or_empty(&self) -> Identities<'_> {
+        let table = self.table();
+        Identities {
+            user: self,
+            table,
+            at: 0,
+            count: table.identity_count(),
+        }
     }
 
     /// Linked identities counted toward the limit of 5.
     pub fn link_count(&self) -> usize {
-        link_count(self.identities_or_empty())
+        self.identities_or_empty()
+            .filter(|i| counts_toward_limit(i.primary))
+            .count()
     }
 
     /// A user created by a federated sign-in (`Google_...`), as opposed to a native user.
     pub fn is_federated(&self) -> bool {
-        self.status() == EXTERNAL_PROVIDER || self.identities_or_empty().iter().any(|i| i.primary)
+        self.status() == EXTERNAL_PROVIDER || self.identities_or_empty().any(|i| i.primary)
     }
 
     /// The user's own federated identity, for federated users.
-    pub fn primary_identity(&self) -> Option<&LinkedIdentity> {
-        self.identities_or_empty().iter().find(|i| i.primary)
+    pub fn primary_identity(&self) -> Option<IdentityRef<'_>> {
+        self.identities_or_empty().find(|i| i.primary)
     }
 
     /// Whether this user lists the identity as linked to it (not as its own sign-in identity).
     pub fn holds_link(&self, identity: &ProviderUserIdentifier) -> bool {
         self.identities_or_empty()
-            .iter()
             .any(|i| !i.primary && i.is_identified_by(identity))
     }
 
@@ -295,7 +392,6 @@ impl UserRecord {
     /// other than its subject is listed by subject).
     pub fn shows_link(&self, source: &ProviderUserIdentifier, before: usize) -> bool {
         self.identities_or_empty()
-            .iter()
             .any(|i| i.is_identified_by(source))
             || self.link_count() > before
     }
@@ -315,32 +411,74 @@ impl UserRecord {
 /// A user's attributes, in order (`UserRecord::attributes`).
 pub struct Attributes<'a> {
     user: &'a UserRecord,
+    table: Table<'a>,
     at: usize,
-    start: u32,
+    start: usize,
 }
 
 impl<'a> Iterator for Attributes<'a> {
     type Item = (&'a str, &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let user = self.user;
-        let part = *user.parts.get(self.at)?;
+        let (end, kind) = self.table.part(self.at)?;
         self.at += 1;
-        let name = match part.kind {
+        let name = match kind {
             OWN_NAME => {
-                let name = user.slice(self.start, part.end);
-                self.start = part.end;
-                let value_part = *user.parts.get(self.at)?;
+                let name = self.user.slice((self.start, end));
+                let (value_end, _) = self.table.part(self.at)?;
                 self.at += 1;
-                let value = user.slice(self.start, value_part.end);
-                self.start = value_part.end;
+                let value = self.user.slice((end, value_end));
+                self.start = value_end;
                 return Some((name, value));
             }
             code => KNOWN_NAMES.get(code as usize).copied().unwrap_or_default(),
         };
-        let value = user.slice(self.start, part.end);
-        self.start = part.end;
+        let value = self.user.slice((self.start, end));
+        self.start = end;
         Some((name, value))
+    }
+}
+
+/// A user's parsed identities, in the attribute's order (`UserRecord::identities`).
+#[derive(Clone)]
+pub struct Identities<'a> {
+    user: &'a UserRecord,
+    table: Table<'a>,
+    at: usize,
+    count: usize,
+}
+
+impl<'a> Iterator for Identities<'a> {
+    type Item = IdentityRef<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.count {
+            return None;
+        }
+        let spans = self.table.identity(self.at)?;
+        self.at += 1;
+        let user = self.user;
+        Some(IdentityRef {
+            user_id: user.slice(spans.user_id),
+            provider_name: user.slice(spans.provider_name),
+            provider_type: user.slice(spans.provider_type),
+            issuer: (spans.flags & table::HAS_ISSUER != 0).then(|| user.slice(spans.issuer)),
+            primary: spans.flags & table::PRIMARY != 0,
+            date_created: spans.date_created,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.count.saturating_sub(self.at);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Identities<'_> {}
+
+impl std::fmt::Debug for Identities<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
     }
 }
 

@@ -134,7 +134,10 @@ impl UserEntry {
     /// The entry of a listed user, with its groups.
     pub fn from_user(user: UserRecord, mut groups: Vec<String>) -> UserEntry {
         groups.sort();
-        let identities = user.identities().map(<[_]>::to_vec).map_err(|_| ());
+        let identities = user
+            .identities()
+            .map(|ids| ids.map(|i| i.to_linked()).collect::<Vec<_>>())
+            .map_err(|_| ());
         let mut sub = None;
         let mut identities_unreadable = None;
         let mut attributes = BTreeMap::new();
@@ -156,8 +159,8 @@ impl UserEntry {
             sub,
             status: user.status().to_owned(),
             enabled: user.enabled,
-            created: user.created.map(rfc3339_of_secs),
-            modified: user.modified.map(rfc3339_of_secs),
+            created: user.created().map(rfc3339_of_secs),
+            modified: user.modified().map(rfc3339_of_secs),
             attributes,
             identities: identities.unwrap_or_default(),
             identities_unreadable,

@@ -137,7 +137,6 @@ fn assert_merged(env: &Env, p: &Pair, f_sub: &str) {
     let subject = p.merge.split_once('_').unwrap().1;
     assert!(
         k.identities_or_empty()
-            .iter()
             .any(|i| !i.primary && i.user_id == subject),
         "{} holds the identity: {:?}",
         p.keep,

@@ -46,7 +46,7 @@ fn federated_sign_in_creates_signs_in_as_the_destination_and_recreates_after_unl
         assert_eq!(user.status(), "EXTERNAL_PROVIDER");
         assert_eq!(user.email(), Some("ann@example.com"), "mapped");
         assert_eq!(user.sub(), Some(signed_in_sub(&out).as_str()));
-        let ids = user.identities_or_empty();
+        let ids: Vec<_> = user.identities_or_empty().collect();
         assert_eq!(ids.len(), 1);
         assert!(ids[0].primary && ids[0].user_id == alone && ids[0].provider_name == social);
         // Again: the same user, the same sub.

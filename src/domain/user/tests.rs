@@ -140,3 +140,66 @@ fn a_link_shows_by_its_identity_or_a_higher_count() {
     assert!(other.shows_link(&source, 0), "the count went up");
     assert!(!with_identities("").shows_link(&source, 0));
 }
+
+/// What `identities()` gives, owned, to compare with a fresh parse of the attribute.
+fn owned_identities(u: &UserRecord) -> Vec<crate::domain::LinkedIdentity> {
+    u.identities().unwrap().map(|i| i.to_linked()).collect()
+}
+
+#[test]
+fn identities_read_back_as_parsed_whatever_their_text() {
+    let cases = [
+        // Escapes: the decoded pieces are not in the text and are kept beside it.
+        r#"[{"userId":"a\"b","providerName":"Corp\u00e9","providerType":"SAML","issuer":"http:\/\/idp.example\/x","primary":"true","dateCreated":"17"}]"#,
+        // A numeric subject, an empty issuer, pieces equal to each other.
+        r#"[{"userId":12345,"providerName":"Google","providerType":"Google","issuer":"","primary":false,"dateCreated":-1},{"userId":"Google","providerName":"Google","providerType":"Google","issuer":null,"primary":true,"dateCreated":9007199254740993}]"#,
+        "[]",
+    ];
+    for raw in cases {
+        let u = with_identities(raw);
+        assert_eq!(
+            owned_identities(&u),
+            crate::domain::parse_identities(raw).unwrap(),
+            "{raw}"
+        );
+        assert_eq!(
+            u.attribute("identities"),
+            Some(raw),
+            "the value is kept as sent"
+        );
+        assert_eq!(
+            u.identities_or_empty().len(),
+            u.identities().unwrap().count()
+        );
+    }
+}
+
+#[test]
+fn a_text_over_64_kib_takes_wide_offsets() {
+    let long = "x".repeat(70_000);
+    let raw = r#"[{"userId":"9","providerName":"Facebook","providerType":"Facebook","primary":false,"dateCreated":3}]"#;
+    let u = UserRecord::new(
+        "wide".into(),
+        "CONFIRMED".into(),
+        true,
+        vec![
+            ("custom:blob".into(), long.clone()),
+            ("identities".into(), raw.into()),
+            ("email".into(), "w@x.io".into()),
+        ],
+        None,
+        None,
+    );
+    assert_eq!(u.attribute("custom:blob"), Some(long.as_str()));
+    assert_eq!(u.email(), Some("w@x.io"));
+    assert_eq!(u.link_count(), 1);
+    assert_eq!(u.identities_or_empty().next().unwrap().user_id, "9");
+}
+
+#[test]
+fn unknown_times_stay_unknown_and_known_ones_exact() {
+    let u = user(&[], "CONFIRMED").with_times(Some(1548108509.537), Some(f64::NAN));
+    assert_eq!(u.created(), Some(1548108509.537));
+    assert_eq!(u.modified(), None);
+    assert_eq!(u.clone(), u, "a user equals itself, unknown times too");
+}

@@ -42,7 +42,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
             username,
         })];
     }
-    let Some(identity) = user.identities_or_empty().get(model.identity_cursor) else {
+    let Some(identity) = user.identities_or_empty().nth(model.identity_cursor) else {
         model.flash("This user has no linked identity to unlink");
         return Vec::new();
     };
@@ -60,16 +60,15 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         .setup
         .keymap
         .key(Context::Review, Action::ChooseAttribute);
-    let note = (known.is_none() && matches!(identity.provider_type.as_str(), "SAML" | "OIDC"))
-        .then(|| {
-            format!(
-                "! coglink has no record of how this {} identity was linked. Until it signs in, \
+    let note = (known.is_none() && matches!(identity.provider_type, "SAML" | "OIDC")).then(|| {
+        format!(
+            "! coglink has no record of how this {} identity was linked. Until it signs in, \
                  Cognito unlinks it only by the attribute it was linked by: if that was not \
                  {COGNITO_SUBJECT} (e.g. email), Cognito refuses and nothing changes. Press \
                  {choose} to choose the attribute it was linked by.",
-                identity.provider_name
-            )
-        });
+            identity.provider_name
+        )
+    });
     let attribute = known.unwrap_or_else(|| COGNITO_SUBJECT.to_owned());
     let req = crate::domain::UnlinkRequest::new(&pool, identity.as_source(&attribute));
     let providers = cached_providers(model);

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
 use crate::domain::sanitize::sanitize;
-use crate::domain::{LinkedIdentity, MAX_LINKED_IDENTITIES, UserRecord};
+use crate::domain::{IdentityRef, MAX_LINKED_IDENTITIES, UserRecord};
 use crate::tui::format::utc_time;
 use crate::tui::format::utc_time_millis;
 use crate::tui::keymap::{Action, Context};
@@ -67,8 +67,8 @@ pub fn lines(user: &UserRecord, theme: Theme, cursor: Option<usize>) -> Vec<Line
             "Status",
             format!("{} · {enabled}{kind}", sanitize(user.status())),
         ),
-        field("Created", utc_time(user.created)),
-        field("Modified", utc_time(user.modified)),
+        field("Created", utc_time(user.created())),
+        field("Modified", utc_time(user.modified())),
         Line::default(),
     ];
     out.extend(identity_lines(user, theme, cursor));
@@ -131,11 +131,11 @@ fn identity_lines(user: &UserRecord, theme: Theme, cursor: Option<usize>) -> Vec
             count_style,
         ),
     ])];
-    if identities.is_empty() {
+    if identities.len() == 0 {
         out.push(Line::from("  none"));
     }
     let last = identities.len().saturating_sub(1);
-    for (i, identity) in identities.iter().enumerate() {
+    for (i, identity) in identities.enumerate() {
         out.extend(identity_entry(
             identity,
             theme,
@@ -145,7 +145,7 @@ fn identity_lines(user: &UserRecord, theme: Theme, cursor: Option<usize>) -> Vec
     out
 }
 
-fn identity_entry(identity: &LinkedIdentity, theme: Theme, selected: bool) -> [Line<'static>; 3] {
+fn identity_entry(identity: IdentityRef<'_>, theme: Theme, selected: bool) -> [Line<'static>; 3] {
     let role = if identity.primary {
         " · primary (the user's own sign-in)"
     } else {
@@ -153,7 +153,6 @@ fn identity_entry(identity: &LinkedIdentity, theme: Theme, selected: bool) -> [L
     };
     let issuer = identity
         .issuer
-        .as_deref()
         .map(|i| format!(" · issuer {}", sanitize(i)))
         .unwrap_or_default();
     let (bullet, style) = if selected {
@@ -165,11 +164,11 @@ fn identity_entry(identity: &LinkedIdentity, theme: Theme, selected: bool) -> [L
         Line::from(vec![
             Span::styled(bullet, style),
             Span::styled(
-                sanitize(&identity.provider_name).into_owned(),
+                sanitize(identity.provider_name).into_owned(),
                 theme.badge().patch(style),
             ),
             Span::styled(
-                format!(" ({}){role}", sanitize(&identity.provider_type)),
+                format!(" ({}){role}", sanitize(identity.provider_type)),
                 style,
             ),
         ]),
