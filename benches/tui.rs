@@ -38,6 +38,8 @@ use common::{Spread, cores};
 
 const KEYSTROKE_TARGET_MS: f64 = 16.0;
 const FIRST_FRAME_TARGET_MS: f64 = 50.0;
+/// A sort change of 1,000,000 users, key to frame.
+const SORT_TARGET_MS: f64 = 300.0;
 const SIZE: (u16, u16) = (120, 35);
 
 /// What is typed: text, or `<` for a backspace.
@@ -69,7 +71,7 @@ fn main() -> ExitCode {
     let only = |part: &str| {
         !args
             .iter()
-            .any(|a| a == "fuzzy" || a == "startup" || a == "paste")
+            .any(|a| ["fuzzy", "startup", "paste", "sort"].contains(&a.as_str()))
             || args.iter().any(|a| a == part)
     };
     let mut ok = true;
@@ -82,11 +84,75 @@ fn main() -> ExitCode {
     if only("paste") {
         ok &= paste_bench();
     }
+    if only("sort") {
+        ok &= sort_bench(users);
+    }
     if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sort changes
+
+/// Loads `n` users, then presses `s` (load order → username → link count → load order)
+/// `ROUNDS` times round; the time from each key to its frame drawn, per order, and a check
+/// that each order holds every user in order.
+fn sort_bench(n: usize) -> bool {
+    const ROUNDS: usize = 3;
+    let users = generate_users(n);
+    let mut h = Headless::with_users(DEMO_POOL_ID, users, 60, SIZE);
+    h.draw();
+    let mut ok = true;
+    let mut times: Vec<(&'static str, Vec<Duration>)> = Vec::new();
+    for _ in 0..ROUNDS * 3 {
+        let t = Instant::now();
+        h.key(key(KeyCode::Char('s')));
+        h.draw();
+        let took = t.elapsed();
+        let label = h.sort_label();
+        match times.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, v)) => v.push(took),
+            None => times.push((label, vec![took])),
+        }
+        if h.rows().len() != n {
+            eprintln!("{label}: {} rows, expected {n}", h.rows().len());
+            ok = false;
+        }
+        let rows: Vec<&UserRecord> = h.rows().collect();
+        let in_order = rows.windows(2).all(|w| match label {
+            "username" => fold(w[0].username()) <= fold(w[1].username()),
+            "link count" => {
+                (std::cmp::Reverse(w[0].link_count()), fold(w[0].username()))
+                    <= (std::cmp::Reverse(w[1].link_count()), fold(w[1].username()))
+            }
+            _ => true,
+        });
+        if !in_order {
+            eprintln!("{label}: rows out of order");
+            ok = false;
+        }
+    }
+    println!();
+    println!(
+        "Sort change (`s`), {n} users, key to frame drawn, ms min / median / max of {ROUNDS}:"
+    );
+    for (label, v) in &times {
+        if let Some(s) = Spread::of(v) {
+            let met = *label == "load order" || s.max < SORT_TARGET_MS;
+            ok &= met;
+            println!(
+                "  {label:<10} {:>7.1} {:>7.1} {:>7.1}  (target < {SORT_TARGET_MS} ms: {})",
+                s.min,
+                s.median,
+                s.max,
+                if met { "met" } else { "MISSED" }
+            );
+        }
+    }
+    ok
 }
 
 // ---------------------------------------------------------------------------------------

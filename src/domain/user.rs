@@ -70,7 +70,7 @@ fn code_of(table: &[&str], name: &str) -> Option<u8> {
 /// codes, and a byte table (`table.rs`) says where each piece ends and where each parsed
 /// identity's pieces are in the text (they are found in the `identities` value itself, so
 /// they take no room of their own unless JSON escapes made them differ). Reading is by
-/// accessor. Two allocations a user; 64 bytes of its own.
+/// accessor. Two allocations a user; 64 bytes of its own, with the link count kept.
 #[derive(Clone)]
 pub struct UserRecord {
     /// The username, the status when it has no code, then each attribute: its name when it
@@ -83,6 +83,8 @@ pub struct UserRecord {
     /// A code of `KNOWN_STATUSES`, or `OWN_STATUS` (the text after the username).
     status: u8,
     flags: u8,
+    /// `link_count()`, or `u8::MAX` when it must be counted (255 or more).
+    links: u8,
     pub enabled: bool,
     /// Epoch seconds; NaN when unknown.
     created: f64,
@@ -95,7 +97,8 @@ impl PartialEq for UserRecord {
             && self.table == other.table
             && (self.username_end, self.status_end, self.parts)
                 == (other.username_end, other.status_end, other.parts)
-            && (self.status, self.flags, self.enabled) == (other.status, other.flags, other.enabled)
+            && (self.status, self.flags, self.links, self.enabled)
+                == (other.status, other.flags, other.links, other.enabled)
             && self.created.to_bits() == other.created.to_bits()
             && self.modified.to_bits() == other.modified.to_bits()
     }
@@ -205,8 +208,13 @@ impl UserRecord {
                 date_created: i.date_created,
             })
             .collect();
+        let links = spans
+            .iter()
+            .filter(|s| counts_toward_limit(s.flags & table::PRIMARY != 0))
+            .count();
         let width = Width::for_text(text.len());
         UserRecord {
+            links: u8::try_from(links).unwrap_or(u8::MAX),
             table: table::encode(width, &parts, &spans),
             text: text.into_boxed_str(),
             username_end,
@@ -366,6 +374,9 @@ impl UserRecord {
 
     /// Linked identities counted toward the limit of 5.
     pub fn link_count(&self) -> usize {
+        if self.links < u8::MAX {
+            return self.links.into();
+        }
         self.identities_or_empty()
             .filter(|i| counts_toward_limit(i.primary))
             .count()

@@ -131,7 +131,7 @@ pub struct LinkForm {
 /// native user, its own provider and subject for a federated one.
 pub fn destination_of(user: &UserRecord) -> ProviderUserIdentifier {
     match user.primary_identity() {
-        Some(id) => ProviderUserIdentifier::new(&id.provider_name, None, &id.user_id),
+        Some(id) => ProviderUserIdentifier::new(id.provider_name, None, id.user_id),
         None => ProviderUserIdentifier::cognito_user(user.username()),
     }
 }

@@ -44,9 +44,9 @@ fn write_haystack(user: &UserRecord, text: &mut String) {
     }
     for identity in user.identities_or_empty() {
         text.push(' ');
-        text.push_str(&identity.provider_name);
+        text.push_str(identity.provider_name);
         text.push(' ');
-        text.push_str(&identity.user_id);
+        text.push_str(identity.user_id);
     }
 }
 

@@ -7,6 +7,7 @@
 //! the matches are ordered by a packed (score, index) key.
 
 mod remove;
+mod sort;
 
 use std::cmp::Ordering;
 use std::time::Duration;
@@ -67,16 +68,6 @@ impl SortOrder {
         }
         .then(a.cmp(&b))
     }
-}
-
-/// The first 16 bytes of `name`, ASCII-folded, as a number that orders as they do (a shorter
-/// name is padded with zeros, so a tie needs the full comparison).
-fn folded_prefix(name: &str) -> u128 {
-    let mut key = [0u8; 16];
-    for (slot, c) in key.iter_mut().zip(name.bytes()) {
-        *slot = c.to_ascii_lowercase();
-    }
-    u128::from_be_bytes(key)
 }
 
 /// Users in load order plus the derived view.
@@ -281,28 +272,8 @@ impl UserTable {
         self.sort = sort;
         self.ranked.clear();
         if sort != SortOrder::Loaded {
-            // Keys computed once per user, without an allocation: the link count and the
-            // first 16 case-folded bytes of the username decide most comparisons; equal
-            // prefixes fall back to `compare` (the same order throughout).
+            self.ranked = sort::rank(&self.users, &self.fuzzy, sort);
             let users = &self.users;
-            let mut keyed: Vec<(u32, u128, usize)> = users
-                .iter()
-                .enumerate()
-                .map(|(i, u)| {
-                    let links = match sort {
-                        SortOrder::Links => u32::MAX - u.link_count() as u32,
-                        _ => 0,
-                    };
-                    (links, folded_prefix(u.username()), i)
-                })
-                .collect();
-            let fuzzy = &self.fuzzy;
-            keyed.sort_unstable_by(|a, b| {
-                (a.0, a.1)
-                    .cmp(&(b.0, b.1))
-                    .then_with(|| sort.compare(users, fuzzy, a.2, b.2))
-            });
-            self.ranked = keyed.into_iter().map(|(_, _, i)| i).collect();
             debug_assert!(
                 self.ranked
                     .windows(2)

@@ -203,3 +203,21 @@ fn unknown_times_stay_unknown_and_known_ones_exact() {
     assert_eq!(u.modified(), None);
     assert_eq!(u.clone(), u, "a user equals itself, unknown times too");
 }
+
+#[test]
+fn a_user_takes_64_bytes_beside_its_text_and_table() {
+    assert_eq!(std::mem::size_of::<UserRecord>(), 64);
+}
+
+#[test]
+fn link_counts_past_254_are_counted_not_capped() {
+    let entry = |i: usize| {
+        format!(
+            r#"{{"userId":"{i}","providerName":"Google","providerType":"Google","primary":false,"dateCreated":1}}"#
+        )
+    };
+    for n in [254, 255, 300] {
+        let raw = format!("[{}]", (0..n).map(entry).collect::<Vec<_>>().join(","));
+        assert_eq!(with_identities(&raw).link_count(), n);
+    }
+}

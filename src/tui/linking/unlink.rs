@@ -49,11 +49,11 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
     if identity.primary {
         model.error(format!(
             "{} is this user's own sign-in identity, not a link: it cannot be unlinked",
-            sanitize(&identity.provider_name)
+            sanitize(identity.provider_name)
         ));
         return Vec::new();
     }
-    let known = linked_attribute(model, &pool, &identity.provider_name, &identity.user_id);
+    let known = linked_attribute(model, &pool, identity.provider_name, identity.user_id);
     // A SAML/OIDC identity coglink did not link: how it was linked is unknown, and Cognito
     // unlinks it only by that attribute until it signs in (cognito-fidelity (b)1).
     let choose = model
@@ -92,7 +92,7 @@ pub fn open_unlink(model: &mut Model) -> Vec<Effect> {
         // The provider's suggestions; until its providers are read, Cognito_Subject alone
         // (they are read now, and the choices filled in when they arrive).
         review.attribute_choices = match &providers {
-            Some(list) => attribute_choices(list, &identity.provider_name),
+            Some(list) => attribute_choices(list, identity.provider_name),
             None => vec![COGNITO_SUBJECT.to_owned()],
         };
         if providers.is_none() {

@@ -172,7 +172,7 @@ fn identity_entry(identity: IdentityRef<'_>, theme: Theme, selected: bool) -> [L
                 style,
             ),
         ]),
-        Line::from(format!("    user id {}", sanitize(&identity.user_id))),
+        Line::from(format!("    user id {}", sanitize(identity.user_id))),
         Line::from(format!(
             "    since {}{issuer}",
             utc_time_millis(identity.date_created)

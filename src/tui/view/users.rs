@@ -143,7 +143,7 @@ pub fn badges(user: &UserRecord) -> String {
     for identity in identities {
         let badge: String = match identity.provider_type() {
             Some(t) => t.badge().to_owned(),
-            None => sanitize(&identity.provider_name).chars().take(4).collect(),
+            None => sanitize(identity.provider_name).chars().take(4).collect(),
         };
         if seen.insert(badge.clone()) {
             out.push(badge);
