@@ -1,6 +1,10 @@
 //! Full-pool listing benchmark: `cargo bench --bench listing` (100,000 users) or
 //! `cargo bench --bench listing -- --quick` (10,000 users).
 //!
+//! `-- --million` lists 1,000,000 users partitioned against 40 ms latency and a 30 RPS quota
+//! only (ideal 9.26 min; target within 1.05x); `-- --million --quota-scale K` multiplies the
+//! quota (and the client's rate) by K to keep the run short, and reports the same ratio.
+//!
 //! This process runs the embedded local endpoint (in memory, `Seed::Synthetic`), once per
 //! measurement, and re-executes itself as a child (`--child ...`) that lists the pool with
 //! coglink's own client and listing code (`aws::listing`). The child reports its figures and
@@ -33,12 +37,90 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("--child") {
         return child(&args[1..]);
     }
+    if args.iter().any(|a| a == "--million") {
+        let scale: f64 = args
+            .iter()
+            .position(|a| a == "--quota-scale")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|k| k.parse().ok())
+            .unwrap_or(1.0);
+        return million(scale);
+    }
     let users = if args.iter().any(|a| a == "--quick") {
         10_000
     } else {
         100_000
     };
     parent(users)
+}
+
+/// Within this much of the ideal time, a listing at the quota is as fast as it can be.
+const IDEAL_RATIO_TARGET: f64 = 1.05;
+
+/// 1,000,000 users, partitioned, 40 ms latency, the quota times `scale`.
+fn million(scale: f64) -> ExitCode {
+    const USERS: usize = 1_000_000;
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let exe = std::env::current_exe().expect("own path");
+    let rps = QUOTA_RPS * scale;
+    let ideal = USERS as f64 / (PAGE * rps);
+    println!(
+        "Listing {USERS} users partitioned, {LATENCY_MS} ms latency, {rps} RPS quota (x{scale}), ideal {ideal:.1} s (release build, {} cores)",
+        cores()
+    );
+    let t = Instant::now();
+    let server = rt
+        .block_on(LocalServer::start(LocalOptions {
+            port: 0,
+            state_file: None,
+            seed: Seed::Synthetic { users: USERS },
+            simulation: Simulation {
+                latency: Duration::from_millis(LATENCY_MS),
+                quota: Quota::Uniform(rps),
+                ..Simulation::default()
+            },
+        }))
+        .expect("endpoint starts");
+    eprintln!("seeded in {:.2?}", t.elapsed());
+    let out = Command::new(&exe)
+        .args([
+            "--child",
+            "partitioned",
+            &server.endpoint_url(),
+            &USERS.to_string(),
+            &rps.to_string(),
+        ])
+        .output()
+        .expect("child runs");
+    let server_throttled = server.simulation_stats().throttled;
+    rt.block_on(server.shutdown());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let row = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .and_then(|l| parse_row("partitioned 16/16", l, server_throttled, Some(ideal)));
+    let Some(row) = row else {
+        eprintln!(
+            "child failed ({}):\n{stdout}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return ExitCode::FAILURE;
+    };
+    let ratio = row.wall.as_secs_f64() / ideal;
+    let complete = out.status.success() && row.users == USERS as u64;
+    print_table(std::slice::from_ref(&row));
+    let met = ratio <= IDEAL_RATIO_TARGET;
+    println!(
+        "{:.3}x the ideal (target within {IDEAL_RATIO_TARGET}x: {})",
+        ratio,
+        if met { "met" } else { "MISSED" }
+    );
+    if complete && met {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// One measurement's results, as the child prints them.

@@ -73,6 +73,14 @@ pub struct Connection {
     pub target: Target,
 }
 
+/// Whether `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` are both set (and not empty), as
+/// the default chain's environment provider requires.
+fn environment_has_keys() -> bool {
+    ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+        .iter()
+        .all(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()))
+}
+
 impl Connection {
     /// Loads configuration. Credentials resolve lazily: an expired SSO session or missing
     /// credentials surface on the first call, classified by [`crate::aws::Failure`].
@@ -97,10 +105,27 @@ impl Connection {
                 None,
                 "coglink-local",
             ));
+        } else if opts.profile.is_none() && environment_has_keys() {
+            // What the default chain would pick first. Building the chain would also build
+            // its web-identity provider's STS client, which loads the system's root
+            // certificates: about 15 ms of every start, for a provider never asked.
+            loader = loader.credentials_provider(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            );
         }
         let shared = loader.load().await;
         let region = shared.region().map(|r| r.to_string());
-        let config = Config::from(&shared);
+        let mut config = Config::from(&shared).to_builder();
+        if opts.endpoint_url.as_deref().is_some_and(|url| {
+            url.get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        }) {
+            // A plain-HTTP endpoint (the local one, a test double) needs no TLS: this client
+            // skips loading the system's root certificates, about 15 ms of every start. The
+            // credential providers keep the default HTTPS client (SSO calls AWS over TLS).
+            config = config.http_client(aws_smithy_http_client::Builder::new().build_http());
+        }
+        let config = config.build();
         Connection {
             client: Client::from_conf(config),
             target: Target {

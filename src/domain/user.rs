@@ -297,6 +297,34 @@ impl UserRecord {
         }
     }
 
+    /// The values of the attributes of `set`, in its order, read in one pass.
+    pub fn attributes_of<const N: usize>(&self, set: &AttributeSet<N>) -> [Option<&str>; N] {
+        let mut out = [None; N];
+        let table = self.table();
+        let mut start = self.status_end as usize;
+        let mut own_name: Option<&str> = None;
+        for (end, kind) in (0..table.parts).filter_map(|i| table.part(i)) {
+            let value = self.slice((start, end));
+            start = end;
+            let slot = match kind {
+                OWN_NAME => {
+                    own_name = Some(value);
+                    continue;
+                }
+                OWN_VALUE => own_name
+                    .take()
+                    .and_then(|name| set.names.iter().position(|n| *n == name)),
+                code => set.codes.iter().position(|c| *c == Some(code)),
+            };
+            if let Some(slot) = slot.and_then(|j| out.get_mut(j))
+                && slot.is_none()
+            {
+                *slot = Some(value);
+            }
+        }
+        out
+    }
+
     /// The same user with `status` instead of its own (a builder for tests).
     #[cfg(test)]
     pub fn with_status(&self, status: &str) -> UserRecord {
@@ -416,6 +444,22 @@ impl UserRecord {
             self.enabled,
             |name| self.attribute(name),
         )
+    }
+}
+
+/// Attribute names looked up together (`UserRecord::attributes_of`), their codes found once.
+#[derive(Clone, Debug)]
+pub struct AttributeSet<const N: usize> {
+    names: [&'static str; N],
+    codes: [Option<u8>; N],
+}
+
+impl<const N: usize> AttributeSet<N> {
+    pub fn new(names: [&'static str; N]) -> Self {
+        AttributeSet {
+            names,
+            codes: names.map(|n| code_of(&KNOWN_NAMES, n)),
+        }
     }
 }
 

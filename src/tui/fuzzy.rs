@@ -10,12 +10,14 @@
 //! holding a copy per user would cost about as much memory as the users themselves.
 
 use std::fmt;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
 use crate::domain::UserRecord;
+use crate::domain::user::AttributeSet;
 
 /// The text a user is matched by: username, email, names, sub and linked identities.
 pub fn haystack(user: &UserRecord) -> Utf32String {
@@ -24,11 +26,9 @@ pub fn haystack(user: &UserRecord) -> Utf32String {
     Utf32String::from(text)
 }
 
-/// Writes the text `user` is matched by into `text` (cleared first).
-fn write_haystack(user: &UserRecord, text: &mut String) {
-    text.clear();
-    text.push_str(user.username());
-    for name in [
+/// The attributes a user is matched by, after its username.
+static MATCHED_ATTRIBUTES: LazyLock<AttributeSet<7>> = LazyLock::new(|| {
+    AttributeSet::new([
         "email",
         "name",
         "given_name",
@@ -36,11 +36,20 @@ fn write_haystack(user: &UserRecord, text: &mut String) {
         "preferred_username",
         "phone_number",
         "sub",
-    ] {
-        if let Some(v) = user.attribute(name) {
-            text.push(' ');
-            text.push_str(v);
-        }
+    ])
+});
+
+/// Writes the text `user` is matched by into `text` (cleared first).
+fn write_haystack(user: &UserRecord, text: &mut String) {
+    text.clear();
+    text.push_str(user.username());
+    for value in user
+        .attributes_of(&MATCHED_ATTRIBUTES)
+        .into_iter()
+        .flatten()
+    {
+        text.push(' ');
+        text.push_str(value);
     }
     for identity in user.identities_or_empty() {
         text.push(' ');

@@ -10,7 +10,7 @@ mod remove;
 mod sort;
 
 use std::cmp::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::fuzzy::FuzzyFilter;
 use crate::domain::UserRecord;
@@ -84,6 +84,9 @@ pub struct UserTable {
     /// Position in `view`.
     /// A new query awaits its matches: when they come, its best match is selected.
     query_changed: bool,
+    /// The query's matching is done but the rows are not yet its own: matching took most of
+    /// that frame, so the rows are made in the next (`continue_filter`), each within budget.
+    view_behind: bool,
     selected: usize,
     /// First row on screen (kept by `update`, so only visible rows are built per frame).
     offset: usize,
@@ -177,12 +180,14 @@ impl UserTable {
         self.ranked.clear();
         self.view.clear();
         self.fuzzy.reset_matches();
+        self.view_behind = false;
         self.selected = 0;
         self.offset = 0;
     }
 
     /// Appends a page; the matching users join the view at their sorted place.
     pub fn push_page(&mut self, page: Vec<UserRecord>) {
+        self.catch_up();
         let first = self.users.len();
         self.users.extend(page);
         let mut new = self.fuzzy.extend(&self.users, first);
@@ -204,6 +209,7 @@ impl UserTable {
 
     /// Replaces a user by username with a fresher copy (AdminGetUser); false when absent.
     pub fn replace(&mut self, user: UserRecord) -> bool {
+        self.catch_up();
         let Some(index) = self
             .users
             .iter()
@@ -239,7 +245,7 @@ impl UserTable {
 
     /// Whether the query's matching is unfinished (the rows are the previous query's).
     pub fn is_filtering(&self) -> bool {
-        self.fuzzy.is_pending()
+        self.fuzzy.is_pending() || self.view_behind
     }
 
     /// Matches for up to `budget` more; the rows change when the query is done.
@@ -247,14 +253,35 @@ impl UserTable {
     /// fzf, k9s and lazygit: the row Enter opens is the one the query names best); sort
     /// changes and new pages keep the selected user instead.
     pub fn continue_filter(&mut self, budget: Duration) {
+        let started = Instant::now();
+        if !self.view_behind {
+            if !self.fuzzy.step(&self.users, budget) {
+                return;
+            }
+            if started.elapsed() >= budget / 2 {
+                self.view_behind = true;
+                return;
+            }
+        }
+        self.show_matches();
+    }
+
+    /// Makes the rows from the finished query's matches.
+    fn show_matches(&mut self) {
+        self.view_behind = false;
         let keep = self.selected_index();
-        if self.fuzzy.step(&self.users, budget) {
-            let keep = if std::mem::take(&mut self.query_changed) {
-                self.best_match().or(keep)
-            } else {
-                keep
-            };
-            self.rebuild_view(keep);
+        let keep = if std::mem::take(&mut self.query_changed) {
+            self.best_match().or(keep)
+        } else {
+            keep
+        };
+        self.rebuild_view(keep);
+    }
+
+    /// Rows made late (`view_behind`) are made now, before anything else changes them.
+    fn catch_up(&mut self) {
+        if self.view_behind {
+            self.show_matches();
         }
     }
 
@@ -268,6 +295,7 @@ impl UserTable {
     }
 
     pub fn set_sort(&mut self, sort: SortOrder) {
+        self.catch_up();
         let keep = self.selected_index();
         self.sort = sort;
         self.ranked.clear();
@@ -298,18 +326,7 @@ impl UserTable {
     fn rebuild_view(&mut self, keep: Option<usize>) {
         self.view = match (self.sort, self.fuzzy.matched()) {
             (SortOrder::Loaded, None) => (0..self.users.len()).collect(),
-            (SortOrder::Loaded, Some(matched)) => {
-                // Descending score, then ascending index, as one integer key.
-                let mut keyed: Vec<u64> = matched
-                    .iter()
-                    .map(|&i| (u64::from(u32::MAX - self.fuzzy.score(i)) << 32) | i as u64)
-                    .collect();
-                keyed.sort_unstable();
-                keyed
-                    .into_iter()
-                    .map(|k| (k & 0xFFFF_FFFF) as usize)
-                    .collect()
-            }
+            (SortOrder::Loaded, Some(matched)) => best_first(matched, |i| self.fuzzy.score(i)),
             (_, None) => self.ranked.clone(),
             (_, Some(matched)) => {
                 let mut hit = vec![false; self.users.len()];
@@ -329,6 +346,39 @@ impl UserTable {
             .and_then(|k| self.view.iter().position(|&i| i == k))
             .unwrap_or(0);
     }
+}
+
+/// `matched` (ascending) by descending score, equal scores in ascending order: a stable
+/// counting sort by 16-bit digits of the score, linear in the matches (a million matches
+/// fit in a frame). Scores under 65,536 (nucleo's, in practice) take one pass.
+fn best_first(matched: &[usize], score: impl Fn(usize) -> u32) -> Vec<usize> {
+    let key = |i: usize| u32::MAX - score(i);
+    let one_pass = matched.iter().all(|&i| key(i) >> 16 == u32::MAX >> 16);
+    let mut order = matched.to_vec();
+    for shift in [0, 16] {
+        if shift == 16 && one_pass {
+            break;
+        }
+        let digit = |i: usize| ((key(i) >> shift) & 0xFFFF) as usize;
+        let mut starts = vec![0usize; 1 << 16];
+        for &i in &order {
+            starts[digit(i)] += 1;
+        }
+        let mut sum = 0;
+        for slot in starts.iter_mut() {
+            let count = *slot;
+            *slot = sum;
+            sum += count;
+        }
+        let mut sorted = vec![0; order.len()];
+        for &i in &order {
+            let at = &mut starts[digit(i)];
+            sorted[*at] = i;
+            *at += 1;
+        }
+        order = sorted;
+    }
+    order
 }
 
 fn merge(a: &[usize], b: &[usize], cmp: impl Fn(usize, usize) -> Ordering) -> Vec<usize> {

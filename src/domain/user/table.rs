@@ -77,11 +77,11 @@ pub(super) struct Table<'a> {
 
 impl Table<'_> {
     fn offset(&self, at: usize) -> usize {
-        let mut b = [0u8; 4];
-        if let Some(src) = self.bytes.get(at..at + self.width.0) {
-            b[..self.width.0].copy_from_slice(src);
+        match (self.width.0, self.bytes.get(at..)) {
+            (2, Some(&[a, b, ..])) => u16::from_le_bytes([a, b]).into(),
+            (_, Some(&[a, b, c, d, ..])) => u32::from_le_bytes([a, b, c, d]) as usize,
+            _ => 0,
         }
-        u32::from_le_bytes(b) as usize
     }
 
     /// Part `i`: (end, kind), or `None` past the last.

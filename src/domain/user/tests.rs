@@ -221,3 +221,28 @@ fn link_counts_past_254_are_counted_not_capped() {
         assert_eq!(with_identities(&raw).link_count(), n);
     }
 }
+
+#[test]
+fn attributes_of_reads_a_set_in_one_pass_as_attribute_does() {
+    let u = user(
+        &[
+            ("custom:plan", "pro"),
+            ("email", "a@b.c"),
+            ("custom:plan", "second"),
+            ("sub", "s-1"),
+        ],
+        "CONFIRMED",
+    );
+    let set = AttributeSet::new(["sub", "custom:plan", "phone_number", "email"]);
+    assert_eq!(
+        u.attributes_of(&set),
+        [Some("s-1"), Some("pro"), None, Some("a@b.c")],
+        "the first of a repeated name, as `attribute` gives"
+    );
+    for (name, got) in ["sub", "custom:plan", "phone_number", "email"]
+        .iter()
+        .zip(u.attributes_of(&set))
+    {
+        assert_eq!(u.attribute(name), got);
+    }
+}

@@ -213,3 +213,48 @@ fn names_sharing_a_long_prefix_sort_as_the_full_comparison_says() {
         "shorter first, then by byte"
     );
 }
+
+#[test]
+fn rows_made_late_come_in_the_next_step_or_before_any_other_change() {
+    let mut t = UserTable::default();
+    t.push_page(vec![native("wolf"), native("qqa"), native("qqb")]);
+    // A budget of zero: the matching finishes but has used "most of the frame".
+    t.fuzzy.set_query("qq", &t.users);
+    t.query_changed = true;
+    t.continue_filter(Duration::ZERO);
+    assert!(t.is_filtering(), "the rows are still to be made");
+    assert_eq!(
+        names(&t),
+        ["wolf", "qqa", "qqb"],
+        "the previous rows stay meanwhile"
+    );
+    t.continue_filter(Duration::ZERO);
+    assert!(!t.is_filtering());
+    assert_eq!(names(&t), ["qqa", "qqb"]);
+
+    t.fuzzy.set_query("wo", &t.users);
+    t.continue_filter(Duration::ZERO);
+    assert!(t.is_filtering());
+    t.push_page(vec![native("wok"), native("yak")]);
+    assert!(!t.is_filtering(), "a page makes the late rows first");
+    let mut shown = names(&t);
+    shown.sort();
+    assert_eq!(shown, ["wok", "wolf"]);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, failure_persistence: None, ..Default::default() })]
+
+    #[test]
+    fn best_first_orders_by_score_then_load_order(
+        scores in proptest::collection::vec(
+            proptest::prop_oneof![0u32..4, 65_530u32..65_542, proptest::num::u32::ANY],
+            0..200,
+        )
+    ) {
+        let matched: Vec<usize> = (0..scores.len()).filter(|i| i % 3 != 0).collect();
+        let mut expected = matched.clone();
+        expected.sort_by_key(|&i| (std::cmp::Reverse(scores[i]), i));
+        proptest::prop_assert_eq!(best_first(&matched, |i| scores[i]), expected);
+    }
+}
