@@ -138,7 +138,7 @@ fn a_read_only_profile_is_read_only_and_a_bad_config_starts_nothing() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("config/coglink/config.toml: unknown key `local.colour`: the keys are production, read_only, badge, color; nothing was started"),
+        stderr.contains("config/coglink/config.toml: unknown key `local.colour`: the keys are production, read_only, badge, color, cache; nothing was started"),
         "{stderr}"
     );
 }
