@@ -77,11 +77,12 @@ impl Baseline {
     }
 }
 
-/// What a refresh found, for the table: the users to replace, to add, and the usernames of
+/// What a refresh found, for the table: the users to replace (with their mark: changed, or
+/// added when made again with a cached user's name), those to add, and the usernames of
 /// those removed, each list in listing (or file) order.
 #[derive(Debug, Default, PartialEq)]
 pub struct Refreshed {
-    pub changed: Vec<UserRecord>,
+    pub changed: Vec<(UserRecord, Mark)>,
     pub added: Vec<UserRecord>,
     pub removed: Vec<String>,
     /// Users the listing brought.
@@ -123,7 +124,10 @@ impl Refresh {
         self.found.listed += 1;
         let key = self.baseline.digester.digest(user.username());
         let mark = match self.baseline.users.remove(&key) {
-            None => Some(Mark::Added),
+            None => {
+                self.found.added.push(user.clone());
+                return Ok(Some(Mark::Added));
+            }
             Some(held) if held.line == self.baseline.digester.digest(line) => None,
             Some(held) => {
                 let before = cached_user(&cached.line_at(held.at)?)?;
@@ -140,10 +144,8 @@ impl Refresh {
                 }
             }
         };
-        match mark {
-            Some(Mark::Added) => self.found.added.push(user.clone()),
-            Some(_) => self.found.changed.push(user.clone()),
-            None => {}
+        if let Some(mark) = mark {
+            self.found.changed.push((user.clone(), mark));
         }
         Ok(mark)
     }
@@ -257,14 +259,17 @@ mod tests {
             ]
         );
         assert_eq!(found.listed, 4);
-        let names = |v: &[UserRecord]| {
-            v.iter()
-                .map(|u| u.username().to_owned())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(names(&found.changed), ["bob"]);
-        assert_eq!(found.changed[0].email(), Some("bob@new.io"));
-        assert_eq!(names(&found.added), ["eve", "dee"]);
+        let replaced: Vec<(&str, Mark)> = found
+            .changed
+            .iter()
+            .map(|(u, m)| (u.username(), *m))
+            .collect();
+        // Replaced in the table: bob changed, dee made again (another sub: a new user).
+        assert_eq!(replaced, [("bob", Mark::Changed), ("dee", Mark::Added)]);
+        assert_eq!(found.changed[0].0.email(), Some("bob@new.io"));
+        assert_eq!(found.changed[1].0.attribute("sub"), Some("s-dee-2"));
+        let added: Vec<&str> = found.added.iter().map(|u| u.username()).collect();
+        assert_eq!(added, ["eve"]);
         assert_eq!(found.removed, ["cid"]);
     }
 

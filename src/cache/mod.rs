@@ -118,9 +118,32 @@ pub fn is_cache_file(path: &Path) -> bool {
         .is_some()
 }
 
+/// An age as the TUI and `cache list` show it: `42 s`, `5 min`, `3 h`, `12 d`.
+pub fn age_text(age: std::time::Duration) -> String {
+    let s = age.as_secs();
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        3600..172_800 => format!("{} h", s / 3600),
+        _ => format!("{} d", s / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_read_in_the_unit_that_suits_them() {
+        use std::time::Duration;
+        let text = |s| age_text(Duration::from_secs(s));
+        assert_eq!(
+            [0, 59, 60, 3599, 3600, 47 * 3600 + 59, 172_800, 40 * 86_400].map(text),
+            [
+                "0 s", "59 s", "1 min", "59 min", "1 h", "47 h", "2 d", "40 d"
+            ]
+        );
+    }
 
     fn aws(profile: &str, region: &str, endpoint: Option<&str>) -> String {
         let spec = TargetSpec {
