@@ -522,9 +522,19 @@ mod tests {
         assert_eq!(cli(&["--no-cache"]).cache(), Some(false));
         assert!(Cli::try_parse_from(["coglink", "--cache", "--no-cache"]).is_err());
         let help = Cli::command().render_long_help().to_string();
-        assert!(help.contains("personal data"), "{help}");
+        // As one line: the help wraps to the terminal.
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            help.contains(
+                "The files hold personal data (users' emails, phone numbers, names): off by default"
+            ),
+            "{help}"
+        );
         assert!(help.contains("$XDG_CACHE_HOME/coglink/"), "{help}");
-        assert!(help.contains("off by default"), "{help}");
+        assert!(
+            help.contains("--no-cache Neither read nor write the cache"),
+            "{help}"
+        );
         match cli(&["cache", "clear", "--user-pool-id", "p_1"]).command {
             Some(Command::Cache(CacheCommand::Clear { user_pool_id })) => {
                 assert_eq!(user_pool_id.as_deref(), Some("p_1"))

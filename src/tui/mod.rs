@@ -34,6 +34,8 @@ mod view;
 mod worker;
 
 #[cfg(test)]
+mod cache_tests;
+#[cfg(test)]
 mod linking_tests;
 #[cfg(test)]
 mod merging_tests;
