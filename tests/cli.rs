@@ -6,6 +6,8 @@
 mod aws_shorthand;
 #[path = "cli/batch.rs"]
 mod batch;
+#[path = "cli/cache.rs"]
+mod cache;
 #[path = "support/broken_endpoint.rs"]
 mod broken_endpoint;
 #[path = "cli/common.rs"]
