@@ -62,7 +62,7 @@ fn the_reviews_aws_command_is_copied_whole_to_the_clipboard_and_a_file() {
 }
 
 /// A directory for coglink's files with `config.toml` holding `config`.
-fn with_config(config: &str) -> tempfile::TempDir {
+pub fn with_config(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let config_dir = dir.path().join("config/coglink");
     std::fs::create_dir_all(&config_dir).unwrap();
