@@ -6,10 +6,10 @@
 mod aws_shorthand;
 #[path = "cli/batch.rs"]
 mod batch;
-#[path = "cli/cache.rs"]
-mod cache;
 #[path = "support/broken_endpoint.rs"]
 mod broken_endpoint;
+#[path = "cli/cache.rs"]
+mod cache;
 #[path = "cli/common.rs"]
 mod common;
 #[path = "cli/diff.rs"]

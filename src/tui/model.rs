@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::cache::CacheView;
+use super::cache::state::CacheView;
 use super::form::FormPhase;
 use super::keymap::{Action, Context, Keymap};
 use super::layers::Layers;

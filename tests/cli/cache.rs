@@ -47,7 +47,10 @@ fn cache_clear_removes_one_pool_s_caches_then_every_pool_s_and_nothing_else() {
         .find(|l| l.ends_with(&mine.display().to_string()))
         .unwrap_or_else(|| panic!("{listed}"));
     assert!(row.starts_with(&env.pool), "{listed}");
-    assert!(row.contains(&format!("  {}  ", users_in(&mine))), "{listed}");
+    assert!(
+        row.contains(&format!("  {}  ", users_in(&mine))),
+        "{listed}"
+    );
     assert!(row.contains(" s ago"), "{listed}");
     assert!(!listed.contains("notes.txt"), "{listed}");
 

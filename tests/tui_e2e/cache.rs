@@ -139,9 +139,15 @@ fn a_pool_reopens_from_its_cache_at_once_and_the_refresh_marks_what_changed() {
         s.contains(&format!("Users {total} · cached ")) && s.contains(" ago · refreshing ")
     });
     assert!(row(&screen, &removed).contains(&removed), "{screen}");
-    assert!(!row(&screen, &changed).contains("moved.elsewhere"), "{screen}");
+    assert!(
+        !row(&screen, &changed).contains("moved.elsewhere"),
+        "{screen}"
+    );
     assert!(screen.contains("refreshing: "), "{screen}");
-    assert!(!screen.contains(" ± "), "no marks before the refresh ends: {screen}");
+    assert!(
+        !screen.contains(" ± "),
+        "no marks before the refresh ends: {screen}"
+    );
 
     // Refreshed: the changed user's new email, and the marks with their counts.
     let screen = tmux.wait_for("refreshed · since cache: +1 ~1 −1");
@@ -151,10 +157,16 @@ fn a_pool_reopens_from_its_cache_at_once_and_the_refresh_marks_what_changed() {
         "{screen}"
     );
     assert!(removed_row.contains(&format!("− {removed} ")), "{screen}");
-    assert!(screen.contains(&format!(" {total} users listed")), "{screen}");
+    assert!(
+        screen.contains(&format!(" {total} users listed")),
+        "{screen}"
+    );
     // The added user is last in load order: the filter finds it, marked.
     let screen = app.filter_to(&added, users + 1);
-    assert!(selected_line(&screen).contains(&format!("+ {added} ")), "{screen}");
+    assert!(
+        selected_line(&screen).contains(&format!("+ {added} ")),
+        "{screen}"
+    );
     app.quit();
 
     // The cache file is the refreshed pool.
@@ -202,9 +214,12 @@ fn a_link_made_in_the_session_is_in_the_cache_file_once_it_settles() {
         selected_line(s).contains(&format!("{}/5", n + 1)) && !s.contains("Review")
     });
     // The cache file has the user as read back after the link, and every other user still.
-    let path = wait_for_cache(app.dir.path(), &target.pool_id, "the link in the cache", |u| {
-        links_of(u) == Some(n + 1)
-    });
+    let path = wait_for_cache(
+        app.dir.path(),
+        &target.pool_id,
+        "the link in the cache",
+        |u| links_of(u) == Some(n + 1),
+    );
     let cached = cached_users(&path);
     assert_eq!(cached.len(), target.users);
     let user = cached_user(&cached, name).unwrap();

@@ -16,7 +16,7 @@ use super::spinner;
 use crate::cache::Mark;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord};
-use crate::tui::cache::RefreshState;
+use crate::tui::cache::state::{CacheView, RefreshState};
 use crate::tui::format::{count, short_status};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::model::{Model, Pane, Phase};
@@ -219,7 +219,7 @@ fn title(model: &Model) -> Line<'static> {
 }
 
 /// `cached 3 h ago · refreshing 41%`, then `refreshed · since cache: +12 ~3 −1`.
-fn cache_title(model: &Model, cache: &crate::tui::cache::CacheView) -> String {
+fn cache_title(model: &Model, cache: &CacheView) -> String {
     let age = cache.age_text();
     match cache.refresh {
         RefreshState::Running { listed } => {
