@@ -118,7 +118,7 @@ pub fn summary(path: &Path) -> Summary {
 }
 
 /// The last line of a file (an end record is short: the last 4 KiB hold it).
-fn last_line(path: &Path) -> io::Result<String> {
+pub(super) fn last_line(path: &Path) -> io::Result<String> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     file.seek(SeekFrom::Start(len.saturating_sub(4096)))?;

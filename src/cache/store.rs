@@ -1,4 +1,4 @@
-//! Cache files on disk: read whole (or not at all), written as a listing streams, rewritten
+//! Cache files on disk: read (whole or not at all), written as a listing streams, rewritten
 //! with the users a session changed. Blocking I/O: the TUI's worker runs these on a thread
 //! of their own.
 
@@ -10,33 +10,34 @@ use std::time::Duration;
 use super::compare::Baseline;
 use crate::atomic_file::{Access, AtomicFile};
 use crate::domain::UserRecord;
-use crate::snapshot::format::{EndEntry, to_line};
+use crate::snapshot::format::{EndEntry, parse_line, to_line};
 use crate::snapshot::{FileLines, Header, JsonLines, Record, UserEntry, open};
 
-/// A cache file read whole and checked: its header, its users in file order, and what a
-/// refresh compares with.
-pub struct Opened {
+/// A cache file read and checked: its header, how many users it gave, and what a refresh
+/// compares with.
+#[derive(Debug)]
+pub struct Opening {
     pub header: Header,
-    pub users: Vec<UserRecord>,
+    pub users: usize,
     pub baseline: Baseline,
     /// The file, open, for the lines a refresh reads again (still readable once a new file
     /// has been renamed over it).
     pub lines: FileLines,
 }
 
-impl std::fmt::Debug for Opened {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Opened")
-            .field("header", &self.header)
-            .field("users", &self.users.len())
-            .finish_non_exhaustive()
-    }
-}
-
-/// The cache file at `path` for `pool_id`: `Ok(None)` when there is none; an error (the file
-/// and line, and why) when it is not a complete cache of this pool, in which case nothing of
-/// it is used.
-pub fn read(path: &Path, pool_id: &str) -> Result<Option<Opened>, String> {
+/// The cache file at `path` for `pool_id`, its users handed to `each` in chunks of `chunk`
+/// (the first call, with none, comes as soon as the header is checked), so a table fills at
+/// once whatever the pool's size. `Ok(None)` when there is no file. An error (the file and
+/// line, and why) when it is not a complete cache of this pool: before any call of `each`
+/// for a file cut short (no end record), of another format version or of another pool; after
+/// some, for a line that is not a record in the middle of the file, in which case what `each`
+/// was given must not be used. `each` may stop the reading with an error of its own.
+pub fn read(
+    path: &Path,
+    pool_id: &str,
+    chunk: usize,
+    mut each: impl FnMut(&Header, Vec<UserRecord>) -> Result<(), String>,
+) -> Result<Option<Opening>, String> {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         _ => {}
@@ -49,22 +50,44 @@ pub fn read(path: &Path, pool_id: &str) -> Result<Option<Opened>, String> {
             reader.header.pool_id
         ));
     }
+    // A file cut short is refused before its first user is given out.
+    let ends = super::files::last_line(path)
+        .ok()
+        .is_some_and(|l| matches!(parse_line(&l), Ok(Record::End(_))));
+    if !ends {
+        return Err(format!(
+            "{}: no end record: the cache is incomplete (its listing was cut short)",
+            path.display()
+        ));
+    }
     let header = reader.header.clone();
     let lines = FileLines::open(path).map_err(|e| e.to_string())?;
-    let mut users = Vec::new();
     let mut baseline = Baseline::default();
+    let mut users = Vec::with_capacity(chunk);
+    let mut count = 0;
+    each(&header, Vec::new())?;
     reader
         .read_records(|record, line, at| {
             if let Record::User(entry) = record {
                 baseline.add(&entry.username, line, at)?;
                 users.push(entry.to_user());
+                count += 1;
+                if users.len() == chunk {
+                    each(
+                        &header,
+                        std::mem::replace(&mut users, Vec::with_capacity(chunk)),
+                    )?;
+                }
             }
             Ok(())
         })
         .map_err(|e| e.to_string())?;
-    Ok(Some(Opened {
+    if !users.is_empty() {
+        each(&header, users)?;
+    }
+    Ok(Some(Opening {
         header,
-        users,
+        users: count,
         baseline,
         lines,
     }))
@@ -196,6 +219,34 @@ pub fn apply_updates(path: &Path, updates: &Updates) -> Result<bool, String> {
 mod tests {
     use super::*;
 
+    /// A file read whole, for the tests.
+    #[derive(Debug)]
+    struct Opened {
+        header: Header,
+        users: Vec<UserRecord>,
+        baseline: Baseline,
+    }
+
+    fn read(path: &Path, pool_id: &str) -> Result<Option<Opened>, String> {
+        let mut users = Vec::new();
+        let mut calls = 0;
+        let opening = super::read(path, pool_id, 2, |_, chunk| {
+            calls += 1;
+            users.extend(chunk);
+            Ok(())
+        })?;
+        Ok(opening.map(|o| {
+            assert_eq!(o.users, users.len());
+            // The header's call, then chunks of 2.
+            assert_eq!(calls, 1 + users.len().div_ceil(2));
+            Opened {
+                header: o.header,
+                users,
+                baseline: o.baseline,
+            }
+        }))
+    }
+
     fn user(name: &str, email: &str) -> UserRecord {
         UserRecord::new(
             name.into(),
@@ -278,8 +329,24 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let cut: Vec<&str> = text.lines().take(2).collect();
         std::fs::write(&path, cut.join("\n")).unwrap();
+        let mut given = 0;
+        let e = super::read(&path, "p_1", 1, |_, _| {
+            given += 1;
+            Ok(())
+        })
+        .err()
+        .unwrap();
+        assert!(
+            e.ends_with("no end record: the cache is incomplete (its listing was cut short)"),
+            "{e}"
+        );
+        assert_eq!(given, 0, "nothing of a file cut short is given out");
+        // A bad line in the middle: found at its line, after what came before it.
+        let lines: Vec<&str> = text.lines().collect();
+        let broken = [lines[0], lines[1], "{oops", lines[3]].join("\n");
+        std::fs::write(&path, broken).unwrap();
         let e = read(&path, "p_1").unwrap_err();
-        assert!(e.contains("no end record after line 2"), "{e}");
+        assert!(e.contains(":3: not a snapshot record"), "{e}");
         let v2 = text.replace(r#""format_version":1"#, r#""format_version":2"#);
         std::fs::write(&path, v2).unwrap();
         let e = read(&path, "p_1").unwrap_err();

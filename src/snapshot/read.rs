@@ -203,6 +203,7 @@ pub fn open(path: &Path) -> Result<SnapshotReader<BufReader<File>>, SnapshotErro
 }
 
 /// A snapshot file read again by offset, for the lines a comparison did not keep.
+#[derive(Debug)]
 pub struct FileLines {
     file: String,
     input: BufReader<File>,

@@ -31,20 +31,27 @@ fn current(model: &Model, request_id: RequestId, opening: bool) -> bool {
         && (opening || model.cache.is_some())
 }
 
-/// The cache file's users: the table opens with them while the pool is listed again.
+/// Users of the cache file: the table opens with them (the first chunk, with none, says the
+/// file is a cache of the pool) while the pool is listed again.
 pub fn on_opened(model: &mut Model, request_id: RequestId, users: Vec<UserRecord>, age: Duration) {
     if !current(model, request_id, true) {
         tracing::debug!(request_id, "stale cache table ignored");
         return;
     }
-    let cached = users.len();
-    model.users.push_page(users);
-    model.cache = Some(CacheView::new(age, cached));
+    let cache = model.cache.get_or_insert_with(|| CacheView::new(age, 0));
+    cache.cached += users.len();
+    if !users.is_empty() {
+        model.users.push_page(users);
+    }
 }
 
-/// The cache file could not be used: the pool is listed as without one.
+/// The cache file could not be used: what it gave is dropped, the pool is listed as without
+/// one.
 pub fn on_unusable(model: &mut Model, request_id: RequestId, reason: &str) {
     if current(model, request_id, true) {
+        if model.cache.take().is_some() {
+            model.users.clear();
+        }
         model.flash(format!(
             "The pool's cache was not used ({}): listing the pool",
             sanitize(reason)

@@ -285,3 +285,35 @@ fn a_cache_that_cannot_be_used_or_written_is_said_escaped() {
         }
     );
 }
+
+#[test]
+fn the_cache_fills_the_table_in_chunks_and_a_bad_line_later_drops_them_all() {
+    let (mut m, id) = started((80, 24));
+    let chunk = |users: Vec<UserRecord>| Msg::CacheOpened {
+        request_id: id,
+        users,
+        age: AGE,
+    };
+    // The first, empty, says the file is a cache of the pool: the table is the cache's.
+    update(&mut m, chunk(Vec::new()));
+    assert_eq!(m.cache.as_ref().map(|c| c.cached), Some(0));
+    update(&mut m, chunk(vec![native("alice"), native("bob")]));
+    update(&mut m, chunk(vec![native("carol")]));
+    assert_eq!(names(&m), ["alice", "bob", "carol"]);
+    assert_eq!(m.cache.as_ref().unwrap().cached, 3);
+    // A line further on is not a record: nothing of the file is kept.
+    update(
+        &mut m,
+        Msg::CacheUnusable {
+            request_id: id,
+            reason: "/c/p.jsonl:5: not a snapshot record".into(),
+        },
+    );
+    assert!(m.cache.is_none());
+    assert_eq!(m.users.total(), 0);
+    assert_eq!(
+        m.load.phase,
+        Phase::Loading,
+        "the pool is listed as without a cache"
+    );
+}

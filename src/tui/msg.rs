@@ -52,15 +52,17 @@ pub enum Msg {
         request_id: RequestId,
         result: Result<UsersPageReport, Failure>,
     },
-    /// The table of the pool's cache file (`--cache`), read before load `request_id` lists
-    /// the pool again in the background; `age`: since that cache's listing started.
+    /// Users of the pool's cache file (`--cache`), in chunks (the first has none), read
+    /// before load `request_id` lists the pool again in the background; `age`: since that
+    /// cache's listing started.
     CacheOpened {
         request_id: RequestId,
         users: Vec<UserRecord>,
         age: Duration,
     },
-    /// The pool's cache file could not be used (why: its path and the rule it breaks); load
-    /// `request_id` lists the pool as without a cache.
+    /// The pool's cache file could not be used (why: its path and the rule it breaks): the
+    /// users it gave, if any, are dropped, and load `request_id` lists the pool as without a
+    /// cache.
     CacheUnusable {
         request_id: RequestId,
         reason: String,

@@ -357,22 +357,25 @@ impl Load {
     /// the listing is written to a new cache file, put in place once the listing is whole.
     async fn cached(self, job: cache::Job) {
         let request_id = self.request_id;
-        let from_cache = match job.open().await {
-            Ok(Some(table)) => {
-                let msg = Msg::CacheOpened {
-                    request_id,
-                    users: table.users,
-                    age: table.age,
-                };
-                if self.replies.send(msg).is_err() {
-                    return;
+        let mut reading = job.open();
+        let from_cache = loop {
+            match reading.recv().await {
+                Some(cache::Reading::Users { users, age }) => {
+                    let msg = Msg::CacheOpened {
+                        request_id,
+                        users,
+                        age,
+                    };
+                    if self.replies.send(msg).is_err() {
+                        return;
+                    }
                 }
-                true
-            }
-            Ok(None) => false,
-            Err(reason) => {
-                let _ = self.replies.send(Msg::CacheUnusable { request_id, reason });
-                false
+                Some(cache::Reading::End(Ok(given))) => break given,
+                Some(cache::Reading::End(Err(reason))) => {
+                    let _ = self.replies.send(Msg::CacheUnusable { request_id, reason });
+                    break false;
+                }
+                None => break false,
             }
         };
         let started = Instant::now();

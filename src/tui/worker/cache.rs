@@ -15,18 +15,27 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::oneshot;
 
-use crate::cache::store::{self, Opened, Updates, Writer, user_line};
+use crate::cache::store::{self, Opening, Updates, Writer, user_line};
 use crate::cache::{CacheSpec, Refresh, Refreshed};
 use crate::change::{Planned, Settled, Verdict};
 use crate::domain::UserRecord;
 use crate::snapshot::{FileLines, Header};
 
-/// The table of a cache file, for the UI.
+/// Users a cache file holds, in chunks: the table fills at once, whatever the pool's size.
+pub const CHUNK: usize = 10_000;
+
+/// The reading of a cache file, as it goes.
 #[derive(Debug)]
-pub struct CachedTable {
-    pub users: Vec<UserRecord>,
-    /// How old the cache is (since its listing started).
-    pub age: Duration,
+pub enum Reading {
+    /// The next users of the file (none in the first, sent once the file is known to be a
+    /// complete cache of the pool), and how old the cache is (since its listing started).
+    Users {
+        users: Vec<UserRecord>,
+        age: Duration,
+    },
+    /// The file is read: `Ok(true)` when its users were given, `Ok(false)` when there is no
+    /// file, `Err` (why) when it cannot be used, in which case the users given are not.
+    End(Result<bool, String>),
 }
 
 /// How a job ended.
@@ -43,7 +52,7 @@ enum Op {
         job: u64,
         path: PathBuf,
         pool_id: String,
-        reply: oneshot::Sender<Result<Option<CachedTable>, String>>,
+        reading: tokio::sync::mpsc::UnboundedSender<Reading>,
     },
     Begin {
         job: u64,
@@ -134,18 +143,16 @@ pub struct Job {
 }
 
 impl Job {
-    /// The cache file's table: `Ok(None)` without one, `Err` (why) when it cannot be used.
-    pub async fn open(&self) -> Result<Option<CachedTable>, String> {
-        let (reply, answer) = oneshot::channel();
+    /// Reads the cache file: its users, then how the reading ended.
+    pub fn open(&self) -> tokio::sync::mpsc::UnboundedReceiver<Reading> {
+        let (reading, read) = tokio::sync::mpsc::unbounded_channel();
         self.cache.send(Op::Open {
             job: self.id,
             path: self.path.clone(),
             pool_id: self.pool_id.clone(),
-            reply,
+            reading,
         });
-        answer
-            .await
-            .unwrap_or_else(|_| Err("the cache thread has stopped".into()))
+        read
     }
 
     /// Starts the new file with `header`.
@@ -220,32 +227,34 @@ impl Thread {
                 job,
                 path,
                 pool_id,
-                reply,
+                reading,
             } => {
                 // A new load replaces any other: its file is left as it was.
                 self.end_job();
                 let started = std::time::Instant::now();
-                let (table, refresh) = match store::read(&path, &pool_id) {
-                    Ok(Some(opened)) => {
-                        let Opened {
-                            header,
+                let now = now_secs();
+                let given = store::read(&path, &pool_id, CHUNK, |header, users| {
+                    let age = store::age(&header.taken_at, now);
+                    (reading.send(Reading::Users { users, age }))
+                        .map_err(|_| "the table has gone".to_owned())
+                });
+                let (end, refresh) = match given {
+                    Ok(Some(opening)) => {
+                        let Opening {
                             users,
                             baseline,
                             lines,
-                        } = opened;
+                            ..
+                        } = opening;
                         tracing::info!(
-                            users = users.len(),
+                            users,
                             elapsed = ?started.elapsed(),
                             path = %path.display(),
                             "table opened from the cache"
                         );
-                        let table = CachedTable {
-                            users,
-                            age: store::age(&header.taken_at, now_secs()),
-                        };
-                        (Ok(Some(table)), Some((Refresh::new(baseline), lines)))
+                        (Ok(true), Some((Refresh::new(baseline), lines)))
                     }
-                    Ok(None) => (Ok(None), None),
+                    Ok(None) => (Ok(false), None),
                     Err(reason) => {
                         tracing::warn!("cache file not used: {reason}");
                         (Err(reason), None)
@@ -259,7 +268,7 @@ impl Thread {
                     refresh,
                     compare_failed: None,
                 });
-                let _ = reply.send(table);
+                let _ = reading.send(Reading::End(end));
             }
             Op::Begin { job, header } => {
                 if let Some(running) = self.current(job) {
