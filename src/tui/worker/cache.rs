@@ -255,6 +255,10 @@ impl Thread {
                         (Ok(true), Some((Refresh::new(baseline), lines)))
                     }
                     Ok(None) => (Ok(false), None),
+                    Err(reason) if reading.is_closed() => {
+                        tracing::debug!("cache file read stopped: {reason}");
+                        (Err(reason), None)
+                    }
                     Err(reason) => {
                         tracing::warn!("cache file not used: {reason}");
                         (Err(reason), None)
