@@ -23,6 +23,7 @@ pub fn main() -> ExitCode {
             target: cli.global.target_spec(),
             read_only: cli.global.read_only,
             listing: cli.global.listing_settings(),
+            cache: cli.cache(),
             user_pool_id: cli.user_pool_id,
         }),
         Some(Command::Local(LocalCommand::Serve {
@@ -46,6 +47,8 @@ pub fn main() -> ExitCode {
                 claims: claims.into_iter().collect(),
             },
         ),
+        // Files only: no session, and no config.toml to read first.
+        Some(Command::Cache(command)) => crate::commands::cache::run(command),
         Some(command) => crate::commands::run(cli.global, command),
     }
 }

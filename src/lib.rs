@@ -4,6 +4,7 @@ pub mod atomic_file;
 pub mod aws;
 pub mod awscli;
 pub mod batch;
+pub mod cache;
 pub mod change;
 pub mod cli;
 pub mod commands;

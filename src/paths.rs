@@ -4,6 +4,7 @@
 //! - log file:           `$XDG_STATE_HOME/coglink/coglink.log`
 //! - local pool state:   `$XDG_DATA_HOME/coglink/local-pool.json`
 //! - keymap/theme:       `$XDG_CONFIG_HOME/coglink/`
+//! - pool caches (`--cache`): `$XDG_CACHE_HOME/coglink/` (default `~/.cache/coglink/`)
 
 use std::path::PathBuf;
 
@@ -39,6 +40,12 @@ pub fn config_dir() -> PathBuf {
     strategy().map(|s| s.config_dir()).unwrap_or_else(fallback)
 }
 
+/// Where `--cache` keeps the last full load of each pool (`$XDG_CACHE_HOME/coglink`, by
+/// default `~/.cache/coglink`). Its files hold personal data.
+pub fn cache_dir() -> PathBuf {
+    strategy().map(|s| s.cache_dir()).unwrap_or_else(fallback)
+}
+
 pub fn journal_file() -> PathBuf {
     state_dir().join("journal.jsonl")
 }
@@ -69,12 +76,13 @@ pub fn local_state_file() -> PathBuf {
 /// The paths section of `--help`.
 pub fn help_text() -> String {
     format!(
-        "Files:\n  journal of changes  {}\n  log file            {}\n  local pool state    {}\n  config (keymap.toml, config.toml: production guard per profile)\n                      {}\n  copies (TUI C / J)  {}\n\nLog level: COGLINK_LOG (e.g. debug, or info,aws_smithy_runtime=debug).",
+        "Files:\n  journal of changes  {}\n  log file            {}\n  local pool state    {}\n  config (keymap.toml, config.toml: production guard per profile)\n                      {}\n  copies (TUI C / J)  {}\n  pool caches (--cache; personal data, mode 0600)\n                      {}\n\nLog level: COGLINK_LOG (e.g. debug, or info,aws_smithy_runtime=debug).",
         journal_file().display(),
         log_file().display(),
         local_state_file().display(),
         config_dir().display(),
         clipboard_file().display(),
+        cache_dir().display(),
     )
 }
 
@@ -84,7 +92,7 @@ mod tests {
 
     #[test]
     fn files_live_under_an_app_directory() {
-        for p in [journal_file(), log_file(), local_state_file()] {
+        for p in [journal_file(), log_file(), local_state_file(), cache_dir()] {
             assert!(
                 p.components().any(|c| c.as_os_str() == APP),
                 "{}",
@@ -92,5 +100,6 @@ mod tests {
             );
         }
         assert!(help_text().contains("journal.jsonl"));
+        assert!(help_text().contains("pool caches (--cache; personal data"));
     }
 }

@@ -4,6 +4,9 @@
 //! before the confirm button sends anything; a headless change (`link`, `unlink`, `batch`,
 //! `merge`) asks to type the pool id on a terminal, or takes `--yes`. `read_only = true`
 //! makes the profile read-only as `--read-only` does, in the TUI and the headless commands.
+//! `cache = true` turns the TUI's instant reopen on for the profile, as `--cache` does
+//! (`--no-cache` turns it off for one run): the last full load of each pool is kept in
+//! `$XDG_CACHE_HOME/coglink/`, personal data included, so it is off unless asked for.
 //! Pure: `session::profile_settings` reads the file.
 //!
 //! ```toml
@@ -12,6 +15,7 @@
 //! read_only = false   # true: link and unlink are refused, as with --read-only
 //! badge = "PROD"      # the badge's text (1 to 16 characters)
 //! color = "red"       # red, yellow, green, blue, magenta or cyan
+//! cache = false       # true: the TUI opens pools from their cache, as with --cache
 //!
 //! [local]             # the same keys, for --local
 //! ```
@@ -27,6 +31,9 @@ pub struct ProfileSettings {
     pub badge: Option<Badge>,
     /// Every change needs the pool id or the user's name typed before it is sent.
     pub typed_confirmation: bool,
+    /// The TUI keeps each pool's last full load in the cache directory and opens from it
+    /// (`--cache`; `--no-cache` overrides it).
+    pub cache: bool,
 }
 
 /// The header's badge for a profile.
@@ -47,7 +54,7 @@ pub enum BadgeColor {
     Cyan,
 }
 
-const KEYS: [&str; 4] = ["production", "read_only", "badge", "color"];
+const KEYS: [&str; 5] = ["production", "read_only", "badge", "color", "cache"];
 const COLORS: [(&str, BadgeColor); 6] = [
     ("red", BadgeColor::Red),
     ("yellow", BadgeColor::Yellow),
@@ -100,6 +107,7 @@ fn section_settings(path: &str, value: &toml::Value) -> Result<ProfileSettings, 
         .ok_or_else(|| format!("`{path}` must be a table of settings"))?;
     let mut production = false;
     let mut read_only = false;
+    let mut cache = false;
     let mut badge = None;
     let mut color = None;
     for (key, value) in table {
@@ -112,6 +120,7 @@ fn section_settings(path: &str, value: &toml::Value) -> Result<ProfileSettings, 
         match key.as_str() {
             "production" => production = boolean()?,
             "read_only" => read_only = boolean()?,
+            "cache" => cache = boolean()?,
             "badge" => {
                 let text = value
                     .as_str()
@@ -147,6 +156,7 @@ fn section_settings(path: &str, value: &toml::Value) -> Result<ProfileSettings, 
     let default_badge = if production { "PRODUCTION" } else { "GUARDED" };
     Ok(ProfileSettings {
         read_only,
+        cache,
         typed_confirmation: production,
         badge: styled.then(|| Badge {
             text: badge.unwrap_or_else(|| default_badge.to_owned()),
@@ -172,6 +182,7 @@ badge = "PROD"
 [profiles.staging]
 color = "yellow"
 badge = "STAGING"
+cache = true
 
 [local]
 production = true
@@ -185,6 +196,7 @@ production = true
             ProfileSettings {
                 read_only: true,
                 typed_confirmation: true,
+                cache: false,
                 badge: Some(Badge {
                     text: "PROD".into(),
                     color: BadgeColor::Red
@@ -193,13 +205,21 @@ production = true
         );
         let staging = settings_for(FILE, Some("staging")).unwrap();
         assert!(!staging.typed_confirmation && !staging.read_only);
+        assert!(
+            staging.cache,
+            "cache = true turns the cache on for its profile only"
+        );
         assert_eq!(staging.badge.unwrap().color, BadgeColor::Yellow);
         assert_eq!(
             settings_for(FILE, Some("dev")).unwrap(),
             ProfileSettings::default()
         );
         let local = settings_for(FILE, None).unwrap();
-        assert!(local.typed_confirmation);
+        assert!(local.typed_confirmation && !local.cache);
+        assert!(
+            settings_for("[local]\ncache = true", None).unwrap().cache,
+            "[local] takes the key too"
+        );
         assert_eq!(local.badge.unwrap().text, "PRODUCTION");
         assert_eq!(
             settings_for("", Some("prod")).unwrap(),
@@ -212,7 +232,7 @@ production = true
         for (text, message) in [
             (
                 "[profiles.prod]\ncolour = \"red\"",
-                "unknown key `profiles.prod.colour`: the keys are production, read_only, badge, color",
+                "unknown key `profiles.prod.colour`: the keys are production, read_only, badge, color, cache",
             ),
             (
                 "[profiles.prod]\ncolor = \"pink\"",
@@ -242,6 +262,11 @@ production = true
                 "[local]\nread_only = 1",
                 "`local.read_only` must be true or false",
             ),
+            (
+                "[profiles.prod]\ncache = \"on\"",
+                "`profiles.prod.cache` must be true or false",
+            ),
+            ("[local]\ncache = 1", "`local.cache` must be true or false"),
         ] {
             // Even when the profile in use is another one: the whole file is checked.
             assert_eq!(

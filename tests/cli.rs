@@ -8,6 +8,8 @@ mod aws_shorthand;
 mod batch;
 #[path = "support/broken_endpoint.rs"]
 mod broken_endpoint;
+#[path = "cli/cache.rs"]
+mod cache;
 #[path = "cli/common.rs"]
 mod common;
 #[path = "cli/diff.rs"]

@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["commands", "tui"],
     &["batch"],
     &["change"],
+    &["cache"],
     &["snapshot"],
     &["session", "awscli"],
     &["journal", "cli", "exit", "logging"],

@@ -8,7 +8,8 @@
 //!
 //! The expected user is read from the demo pool asset the binary embeds
 //! (`assets/demo-pool.json`), so the test follows the seed when it changes. The tmux harness
-//! is in `tui_e2e/app.rs`; issue 15's tests (copy, production guard) in `tui_e2e/issue15.rs`.
+//! is in `tui_e2e/app.rs`; issue 15's tests (copy, production guard) in `tui_e2e/issue15.rs`;
+//! the pool cache's (`--cache`) in `tui_e2e/cache.rs`.
 
 #[path = "support/hostile_cognito.rs"]
 mod hostile_cognito;
@@ -19,6 +20,8 @@ mod support_journal;
 
 #[path = "tui_e2e/app.rs"]
 mod app;
+#[path = "tui_e2e/cache.rs"]
+mod cache;
 #[path = "tui_e2e/issue15.rs"]
 mod issue15;
 

@@ -19,8 +19,30 @@ pub struct Cli {
     /// Open the UI on this pool, skipping the pool picker.
     #[arg(long, value_name = "ID")]
     pub user_pool_id: Option<String>,
+    /// Instant reopen: keep each pool's last full load in the cache directory
+    /// ($XDG_CACHE_HOME/coglink/, see Files below; mode 0600) and open the table from it at
+    /// once while the pool is listed again in the background, marking the users added,
+    /// changed and removed since. The files hold personal data (users' emails, phone numbers,
+    /// names): off by default; `cache = true` in config.toml turns it on for a profile;
+    /// `coglink cache clear` removes them.
+    #[arg(long, conflicts_with = "no_cache")]
+    pub cache: bool,
+    /// Neither read nor write the cache, whatever config.toml says.
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// `--cache` or `--no-cache`, if either was given.
+    pub fn cache(&self) -> Option<bool> {
+        match (self.cache, self.no_cache) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 /// Options every command takes.
@@ -121,9 +143,26 @@ pub enum Command {
     /// when equal, 1 when they differ, 2 when they cannot be compared (bad input, or the live
     /// pool could not be read).
     Diff(DiffArgs),
+    /// The TUI's pool caches (`--cache`): list them, or remove them. They hold personal
+    /// data (users' emails, phone numbers, names), in $XDG_CACHE_HOME/coglink/.
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// The embedded Cognito-compatible endpoint.
     #[command(subcommand)]
     Local(LocalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// One line per cache file: pool, when it was listed, users, size, path.
+    List,
+    /// Remove the cache files (every pool's, or one pool's), printing each path removed.
+    /// Nothing to remove is not an error.
+    Clear {
+        /// Only this pool's cache files (of every profile and endpoint).
+        #[arg(long, value_name = "ID")]
+        user_pool_id: Option<String>,
+    },
 }
 
 /// `--generate-cli-skeleton` values, as the AWS CLI v2 accepts them.
@@ -473,6 +512,35 @@ mod tests {
         let help = snapshot.render_long_help().to_string();
         assert!(help.contains("personal data"), "{help}");
         assert!(help.contains("mode 0600"), "{help}");
+    }
+
+    #[test]
+    fn the_cache_is_off_unless_asked_for_and_its_help_says_what_it_holds() {
+        let cli = |args: &[&str]| Cli::try_parse_from([&["coglink"], args].concat()).unwrap();
+        assert_eq!(cli(&[]).cache(), None);
+        assert_eq!(cli(&["--cache"]).cache(), Some(true));
+        assert_eq!(cli(&["--no-cache"]).cache(), Some(false));
+        assert!(Cli::try_parse_from(["coglink", "--cache", "--no-cache"]).is_err());
+        let help = Cli::command().render_long_help().to_string();
+        // As one line: the help wraps to the terminal.
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            help.contains(
+                "The files hold personal data (users' emails, phone numbers, names): off by default"
+            ),
+            "{help}"
+        );
+        assert!(help.contains("$XDG_CACHE_HOME/coglink/"), "{help}");
+        assert!(
+            help.contains("--no-cache Neither read nor write the cache"),
+            "{help}"
+        );
+        match cli(&["cache", "clear", "--user-pool-id", "p_1"]).command {
+            Some(Command::Cache(CacheCommand::Clear { user_pool_id })) => {
+                assert_eq!(user_pool_id.as_deref(), Some("p_1"))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -109,6 +109,7 @@ mod tests {
                 read_only: profile_read_only,
                 typed_confirmation: production,
                 badge: None,
+                cache: false,
             },
             ..Default::default()
         }

@@ -1,8 +1,9 @@
 //! The headless commands: `link`, `unlink`, `users`, `pools`, `batch`, `duplicates`, `merge`,
-//! `snapshot`, `diff` (exit codes: `exit`).
+//! `snapshot`, `diff`, `cache` (exit codes: `exit`).
 
 pub mod batch;
 mod batch_holders;
+pub mod cache;
 pub mod diff;
 pub mod duplicates;
 pub mod guard;
@@ -100,7 +101,9 @@ pub fn run(mut global: GlobalArgs, command: Command) -> ExitCode {
             Command::Merge(args) => merge::run(&global, args).await,
             Command::Snapshot(args) => snapshot::run(&global, args).await,
             Command::Diff(args) => diff::run(&global, args).await,
-            Command::Local(_) => unreachable!("`local` is dispatched by dispatch::main"),
+            Command::Local(_) | Command::Cache(_) => {
+                unreachable!("`local` and `cache` are dispatched by dispatch::main")
+            }
         }
     });
     match result {

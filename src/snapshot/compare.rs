@@ -41,12 +41,14 @@ struct Held {
     at: u64,
 }
 
-/// Two hashers with keys of their own: a 128-bit digest.
+/// Two hashers with keys of their own: a 128-bit digest. Its keys are drawn per run, so
+/// digests are compared within one run only, never stored (the TUI's cache compares a
+/// refresh with the cached file this way too).
 #[derive(Debug, Default)]
-struct Digester(RandomState, RandomState);
+pub struct Digester(RandomState, RandomState);
 
 impl Digester {
-    fn digest(&self, line: &str) -> u128 {
+    pub fn digest(&self, line: &str) -> u128 {
         let half = |state: &RandomState| {
             let mut h = state.build_hasher();
             h.write(line.as_bytes());

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::identities::IDENTITIES_ATTRIBUTE;
+use crate::domain::identities::{IDENTITIES_ATTRIBUTE, encode_identities};
 use crate::domain::{GroupInfo, IdentityProviderInfo, LinkedIdentity, UserRecord};
 use crate::journal::rfc3339_of_secs;
 
@@ -132,7 +132,12 @@ pub struct UserEntry {
 
 impl UserEntry {
     /// The entry of a listed user, with its groups.
-    pub fn from_user(user: UserRecord, mut groups: Vec<String>) -> UserEntry {
+    pub fn from_user(user: UserRecord, groups: Vec<String>) -> UserEntry {
+        UserEntry::of(&user, groups)
+    }
+
+    /// [`UserEntry::from_user`] of a user the caller keeps.
+    pub fn of(user: &UserRecord, mut groups: Vec<String>) -> UserEntry {
         groups.sort();
         let identities = user
             .identities()
@@ -172,6 +177,45 @@ impl UserEntry {
     pub fn links(&self) -> impl Iterator<Item = &LinkedIdentity> {
         self.identities.iter().filter(|i| !i.primary)
     }
+
+    /// The user as a listing would have it (the TUI's cache opens its table from these):
+    /// `sub` first, then the attributes by name, then `identities` as Cognito stores them
+    /// (the raw value when it was unreadable). Groups are not a user attribute: dropped.
+    pub fn to_user(&self) -> UserRecord {
+        let mut attributes = Vec::with_capacity(self.attributes.len() + 2);
+        if let Some(sub) = &self.sub {
+            attributes.push(("sub".to_owned(), sub.clone()));
+        }
+        attributes.extend(
+            self.attributes
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone())),
+        );
+        let identities = match &self.identities_unreadable {
+            Some(raw) => Some(raw.clone()),
+            None if self.identities.is_empty() => None,
+            None => Some(encode_identities(&self.identities)),
+        };
+        if let Some(value) = identities {
+            attributes.push((IDENTITIES_ATTRIBUTE.to_owned(), value));
+        }
+        UserRecord::new(
+            self.username.clone(),
+            self.status.clone(),
+            self.enabled,
+            attributes,
+            self.created.as_deref().and_then(secs_of_rfc3339),
+            self.modified.as_deref().and_then(secs_of_rfc3339),
+        )
+    }
+}
+
+/// Epoch seconds of an ISO 8601 time as [`rfc3339_of_secs`] writes it.
+fn secs_of_rfc3339(text: &str) -> Option<f64> {
+    use aws_smithy_types::date_time::{DateTime, Format};
+    DateTime::from_str(text, Format::DateTime)
+        .ok()
+        .map(|t| t.as_secs_f64())
 }
 
 /// The last line: what the file holds, so a file cut short is told from a complete one.
@@ -225,6 +269,27 @@ mod tests {
         assert_eq!(e.groups, ["a", "b"]);
         assert_eq!(e.created.as_deref(), Some("2023-11-14T22:13:20.5Z"));
         assert_eq!(e.links().count(), 1);
+    }
+
+    #[test]
+    fn an_entry_reads_back_as_the_user_it_was_made_from() {
+        for identities in [LINKED, "[oops", ""] {
+            let user = listed(identities);
+            let entry = UserEntry::from_user(user.clone(), vec!["g".into()]);
+            let back = entry.to_user();
+            assert_eq!(back.username(), "diego");
+            assert_eq!(back.attribute("sub"), Some("s-1"));
+            assert_eq!(back.email(), Some("d@x.io"));
+            assert_eq!(back.created, user.created);
+            assert_eq!(back.link_count(), user.link_count());
+            assert_eq!(back.identities().is_ok(), user.identities().is_ok());
+            // And its entry again is the same, groups aside: nothing lost either way.
+            assert_eq!(
+                UserEntry::from_user(back, vec!["g".into()]),
+                entry,
+                "{identities}"
+            );
+        }
     }
 
     #[test]

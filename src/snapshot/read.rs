@@ -203,9 +203,23 @@ pub fn open(path: &Path) -> Result<SnapshotReader<BufReader<File>>, SnapshotErro
 }
 
 /// A snapshot file read again by offset, for the lines a comparison did not keep.
+#[derive(Debug)]
 pub struct FileLines {
     file: String,
     input: BufReader<File>,
+}
+
+impl FileLines {
+    /// The snapshot file at `path`, to read lines of by offset.
+    pub fn open(path: &Path) -> Result<FileLines, SnapshotError> {
+        let file = path.display().to_string();
+        let input =
+            File::open(path).map_err(|e| fail(&file, None, format!("cannot be opened: {e}")))?;
+        Ok(FileLines {
+            file,
+            input: BufReader::new(input),
+        })
+    }
 }
 
 impl EarlierLines for FileLines {
@@ -225,15 +239,8 @@ impl EarlierLines for FileLines {
 pub fn read_before(path: &Path) -> Result<(Comparison, FileLines), SnapshotError> {
     let reader = open(path)?;
     let mut comparison = Comparison::new(reader.header.clone());
-    let name = reader.file.clone();
     reader.read_records(|record, line, at| comparison.add_before(record, line, at))?;
-    let again =
-        File::open(path).map_err(|e| fail(&name, None, format!("cannot be opened: {e}")))?;
-    let lines = FileLines {
-        file: name,
-        input: BufReader::new(again),
-    };
-    Ok((comparison, lines))
+    Ok((comparison, FileLines::open(path)?))
 }
 
 /// Reads `reader` (opened with [`open`]) into `comparison` as its later side.

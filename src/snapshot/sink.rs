@@ -16,6 +16,14 @@ pub trait RecordSink {
 /// The snapshot file: one record per line.
 pub struct JsonLines<W: Write>(pub W);
 
+impl<W: Write> JsonLines<W> {
+    /// A record already made into its line by [`to_line`] (a caller that also digests it).
+    pub fn line(&mut self, line: &str) -> io::Result<()> {
+        self.0.write_all(line.as_bytes())?;
+        self.0.write_all(b"\n")
+    }
+}
+
 impl<W: Write> RecordSink for JsonLines<W> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         let mut line = to_line(record);

@@ -35,6 +35,7 @@ pub fn start_users_load(model: &mut Model) -> Vec<Effect> {
     let describe = pool.estimated_users.is_none();
     let request_id = model.new_request_id();
     model.users.clear();
+    model.cache = None;
     model.load = LoadProgress::new(request_id, Phase::Loading);
     let mut effects = vec![Effect::Worker(Request::LoadUsers {
         request_id,

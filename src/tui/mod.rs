@@ -6,6 +6,7 @@
 //! same channel the terminal input arrives on. The UI thread never awaits the network.
 
 mod browse;
+mod cache;
 mod clipboard;
 mod duplicates;
 mod effect;
@@ -32,6 +33,8 @@ mod users;
 mod view;
 mod worker;
 
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 mod linking_tests;
 #[cfg(test)]
@@ -62,6 +65,9 @@ pub struct Launch {
     pub read_only: bool,
     pub listing: ListingSettings,
     pub user_pool_id: Option<String>,
+    /// `--cache` (`Some(true)`) or `--no-cache` (`Some(false)`); `None`: the profile's
+    /// `cache` setting decides (off without one).
+    pub cache: Option<bool>,
 }
 
 pub fn run(launch: Launch) -> ExitCode {
@@ -70,6 +76,7 @@ pub fn run(launch: Launch) -> ExitCode {
         read_only,
         listing,
         user_pool_id,
+        cache,
     } = launch;
     // Before the session opens: a profile's `read_only` applies to it.
     let profile = match crate::session::profile_settings(&global) {
@@ -80,6 +87,8 @@ pub fn run(launch: Launch) -> ExitCode {
         }
     };
     let read_only = read_only || profile.read_only;
+    // Off unless asked for: the cache holds personal data.
+    let cache = cache.unwrap_or(profile.cache);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -104,6 +113,9 @@ pub fn run(launch: Launch) -> ExitCode {
                     ops: Ops::new(session.connection.client.clone(), target.clone()),
                     target: described,
                     listing,
+                    cache: cache.then(|| {
+                        crate::cache::CacheSpec::new(crate::paths::cache_dir(), &global, target)
+                    }),
                 }
             });
             let _ = connected_tx.send(connected);

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::cache::state::CacheView;
 use super::form::FormPhase;
 use super::keymap::{Action, Context, Keymap};
 use super::layers::Layers;
@@ -143,6 +144,8 @@ pub struct Model {
     pub load: LoadProgress,
     /// The Cognito filter of the current load.
     pub server_filter: Option<String>,
+    /// The table came from the pool's cache file (`--cache`): its age, the refresh, the marks.
+    pub cache: Option<CacheView>,
     pub detail_open: bool,
     pub detail_scroll: u16,
     pub focus: Pane,
@@ -191,6 +194,7 @@ impl Model {
             users: UserTable::default(),
             load: LoadProgress::new(0, Phase::Idle),
             server_filter: None,
+            cache: None,
             detail_open: false,
             detail_scroll: 0,
             focus: Pane::Table,

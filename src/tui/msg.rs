@@ -52,6 +52,31 @@ pub enum Msg {
         request_id: RequestId,
         result: Result<UsersPageReport, Failure>,
     },
+    /// Users of the pool's cache file (`--cache`), in chunks (the first has none), read
+    /// before load `request_id` lists the pool again in the background; `age`: since that
+    /// cache's listing started.
+    CacheOpened {
+        request_id: RequestId,
+        users: Vec<UserRecord>,
+        age: Duration,
+    },
+    /// The pool's cache file could not be used (why: its path and the rule it breaks): the
+    /// users it gave, if any, are dropped, and load `request_id` lists the pool as without a
+    /// cache.
+    CacheUnusable {
+        request_id: RequestId,
+        reason: String,
+    },
+    /// The relisting of a table opened from the cache.
+    Refresh {
+        request_id: RequestId,
+        event: RefreshEvent,
+    },
+    /// Load `request_id` wrote the pool's cache file (the users it holds), or why not.
+    CacheSaved {
+        request_id: RequestId,
+        result: Result<u64, String>,
+    },
     /// AdminGetUser for the detail pane; `Ok(None)` when the user no longer exists.
     UserLoaded {
         pool_id: String,
@@ -140,6 +165,27 @@ pub struct UsersPageReport {
     pub partitions: u8,
     /// Pages read again so far after throttling or a transient failure.
     pub retries: u32,
+}
+
+/// How far the relisting of a table opened from the cache went.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RefreshReport {
+    /// Users listed so far.
+    pub listed: usize,
+    pub pages: u32,
+    pub elapsed: Duration,
+    pub partitions: u8,
+    pub retries: u32,
+}
+
+/// The relisting of a table opened from the cache: progress, its end, or its failure.
+#[derive(Debug)]
+pub enum RefreshEvent {
+    Progress(RefreshReport),
+    /// Listed whole: what differs from the cache (or why it could not be compared).
+    Done(RefreshReport, Result<Box<crate::cache::Refreshed>, String>),
+    /// Stopped by a failure that retrying did not cure: the table stays the cache's.
+    Failed(Failure),
 }
 
 /// What the worker read before a merge.

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::browse;
+use super::cache;
 use super::effect::Effect;
 use super::intent::{Intent, Step};
 use super::keymap::{Action, Context};
@@ -102,6 +103,30 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             merging::refresh_duplicates(model);
             Vec::new()
         }
+        Msg::CacheOpened {
+            request_id,
+            users,
+            age,
+        } => {
+            cache::on_opened(model, request_id, users, age);
+            linking::revalidate(model);
+            merging::refresh_duplicates(model);
+            Vec::new()
+        }
+        Msg::CacheUnusable { request_id, reason } => {
+            cache::on_unusable(model, request_id, &reason);
+            Vec::new()
+        }
+        Msg::Refresh { request_id, event } => {
+            cache::on_refresh(model, request_id, event);
+            linking::revalidate(model);
+            merging::refresh_duplicates(model);
+            Vec::new()
+        }
+        Msg::CacheSaved { request_id, result } => {
+            cache::on_saved(model, request_id, result);
+            Vec::new()
+        }
         Msg::UserLoaded {
             pool_id,
             username,
@@ -141,6 +166,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             {
                 let pool_id = settled.planned.pool_id().to_owned();
                 browse::on_user(model, &pool_id, fresh.username(), Ok(Some(fresh.clone())));
+                cache::touched(model, fresh.username());
             }
             linking::on_settled(model, request_id, at, reply);
             linking::revalidate(model);
@@ -163,6 +189,15 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
             at,
             result,
         } => {
+            if let Some(run) = model
+                .merging
+                .as_ref()
+                .filter(|r| r.request_id == request_id)
+            {
+                let (keep, merge) = (run.keep.clone(), run.merge.clone());
+                cache::touched(model, &keep);
+                cache::touched(model, &merge);
+            }
             merging::on_done(model, request_id, at, result);
             Vec::new()
         }

@@ -6,6 +6,7 @@
 //! only filters that order instead of sorting its matches again; in load order with a query,
 //! the matches are ordered by a packed (score, index) key.
 
+mod refresh;
 mod remove;
 mod sort;
 

@@ -61,5 +61,7 @@ fn a_bad_config_file_stops_every_command_naming_the_key() {
         .args(["users", "--user-pool-id", &env.pool])
         .assert()
         .code(2)
-        .err_has("unknown key `local.readonly`: the keys are production, read_only, badge, color");
+        .err_has(
+            "unknown key `local.readonly`: the keys are production, read_only, badge, color, cache",
+        );
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Removes every AWS variable that could point the child elsewhere and puts every
-/// user-level directory (home, XDG state/data/config, AWS config files) inside `dir`.
+/// user-level directory (home, XDG state/data/config/cache, AWS config files) inside `dir`.
 pub fn isolate(cmd: &mut Command, dir: &Path) {
     for var in [
         "AWS_PROFILE",
@@ -22,6 +22,7 @@ pub fn isolate(cmd: &mut Command, dir: &Path) {
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_CACHE_HOME", dir.join("cache"))
         .env("AWS_CONFIG_FILE", dir.join("aws-config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("aws-credentials"))
         .env("AWS_EC2_METADATA_DISABLED", "true");

@@ -260,7 +260,7 @@ impl App {
         // unreliable.
         let exit_file = format!("{d}/exit-status");
         let command = format!(
-            "sh -c 'env HOME={d} XDG_STATE_HOME={d}/state XDG_DATA_HOME={d}/data XDG_CONFIG_HOME={d}/config COGLINK_LOCAL_SHORT_PAGES=7 {env} \
+            "sh -c 'env HOME={d} XDG_STATE_HOME={d}/state XDG_DATA_HOME={d}/data XDG_CONFIG_HOME={d}/config XDG_CACHE_HOME={d}/cache COGLINK_LOCAL_SHORT_PAGES=7 {env} \
              {} {args}; echo $? > {exit_file}'",
             env!("CARGO_BIN_EXE_coglink")
         );

@@ -62,7 +62,7 @@ fn the_reviews_aws_command_is_copied_whole_to_the_clipboard_and_a_file() {
 }
 
 /// A directory for coglink's files with `config.toml` holding `config`.
-fn with_config(config: &str) -> tempfile::TempDir {
+pub fn with_config(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let config_dir = dir.path().join("config/coglink");
     std::fs::create_dir_all(&config_dir).unwrap();
@@ -138,7 +138,7 @@ fn a_read_only_profile_is_read_only_and_a_bad_config_starts_nothing() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("config/coglink/config.toml: unknown key `local.colour`: the keys are production, read_only, badge, color; nothing was started"),
+        stderr.contains("config/coglink/config.toml: unknown key `local.colour`: the keys are production, read_only, badge, color, cache; nothing was started"),
         "{stderr}"
     );
 }

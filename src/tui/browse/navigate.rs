@@ -120,6 +120,13 @@ pub fn back(model: &mut Model) -> Vec<Effect> {
         Screen::Users if model.users.is_filtered() => model.users.set_query(""),
         Screen::Users if model.load.phase == Phase::Loading => {
             model.load.phase = Phase::Done;
+            if crate::tui::cache::stopped(model) {
+                model.flash(format!(
+                    "Stopped refreshing: the table is the pool as cached; {} lists it again",
+                    model.key(Context::Users, Action::Refresh)
+                ));
+                return vec![Effect::Worker(Request::CancelUsers)];
+            }
             model.flash(format!(
                 "Stopped loading after {} users; {} loads again",
                 crate::tui::format::count(model.users.total()),

@@ -75,6 +75,7 @@ pub(crate) mod tests {
                 text: "PROD".into(),
                 color: BadgeColor::Red,
             }),
+            cache: false,
         };
         let r = m.layers.review_mut().unwrap();
         r.guard = Some(TypedConfirm::for_change(&r.planned));

@@ -53,6 +53,29 @@ pub fn render(model: &Model, scroll: u16, frame: &mut Frame, area: Rect) {
     ] {
         entry(theme, keys, KEYS_WIDTH, desc, inner, &mut lines);
     }
+    if model.cache.is_some() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "Marks of a table opened from the cache (--cache), once the pool is listed again",
+            theme.column_header(),
+        )));
+        for (keys, desc) in [
+            (
+                "+",
+                "Added since the cache (or made again with a cached user's name)",
+            ),
+            (
+                "~",
+                "Changed since the cache: attributes, status, enabled or identities",
+            ),
+            (
+                "−",
+                "Removed since the cache: struck through until the next load",
+            ),
+        ] {
+            entry(theme, keys, KEYS_WIDTH, desc, inner, &mut lines);
+        }
+    }
     let [_, middle, _] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Max(WIDTH),

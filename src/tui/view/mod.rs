@@ -15,6 +15,8 @@ mod status;
 mod users;
 
 #[cfg(test)]
+mod cache_snapshots;
+#[cfg(test)]
 mod linking_snapshots;
 #[cfg(test)]
 mod merging_snapshots;

@@ -1,18 +1,22 @@
 //! The user table: one row per loaded user, filled in as pages arrive, with the active
-//! filters in the title and the load progress in the bottom border.
+//! filters in the title and the load progress in the bottom border. A table opened from the
+//! pool's cache says how old the cache is and how far its refresh went; once refreshed, a
+//! first column marks the users added (`+`), changed (`~`) and removed (`−`, struck) since.
 
 use std::collections::BTreeSet;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::spinner;
+use crate::cache::Mark;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord};
+use crate::tui::cache::state::{CacheView, RefreshState};
 use crate::tui::format::{count, short_status};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::model::{Model, Pane, Phase};
@@ -36,13 +40,24 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
     // Only the visible rows are built: the table may hold 100k users.
     let visible = usize::from(area.height.saturating_sub(3));
     let cells: Vec<RowText> = model.users.window(visible).map(RowText::of).collect();
-    let widths = column_widths(&cells, area.width.saturating_sub(2));
-    let rows = cells.into_iter().map(|c| c.row(theme));
-    let table = Table::new(rows, widths.map(Constraint::Length))
-        .header(
-            Row::new(["Username", "Status", "On", "Email", "Links", "Providers"])
-                .style(theme.column_header()),
-        )
+    // The marks of a refreshed cache, when there are any, in a column of their own.
+    let marks = model.cache.as_ref().filter(|c| !c.marks.is_empty());
+    let mark_width = if marks.is_some() { 2 } else { 0 };
+    let widths = column_widths(&cells, area.width.saturating_sub(2 + mark_width));
+    let rows = cells.into_iter().map(|c| {
+        let mark = marks.and_then(|m| m.mark(&c.key));
+        c.row(theme, marks.map(|_| mark))
+    });
+    let mut constraints: Vec<Constraint> = Vec::with_capacity(7);
+    let mut header = Vec::with_capacity(7);
+    if marks.is_some() {
+        constraints.push(Constraint::Length(1));
+        header.push("±");
+    }
+    constraints.extend(widths.map(Constraint::Length));
+    header.extend(["Username", "Status", "On", "Email", "Links", "Providers"]);
+    let table = Table::new(rows, constraints)
+        .header(Row::new(header).style(theme.column_header()))
         .row_highlight_style(theme.selected())
         .highlight_symbol(Line::from("▶ "))
         .block(block);
@@ -53,6 +68,8 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
 
 /// A row's texts, escaped, so column widths can be sized to them before drawing.
 struct RowText {
+    /// The username as the pool has it (the marks are looked up by it; never drawn).
+    key: String,
     username: String,
     status: String,
     enabled: bool,
@@ -64,6 +81,7 @@ struct RowText {
 impl RowText {
     fn of(user: &UserRecord) -> RowText {
         RowText {
+            key: user.username().to_owned(),
             username: sanitize(user.username()).into_owned(),
             // Unknown statuses are shown as sent: escaped like any pool text.
             status: sanitize(short_status(user.status())).into_owned(),
@@ -74,7 +92,8 @@ impl RowText {
         }
     }
 
-    fn row(self, theme: Theme) -> Row<'static> {
+    /// The row; `mark`: `Some` when the table shows the mark column.
+    fn row(self, theme: Theme, mark: Option<Option<Mark>>) -> Row<'static> {
         let links = self.links;
         let links_cell = if links + 1 >= MAX_LINKED_IDENTITIES {
             Cell::from(format!("{links}/{MAX_LINKED_IDENTITIES}!")).style(theme.warn())
@@ -86,14 +105,30 @@ impl RowText {
         } else {
             Cell::from("NO").style(theme.warn())
         };
-        Row::new([
+        let mut cells = Vec::with_capacity(7);
+        if let Some(mark) = mark {
+            cells.push(match mark {
+                Some(m @ Mark::Added) => Cell::from(m.symbol()).style(theme.ok()),
+                Some(m @ Mark::Changed) => Cell::from(m.symbol()).style(theme.warn()),
+                Some(m @ Mark::Removed) => Cell::from(m.symbol()).style(theme.error()),
+                None => Cell::from(" "),
+            });
+        }
+        cells.extend([
             Cell::from(self.username),
             Cell::from(self.status),
             enabled,
             Cell::from(self.email),
             links_cell,
             Cell::from(self.badges).style(theme.badge()),
-        ])
+        ]);
+        let row = Row::new(cells);
+        if mark == Some(Some(Mark::Removed)) {
+            // No longer in the pool: shown until the next load, struck through.
+            row.style(theme.dim().add_modifier(Modifier::CROSSED_OUT))
+        } else {
+            row
+        }
     }
 }
 
@@ -175,8 +210,34 @@ fn title(model: &Model) -> Line<'static> {
     } else if users.is_filtered() {
         text.push_str(" · best match first");
     }
+    if let Some(cache) = &model.cache {
+        text.push_str(" · ");
+        text.push_str(&cache_title(model, cache));
+    }
     text.push(' ');
     Line::from(text)
+}
+
+/// `cached 3 h ago · refreshing 41%`, then `refreshed · since cache: +12 ~3 −1`.
+fn cache_title(model: &Model, cache: &CacheView) -> String {
+    let age = cache.age_text();
+    match cache.refresh {
+        RefreshState::Running { listed } => {
+            // Of the pool's estimate, else of the cache's count; never 100% before the end.
+            let whole = model
+                .pool
+                .as_ref()
+                .and_then(|p| p.estimated_users)
+                .map_or(cache.cached, |n| n.max(0) as usize)
+                .max(1);
+            let percent = (listed * 100 / whole).min(99);
+            format!("{age} · refreshing {percent}%")
+        }
+        RefreshState::Done { .. } => format!("refreshed · {}", cache.counts_text()),
+        RefreshState::Uncompared => "refreshed, not compared with the cache".into(),
+        RefreshState::Failed => format!("{age} · refresh failed"),
+        RefreshState::Stopped => format!("{age} · refresh stopped"),
+    }
 }
 
 /// `⠋ 360 / ~1,000 users · 6 pages · 1,200/s`; a partitioned load adds `· 16 partitions`,
@@ -207,6 +268,42 @@ fn progress(model: &Model) -> Line<'static> {
         .map(|r| format!(" · {}/s", count(r.round() as usize)))
         .unwrap_or_default();
     let theme = model.theme();
+    if let Some(cache) = &model.cache {
+        // The table is the cache's: the progress is the relisting's.
+        let listed = match cache.refresh {
+            RefreshState::Running { listed } | RefreshState::Done { listed } => listed,
+            _ => loaded,
+        };
+        let rate = load
+            .rate(listed)
+            .map(|r| format!(" · {}/s", count(r.round() as usize)))
+            .unwrap_or_default();
+        return match load.phase {
+            Phase::Loading => Line::from(vec![
+                Span::styled(format!(" {} ", spinner(model)), theme.info()),
+                Span::raw(format!(
+                    "refreshing: {}{estimate} users listed · {pages}{rate} ",
+                    count(listed)
+                )),
+            ]),
+            Phase::Failed => Line::from(vec![Span::styled(
+                format!(
+                    " refresh failed after {pages} · {} retries ",
+                    model.key(Context::Users, Action::Refresh)
+                ),
+                theme.error(),
+            )]),
+            Phase::Done if matches!(cache.refresh, RefreshState::Stopped) => Line::from(format!(
+                " {} users cached · refresh stopped after {pages} ",
+                count(cache.cached)
+            )),
+            Phase::Idle | Phase::Done => Line::from(format!(
+                " {} users listed · {pages} · {:.1} s ",
+                count(listed),
+                load.elapsed.as_secs_f64()
+            )),
+        };
+    }
     match load.phase {
         Phase::Idle => Line::default(),
         Phase::Loading => Line::from(vec![

@@ -75,6 +75,7 @@ pub async fn facts(
 pub async fn apply(
     engine: Engine,
     replies: UnboundedSender<Msg>,
+    cache: Option<super::Cache>,
     request_id: RequestId,
     snapshot: MergeSnapshot,
     plan: MergePlan,
@@ -111,6 +112,10 @@ pub async fn apply(
         MergeError::Run(e) => e.to_string(),
     });
     tracing::info!(request_id, "merge ended");
+    if let (Some(cache), Ok(end)) = (&cache, &result) {
+        // The kept user as read back after each step, the merged one deleted.
+        cache.settled(&end.end.settled);
+    }
     let _ = replies.send(Msg::MergeDone {
         request_id,
         at: now_rfc3339(),

@@ -1,0 +1,336 @@
+//! A refresh compared with the cached file it replaces, user by user as the pool is listed.
+//! Pure: lines in, marks out (the cached file's lines are read again through
+//! [`EarlierLines`]).
+//!
+//! As `snapshot::compare` does for `coglink diff`: of the cached file, each user is held as a
+//! digest of its username, a digest of its line and where the line starts (40 bytes a user,
+//! whatever its attributes: no second copy of the pool); a listed user whose line has the
+//! same digest is unchanged, any other is read again from the file and compared by the diff's
+//! rules (`snapshot::diff::user_changes`), so a user whose last-modified time alone moved is
+//! not marked. The cached users the listing did not bring are removed.
+
+use std::collections::HashMap;
+
+use crate::domain::UserRecord;
+use crate::snapshot::diff::user_changes;
+use crate::snapshot::{Change, Digester, EarlierLines, Record, UserEntry};
+
+/// How a user of the table differs from the cache it was opened from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mark {
+    /// Not in the cache (or made again with the name of a cached user: another `sub`).
+    Added,
+    /// In the cache with other attributes, status, enabled or identities.
+    Changed,
+    /// In the cache, and no longer in the pool.
+    Removed,
+}
+
+impl Mark {
+    /// The mark column's symbol.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Mark::Added => "+",
+            Mark::Changed => "~",
+            Mark::Removed => "−",
+        }
+    }
+}
+
+/// A cached user: its line's digest and where the line starts.
+#[derive(Clone, Copy, Debug)]
+struct Held {
+    line: u128,
+    at: u64,
+}
+
+/// The users of a cached file, by a digest of their username.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    digester: Digester,
+    users: HashMap<u128, Held>,
+}
+
+impl Baseline {
+    /// A user of the cached file, its line and the offset the line starts at; a username
+    /// twice is refused (a pool's usernames are unique: the file is not the pool's).
+    pub fn add(&mut self, username: &str, line: &str, at: u64) -> Result<(), String> {
+        let key = self.digester.digest(username);
+        let held = Held {
+            line: self.digester.digest(line),
+            at,
+        };
+        if self.users.insert(key, held).is_some() {
+            return Err(format!(
+                "user {username:?} appears twice: a name is unique in a pool"
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.users.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty()
+    }
+}
+
+/// What a refresh found, for the table: the users to replace (with their mark: changed, or
+/// added when made again with a cached user's name), those to add, and the usernames of
+/// those removed, each list in listing (or file) order.
+#[derive(Debug, Default, PartialEq)]
+pub struct Refreshed {
+    pub changed: Vec<(UserRecord, Mark)>,
+    pub added: Vec<UserRecord>,
+    pub removed: Vec<String>,
+    /// Users the listing brought.
+    pub listed: usize,
+}
+
+/// A refresh being compared: the cached users not listed yet, and what differs so far.
+#[derive(Debug)]
+pub struct Refresh {
+    baseline: Baseline,
+    found: Refreshed,
+}
+
+/// The user of a cached line (which was read as a user record).
+fn cached_user(line: &str) -> Result<UserEntry, String> {
+    match crate::snapshot::format::parse_line(line) {
+        Ok(Record::User(u)) => Ok(u),
+        _ => Err("a user of the cache file no longer reads as one".into()),
+    }
+}
+
+impl Refresh {
+    pub fn new(baseline: Baseline) -> Refresh {
+        Refresh {
+            baseline,
+            found: Refreshed::default(),
+        }
+    }
+
+    /// A listed user with its entry and line (as the new cache file holds it); returns its
+    /// mark, `None` when it is as cached.
+    pub fn listed(
+        &mut self,
+        user: &UserRecord,
+        entry: &UserEntry,
+        line: &str,
+        cached: &mut dyn EarlierLines,
+    ) -> Result<Option<Mark>, String> {
+        self.found.listed += 1;
+        let key = self.baseline.digester.digest(user.username());
+        let mark = match self.baseline.users.remove(&key) {
+            None => {
+                self.found.added.push(user.clone());
+                return Ok(Some(Mark::Added));
+            }
+            Some(held) if held.line == self.baseline.digester.digest(line) => None,
+            Some(held) => {
+                let before = cached_user(&cached.line_at(held.at)?)?;
+                let changes = user_changes(Some(&before), Some(entry));
+                if changes.is_empty() {
+                    None
+                } else if changes
+                    .iter()
+                    .any(|c| matches!(c, Change::UserAdded { .. }))
+                {
+                    Some(Mark::Added)
+                } else {
+                    Some(Mark::Changed)
+                }
+            }
+        };
+        if let Some(mark) = mark {
+            self.found.changed.push((user.clone(), mark));
+        }
+        Ok(mark)
+    }
+
+    /// Users listed so far.
+    pub fn count(&self) -> usize {
+        self.found.listed
+    }
+
+    /// What the refresh found: the cached users the listing did not bring are removed
+    /// (their lines read again, in file order, for their names).
+    pub fn finish(self, cached: &mut dyn EarlierLines) -> Result<Refreshed, String> {
+        let mut found = self.found;
+        let mut gone: Vec<u64> = self.baseline.users.values().map(|h| h.at).collect();
+        gone.sort_unstable();
+        for at in gone {
+            found
+                .removed
+                .push(cached_user(&cached.line_at(at)?)?.username);
+        }
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::format::to_line;
+
+    fn user(name: &str, sub: &str, email: &str) -> UserRecord {
+        UserRecord::new(
+            name.into(),
+            "CONFIRMED".into(),
+            true,
+            vec![("sub".into(), sub.into()), ("email".into(), email.into())],
+            Some(1_700_000_000.0),
+            Some(1_700_000_000.0),
+        )
+    }
+
+    fn line_of(u: &UserRecord) -> (UserEntry, String) {
+        let entry = UserEntry::of(u, Vec::new());
+        let line = to_line(&Record::User(entry.clone()));
+        (entry, line)
+    }
+
+    /// A cached file of `users`, as lines at their offsets.
+    struct File(Vec<(u64, String)>);
+
+    impl File {
+        fn of(users: &[UserRecord]) -> (File, Baseline) {
+            let mut baseline = Baseline::default();
+            let mut lines = Vec::new();
+            let mut at = 100; // after a header line
+            for u in users {
+                let (_, line) = line_of(u);
+                baseline.add(u.username(), &line, at).unwrap();
+                lines.push((at, line.clone()));
+                at += line.len() as u64 + 1;
+            }
+            (File(lines), baseline)
+        }
+    }
+
+    impl EarlierLines for File {
+        fn line_at(&mut self, at: u64) -> Result<String, String> {
+            self.0
+                .iter()
+                .find(|(a, _)| *a == at)
+                .map(|(_, l)| l.clone())
+                .ok_or_else(|| format!("no line at {at}"))
+        }
+    }
+
+    fn refresh(cached: &[UserRecord], listed: &[UserRecord]) -> (Vec<Option<Mark>>, Refreshed) {
+        let (mut file, baseline) = File::of(cached);
+        let mut refresh = Refresh::new(baseline);
+        let marks = listed
+            .iter()
+            .map(|u| {
+                let (entry, line) = line_of(u);
+                refresh.listed(u, &entry, &line, &mut file).unwrap()
+            })
+            .collect();
+        (marks, refresh.finish(&mut file).unwrap())
+    }
+
+    #[test]
+    fn users_added_changed_and_removed_since_the_cache_are_marked() {
+        let cached = [
+            user("ann", "s-ann", "ann@x.io"),
+            user("bob", "s-bob", "bob@x.io"),
+            user("cid", "s-cid", "cid@x.io"),
+            user("dee", "s-dee", "dee@x.io"),
+        ];
+        let listed = [
+            user("ann", "s-ann", "ann@x.io"),
+            user("bob", "s-bob", "bob@new.io"),
+            user("eve", "s-eve", "eve@x.io"),
+            // Deleted and made again with its name: another user.
+            user("dee", "s-dee-2", "dee@x.io"),
+        ];
+        let (marks, found) = refresh(&cached, &listed);
+        assert_eq!(
+            marks,
+            [
+                None,
+                Some(Mark::Changed),
+                Some(Mark::Added),
+                Some(Mark::Added)
+            ]
+        );
+        assert_eq!(found.listed, 4);
+        let replaced: Vec<(&str, Mark)> = found
+            .changed
+            .iter()
+            .map(|(u, m)| (u.username(), *m))
+            .collect();
+        // Replaced in the table: bob changed, dee made again (another sub: a new user).
+        assert_eq!(replaced, [("bob", Mark::Changed), ("dee", Mark::Added)]);
+        assert_eq!(found.changed[0].0.email(), Some("bob@new.io"));
+        assert_eq!(found.changed[1].0.attribute("sub"), Some("s-dee-2"));
+        let added: Vec<&str> = found.added.iter().map(|u| u.username()).collect();
+        assert_eq!(added, ["eve"]);
+        assert_eq!(found.removed, ["cid"]);
+    }
+
+    #[test]
+    fn a_user_whose_last_modified_time_alone_moved_is_not_marked() {
+        let cached = [user("ann", "s-ann", "ann@x.io")];
+        let mut later = user("ann", "s-ann", "ann@x.io");
+        later.modified = Some(1_800_000_000.0);
+        let (marks, found) = refresh(&cached, &[later]);
+        assert_eq!(marks, [None]);
+        assert_eq!(
+            found,
+            Refreshed {
+                listed: 1,
+                ..Refreshed::default()
+            }
+        );
+    }
+
+    #[test]
+    fn status_enabled_and_identities_are_changes_too() {
+        let ann = user("ann", "s-ann", "ann@x.io");
+        let mut disabled = ann.clone();
+        disabled.enabled = false;
+        let linked = UserRecord::new(
+            "ann".into(),
+            "CONFIRMED".into(),
+            true,
+            vec![
+                ("sub".into(), "s-ann".into()),
+                ("email".into(), "ann@x.io".into()),
+                (
+                    "identities".into(),
+                    r#"[{"userId":"1","providerName":"Google","providerType":"Google","issuer":null,"primary":false,"dateCreated":1}]"#.into(),
+                ),
+            ],
+            ann.created,
+            ann.modified,
+        );
+        for later in [ann.with_status("RESET_REQUIRED"), disabled, linked] {
+            let (marks, _) = refresh(std::slice::from_ref(&ann), &[later]);
+            assert_eq!(marks, [Some(Mark::Changed)]);
+        }
+    }
+
+    #[test]
+    fn a_file_naming_a_user_twice_is_refused() {
+        let mut baseline = Baseline::default();
+        baseline.add("ann", "{}", 1).unwrap();
+        assert_eq!(
+            baseline.add("ann", "{}", 9).unwrap_err(),
+            "user \"ann\" appears twice: a name is unique in a pool"
+        );
+        assert_eq!(baseline.len(), 1);
+    }
+
+    #[test]
+    fn the_marks_have_their_symbols() {
+        assert_eq!(
+            [Mark::Added, Mark::Changed, Mark::Removed].map(Mark::symbol),
+            ["+", "~", "−"]
+        );
+    }
+}
