@@ -276,8 +276,8 @@ mod tests {
     #[test]
     fn a_user_whose_last_modified_time_alone_moved_is_not_marked() {
         let cached = [user("ann", "s-ann", "ann@x.io")];
-        let mut later = user("ann", "s-ann", "ann@x.io");
-        later.modified = Some(1_800_000_000.0);
+        let base = user("ann", "s-ann", "ann@x.io");
+        let later = base.with_times(base.created(), Some(1_800_000_000.0));
         let (marks, found) = refresh(&cached, &[later]);
         assert_eq!(marks, [None]);
         assert_eq!(
@@ -306,8 +306,8 @@ mod tests {
                     r#"[{"userId":"1","providerName":"Google","providerType":"Google","issuer":null,"primary":false,"dateCreated":1}]"#.into(),
                 ),
             ],
-            ann.created,
-            ann.modified,
+            ann.created(),
+            ann.modified(),
         );
         for later in [ann.with_status("RESET_REQUIRED"), disabled, linked] {
             let (marks, _) = refresh(std::slice::from_ref(&ann), &[later]);

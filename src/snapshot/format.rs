@@ -280,7 +280,7 @@ mod tests {
             assert_eq!(back.username(), "diego");
             assert_eq!(back.attribute("sub"), Some("s-1"));
             assert_eq!(back.email(), Some("d@x.io"));
-            assert_eq!(back.created, user.created);
+            assert_eq!(back.created(), user.created());
             assert_eq!(back.link_count(), user.link_count());
             assert_eq!(back.identities().is_ok(), user.identities().is_ok());
             // And its entry again is the same, groups aside: nothing lost either way.

@@ -14,29 +14,20 @@ impl UserTable {
         if changed.is_empty() && added.is_empty() {
             return;
         }
-        let selected = self.selected_user().map(|u| u.username().to_owned());
-        let sort = self.sort;
-        let query = self.query().to_owned();
         let mut fresh: HashMap<String, UserRecord> = changed
             .into_iter()
             .map(|u| (u.username().to_owned(), u))
             .collect();
-        let mut all: Vec<UserRecord> = std::mem::take(&mut self.users)
-            .into_iter()
-            .map(|u| fresh.remove(u.username()).unwrap_or(u))
-            .collect();
-        // A changed user no longer in the table (a merge removed it meanwhile) is not added.
-        all.extend(added);
-        self.clear();
-        self.push_page(all);
-        self.set_sort(sort);
-        if !query.is_empty() {
-            self.set_query(&query);
-        }
-        if let Some(at) = selected.and_then(|s| self.rows().position(|u| u.username() == s)) {
-            self.selected = at;
-        }
-        self.selected = self.selected.min(self.len().saturating_sub(1));
+        self.reload(|users| {
+            let mut all: Vec<UserRecord> = users
+                .into_iter()
+                .map(|u| fresh.remove(u.username()).unwrap_or(u))
+                .collect();
+            // A changed user no longer in the table (a merge removed it meanwhile) is not
+            // added.
+            all.extend(added);
+            all
+        });
     }
 }
 

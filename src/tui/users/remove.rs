@@ -2,6 +2,7 @@
 //! order, with the query, the sort and the selection kept.
 
 use super::UserTable;
+use crate::domain::UserRecord;
 
 impl UserTable {
     /// Removes the user named `username`; false when it is not loaded.
@@ -9,15 +10,24 @@ impl UserTable {
         if self.find(username).is_none() {
             return false;
         }
+        self.reload(|users| {
+            users
+                .into_iter()
+                .filter(|u| u.username() != username)
+                .collect()
+        });
+        true
+    }
+
+    /// Loads the table's users again as `edit` makes them, keeping the query, the sort and
+    /// the selected user (or the row it was on).
+    pub(super) fn reload(&mut self, edit: impl FnOnce(Vec<UserRecord>) -> Vec<UserRecord>) {
         let selected = self.selected_user().map(|u| u.username().to_owned());
         let sort = self.sort;
         let query = self.query().to_owned();
-        let rest: Vec<_> = std::mem::take(&mut self.users)
-            .into_iter()
-            .filter(|u| u.username() != username)
-            .collect();
+        let users = edit(std::mem::take(&mut self.users));
         self.clear();
-        self.push_page(rest);
+        self.push_page(users);
         self.set_sort(sort);
         if !query.is_empty() {
             self.set_query(&query);
@@ -26,6 +36,5 @@ impl UserTable {
             self.selected = at;
         }
         self.selected = self.selected.min(self.len().saturating_sub(1));
-        true
     }
 }
