@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use coglink::aws::listing::{self, ListingEvent, ListingPlan};
 use coglink::aws::ops::Ops;
 use coglink::aws::{ConnectOptions, Connection};
+use coglink::cache::{CHUNK, store};
 use coglink::domain::{GroupClass, MatchBy, UserRecord, find_duplicates};
 use coglink::local::{
     LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, LocalOptions, LocalServer,
@@ -41,6 +42,8 @@ const TUI_REALISTIC_TARGET_MIB: f64 = 450.0;
 const GROUPING_TARGET_S: f64 = 2.0;
 const AWS_CLI_SPEEDUP_TARGET: f64 = 20.0;
 const AWS_CLI_USERS: usize = 10_000;
+/// Reopening a pool from its cache: the table usable (a frame showing cached users).
+const REOPEN_TARGET_MS: f64 = 1000.0;
 
 /// What a finished child used.
 struct Ran {
@@ -120,6 +123,14 @@ fn start(rt: &tokio::runtime::Runtime, seed: Seed) -> LocalServer {
 }
 
 fn coglink_users(url: &str) -> Command {
+    let mut cmd = coglink_command(url);
+    cmd.args(["users", "--user-pool-id", SYNTHETIC_POOL_ID])
+        .args(["--output", "json"]);
+    cmd
+}
+
+/// The release binary on the endpoint at `url`, list rate uncapped, with its own state.
+fn coglink_command(url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_coglink"));
     let dir = std::env::temp_dir().join("coglink-scale-bench");
     cmd.env("XDG_STATE_HOME", &dir)
@@ -128,14 +139,7 @@ fn coglink_users(url: &str) -> Command {
         .env("AWS_ACCESS_KEY_ID", LOCAL_ACCESS_KEY_ID)
         .env("AWS_SECRET_ACCESS_KEY", LOCAL_SECRET_ACCESS_KEY)
         .args(["--endpoint-url", url, "--region", LOCAL_REGION])
-        .args([
-            "--list-rate",
-            "1000000",
-            "users",
-            "--user-pool-id",
-            SYNTHETIC_POOL_ID,
-        ])
-        .args(["--output", "json"]);
+        .args(["--list-rate", "1000000"]);
     cmd
 }
 
@@ -162,6 +166,53 @@ fn has_aws_cli() -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Writes a cache file of the realistic pool with `coglink snapshot` (the cache's format),
+/// then opens the TUI's table from it in a fresh process (`--reopen`).
+fn reopen_bench(rt: &tokio::runtime::Runtime, users: usize) -> bool {
+    let server = start(rt, Seed::Realistic { users });
+    let dir = std::env::temp_dir().join("coglink-scale-bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join("reopen-cache.jsonl");
+    let mut snapshot = coglink_command(&server.endpoint_url());
+    snapshot.args(["snapshot", "--user-pool-id", SYNTHETIC_POOL_ID, "-o"]);
+    snapshot.arg(&file);
+    let wrote = snapshot.stdout(Stdio::null()).status();
+    rt.block_on(server.shutdown());
+    if !wrote.is_ok_and(|s| s.success()) {
+        eprintln!("reopen: the snapshot failed");
+        return false;
+    }
+    let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+    let out = Command::new(std::env::current_exe().expect("bench path"))
+        .arg("--reopen")
+        .arg(&file)
+        .arg(users.to_string())
+        .output()
+        .expect("child runs");
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Option<Vec<f64>> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .map(|l| l.split(' ').filter_map(|v| v.parse().ok()).collect());
+    let Some(&[usable_ms, all_ms, peak_kib]) = fields.as_deref() else {
+        eprintln!(
+            "reopen: child failed:\n{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return false;
+    };
+    let met = usable_ms < REOPEN_TARGET_MS;
+    println!(
+        "Reopening the TUI's table of {users} realistic users from its cache ({:.0} MB): usable in {usable_ms:.0} ms (target < {REOPEN_TARGET_MS} ms: {}), every user in {:.2} s, peak {:.1} MiB",
+        size as f64 / 1e6,
+        if met { "met" } else { "MISSED" },
+        all_ms / 1e3,
+        peak_kib / 1024.0
+    );
+    met
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -225,6 +276,54 @@ fn tui_load(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `--reopen FILE USERS`: opens the TUI's table from the cache file `FILE` as the worker's
+/// cache thread reads it (`cache::store::read`, in chunks of `CHUNK`) and prints
+/// `RESULT usable_ms all_ms peak_kib`: the first frame showing users, and every user held.
+fn reopen(args: &[String]) -> ExitCode {
+    let [file, expected] = args else {
+        return ExitCode::FAILURE;
+    };
+    let expected: usize = expected.parse().expect("user count");
+    let started = Instant::now();
+    let mut ui = Headless::loading(SYNTHETIC_POOL_ID, (120, 35));
+    let mut usable = None;
+    let read = store::read(
+        std::path::Path::new(file),
+        SYNTHETIC_POOL_ID,
+        CHUNK,
+        |_, users| {
+            let some = !users.is_empty();
+            ui.cache_opened(users, Duration::from_secs(60));
+            if some && usable.is_none() {
+                ui.draw();
+                if ui.screen().iter().any(|l| l.contains("cached")) {
+                    usable = Some(started.elapsed());
+                }
+            }
+            Ok(())
+        },
+    );
+    let all = started.elapsed();
+    match read {
+        Ok(Some(opening)) if opening.users == expected && ui.total() == expected => {}
+        other => {
+            eprintln!("the cache gave {other:?}, the table {} users", ui.total());
+            return ExitCode::FAILURE;
+        }
+    }
+    let Some(usable) = usable else {
+        eprintln!("no frame showed the cached table");
+        return ExitCode::FAILURE;
+    };
+    println!(
+        "RESULT {} {} {}",
+        usable.as_secs_f64() * 1e3,
+        all.as_secs_f64() * 1e3,
+        common::peak_kib()
+    );
+    ExitCode::SUCCESS
+}
+
 /// `--group URL USERS`: lists the pool into memory, then times `find_duplicates` and prints
 /// `RESULT ms groups mergeable`.
 fn group(args: &[String]) -> ExitCode {
@@ -262,6 +361,9 @@ fn main() -> ExitCode {
     }
     if args.first().is_some_and(|a| a == "--group") {
         return group(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "--reopen") {
+        return reopen(&args[1..]);
     }
     let quick = args.iter().any(|a| a == "--quick");
     let users = if quick { 100_000 } else { 1_000_000 };
@@ -370,6 +472,9 @@ fn main() -> ExitCode {
                 ok = false;
             }
         }
+    }
+    if wanted("reopen") {
+        ok &= reopen_bench(&rt, users);
     }
     if !wanted("aws") {
     } else if has_aws_cli() {

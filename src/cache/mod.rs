@@ -26,6 +26,10 @@ use crate::aws::{Target, TargetSpec};
 
 pub use compare::{Baseline, Mark, Refresh, Refreshed};
 
+/// Users of a cache file handed to the table at a time: it fills at once, whatever the
+/// pool's size.
+pub const CHUNK: usize = 10_000;
+
 /// Where this session keeps its caches: the directory and the digest naming its target.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CacheSpec {

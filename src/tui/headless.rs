@@ -81,6 +81,20 @@ impl Headless {
         );
     }
 
+    /// One chunk of the pool's cache file (`--cache`), as the worker delivers it before the
+    /// pool is listed again; the first has no users.
+    pub fn cache_opened(&mut self, users: Vec<UserRecord>, age: Duration) {
+        let request_id = self.model.load.request_id;
+        update::update(
+            &mut self.model,
+            Msg::CacheOpened {
+                request_id,
+                users,
+                age,
+            },
+        );
+    }
+
     /// One key, as the event loop hands it to `update`; true when the UI would quit.
     pub fn key(&mut self, key: KeyEvent) -> bool {
         update::update(&mut self.model, Msg::Key(key))

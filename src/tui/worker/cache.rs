@@ -21,8 +21,7 @@ use crate::change::{Planned, Settled, Verdict};
 use crate::domain::UserRecord;
 use crate::snapshot::{FileLines, Header};
 
-/// Users a cache file holds, in chunks: the table fills at once, whatever the pool's size.
-pub const CHUNK: usize = 10_000;
+use crate::cache::CHUNK;
 
 /// The reading of a cache file, as it goes.
 #[derive(Debug)]
