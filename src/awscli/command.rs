@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::input::{IDENTIFIER_MEMBERS, OpSpec};
-use super::output::{json_terminal_safe, pretty4, shell_quote};
+use super::output::{into_terminal_safe, json_terminal_safe, pretty4, shell_quote};
 use super::shorthand::to_shorthand;
 use crate::aws::TargetSpec;
 use crate::domain::ProviderUserIdentifier;
@@ -51,7 +51,7 @@ pub fn yaml_skeleton(spec: &OpSpec) -> String {
 
 /// The request as the AWS CLI takes it in `--cli-input-json` (4-space JSON, terminal-safe).
 pub fn request_json<T: Serialize>(req: &T) -> String {
-    json_terminal_safe(&pretty4(req))
+    into_terminal_safe(pretty4(req))
 }
 
 /// The same change as an `aws` command line, shell-quoted.

@@ -1,6 +1,7 @@
 //! Text formats shared by the commands: AWS-CLI-style JSON, terminal-safe JSON, CSV fields,
 //! table cells and POSIX shell quoting.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -21,10 +22,11 @@ pub fn pretty4<T: Serialize>(value: &T) -> String {
 /// JSON text (as serde_json writes it) with every character that must not reach a terminal
 /// written as a `\u` escape. Lossless: a JSON parser reads the same value back. Newlines are
 /// kept: serde_json escapes those inside strings itself, so a raw one is layout.
-pub fn json_terminal_safe(json: &str) -> String {
+pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
     let escape = |c: char| c != '\n' && is_unsafe(c);
-    if !json.chars().any(escape) {
-        return json.to_owned();
+    let plain = |b: u8| (0x20..0x7f).contains(&b) || b == b'\n';
+    if json.bytes().all(plain) || !json.chars().any(escape) {
+        return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
@@ -37,7 +39,15 @@ pub fn json_terminal_safe(json: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
+}
+
+/// [`json_terminal_safe`] of an owned text, without a copy when it is already safe.
+pub fn into_terminal_safe(json: String) -> String {
+    match json_terminal_safe(&json) {
+        Cow::Borrowed(_) => json,
+        Cow::Owned(safe) => safe,
+    }
 }
 
 /// A Cognito timestamp (epoch seconds, fractional milliseconds) as the AWS CLI v2 prints it
@@ -52,15 +62,34 @@ pub fn iso8601(secs: f64) -> String {
         whole += 1;
         micros = 0;
     }
-    let text = aws_smithy_types::DateTime::from_secs(whole)
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap_or_else(|_| format!("{whole}Z"));
-    let base = text.trim_end_matches('Z');
-    if micros == 0 {
-        format!("{base}+00:00")
-    } else {
-        format!("{base}.{micros:06}+00:00")
+    let (days, day_secs) = (whole.div_euclid(86_400), whole.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
+        // Python's isoformat cannot print it either.
+        return format!("{whole}Z");
     }
+    let (h, m, s) = (day_secs / 3600, day_secs / 60 % 60, day_secs % 60);
+    let mut out = String::with_capacity(32);
+    let _ = write!(out, "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}");
+    if micros != 0 {
+        let _ = write!(out, ".{micros:06}");
+    }
+    out.push_str("+00:00");
+    out
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// One CSV field (RFC 4180), with untrusted text made terminal-safe first.
@@ -207,6 +236,23 @@ mod tests {
         assert_eq!(iso8601(1548108509.537), "2019-01-21T22:08:29.537000+00:00");
         assert_eq!(iso8601(1682955829.0), "2023-05-01T15:43:49+00:00");
         assert_eq!(iso8601(0.9999999), "1970-01-01T00:00:01+00:00");
+        assert_eq!(iso8601(951_782_400.0), "2000-02-29T00:00:00+00:00");
+        assert_eq!(iso8601(-1.5), "1969-12-31T23:59:58.500000+00:00");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..Default::default() })]
+
+        /// The date as the SDK's own RFC 3339 formatter writes it, for any second of years 0
+        /// to 9999.
+        #[test]
+        fn timestamps_agree_with_the_sdk_formatter(whole in -62_167_219_200i64..253_402_300_800) {
+            let sdk = aws_smithy_types::DateTime::from_secs(whole)
+                .fmt(aws_smithy_types::date_time::Format::DateTime)
+                .unwrap();
+            let expected = format!("{}+00:00", sdk.trim_end_matches('Z'));
+            proptest::prop_assert_eq!(iso8601(whole as f64), expected);
+        }
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
         .finish(&mut earlier)
         .map_err(|e| CmdError::bad_input(sanitize(&e)))?;
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let text = match &output {
         Output::Table => table(&diff),
         Output::Csv => csv(&diff.changes),

@@ -41,7 +41,7 @@ pub async fn run(global: &GlobalArgs, args: DuplicatesArgs) -> Result<(), CmdErr
                 .filter(|g| g.class == crate::domain::GroupClass::Mergeable)
                 .count()
         );
-        let mut out = std::io::stdout().lock();
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
         let done = match &output {
             Output::Table => print_table(&mut out, &groups),
             Output::Csv => print_csv(&mut out, &groups),

@@ -22,6 +22,9 @@ use crate::domain::sanitize::sanitize;
 use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord, check_user_pool_id};
 use crate::session::Session;
 
+/// What a page of output is gathered in before it is written.
+const PAGE_BUFFER: usize = 64 * 1024;
+
 pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
     if let Some(v) = check_user_pool_id(&args.user_pool_id) {
         return Err(CmdError::bad_input(v));
@@ -61,7 +64,9 @@ async fn list(
     while let Some(event) = events.recv().await {
         match event {
             ListingEvent::Page { users } => {
-                let mut out = stdout.lock();
+                // Written a page at a time (stdout alone flushes at every line: a system
+                // call per user).
+                let mut out = std::io::BufWriter::with_capacity(PAGE_BUFFER, stdout.lock());
                 printed(
                     printer
                         .page(&mut out, &users)
@@ -72,7 +77,7 @@ async fn list(
                 eprintln!("coglink: reading a page again: {}", failure.summary());
             }
             ListingEvent::Finished(stats) => {
-                let mut out = stdout.lock();
+                let mut out = std::io::BufWriter::with_capacity(PAGE_BUFFER, stdout.lock());
                 printed(printer.finish(&mut out).and_then(|()| Ok(out.flush()?)))?;
                 if plan.partitioned {
                     eprintln!(

@@ -110,6 +110,16 @@ impl UserFilter {
                 FilterOp::Equals => actual == self.value,
                 FilterOp::StartsWith => actual.starts_with(&self.value),
             }
+        } else if actual.is_ascii() && self.value.is_ascii() {
+            // The same as lowercasing both, without a copy of either.
+            let wanted = self.value.as_bytes();
+            match self.op {
+                FilterOp::Equals => actual.eq_ignore_ascii_case(&self.value),
+                FilterOp::StartsWith => actual
+                    .as_bytes()
+                    .get(..wanted.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(wanted)),
+            }
         } else {
             let actual = actual.to_lowercase();
             let wanted = self.value.to_lowercase();
@@ -347,6 +357,18 @@ mod tests {
         assert!(f.matches(Some("CONFIRMED")));
         let f = ok(r#"status = "Enabled""#);
         assert!(!f.matches(Some("enabled")));
+    }
+
+    #[test]
+    fn case_folding_is_the_same_for_ascii_and_other_text() {
+        let f = ok(r#"email ^= "ÄNN""#);
+        assert!(f.matches(Some("änn@x.io")));
+        let f = ok(r#"email ^= "ann@x.io.longer""#);
+        assert!(!f.matches(Some("ANN@x.io")), "shorter than the prefix");
+        let f = ok(r#"email ^= "AN""#);
+        assert!(f.matches(Some("ann@x.io")) && !f.matches(Some("äann")));
+        let f = ok(r#"email = "ANN@X.IO""#);
+        assert!(f.matches(Some("ann@x.io")) && !f.matches(Some("ann@x.io ")));
     }
 
     #[test]

@@ -23,9 +23,15 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// Whether any character of `s` is unsafe ([`is_unsafe`]); printable ASCII, the common
+/// case, is told at once, a byte at a time.
+pub fn has_unsafe(s: &str) -> bool {
+    !s.bytes().all(|b| (0x20..0x7f).contains(&b)) && s.chars().any(is_unsafe)
+}
+
 /// Text with every unsafe character replaced by a visible escape. Borrowed when already safe.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if !has_unsafe(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

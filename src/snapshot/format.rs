@@ -230,7 +230,7 @@ pub struct EndEntry {
 /// `\u` escapes, so `cat` of a snapshot is safe; a JSON reader reads the same value back.
 pub fn to_line(record: &Record) -> String {
     let json = serde_json::to_string(record).expect("snapshot records always serialize");
-    crate::awscli::output::json_terminal_safe(&json)
+    crate::awscli::output::into_terminal_safe(json)
 }
 
 /// Reads one line as a record; the error says why it is not one.
