@@ -11,7 +11,7 @@ use super::compare::Baseline;
 use crate::atomic_file::{Access, AtomicFile};
 use crate::domain::UserRecord;
 use crate::snapshot::format::{EndEntry, parse_line, to_line};
-use crate::snapshot::{FileLines, Header, JsonLines, Record, UserEntry, open};
+use crate::snapshot::{EarlierLines, FileLines, Header, JsonLines, Record, UserEntry, open};
 
 /// A cache file read and checked: its header, how many users it gave, and what a refresh
 /// compares with.
@@ -61,7 +61,7 @@ pub fn read(
         ));
     }
     let header = reader.header.clone();
-    let lines = FileLines::open(path).map_err(|e| e.to_string())?;
+    let mut lines = FileLines::open(path).map_err(|e| e.to_string())?;
     let mut baseline = Baseline::default();
     let mut users = Vec::with_capacity(chunk);
     let mut count = 0;
@@ -69,7 +69,7 @@ pub fn read(
     reader
         .read_records(|record, line, at| {
             if let Record::User(entry) = record {
-                baseline.add(&entry.username, line, at)?;
+                baseline.add(&entry.username, line, at);
                 users.push(entry.to_user());
                 count += 1;
                 if users.len() == chunk {
@@ -84,6 +84,20 @@ pub fn read(
         .map_err(|e| e.to_string())?;
     if !users.is_empty() {
         each(&header, users)?;
+    }
+    if let Err(at) = baseline.seal() {
+        let name = lines
+            .line_at(at)
+            .ok()
+            .and_then(|l| match parse_line(&l) {
+                Ok(Record::User(u)) => Some(u.username),
+                _ => None,
+            })
+            .unwrap_or_default();
+        return Err(format!(
+            "{}: user {name:?} appears twice: a name is unique in a pool",
+            path.display()
+        ));
     }
     Ok(Some(Opening {
         header,
@@ -285,6 +299,25 @@ mod tests {
             .iter()
             .map(|u| (u.username().to_owned(), u.email().map(str::to_owned)))
             .collect()
+    }
+
+    #[test]
+    fn a_file_naming_a_user_twice_is_refused_naming_the_user() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p_1-0123456789abcdef.jsonl");
+        write(
+            &path,
+            &[
+                user("ann", "a@x.io"),
+                user("bob", "b@x.io"),
+                user("ann", "c@x.io"),
+            ],
+        );
+        let err = read(&path, "p_1").unwrap_err();
+        assert!(
+            err.ends_with("user \"ann\" appears twice: a name is unique in a pool"),
+            "{err}"
+        );
     }
 
     #[test]
