@@ -2,16 +2,17 @@
 //! Pure: lines in, marks out (the cached file's lines are read again through
 //! [`EarlierLines`]).
 //!
-//! As `snapshot::compare` does for `coglink diff`: of the cached file, each user is held as a
-//! digest of its username, a digest of its line and where the line starts (24 bytes a user,
-//! whatever its attributes: no second copy of the pool); a listed user whose line has the
+//! As `snapshot::compare` does for `coglink diff`, with its [`UserIndex`]: of the cached file,
+//! each user is held as a digest of its username, a digest of its line and where the line
+//! starts (24 bytes a user, whatever its attributes: no second copy of the pool); a listed
+//! user whose line has the
 //! same digest is unchanged, any other is read again from the file and compared by the diff's
 //! rules (`snapshot::diff::user_changes`), so a user whose last-modified time alone moved is
 //! not marked. The cached users the listing did not bring are removed.
 
 use crate::domain::UserRecord;
 use crate::snapshot::diff::user_changes;
-use crate::snapshot::{Change, Digester, EarlierLines, Record, UserEntry};
+use crate::snapshot::{Change, Earlier, EarlierLines, Record, UserEntry, UserIndex};
 
 /// How a user of the table differs from the cache it was opened from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,73 +36,6 @@ impl Mark {
     }
 }
 
-/// A cached user: 64-bit digests of its username and its line, and where the line starts.
-/// (Two usernames of a pool of 1,000,000 share a digest once in about 36 million pools; the
-/// file is then refused as holding a name twice, and the pool is listed as without a cache.)
-#[derive(Clone, Copy, Debug)]
-struct Held {
-    key: u64,
-    line: u64,
-    at: u64,
-}
-
-/// The users of a cached file, by a digest of their username: 24 bytes a user, in a vector
-/// sorted by digest once the file is read whole (`seal`).
-#[derive(Debug, Default)]
-pub struct Baseline {
-    digester: Digester,
-    users: Vec<Held>,
-    /// Which of `users` the refresh has listed.
-    listed: Vec<bool>,
-}
-
-impl Baseline {
-    fn digest(&self, text: &str) -> u64 {
-        self.digester.digest(text) as u64
-    }
-
-    /// A user of the cached file, its line and the offset the line starts at.
-    pub fn add(&mut self, username: &str, line: &str, at: u64) {
-        let held = Held {
-            key: self.digest(username),
-            line: self.digest(line),
-            at,
-        };
-        self.users.push(held);
-    }
-
-    /// Orders the users for lookup once all are added. A username twice is refused (a
-    /// pool's usernames are unique: the file is not the pool's): `Err` is where the second
-    /// line starts.
-    pub fn seal(&mut self) -> Result<(), u64> {
-        self.users.sort_unstable_by_key(|h| (h.key, h.at));
-        if let Some(twice) = self.users.windows(2).find(|w| w[0].key == w[1].key) {
-            return Err(twice[1].at);
-        }
-        self.listed = vec![false; self.users.len()];
-        Ok(())
-    }
-
-    /// The cached user named `username`, the first time it is asked for.
-    fn take(&mut self, username: &str) -> Option<Held> {
-        let key = self.digest(username);
-        let at = self.users.binary_search_by_key(&key, |h| h.key).ok()?;
-        let listed = self.listed.get_mut(at)?;
-        if std::mem::replace(listed, true) {
-            return None;
-        }
-        self.users.get(at).copied()
-    }
-
-    pub fn len(&self) -> usize {
-        self.users.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.users.is_empty()
-    }
-}
-
 /// What a refresh found, for the table: the users to replace (with their mark: changed, or
 /// added when made again with a cached user's name), those to add, and the usernames of
 /// those removed, each list in listing (or file) order.
@@ -117,7 +51,7 @@ pub struct Refreshed {
 /// A refresh being compared: the cached users not listed yet, and what differs so far.
 #[derive(Debug)]
 pub struct Refresh {
-    baseline: Baseline,
+    baseline: UserIndex,
     found: Refreshed,
 }
 
@@ -130,7 +64,8 @@ fn cached_user(line: &str) -> Result<UserEntry, String> {
 }
 
 impl Refresh {
-    pub fn new(baseline: Baseline) -> Refresh {
+    /// A refresh against the users of the cached file (sealed: `UserIndex::seal`).
+    pub fn new(baseline: UserIndex) -> Refresh {
         Refresh {
             baseline,
             found: Refreshed::default(),
@@ -147,14 +82,15 @@ impl Refresh {
         cached: &mut dyn EarlierLines,
     ) -> Result<Option<Mark>, String> {
         self.found.listed += 1;
-        let mark = match self.baseline.take(user.username()) {
+        self.baseline.seal(cached)?;
+        let mark = match self.baseline.take(user.username(), line) {
             None => {
                 self.found.added.push(user.clone());
                 return Ok(Some(Mark::Added));
             }
-            Some(held) if held.line == self.baseline.digest(line) => None,
-            Some(held) => {
-                let before = cached_user(&cached.line_at(held.at)?)?;
+            Some(Earlier::Same) => None,
+            Some(Earlier::Other { at }) => {
+                let before = cached_user(&cached.line_at(at)?)?;
                 let changes = user_changes(Some(&before), Some(entry));
                 if changes.is_empty() {
                     None
@@ -181,15 +117,10 @@ impl Refresh {
 
     /// What the refresh found: the cached users the listing did not bring are removed
     /// (their lines read again, in file order, for their names).
-    pub fn finish(self, cached: &mut dyn EarlierLines) -> Result<Refreshed, String> {
+    pub fn finish(mut self, cached: &mut dyn EarlierLines) -> Result<Refreshed, String> {
         let mut found = self.found;
-        let baseline = &self.baseline;
-        let mut gone: Vec<u64> = (baseline.users.iter().zip(&baseline.listed))
-            .filter(|(_, listed)| !**listed)
-            .map(|(h, _)| h.at)
-            .collect();
-        gone.sort_unstable();
-        for at in gone {
+        self.baseline.seal(cached)?;
+        for at in self.baseline.left() {
             found
                 .removed
                 .push(cached_user(&cached.line_at(at)?)?.username);
@@ -224,8 +155,8 @@ mod tests {
     struct File(Vec<(u64, String)>);
 
     impl File {
-        fn of(users: &[UserRecord]) -> (File, Baseline) {
-            let mut baseline = Baseline::default();
+        fn of(users: &[UserRecord]) -> (File, UserIndex) {
+            let mut baseline = UserIndex::default();
             let mut lines = Vec::new();
             let mut at = 100; // after a header line
             for u in users {
@@ -234,8 +165,9 @@ mod tests {
                 lines.push((at, line.clone()));
                 at += line.len() as u64 + 1;
             }
-            baseline.seal().unwrap();
-            (File(lines), baseline)
+            let mut file = File(lines);
+            baseline.seal(&mut file).unwrap();
+            (file, baseline)
         }
     }
 
@@ -342,19 +274,6 @@ mod tests {
             let (marks, _) = refresh(std::slice::from_ref(&ann), &[later]);
             assert_eq!(marks, [Some(Mark::Changed)]);
         }
-    }
-
-    #[test]
-    fn a_file_naming_a_user_twice_is_refused() {
-        let mut baseline = Baseline::default();
-        baseline.add("ann", "{}", 1);
-        baseline.add("bob", "{}", 5);
-        baseline.add("ann", "{}", 9);
-        assert_eq!(baseline.seal(), Err(9), "the second line naming ann");
-        let mut baseline = Baseline::default();
-        baseline.add("ann", "{}", 1);
-        baseline.add("bob", "{}", 5);
-        assert_eq!((baseline.seal(), baseline.len()), (Ok(()), 2));
     }
 
     #[test]

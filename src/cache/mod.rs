@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use crate::aws::{Target, TargetSpec};
 
-pub use compare::{Baseline, Mark, Refresh, Refreshed};
+pub use compare::{Mark, Refresh, Refreshed};
 
 /// Users of a cache file handed to the table at a time: it fills at once, whatever the
 /// pool's size.

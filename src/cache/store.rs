@@ -7,11 +7,10 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use super::compare::Baseline;
 use crate::atomic_file::{Access, AtomicFile};
 use crate::domain::UserRecord;
 use crate::snapshot::format::{EndEntry, parse_line, to_line};
-use crate::snapshot::{EarlierLines, FileLines, Header, JsonLines, Record, UserEntry, open};
+use crate::snapshot::{FileLines, Header, JsonLines, Record, UserEntry, UserIndex, open};
 
 /// A cache file read and checked: its header, how many users it gave, and what a refresh
 /// compares with.
@@ -19,7 +18,7 @@ use crate::snapshot::{EarlierLines, FileLines, Header, JsonLines, Record, UserEn
 pub struct Opening {
     pub header: Header,
     pub users: usize,
-    pub baseline: Baseline,
+    pub baseline: UserIndex,
     /// The file, open, for the lines a refresh reads again (still readable once a new file
     /// has been renamed over it).
     pub lines: FileLines,
@@ -62,7 +61,7 @@ pub fn read(
     }
     let header = reader.header.clone();
     let mut lines = FileLines::open(path).map_err(|e| e.to_string())?;
-    let mut baseline = Baseline::default();
+    let mut baseline = UserIndex::default();
     let mut users = Vec::with_capacity(chunk);
     let mut count = 0;
     each(&header, Vec::new())?;
@@ -85,20 +84,9 @@ pub fn read(
     if !users.is_empty() {
         each(&header, users)?;
     }
-    if let Err(at) = baseline.seal() {
-        let name = lines
-            .line_at(at)
-            .ok()
-            .and_then(|l| match parse_line(&l) {
-                Ok(Record::User(u)) => Some(u.username),
-                _ => None,
-            })
-            .unwrap_or_default();
-        return Err(format!(
-            "{}: user {name:?} appears twice: a name is unique in a pool",
-            path.display()
-        ));
-    }
+    baseline
+        .seal(&mut lines)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Some(Opening {
         header,
         users: count,
@@ -238,7 +226,7 @@ mod tests {
     struct Opened {
         header: Header,
         users: Vec<UserRecord>,
-        baseline: Baseline,
+        baseline: UserIndex,
     }
 
     fn read(path: &Path, pool_id: &str) -> Result<Option<Opened>, String> {

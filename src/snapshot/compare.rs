@@ -1,14 +1,16 @@
 //! Two snapshots compared as they stream. Pure: records in, changes out.
 //!
-//! Of the earlier snapshot, each user is held as a 128-bit digest of its record line and
-//! where the line starts (about 100 bytes a user, whatever its attributes); the later one is
-//! compared user by user as it is read or listed. A user whose line has the same digest is
-//! unchanged; any other is read again from the earlier file ([`EarlierLines`]) and compared
-//! field by field. (Two different lines of one username sharing a 128-bit digest, from keys
-//! drawn at random per run, is not a case this guards against.)
+//! Of the earlier snapshot, each user is held as 64-bit digests of its username and of its
+//! record line, and where the line starts ([`UserIndex`]: 24 bytes a user, whatever its
+//! attributes); the later one is compared user by user as it is read or listed. A user whose
+//! line has the same digest is unchanged; any other is read again from the earlier file
+//! ([`EarlierLines`]) and compared field by field. Digest keys are drawn at random per run:
+//! two lines of one username sharing a digest (a change missed) is a chance of one in 2^64;
+//! two usernames of a pool of 1,000,000 sharing one (the file then refused as naming a user
+//! twice) about one in 36 million.
 
+use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
-use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 
 use super::diff::{Change, PoolParts, pool_changes, user_changes};
@@ -34,11 +36,99 @@ impl<F: FnMut(u64) -> Result<String, String>> EarlierLines for F {
     }
 }
 
-/// A user of the earlier snapshot: its line's digest and offset.
+/// A user of the earlier side: digests of its username and line, and the line's offset.
 #[derive(Debug, Clone, Copy)]
 struct Held {
-    digest: u128,
+    key: u64,
+    line: u64,
     at: u64,
+}
+
+/// How a user of the later side stands against the earlier one ([`UserIndex::take`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Earlier {
+    /// The same line.
+    Same,
+    /// Another line: the earlier one starts at `at`.
+    Other { at: u64 },
+}
+
+/// The users of an earlier snapshot (or a cached file), each as digests and an offset: added
+/// in file order, sorted once all are in (`seal`), then taken by username as the later side
+/// comes.
+#[derive(Debug, Default)]
+pub struct UserIndex {
+    digester: Digester,
+    users: Vec<Held>,
+    /// Which of `users` the later side has brought; as long as `users` once sealed.
+    taken: Vec<bool>,
+}
+
+impl UserIndex {
+    /// A 64-bit digest of `text`, comparable within this run.
+    pub fn digest(&self, text: &str) -> u64 {
+        self.digester.digest(text) as u64
+    }
+
+    /// A user of the earlier side, its line and the offset the line starts at.
+    pub fn add(&mut self, username: &str, line: &str, at: u64) {
+        self.taken.clear();
+        let held = Held {
+            key: self.digest(username),
+            line: self.digest(line),
+            at,
+        };
+        self.users.push(held);
+    }
+
+    /// Orders the users for `take` once all are added (again: nothing to do); a username
+    /// twice is refused (a pool's usernames are unique), named from its line in `earlier`.
+    pub fn seal(&mut self, earlier: &mut dyn EarlierLines) -> Result<(), String> {
+        if self.taken.len() == self.users.len() && !self.users.is_empty() {
+            return Ok(());
+        }
+        self.users.sort_unstable_by_key(|h| (h.key, h.at));
+        if let Some(w) = self.users.windows(2).find(|w| w[0].key == w[1].key) {
+            let name = user_of(&earlier.line_at(w[1].at)?)?.username;
+            return Err(twice("user", &name));
+        }
+        self.taken = vec![false; self.users.len()];
+        Ok(())
+    }
+
+    /// The earlier user named `username`, compared with the later `line`; `None` when there
+    /// is none (or it was taken already).
+    pub fn take(&mut self, username: &str, line: &str) -> Option<Earlier> {
+        let key = self.digest(username);
+        let i = self.users.binary_search_by_key(&key, |h| h.key).ok()?;
+        if std::mem::replace(self.taken.get_mut(i)?, true) {
+            return None;
+        }
+        let held = self.users.get(i)?;
+        Some(if held.line == self.digest(line) {
+            Earlier::Same
+        } else {
+            Earlier::Other { at: held.at }
+        })
+    }
+
+    /// Where the earlier users not taken start, in file order.
+    pub fn left(&self) -> Vec<u64> {
+        let mut gone: Vec<u64> = (self.users.iter().zip(&self.taken))
+            .filter(|(_, taken)| !**taken)
+            .map(|(h, _)| h.at)
+            .collect();
+        gone.sort_unstable();
+        gone
+    }
+
+    pub fn len(&self) -> usize {
+        self.users.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty()
+    }
 }
 
 /// Two hashers with keys of their own: a 128-bit digest. Its keys are drawn per run, so
@@ -61,13 +151,13 @@ impl Digester {
 /// A comparison being fed: the earlier snapshot's records, then the later one's.
 #[derive(Debug)]
 pub struct Comparison {
-    digester: Digester,
     before: Header,
     before_parts: PoolParts,
-    before_users: HashMap<String, Held>,
+    before_users: UserIndex,
     after: Option<Header>,
     after_parts: PoolParts,
-    after_users: HashSet<String>,
+    /// Digests of the later side's usernames, to refuse one twice.
+    after_users: HashSet<u64>,
     user_changes: Vec<Change>,
 }
 
@@ -107,10 +197,9 @@ fn user_of(line: &str) -> Result<UserEntry, String> {
 impl Comparison {
     pub fn new(before: Header) -> Comparison {
         Comparison {
-            digester: Digester::default(),
             before,
             before_parts: PoolParts::default(),
-            before_users: HashMap::new(),
+            before_users: UserIndex::default(),
             after: None,
             after_parts: PoolParts::default(),
             after_users: HashSet::new(),
@@ -131,17 +220,26 @@ impl Comparison {
         let Record::User(u) = record else {
             return Err(not_a_user_or_part(&record));
         };
-        if self.before_users.contains_key(&u.username) {
-            return Err(twice("user", &u.username));
-        }
-        let digest = self.digester.digest(line);
-        self.before_users.insert(u.username, Held { digest, at });
+        self.before_users.add(&u.username, line, at);
         Ok(())
     }
 
-    /// The later snapshot's header, before its records.
-    pub fn start_after(&mut self, header: Header) {
+    /// The earlier side is complete: its users are ordered for the later side (a user it
+    /// names twice is refused, named from its line in `earlier`).
+    pub fn seal_before(&mut self, earlier: &mut dyn EarlierLines) -> Result<(), String> {
+        self.before_users.seal(earlier)
+    }
+
+    /// The later snapshot's header, before its records (sealing the earlier side, when
+    /// `seal_before` was not called).
+    pub fn start_after(
+        &mut self,
+        header: Header,
+        earlier: &mut dyn EarlierLines,
+    ) -> Result<(), String> {
+        self.before_users.seal(earlier)?;
         self.after = Some(header);
+        Ok(())
     }
 
     /// A record of the later snapshot and its line, compared at once when it is a user
@@ -158,13 +256,14 @@ impl Comparison {
         let Record::User(after) = record else {
             return Err(not_a_user_or_part(record));
         };
-        if !self.after_users.insert(after.username.clone()) {
+        self.before_users.seal(earlier)?;
+        if !(self.after_users).insert(self.before_users.digest(&after.username)) {
             return Err(twice("user", &after.username));
         }
-        match self.before_users.remove(&after.username) {
-            Some(held) if held.digest == self.digester.digest(line) => {}
-            Some(held) => {
-                let before = user_of(&earlier.line_at(held.at)?)?;
+        match self.before_users.take(&after.username, line) {
+            Some(Earlier::Same) => {}
+            Some(Earlier::Other { at }) => {
+                let before = user_of(&earlier.line_at(at)?)?;
                 self.user_changes
                     .extend(user_changes(Some(&before), Some(after)));
             }
@@ -177,9 +276,8 @@ impl Comparison {
     /// the later one lacks are removed).
     pub fn finish(mut self, earlier: &mut dyn EarlierLines) -> Result<Diff, String> {
         // In file order, so a file is read forward.
-        let mut gone: Vec<u64> = self.before_users.values().map(|h| h.at).collect();
-        gone.sort_unstable();
-        for at in gone {
+        self.before_users.seal(earlier)?;
+        for at in self.before_users.left() {
             let before = user_of(&earlier.line_at(at)?)?;
             self.user_changes.extend(user_changes(Some(&before), None));
         }

@@ -27,7 +27,7 @@ pub mod read;
 pub mod sink;
 
 pub use collect::{CollectError, Collected, collect};
-pub use compare::{Comparison, Diff, Digester, EarlierLines};
+pub use compare::{Comparison, Diff, Digester, Earlier, EarlierLines, UserIndex};
 pub use diff::Change;
 pub use format::{FORMAT, FORMAT_VERSION, Header, Record, UserEntry};
 pub use read::{FileLines, SnapshotError, SnapshotReader, open, read_after, read_before};

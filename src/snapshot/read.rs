@@ -240,7 +240,11 @@ pub fn read_before(path: &Path) -> Result<(Comparison, FileLines), SnapshotError
     let reader = open(path)?;
     let mut comparison = Comparison::new(reader.header.clone());
     reader.read_records(|record, line, at| comparison.add_before(record, line, at))?;
-    Ok((comparison, FileLines::open(path)?))
+    let mut lines = FileLines::open(path)?;
+    comparison
+        .seal_before(&mut lines)
+        .map_err(|reason| fail(&path.display().to_string(), None, reason))?;
+    Ok((comparison, lines))
 }
 
 /// Reads `reader` (opened with [`open`]) into `comparison` as its later side.
@@ -249,7 +253,9 @@ pub fn read_after<R: BufRead>(
     comparison: &mut Comparison,
     earlier: &mut dyn EarlierLines,
 ) -> Result<(), SnapshotError> {
-    comparison.start_after(reader.header.clone());
+    comparison
+        .start_after(reader.header.clone(), earlier)
+        .map_err(|reason| fail("the earlier snapshot", None, reason))?;
     reader.read_records(|record, line, _| comparison.add_after(&record, line, earlier))?;
     Ok(())
 }

@@ -84,10 +84,10 @@ pub struct Against<'a> {
 impl RecordSink for Against<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         match record {
-            Record::Header(h) => {
-                self.comparison.start_after(h.clone());
-                Ok(())
-            }
+            Record::Header(h) => self
+                .comparison
+                .start_after(h.clone(), self.earlier)
+                .map_err(io::Error::other),
             Record::End(_) => Ok(()),
             other => self
                 .comparison

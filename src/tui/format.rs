@@ -1,5 +1,6 @@
 //! Small text formatting helpers for the views (dates, counts, statuses).
 
+use crate::awscli::output::civil_from_days;
 use crate::domain::user::EXTERNAL_PROVIDER;
 
 /// `2019-08-13 03:24 UTC` from epoch seconds; `-` when absent or out of range.
@@ -22,20 +23,6 @@ pub fn utc_time(epoch_seconds: Option<f64>) -> String {
 /// Epoch milliseconds (the `identities` attribute's `dateCreated`).
 pub fn utc_time_millis(millis: i64) -> String {
     utc_time(Some(millis as f64 / 1000.0))
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// `12,345`.

@@ -36,8 +36,8 @@ fn diff(before: &Pool, after: &Pool) -> Vec<Change> {
     for (at, r) in before.records().into_iter().enumerate() {
         c.add_before(r, &lines[at], at as u64).unwrap();
     }
-    c.start_after(after.header.clone());
     let mut again = earlier(&lines);
+    c.start_after(after.header.clone(), &mut again).unwrap();
     for r in after.records() {
         c.add_after(&r, &to_line(&r), &mut again).unwrap();
     }
@@ -318,14 +318,19 @@ fn every_change_name_is_listed_once_and_matches_its_json_tag() {
 fn a_name_twice_on_either_side_is_refused() {
     let ann = Record::User(user("ann"));
     let line = to_line(&ann);
-    let lines = [line.clone()];
+    let lines = [line.clone(), line.clone()];
     let mut again = earlier(&lines);
     let mut c = Comparison::new(view(&[]).header);
     c.add_before(ann.clone(), &line, 0).unwrap();
+    c.add_before(ann.clone(), &line, 1).unwrap();
     assert_eq!(
-        c.add_before(ann.clone(), &line, 0).unwrap_err(),
-        "user \"ann\" appears twice: a name is unique in a pool"
+        c.start_after(view(&[]).header, &mut again).unwrap_err(),
+        "user \"ann\" appears twice: a name is unique in a pool",
+        "found once the earlier side is complete, and named"
     );
+    let mut c = Comparison::new(view(&[]).header);
+    c.add_before(ann.clone(), &line, 0).unwrap();
+    c.start_after(view(&[]).header, &mut again).unwrap();
     c.add_after(&ann, &line, &mut again).unwrap();
     let second = c.add_after(&ann, &line, &mut again).unwrap_err();
     assert!(second.contains("appears twice"), "{second}");
