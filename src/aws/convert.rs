@@ -9,15 +9,10 @@ use aws_sdk_cognitoidentityprovider::types::{
 
 use crate::domain::{IdentityProviderInfo, ProviderType, ProviderUserIdentifier, UserRecord};
 
-fn attributes(attrs: &[AttributeType]) -> Vec<(String, String)> {
+fn attributes(attrs: &[AttributeType]) -> Vec<(&str, &str)> {
     attrs
         .iter()
-        .map(|a| {
-            (
-                a.name().to_owned(),
-                a.value().unwrap_or_default().to_owned(),
-            )
-        })
+        .map(|a| (a.name(), a.value().unwrap_or_default()))
         .collect()
 }
 
@@ -27,13 +22,11 @@ fn secs(t: Option<&aws_smithy_types::DateTime>) -> Option<f64> {
 
 /// A `UserType` from ListUsers.
 pub fn user_from_list(u: &UserType) -> UserRecord {
-    UserRecord::new(
-        u.username().unwrap_or_default().to_owned(),
-        u.user_status()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
+    UserRecord::from_parts(
+        u.username().unwrap_or_default(),
+        u.user_status().map(|s| s.as_str()).unwrap_or_default(),
         u.enabled(),
-        attributes(u.attributes()),
+        &attributes(u.attributes()),
         secs(u.user_create_date()),
         secs(u.user_last_modified_date()),
     )
@@ -41,13 +34,11 @@ pub fn user_from_list(u: &UserType) -> UserRecord {
 
 /// The answer of AdminGetUser.
 pub fn user_from_get(u: &AdminGetUserOutput) -> UserRecord {
-    UserRecord::new(
-        u.username().to_owned(),
-        u.user_status()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
+    UserRecord::from_parts(
+        u.username(),
+        u.user_status().map(|s| s.as_str()).unwrap_or_default(),
         u.enabled(),
-        attributes(u.user_attributes()),
+        &attributes(u.user_attributes()),
         secs(u.user_create_date()),
         secs(u.user_last_modified_date()),
     )

@@ -55,27 +55,43 @@ pub fn into_terminal_safe(json: String) -> String {
 /// microseconds only when there are any. Printed in UTC; v2 prints the local offset, which
 /// is this where TZ is UTC.
 pub fn iso8601(secs: f64) -> String {
-    let whole = secs.floor();
-    let mut micros = ((secs - whole) * 1e6).round() as u32;
-    let mut whole = whole as i64;
-    if micros >= 1_000_000 {
-        whole += 1;
-        micros = 0;
+    Iso8601(secs).to_string()
+}
+
+/// [`iso8601`] as a `Display`: written where it goes (a JSON field, a table cell), with no
+/// string of its own.
+#[derive(Clone, Copy, Debug)]
+pub struct Iso8601(pub f64);
+
+impl std::fmt::Display for Iso8601 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.0;
+        let whole = secs.floor();
+        let mut micros = ((secs - whole) * 1e6).round() as u32;
+        let mut whole = whole as i64;
+        if micros >= 1_000_000 {
+            whole += 1;
+            micros = 0;
+        }
+        let (days, day_secs) = (whole.div_euclid(86_400), whole.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        if !(1..=9999).contains(&year) {
+            // Python's isoformat cannot print it either.
+            return write!(f, "{whole}Z");
+        }
+        let (h, m, s) = (day_secs / 3600, day_secs / 60 % 60, day_secs % 60);
+        write!(f, "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}")?;
+        if micros != 0 {
+            write!(f, ".{micros:06}")?;
+        }
+        f.write_str("+00:00")
     }
-    let (days, day_secs) = (whole.div_euclid(86_400), whole.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    if !(1..=9999).contains(&year) {
-        // Python's isoformat cannot print it either.
-        return format!("{whole}Z");
+}
+
+impl Serialize for Iso8601 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
-    let (h, m, s) = (day_secs / 3600, day_secs / 60 % 60, day_secs % 60);
-    let mut out = String::with_capacity(32);
-    let _ = write!(out, "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}");
-    if micros != 0 {
-        let _ = write!(out, ".{micros:06}");
-    }
-    out.push_str("+00:00");
-    out
 }
 
 /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).

@@ -14,7 +14,7 @@ use super::output::{Output, printed};
 use super::{CmdError, with_session};
 use crate::aws::listing::{self, ListingEvent, ListingMode, ListingSettings};
 use crate::aws::ops::Ops;
-use crate::awscli::output::{cell, csv_record, iso8601};
+use crate::awscli::output::{Iso8601, cell, csv_record};
 use crate::awscli::result::{ListWriter, ResultError};
 use crate::cli::args::{GlobalArgs, UsersArgs};
 use crate::domain::filter::parse_filter;
@@ -111,9 +111,9 @@ struct UserJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    user_create_date: Option<String>,
+    user_create_date: Option<Iso8601>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    user_last_modified_date: Option<String>,
+    user_last_modified_date: Option<Iso8601>,
     link_count: usize,
     identities: Vec<IdentityJson<'a>>,
     /// Set when the `identities` attribute could not be read.
@@ -136,8 +136,8 @@ fn to_json(u: &UserRecord) -> UserJson<'_> {
         user_status: u.status(),
         enabled: u.enabled,
         email: u.email(),
-        user_create_date: u.created().map(iso8601),
-        user_last_modified_date: u.modified().map(iso8601),
+        user_create_date: u.created().map(Iso8601),
+        user_last_modified_date: u.modified().map(Iso8601),
         link_count: u.link_count(),
         identities: u
             .identities_or_empty()

@@ -153,21 +153,37 @@ impl UserRecord {
         created: Option<f64>,
         modified: Option<f64>,
     ) -> Self {
-        let own =
-            |(n, v): &(String, String)| v.len() + code_of(&KNOWN_NAMES, n).map_or(n.len(), |_| 0);
+        let pairs: Vec<(&str, &str)> = attributes
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        UserRecord::from_parts(&username, &status, enabled, &pairs, created, modified)
+    }
+
+    /// [`UserRecord::new`] from borrowed text (a listing's page, without a copy of each piece
+    /// first).
+    pub fn from_parts(
+        username: &str,
+        status: &str,
+        enabled: bool,
+        attributes: &[(&str, &str)],
+        created: Option<f64>,
+        modified: Option<f64>,
+    ) -> Self {
+        let own = |(n, v): &(&str, &str)| v.len() + code_of(&KNOWN_NAMES, n).map_or(n.len(), |_| 0);
         let mut text = String::with_capacity(
             username.len() + status.len() + attributes.iter().map(own).sum::<usize>(),
         );
-        text.push_str(&username);
+        text.push_str(username);
         let username_end = offset(text.len());
-        let status_code = code_of(&KNOWN_STATUSES, &status).unwrap_or(OWN_STATUS);
+        let status_code = code_of(&KNOWN_STATUSES, status).unwrap_or(OWN_STATUS);
         if status_code == OWN_STATUS {
-            text.push_str(&status);
+            text.push_str(status);
         }
         let status_end = offset(text.len());
         let mut parts = Vec::with_capacity(attributes.len());
         let mut identities_value = None;
-        for (name, value) in &attributes {
+        for &(name, value) in attributes {
             let kind = match code_of(&KNOWN_NAMES, name) {
                 Some(code) => code,
                 None => {

@@ -162,7 +162,7 @@ async fn handle(
             };
             if answer {
                 return match result {
-                    Ok(v) => success(&v, &request_id),
+                    Ok(v) => success(v, &request_id),
                     Err(e) => error_response(&e, &request_id),
                 };
             }
@@ -189,7 +189,7 @@ async fn handle(
         });
     }
     match result {
-        Ok(v) => success(&v, &request_id),
+        Ok(v) => success(v, &request_id),
         Err(e) => error_response(&e, &request_id),
     }
 }
@@ -273,8 +273,8 @@ fn parse_body(bytes: &[u8]) -> Result<Value, CognitoError> {
     Ok(v)
 }
 
-fn success(v: &Value, request_id: &str) -> Response {
-    let body = serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec());
+fn success(answer: ops::Answer, request_id: &str) -> Response {
+    let body = answer.into_bytes();
     let mut r = (StatusCode::OK, body).into_response();
     set_common_headers(r.headers_mut(), request_id);
     r

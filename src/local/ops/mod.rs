@@ -8,10 +8,10 @@ mod pools;
 mod sign_in;
 mod users;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::ids::wire_time;
 use super::persist::Shared;
 use super::store::{Pool, State, User};
 use crate::domain::cognito_error::ModelValidationFailure;
@@ -128,7 +128,27 @@ impl Operation {
 /// A read answers at once; a change answers once its state version is durable.
 pub enum Reply {
     Read(Value),
+    /// A read answered with JSON text already written (ListUsers' pages: a million users'
+    /// worth of `Value`s is most of the endpoint's time).
+    ReadText(String),
     Write(Value, u64),
+}
+
+/// An operation's answer body.
+#[derive(Debug)]
+pub enum Answer {
+    Value(Value),
+    Text(String),
+}
+
+impl Answer {
+    /// The body's bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Answer::Value(v) => serde_json::to_vec(&v).unwrap_or_else(|_| b"{}".to_vec()),
+            Answer::Text(t) => t.into_bytes(),
+        }
+    }
 }
 
 /// What an operation may need to know of the request beyond its input.
@@ -145,7 +165,7 @@ pub async fn dispatch(
     op: Operation,
     input: Value,
     ctx: RequestContext<'_>,
-) -> Result<Value, CognitoError> {
+) -> Result<Answer, CognitoError> {
     let outcome = match op {
         Operation::ListUserPools => pools::list(shared, input),
         Operation::DescribeUserPool => pools::describe(shared, input),
@@ -174,10 +194,11 @@ pub async fn dispatch(
         Operation::SignInFederated => sign_in::sign_in(shared, input),
     }?;
     match outcome {
-        Reply::Read(v) => Ok(v),
+        Reply::Read(v) => Ok(Answer::Value(v)),
+        Reply::ReadText(t) => Ok(Answer::Text(t)),
         Reply::Write(v, version) => {
             shared.durable(version).await?;
-            Ok(v)
+            Ok(Answer::Value(v))
         }
     }
 }
@@ -309,25 +330,60 @@ fn page_size(requested: Option<i64>, default: usize) -> usize {
 }
 
 /// `UserType` (ListUsers, key `Attributes`) or the AdminGetUser body (`UserAttributes`).
-/// `attributes`: None = all; Some(names) = only these (empty: none, spec §1.4).
 fn user_json(user: &User, attributes_key: &str, attributes: Option<&[String]>) -> Value {
-    let mut v = json!({
-        "Username": user.username,
-        "UserCreateDate": wire_time(user.created_ms),
-        "UserLastModifiedDate": wire_time(user.modified_ms),
-        "Enabled": user.enabled,
-        "UserStatus": user.status,
-    });
-    let attrs: Vec<Value> = user
-        .attributes
-        .iter()
-        .filter(|a| attributes.is_none_or(|names| names.contains(&a.name)))
-        .map(|a| json!({"Name": a.name, "Value": a.value}))
-        .collect();
-    if attributes.is_none_or(|names| !names.is_empty()) {
-        v[attributes_key] = Value::Array(attrs);
+    let wire = UserWire::of(user, attributes);
+    let mut v = serde_json::to_value(&wire).unwrap_or(Value::Null);
+    if let (Some(object), "UserAttributes") = (v.as_object_mut(), attributes_key)
+        && let Some(attrs) = object.remove("Attributes")
+    {
+        object.insert("UserAttributes".into(), attrs);
     }
     v
+}
+
+/// A user as the wire carries it (`UserType`), borrowed from the store: serialized straight
+/// into a ListUsers page, or into a `Value` by [`user_json`].
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct UserWire<'a> {
+    username: &'a str,
+    /// Epoch seconds, as Cognito sends them.
+    user_create_date: f64,
+    user_last_modified_date: f64,
+    enabled: bool,
+    user_status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<Vec<AttributeWire<'a>>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AttributeWire<'a> {
+    name: &'a str,
+    value: &'a str,
+}
+
+impl<'a> UserWire<'a> {
+    /// `attributes`: only those (`AttributesToGet`; none at all when it is empty).
+    fn of(user: &'a User, attributes: Option<&[String]>) -> UserWire<'a> {
+        let listed = attributes.is_none_or(|names| !names.is_empty());
+        UserWire {
+            username: &user.username,
+            user_create_date: user.created_ms as f64 / 1000.0,
+            user_last_modified_date: user.modified_ms as f64 / 1000.0,
+            enabled: user.enabled,
+            user_status: &user.status,
+            attributes: listed.then(|| {
+                (user.attributes.iter())
+                    .filter(|a| attributes.is_none_or(|names| names.contains(&a.name)))
+                    .map(|a| AttributeWire {
+                        name: &a.name,
+                        value: &a.value,
+                    })
+                    .collect()
+            }),
+        }
+    }
 }
 
 #[cfg(test)]

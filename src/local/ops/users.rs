@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Checks, Reply, RequestContext, input, page_size, pool, pool_mut, user_json};
+use super::{Checks, Reply, RequestContext, UserWire, input, page_size, pool, pool_mut, user_json};
 use crate::domain::filter::{FILTER_MAX, FilterError, UserFilter, parse_filter};
 use crate::domain::identities::IDENTITIES_ATTRIBUTE;
 use crate::domain::user::search_value;
@@ -124,9 +124,7 @@ pub fn list(shared: &Shared, v: Value, ctx: RequestContext<'_>) -> Result<Reply,
         );
         let token = req.pagination_token.as_deref();
         let mut it = token::resume(&p.data().users, Kind::Users, &scope, token)
-            .map_err(|_| {
-                CognitoError::paging_marker_invalid(token.unwrap_or(""), ctx.request_id)
-            })?
+            .map_err(|_| CognitoError::paging_marker_invalid(token.unwrap_or(""), ctx.request_id))?
             .filter(|(_, u)| matches(&filter, u));
         let limit = match ctx.short_pages {
             Some(seed) => {
@@ -143,16 +141,28 @@ pub fn list(shared: &Shared, v: Value, ctx: RequestContext<'_>) -> Result<Reply,
             && page
                 .iter()
                 .any(|(_, u)| names.iter().any(|n| u.attribute(n).is_none()))
-            {
-                return Err(CognitoError::attributes_do_not_exist());
-            }
-        let mut out = json!({
-            "Users": page.iter().map(|(_, u)| user_json(u, "Attributes", wanted)).collect::<Vec<_>>(),
-        });
-        if let (true, Some((last, _))) = (more, page.last()) {
-            out["PaginationToken"] = json!(token::encode(Kind::Users, &scope, last));
+        {
+            return Err(CognitoError::attributes_do_not_exist());
         }
-        Ok(Reply::Read(out))
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Page<'a> {
+            users: Vec<UserWire<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pagination_token: Option<String>,
+        }
+        let out = Page {
+            users: page.iter().map(|(_, u)| UserWire::of(u, wanted)).collect(),
+            pagination_token: more
+                .then(|| {
+                    page.last()
+                        .map(|(last, _)| token::encode(Kind::Users, &scope, last))
+                })
+                .flatten(),
+        };
+        Ok(Reply::ReadText(
+            serde_json::to_string(&out).unwrap_or_else(|_| "{}".into()),
+        ))
     })
 }
 
