@@ -11,8 +11,9 @@
 //! not marked. The cached users the listing did not bring are removed.
 
 use crate::domain::UserRecord;
+use crate::snapshot::compare::earlier_user;
 use crate::snapshot::diff::user_changes;
-use crate::snapshot::{Change, Earlier, EarlierLines, Record, UserEntry, UserIndex};
+use crate::snapshot::{Change, Earlier, EarlierLines, UserEntry, UserIndex};
 
 /// How a user of the table differs from the cache it was opened from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,14 +56,6 @@ pub struct Refresh {
     found: Refreshed,
 }
 
-/// The user of a cached line (which was read as a user record).
-fn cached_user(line: &str) -> Result<UserEntry, String> {
-    match crate::snapshot::format::parse_line(line) {
-        Ok(Record::User(u)) => Ok(u),
-        _ => Err("a user of the cache file no longer reads as one".into()),
-    }
-}
-
 impl Refresh {
     /// A refresh against the users of the cached file (sealed: `UserIndex::seal`).
     pub fn new(baseline: UserIndex) -> Refresh {
@@ -90,7 +83,7 @@ impl Refresh {
             }
             Some(Earlier::Same) => None,
             Some(Earlier::Other { at }) => {
-                let before = cached_user(&cached.line_at(at)?)?;
+                let before = earlier_user(cached, at)?;
                 let changes = user_changes(Some(&before), Some(entry));
                 if changes.is_empty() {
                     None
@@ -121,9 +114,7 @@ impl Refresh {
         let mut found = self.found;
         self.baseline.seal(cached)?;
         for at in self.baseline.left() {
-            found
-                .removed
-                .push(cached_user(&cached.line_at(at)?)?.username);
+            found.removed.push(earlier_user(cached, at)?.username);
         }
         Ok(found)
     }
@@ -132,6 +123,7 @@ impl Refresh {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::snapshot::Record;
     use crate::snapshot::format::to_line;
 
     fn user(name: &str, sub: &str, email: &str) -> UserRecord {

@@ -89,7 +89,7 @@ impl UserIndex {
         }
         self.users.sort_unstable_by_key(|h| (h.key, h.at));
         if let Some(w) = self.users.windows(2).find(|w| w[0].key == w[1].key) {
-            let name = user_of(&earlier.line_at(w[1].at)?)?.username;
+            let name = earlier_user(earlier, w[1].at)?.username;
             return Err(twice("user", &name));
         }
         self.taken = vec![false; self.users.len()];
@@ -186,12 +186,18 @@ fn not_a_user_or_part(record: &Record) -> String {
     }
 }
 
-/// A user of the earlier snapshot, from its line (which was read as a user record).
+/// A user of the earlier side, from its line (which was read as a user record).
 fn user_of(line: &str) -> Result<UserEntry, String> {
     match parse_line(line) {
         Ok(Record::User(u)) => Ok(u),
-        _ => Err("a user record of the earlier snapshot no longer reads as one".into()),
+        _ => Err("a user record of the earlier file no longer reads as one".into()),
     }
+}
+
+/// The user of the earlier side whose line starts at `at` (an offset [`UserIndex::take`] or
+/// [`UserIndex::left`] gave).
+pub fn earlier_user(earlier: &mut dyn EarlierLines, at: u64) -> Result<UserEntry, String> {
+    user_of(&earlier.line_at(at)?)
 }
 
 impl Comparison {
@@ -263,7 +269,7 @@ impl Comparison {
         match self.before_users.take(&after.username, line) {
             Some(Earlier::Same) => {}
             Some(Earlier::Other { at }) => {
-                let before = user_of(&earlier.line_at(at)?)?;
+                let before = earlier_user(earlier, at)?;
                 self.user_changes
                     .extend(user_changes(Some(&before), Some(after)));
             }
@@ -278,7 +284,7 @@ impl Comparison {
         // In file order, so a file is read forward.
         self.before_users.seal(earlier)?;
         for at in self.before_users.left() {
-            let before = user_of(&earlier.line_at(at)?)?;
+            let before = earlier_user(earlier, at)?;
             self.user_changes.extend(user_changes(Some(&before), None));
         }
         // Stable: a user's changes keep their order (removed before added, links first).
