@@ -9,7 +9,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{Output, printed};
+use super::output::{Output, buffered_stdout, printed};
 use super::{CmdError, with_session, write_result};
 use crate::aws::ops::Ops;
 use crate::awscli::output::{cell, csv_record};
@@ -53,8 +53,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<(), CmdError> {
     let diff = comparison
         .finish(&mut earlier)
         .map_err(|e| CmdError::bad_input(sanitize(&e)))?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut out = buffered_stdout();
     let text = match &output {
         Output::Table => table(&diff),
         Output::Csv => csv(&diff.changes),

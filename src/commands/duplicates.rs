@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{Output, printed};
+use super::output::{Output, buffered_stdout, printed};
 use super::{CmdError, with_session, write_result};
 use crate::aws::listing::{self, ListingEvent};
 use crate::aws::ops::Ops;
@@ -41,7 +41,7 @@ pub async fn run(global: &GlobalArgs, args: DuplicatesArgs) -> Result<(), CmdErr
                 .filter(|g| g.class == crate::domain::GroupClass::Mergeable)
                 .count()
         );
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+        let mut out = buffered_stdout();
         let done = match &output {
             Output::Table => print_table(&mut out, &groups),
             Output::Csv => print_csv(&mut out, &groups),

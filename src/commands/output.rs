@@ -59,6 +59,12 @@ fn name(format: OutputFormat) -> String {
 
 /// A printed result as the command's outcome: a failing `--query` is bad input (exit 2),
 /// a closed pipe ends the command quietly, another write error is reported.
+/// Standard output, locked, gathering what is printed until it is flushed: stdout alone
+/// flushes at every line, a system call per user of a listing.
+pub fn buffered_stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock())
+}
+
 pub fn printed(r: Result<(), ResultError>) -> Result<(), CmdError> {
     match r {
         Ok(()) => Ok(()),

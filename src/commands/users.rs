@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{Output, printed};
+use super::output::{Output, buffered_stdout, printed};
 use super::{CmdError, with_session};
 use crate::aws::listing::{self, ListingEvent, ListingMode, ListingSettings};
 use crate::aws::ops::Ops;
@@ -21,9 +21,6 @@ use crate::domain::filter::parse_filter;
 use crate::domain::sanitize::sanitize;
 use crate::domain::{MAX_LINKED_IDENTITIES, UserRecord, check_user_pool_id};
 use crate::session::Session;
-
-/// What a page of output is gathered in before it is written.
-const PAGE_BUFFER: usize = 64 * 1024;
 
 pub async fn run(global: &GlobalArgs, args: UsersArgs) -> Result<(), CmdError> {
     if let Some(v) = check_user_pool_id(&args.user_pool_id) {
@@ -60,13 +57,11 @@ async fn list(
     )
     .await;
     let mut printer = Printer::new(output);
-    let stdout = std::io::stdout();
     while let Some(event) = events.recv().await {
         match event {
             ListingEvent::Page { users } => {
-                // Written a page at a time (stdout alone flushes at every line: a system
-                // call per user).
-                let mut out = std::io::BufWriter::with_capacity(PAGE_BUFFER, stdout.lock());
+                // Written a page at a time.
+                let mut out = buffered_stdout();
                 printed(
                     printer
                         .page(&mut out, &users)
@@ -77,7 +72,7 @@ async fn list(
                 eprintln!("coglink: reading a page again: {}", failure.summary());
             }
             ListingEvent::Finished(stats) => {
-                let mut out = std::io::BufWriter::with_capacity(PAGE_BUFFER, stdout.lock());
+                let mut out = buffered_stdout();
                 printed(printer.finish(&mut out).and_then(|()| Ok(out.flush()?)))?;
                 if plan.partitioned {
                     eprintln!(
