@@ -84,7 +84,8 @@ impl UserIndex {
     /// Orders the users for `take` once all are added (again: nothing to do); a username
     /// twice is refused (a pool's usernames are unique), named from its line in `earlier`.
     pub fn seal(&mut self, earlier: &mut dyn EarlierLines) -> Result<(), String> {
-        if self.taken.len() == self.users.len() && !self.users.is_empty() {
+        if self.taken.len() == self.users.len() {
+            // Sealed already (`add` clears `taken`), or nothing to order.
             return Ok(());
         }
         self.users.sort_unstable_by_key(|h| (h.key, h.at));
