@@ -30,6 +30,22 @@ pub fn fresh_subject() -> String {
     )
 }
 
+/// `duplicates --output json` of the environment's pool.
+pub fn duplicates_json(env: &Env) -> Value {
+    let out = env
+        .cmd()
+        .args([
+            "duplicates",
+            "--user-pool-id",
+            &env.pool,
+            "--output",
+            "json",
+        ])
+        .assert()
+        .success();
+    serde_json::from_str(&stdout(&out)).expect("duplicates --output json is JSON")
+}
+
 pub fn stdout(a: &Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stdout).into_owned()
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use coglink::aws::ops::Ops;
 
-use crate::common::{Env, Has, fresh_subject, stderr, stdout, with_local_server};
+use crate::common::{Env, Has, duplicates_json, fresh_subject, stderr, stdout, with_local_server};
 use crate::snapshot::{take_snapshot, users_of};
 
 /// `diff A --live --output json`: the exit code and the changes.
@@ -127,19 +127,7 @@ fn a_group_change_shows_as_joined_and_left() {
 #[test]
 fn a_merge_shows_as_the_user_removed_and_its_identity_linked_to_the_kept_user() {
     let env = Env::new();
-    let dups: Value = serde_json::from_str(&stdout(
-        &env.cmd()
-            .args([
-                "duplicates",
-                "--user-pool-id",
-                &env.pool,
-                "--output",
-                "json",
-            ])
-            .assert()
-            .success(),
-    ))
-    .unwrap();
+    let dups = duplicates_json(&env);
     let group = dups["groups"]
         .as_array()
         .unwrap()

@@ -13,24 +13,11 @@ use serde_json::Value;
 use coglink::aws::ops::Ops;
 use coglink::local::{ApplyPoint, Fault, Operation, ScriptedEffect, ScriptedFault, Simulation};
 
-use crate::common::{Env, SimServer, fresh_subject, remote, stderr, stdout, with_local_server};
+use crate::common::{
+    Env, SimServer, duplicates_json, fresh_subject, remote, stderr, stdout, with_local_server,
+};
 
 const WAIT: Duration = Duration::from_secs(60);
-
-fn duplicates_json(env: &Env) -> Value {
-    let out = env
-        .cmd()
-        .args([
-            "duplicates",
-            "--user-pool-id",
-            &env.pool,
-            "--output",
-            "json",
-        ])
-        .assert()
-        .success();
-    serde_json::from_str(&stdout(&out)).expect("duplicates --output json is JSON")
-}
 
 /// A mergeable pair (keep, merge) of the demo pool whose merged user is in a group the kept
 /// one is not in, with that group, and an attribute of the merged user to copy.
