@@ -39,8 +39,13 @@ pub fn now_ms() -> i64 {
 }
 
 /// Epoch milliseconds as the wire's epoch seconds with fractional milliseconds (spec §1.1).
+pub fn wire_secs(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// [`wire_secs`] as a JSON value.
 pub fn wire_time(ms: i64) -> serde_json::Value {
-    serde_json::json!(ms as f64 / 1000.0)
+    serde_json::json!(wire_secs(ms))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::ids::wire_secs;
 use super::persist::Shared;
 use super::store::{Pool, State, User};
 use crate::domain::cognito_error::ModelValidationFailure;
@@ -369,8 +370,8 @@ impl<'a> UserWire<'a> {
         let listed = attributes.is_none_or(|names| !names.is_empty());
         UserWire {
             username: &user.username,
-            user_create_date: user.created_ms as f64 / 1000.0,
-            user_last_modified_date: user.modified_ms as f64 / 1000.0,
+            user_create_date: wire_secs(user.created_ms),
+            user_last_modified_date: wire_secs(user.modified_ms),
             enabled: user.enabled,
             user_status: &user.status,
             attributes: listed.then(|| {

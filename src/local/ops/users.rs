@@ -153,12 +153,9 @@ pub fn list(shared: &Shared, v: Value, ctx: RequestContext<'_>) -> Result<Reply,
         }
         let out = Page {
             users: page.iter().map(|(_, u)| UserWire::of(u, wanted)).collect(),
-            pagination_token: more
-                .then(|| {
-                    page.last()
-                        .map(|(last, _)| token::encode(Kind::Users, &scope, last))
-                })
-                .flatten(),
+            pagination_token: (page.last())
+                .filter(|_| more)
+                .map(|(last, _)| token::encode(Kind::Users, &scope, last)),
         };
         Ok(Reply::ReadText(
             serde_json::to_string(&out).unwrap_or_else(|_| "{}".into()),
