@@ -37,6 +37,7 @@ pub fn start_users_load(model: &mut Model) -> Vec<Effect> {
     model.users.clear();
     model.cache = None;
     model.load = LoadProgress::new(request_id, Phase::Loading);
+    reserve_for_estimate(model);
     let mut effects = vec![Effect::Worker(Request::LoadUsers {
         request_id,
         pool_id: pool_id.clone(),
@@ -46,6 +47,30 @@ pub fn start_users_load(model: &mut Model) -> Vec<Effect> {
         effects.push(Effect::Worker(Request::DescribePool { pool_id }));
     }
     effects
+}
+
+/// Room in the table for the whole pool as Cognito estimates it, plus a sixteenth for an
+/// estimate short of the truth, when the load lists the whole pool (a Cognito filter's
+/// matches are no part of the estimate). At most [`RESERVED_USERS_MAX`]: past it, the
+/// table grows as it fills.
+pub fn reserve_for_estimate(model: &mut Model) {
+    let estimate = model.pool.as_ref().and_then(|p| p.estimated_users);
+    if let Some(estimate) = estimate
+        && model.server_filter.is_none()
+        && model.load.phase == Phase::Loading
+    {
+        model.users.reserve(room_for(estimate));
+    }
+}
+
+/// 50,000,000 users: 3.2 GiB of table, most of it never touched if the estimate is wrong.
+pub const RESERVED_USERS_MAX: usize = 50_000_000;
+
+fn room_for(estimate: i32) -> usize {
+    let estimate = usize::try_from(estimate).unwrap_or(0);
+    estimate
+        .saturating_add(estimate / 16)
+        .min(RESERVED_USERS_MAX)
 }
 
 /// Switches to a pool chosen in the picker.
@@ -138,5 +163,18 @@ pub fn on_user(
             ))
         }
         Err(failure) => model.error(failure_text("Reading the user failed", &failure)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RESERVED_USERS_MAX, room_for};
+
+    #[test]
+    fn the_room_is_the_estimate_and_a_sixteenth_within_a_ceiling() {
+        assert_eq!(room_for(1_600), 1_700);
+        assert_eq!(room_for(0), 0);
+        assert_eq!(room_for(-1), 0, "a negative estimate is no estimate");
+        assert_eq!(room_for(i32::MAX), RESERVED_USERS_MAX);
     }
 }

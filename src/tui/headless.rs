@@ -62,6 +62,21 @@ impl Headless {
         Headless { model, terminal }
     }
 
+    /// The pool's DescribeUserPool answer, as the worker delivers it while the first pages
+    /// are read: its estimate makes room in the table.
+    pub fn described(&mut self, estimate: Option<i32>) {
+        let pool_id = self.model.pool.as_ref().map(|p| p.id.clone());
+        if let Some(pool_id) = pool_id {
+            update::update(
+                &mut self.model,
+                Msg::PoolDescribed {
+                    pool_id,
+                    result: Ok(estimate),
+                },
+            );
+        }
+    }
+
     /// One page of the load, as the worker delivers it; `more` is false on the last.
     pub fn page(&mut self, users: Vec<UserRecord>, more: bool) {
         let request_id = self.model.load.request_id;

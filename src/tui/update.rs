@@ -94,6 +94,7 @@ fn dispatch(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 && pool.id == pool_id
             {
                 pool.estimated_users = estimate;
+                browse::reserve_for_estimate(model);
             }
             Vec::new()
         }

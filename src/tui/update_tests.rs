@@ -127,6 +127,32 @@ fn start_up_with_a_pool_loads_its_users_and_describes_it() {
     assert!(m.wants_tick(), "the spinner runs while loading");
 }
 
+fn described(estimate: i32) -> Msg {
+    Msg::PoolDescribed {
+        pool_id: POOL.into(),
+        result: Ok(Some(estimate)),
+    }
+}
+
+#[test]
+fn the_pools_estimate_makes_room_in_the_table_while_it_lists_the_whole_pool() {
+    let (mut m, _) = started((80, 24));
+    update(&mut m, described(1_000));
+    assert!(m.users.room() >= 1_062, "room for {}", m.users.room());
+
+    let (mut m, _) = loaded(3);
+    update(&mut m, described(1_000));
+    assert!(m.users.room() < 1_000, "a finished load does not grow");
+
+    let (mut m, _) = started((80, 24));
+    m.server_filter = Some("email ^= \"ann\"".into());
+    update(&mut m, described(1_000));
+    assert!(
+        m.users.room() < 1_000,
+        "a filter's matches are not the pool"
+    );
+}
+
 #[test]
 fn start_up_without_a_pool_opens_the_picker_and_enter_opens_a_pool() {
     let mut m = Model::new(setup(), None, (80, 24));
