@@ -225,10 +225,13 @@ impl FuzzyFilter {
             _ => (0..haystacks.count()).collect(),
         };
         self.scores.resize(haystacks.count(), 0);
+        // Room for every candidate: a million matches grown by doubling would copy 8 MB
+        // into fresh pages in the middle of a frame. What is not used is never touched.
+        let found = Vec::with_capacity(candidates.len());
         self.pending = Some(Pending {
             candidates,
             next: 0,
-            found: Vec::new(),
+            found,
         });
     }
 

@@ -19,6 +19,11 @@ use crate::domain::UserRecord;
 /// Time a keystroke (or a `Msg::FilterStep`) may spend matching before the frame is drawn.
 pub const FILTER_BUDGET: Duration = Duration::from_millis(8);
 
+/// Most matches whose rows are made in the frame that finished matching them. More take
+/// a frame of their own (a million, sorted by score: about 5 ms), which would not fit
+/// beside the matching's share of the frame.
+const ROWS_AFTER_MATCHING: usize = 50_000;
+
 /// Table order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortOrder {
@@ -277,7 +282,8 @@ impl UserTable {
             if !self.fuzzy.step(&self.users, budget) {
                 return;
             }
-            if started.elapsed() >= budget / 2 {
+            let many = self.fuzzy.matched().map_or(0, <[usize]>::len) > ROWS_AFTER_MATCHING;
+            if many || started.elapsed() >= budget / 2 {
                 self.view_behind = true;
                 return;
             }
@@ -342,19 +348,30 @@ impl UserTable {
 
     /// The view from the matches: filtered from `ranked` when sorted by a key, by score
     /// (best first, then load order) when filtering in load order.
+    /// The view's own allocation is filled again: a million rows are 8 MB, which a fresh one
+    /// would fault in page by page, in the frame.
     fn rebuild_view(&mut self, keep: Option<usize>) {
-        self.view = match (self.sort, self.fuzzy.matched()) {
-            (SortOrder::Loaded, None) => (0..self.users.len()).collect(),
-            (SortOrder::Loaded, Some(matched)) => best_first(matched, |i| self.fuzzy.score(i)),
-            (_, None) => self.ranked.clone(),
-            (_, Some(matched)) => {
-                let mut hit = vec![false; self.users.len()];
-                for &i in matched {
-                    hit[i] = true;
-                }
-                self.ranked.iter().copied().filter(|&i| hit[i]).collect()
+        let mut view = std::mem::take(&mut self.view);
+        view.clear();
+        match (self.sort, self.fuzzy.matched()) {
+            (SortOrder::Loaded, None) => view.extend(0..self.users.len()),
+            (SortOrder::Loaded, Some(matched)) => {
+                best_first(matched, |i| self.fuzzy.score(i), &mut view);
             }
-        };
+            (_, None) => view.extend_from_slice(&self.ranked),
+            (_, Some(matched)) => {
+                // A bit per user: a million users in 122 KiB, which stays in cache while
+                // `ranked` is read in its own order.
+                let mut hit = vec![0u64; self.users.len().div_ceil(64)];
+                for &i in matched {
+                    hit[i / 64] |= 1 << (i % 64);
+                }
+                view.reserve(matched.len());
+                let shown = |&i: &usize| hit[i / 64] >> (i % 64) & 1 == 1;
+                view.extend(self.ranked.iter().copied().filter(shown));
+            }
+        }
+        self.view = view;
         self.reselect(keep);
     }
 
@@ -367,37 +384,41 @@ impl UserTable {
     }
 }
 
-/// `matched` (ascending) by descending score, equal scores in ascending order: a stable
-/// counting sort by 16-bit digits of the score, linear in the matches (a million matches
-/// fit in a frame). Scores under 65,536 (nucleo's, in practice) take one pass.
-fn best_first(matched: &[usize], score: impl Fn(usize) -> u32) -> Vec<usize> {
+/// `matched` (ascending) by descending score, equal scores in ascending order, into `out`:
+/// a stable counting sort by 16-bit digits of the score, linear in the matches (a million
+/// matches fit in a frame). Scores under 65,536 (nucleo's, in practice) take one pass, from
+/// `matched` straight into `out`, whose allocation is reused.
+fn best_first(matched: &[usize], score: impl Fn(usize) -> u32, out: &mut Vec<usize>) {
     let key = |i: usize| u32::MAX - score(i);
-    let one_pass = matched.iter().all(|&i| key(i) >> 16 == u32::MAX >> 16);
-    let mut order = matched.to_vec();
-    for shift in [0, 16] {
-        if shift == 16 && one_pass {
-            break;
-        }
-        let digit = |i: usize| ((key(i) >> shift) & 0xFFFF) as usize;
-        let mut starts = vec![0usize; 1 << 16];
-        for &i in &order {
-            starts[digit(i)] += 1;
-        }
-        let mut sum = 0;
-        for slot in starts.iter_mut() {
-            let count = *slot;
-            *slot = sum;
-            sum += count;
-        }
-        let mut sorted = vec![0; order.len()];
-        for &i in &order {
-            let at = &mut starts[digit(i)];
-            sorted[*at] = i;
-            *at += 1;
-        }
-        order = sorted;
+    let low = |i: usize| (key(i) & 0xFFFF) as usize;
+    let high = |i: usize| (key(i) >> 16) as usize;
+    let one_pass = matched.iter().all(|&i| high(i) == u32::MAX as usize >> 16);
+    out.clear();
+    out.resize(matched.len(), 0);
+    scatter(matched, low, out);
+    if !one_pass {
+        let by_low = out.clone();
+        scatter(&by_low, high, out);
     }
-    order
+}
+
+/// `from` into `to` (as long), stably ordered by `digit` (under 65,536).
+fn scatter(from: &[usize], digit: impl Fn(usize) -> usize, to: &mut [usize]) {
+    let mut starts = vec![0usize; 1 << 16];
+    for &i in from {
+        starts[digit(i)] += 1;
+    }
+    let mut sum = 0;
+    for slot in starts.iter_mut() {
+        let count = *slot;
+        *slot = sum;
+        sum += count;
+    }
+    for &i in from {
+        let at = &mut starts[digit(i)];
+        to[*at] = i;
+        *at += 1;
+    }
 }
 
 fn merge(a: &[usize], b: &[usize], cmp: impl Fn(usize, usize) -> Ordering) -> Vec<usize> {

@@ -242,6 +242,25 @@ fn rows_made_late_come_in_the_next_step_or_before_any_other_change() {
     assert_eq!(shown, ["wok", "wolf"]);
 }
 
+#[test]
+fn the_rows_of_many_matches_come_in_a_frame_of_their_own() {
+    let mut t = UserTable::default();
+    t.push_page((0..=50_000).map(|i| native(&format!("u{i}"))).collect());
+    t.fuzzy.set_query("u", &t.users);
+    t.continue_filter(Duration::from_secs(3600));
+    assert!(t.is_filtering(), "matched at once, shown in the next frame");
+    t.continue_filter(Duration::from_secs(3600));
+    assert!(!t.is_filtering());
+    assert_eq!(t.len(), 50_001);
+
+    t.fuzzy.set_query("u7", &t.users);
+    t.continue_filter(Duration::from_secs(3600));
+    assert!(
+        !t.is_filtering(),
+        "a few matches are shown in the frame that found them"
+    );
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, failure_persistence: None, ..Default::default() })]
 
@@ -255,6 +274,8 @@ proptest::proptest! {
         let matched: Vec<usize> = (0..scores.len()).filter(|i| i % 3 != 0).collect();
         let mut expected = matched.clone();
         expected.sort_by_key(|&i| (std::cmp::Reverse(scores[i]), i));
-        proptest::prop_assert_eq!(best_first(&matched, |i| scores[i]), expected);
+        let mut out = vec![7; 3];
+        best_first(&matched, |i| scores[i], &mut out);
+        proptest::prop_assert_eq!(out, expected);
     }
 }
