@@ -4,14 +4,15 @@
 //!
 //! Against glibc's malloc, measured on 2 cores (README, "A million users"): `users` of
 //! 10,000 users 22x the AWS CLI instead of 16x; the TUI's table of 1,000,000 users listed
-//! twice as fast in less memory.
+//! twice as fast in no more memory.
 //!
 //! Purging: mimalloc hands memory it has not used for a second back to the system. By
 //! default it decommits it (`MADV_DONTNEED`), so using it again faults every page in anew:
 //! a few milliseconds for the buffers of a filtered million-user table, at random in a
 //! frame. A reset (`MADV_FREE`) lets the system take the pages when it needs them and
 //! costs nothing when they are used again first; the fuzzy-filter bench's slowest frame
-//! went from 16 to 13 ms.
+//! went from 16 to 13 ms. The price: `top` shows such pages as still resident until the
+//! system takes them.
 
 use std::ffi::{c_int, c_long};
 

@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["journal", "cli", "exit", "logging"],
     &["aws", "local", "paths", "settings"],
     &["atomic_file"],
-    &["domain"],
+    &["domain", "allocator"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -193,8 +193,13 @@ impl UserTable {
 
     /// Makes room for `users` in all (the pool's estimate), so a growing table is not copied
     /// whole as it doubles: at 1,000,000 users that copy is 64 MiB held twice, the load's
-    /// peak. Does nothing when the room is there or cannot be had (an absurd estimate).
+    /// peak. Room left by a pool more than twice as big is given back. Nothing more is
+    /// reserved when the room cannot be had (an absurd estimate).
     pub fn reserve(&mut self, users: usize) {
+        if self.users.capacity() / 2 > users {
+            self.users.shrink_to(users);
+            self.view.shrink_to(users);
+        }
         let more = users.saturating_sub(self.users.len());
         if self.users.try_reserve_exact(more).is_ok() {
             let _ = self

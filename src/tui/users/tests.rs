@@ -243,6 +243,22 @@ fn rows_made_late_come_in_the_next_step_or_before_any_other_change() {
 }
 
 #[test]
+fn room_follows_the_pool_that_is_listed() {
+    let mut t = UserTable::default();
+    t.reserve(1_000);
+    assert!(t.room() >= 1_000);
+    t.push_page(vec![native("ann"), native("bob")]);
+    t.clear();
+    t.reserve(10);
+    assert!(t.room() < 100, "a small pool after a big one: {}", t.room());
+    t.reserve(1_000);
+    t.push_page(vec![native("ann")]);
+    t.reserve(600);
+    assert!(t.room() >= 1_000, "a pool about as big keeps its room");
+    assert_eq!(t.total(), 1);
+}
+
+#[test]
 fn the_rows_of_many_matches_come_in_a_frame_of_their_own() {
     let mut t = UserTable::default();
     t.push_page((0..=50_000).map(|i| native(&format!("u{i}"))).collect());
