@@ -191,23 +191,13 @@ fn reopen_bench(rt: &tokio::runtime::Runtime, users: usize) -> bool {
         return false;
     }
     let size = std::fs::metadata(&file).map_or(0, |m| m.len());
-    let out = Command::new(std::env::current_exe().expect("bench path"))
-        .arg("--reopen")
-        .arg(&file)
-        .arg(users.to_string())
-        .output()
-        .expect("child runs");
+    let count = users.to_string();
+    let fields = child_result(
+        "reopen",
+        &["--reopen".as_ref(), file.as_ref(), count.as_ref()],
+    );
     let _ = std::fs::remove_file(&file);
-    let text = String::from_utf8_lossy(&out.stdout);
-    let fields: Option<Vec<f64>> = text
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .map(|l| l.split(' ').filter_map(|v| v.parse().ok()).collect());
     let Some(&[usable_ms, all_ms, peak_kib]) = fields.as_deref() else {
-        eprintln!(
-            "reopen: child failed:\n{text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
         return false;
     };
     let met = usable_ms < REOPEN_TARGET_MS;
@@ -219,6 +209,28 @@ fn reopen_bench(rt: &tokio::runtime::Runtime, users: usize) -> bool {
         peak_kib / 1024.0
     );
     met
+}
+
+/// Runs this bench again in one of its child modes (`--tui-load`, `--reopen`, `--group`)
+/// and returns the numbers of the `RESULT` line it prints; `None`, with what the child
+/// said, when it printed none.
+fn child_result(part: &str, args: &[&std::ffi::OsStr]) -> Option<Vec<f64>> {
+    let out = Command::new(std::env::current_exe().expect("bench path"))
+        .args(args)
+        .output()
+        .expect("child runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields = text
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .map(|l| l.split(' ').filter_map(|v| v.parse().ok()).collect());
+    if fields.is_none() {
+        eprintln!(
+            "{part}: child failed:\n{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    fields
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -437,22 +449,10 @@ fn main() -> ExitCode {
         ] {
             let target = target * users as f64 / 1e6;
             let server = start(&rt, seed);
-            let out = Command::new(std::env::current_exe().expect("bench path"))
-                .args(["--tui-load", &server.endpoint_url(), &users.to_string()])
-                .output()
-                .expect("child runs");
+            let (url, count) = (server.endpoint_url(), users.to_string());
+            let fields = child_result(name, &["--tui-load".as_ref(), url.as_ref(), count.as_ref()]);
             rt.block_on(server.shutdown());
-            let text = String::from_utf8_lossy(&out.stdout);
-            let Some(fields) = text.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
-                eprintln!(
-                    "{name}: child failed:\n{text}{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                ok = false;
-                continue;
-            };
-            let f: Vec<f64> = fields.split(' ').filter_map(|v| v.parse().ok()).collect();
-            let [wall_ms, peak_kib, held_kib, base_kib] = f[..] else {
+            let Some(&[wall_ms, peak_kib, held_kib, base_kib]) = fields.as_deref() else {
                 ok = false;
                 continue;
             };
@@ -470,16 +470,12 @@ fn main() -> ExitCode {
     }
     if wanted("group") {
         let server = start(&rt, Seed::Realistic { users });
-        let out = Command::new(std::env::current_exe().expect("bench path"))
-            .args(["--group", &server.endpoint_url(), &users.to_string()])
-            .output()
-            .expect("child runs");
+        let (url, count) = (server.endpoint_url(), users.to_string());
+        let fields = child_result(
+            "grouping",
+            &["--group".as_ref(), url.as_ref(), count.as_ref()],
+        );
         rt.block_on(server.shutdown());
-        let text = String::from_utf8_lossy(&out.stdout);
-        let fields: Option<Vec<f64>> = text
-            .lines()
-            .find_map(|l| l.strip_prefix("RESULT "))
-            .map(|l| l.split(' ').filter_map(|v| v.parse().ok()).collect());
         match fields.as_deref() {
             Some(&[ms, groups, mergeable]) => {
                 let target = GROUPING_TARGET_S * users as f64 / 1e6;
@@ -491,11 +487,9 @@ fn main() -> ExitCode {
                     if met { "met" } else { "MISSED" }
                 );
             }
-            _ => {
-                eprintln!(
-                    "grouping: child failed:\n{text}{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+            None => ok = false,
+            Some(other) => {
+                eprintln!("grouping: RESULT {other:?} is not `ms groups mergeable`");
                 ok = false;
             }
         }

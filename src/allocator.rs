@@ -28,6 +28,7 @@ const PURGE_DELAY: c_int = 15;
 
 unsafe extern "C" {
     fn mi_option_set(option: c_int, value: c_long);
+    #[cfg(test)]
     fn mi_option_get(option: c_int) -> c_long;
 }
 
@@ -42,22 +43,15 @@ extern "C" fn configure() {
     unsafe { mi_option_set(PURGE_DECOMMITS, 0) }
 }
 
-/// Whether purged memory is decommitted (mimalloc's default) rather than reset.
-pub fn purge_decommits() -> bool {
-    // SAFETY: a read of an option, any time.
-    unsafe { mi_option_get(PURGE_DECOMMITS) != 0 }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{PURGE_DELAY, mi_option_get};
+    use super::{PURGE_DECOMMITS, PURGE_DELAY, mi_option_get};
 
     #[test]
     fn purged_memory_is_reset_from_the_start() {
-        assert!(
-            !super::purge_decommits(),
-            "the constructor ran before the tests"
-        );
+        // SAFETY: a read of an option.
+        let decommits = unsafe { mi_option_get(PURGE_DECOMMITS) };
+        assert_eq!(decommits, 0, "the constructor ran before the tests");
     }
 
     #[test]

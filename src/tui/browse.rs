@@ -51,7 +51,7 @@ pub fn start_users_load(model: &mut Model) -> Vec<Effect> {
 
 /// Room in the table for the whole pool as Cognito estimates it, plus a sixteenth for an
 /// estimate short of the truth, when the load lists the whole pool (a Cognito filter's
-/// matches are no part of the estimate). At most [`RESERVED_USERS_MAX`]: past it, the
+/// matches are no part of the estimate). At most `RESERVED_USERS_MAX`: past it, the
 /// table grows as it fills.
 pub fn reserve_for_estimate(model: &mut Model) {
     let estimate = model.pool.as_ref().and_then(|p| p.estimated_users);
@@ -64,7 +64,7 @@ pub fn reserve_for_estimate(model: &mut Model) {
 }
 
 /// 50,000,000 users: 3.2 GiB of table, most of it never touched if the estimate is wrong.
-pub const RESERVED_USERS_MAX: usize = 50_000_000;
+const RESERVED_USERS_MAX: usize = 50_000_000;
 
 fn room_for(estimate: i32) -> usize {
     let estimate = usize::try_from(estimate).unwrap_or(0);

@@ -20,8 +20,8 @@ use crate::domain::UserRecord;
 pub const FILTER_BUDGET: Duration = Duration::from_millis(8);
 
 /// Most matches whose rows are made in the frame that finished matching them. More take
-/// a frame of their own (a million, sorted by score: about 5 ms), which would not fit
-/// beside the matching's share of the frame.
+/// a frame of their own (a million, best first: about 10 ms), which would not fit beside
+/// the matching's share of the frame.
 const ROWS_AFTER_MATCHING: usize = 50_000;
 
 /// Table order.
@@ -353,6 +353,7 @@ impl UserTable {
 
     /// The view from the matches: filtered from `ranked` when sorted by a key, by score
     /// (best first, then load order) when filtering in load order.
+    ///
     /// The view's own allocation is filled again: a million rows are 8 MB, which a fresh one
     /// would fault in page by page, in the frame.
     fn rebuild_view(&mut self, keep: Option<usize>) {
